@@ -1,0 +1,3 @@
+//! SignalZen's external REST API: wire types, the HTTP client and its errors.
+
+pub mod wire;

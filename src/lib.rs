@@ -1,0 +1,4 @@
+//! szchat: browse a SignalZen visitor's chat history in the terminal.
+
+pub mod api;
+pub mod model;
