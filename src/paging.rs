@@ -1,0 +1,612 @@
+//! Which page of the message list to ask for next.
+//!
+//! The API pages by `offset`/`limit` and promises no order: the sample puts the
+//! oldest message at offset 0, but a server may just as well page newest-first,
+//! and a live conversation grows while we page. The pager learns the order from
+//! the first page, fetches the newest messages first, then walks towards the
+//! oldest, and finally catches up with messages that arrived meanwhile:
+//!
+//! - oldest-first: growth appends at the end, so offsets of known messages never
+//!   move. The probe page (offset 0) is the oldest; it is held back until the
+//!   walk down from the newest end reaches it, so the view never shows a gap.
+//! - newest-first: growth inserts at offset 0 and shifts everything we know by
+//!   the growth, which each answer's `total` reveals; the next offset shifts too,
+//!   so nothing is skipped (a gap) and little is fetched twice.
+//! - no recognisable order: every offset is fetched, start to end.
+//!
+//! Whatever happens, callers store messages by id, so an overlap is harmless.
+
+use crate::model::{Message, MessageId, Page};
+
+/// The API's rule: 0 < limit < 100.
+pub const MAX_PAGE_SIZE: u32 = 99;
+
+/// Requests a catch-up may spend beyond what the arrivals it set out to fetch
+/// need: a conversation that never stops growing must not keep us fetching forever.
+const EXTRA_CATCH_UP_REQUESTS: u32 = 20;
+
+/// One request for a slice of the message list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PageRequest {
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// The order the server turned out to page in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerOrder {
+    /// Not known yet: the first page has not arrived.
+    Unknown,
+    OldestFirst,
+    NewestFirst,
+    /// Neither: the whole list is fetched before the view can trust its ends.
+    Unordered,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Nothing asked yet: ask for offset 0 to learn the total and the order.
+    Probe,
+    /// Oldest-first: fetch the newest page, at the end of the list.
+    OldestFirstTail,
+    /// Oldest-first: walk down from `low` towards the held probe page.
+    OldestFirstOlder {
+        low: u64,
+    },
+    /// Oldest-first: fetch what arrived after `end` (offsets are stable).
+    OldestFirstCatchUp {
+        end: u64,
+    },
+    /// Newest-first: walk up from `next`, shifted by growth as it happens.
+    NewestFirstOlder {
+        next: u64,
+    },
+    /// Newest-first: fetch from offset 0 until we meet a message we know.
+    NewestFirstCatchUp {
+        next: u64,
+    },
+    /// No order: fetch `next` onwards until the end.
+    Sequential {
+        next: u64,
+    },
+    Complete,
+}
+
+/// Decides the next page request and which fetched messages the view may show.
+#[derive(Clone, Debug)]
+pub struct Pager {
+    page_size: u32,
+    phase: Phase,
+    order: ServerOrder,
+    /// The `total` of the last answer.
+    total: Option<u64>,
+    /// Oldest-first only: the probe page, the very oldest messages, shown once
+    /// the walk from the newest end reaches them.
+    held_oldest: Vec<Message>,
+    /// Oldest-first only: the offset just past the newest message fetched.
+    newest_end: u64,
+    /// Newest-first only: how many messages arrived (per `total`) and are not fetched yet.
+    grown_since_start: u64,
+    /// Catch-up requests left before we stop chasing new arrivals.
+    catch_up_budget: Option<u32>,
+}
+
+impl Pager {
+    /// A pager asking for pages of `page_size` messages (clamped to the API's 1..=99).
+    pub fn new(page_size: u32) -> Self {
+        Self {
+            page_size: page_size.clamp(1, MAX_PAGE_SIZE),
+            phase: Phase::Probe,
+            order: ServerOrder::Unknown,
+            total: None,
+            held_oldest: Vec::new(),
+            newest_end: 0,
+            grown_since_start: 0,
+            catch_up_budget: None,
+        }
+    }
+
+    /// The server's message count, once known.
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// The order the server was found to page in.
+    pub fn order(&self) -> ServerOrder {
+        self.order
+    }
+
+    /// True once every message the server had has been fetched.
+    pub fn is_complete(&self) -> bool {
+        self.phase == Phase::Complete
+    }
+
+    /// True once the walk towards the oldest message is over: everything older
+    /// than the first message shown is loaded (newer arrivals may still be on their way).
+    pub fn reached_beginning(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Complete | Phase::OldestFirstCatchUp { .. } | Phase::NewestFirstCatchUp { .. }
+        )
+    }
+
+    /// True while the next request is needed before the newest messages can be
+    /// shown, or is catching up with new arrivals: the caller fetches it without
+    /// waiting for the reader to scroll.
+    pub fn wants_eager_fetch(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Probe
+                | Phase::OldestFirstTail
+                | Phase::Sequential { .. }
+                | Phase::OldestFirstCatchUp { .. }
+                | Phase::NewestFirstCatchUp { .. }
+        )
+    }
+
+    /// The request to send next, or `None` when everything is loaded.
+    pub fn next_request(&self) -> Option<PageRequest> {
+        let page = u64::from(self.page_size);
+        let total = self.total.unwrap_or(0);
+        let request = |offset: u64, limit: u64| PageRequest {
+            offset,
+            // Callers only pass 1..=page_size, which is within the API's rule.
+            limit: u32::try_from(limit.clamp(1, page)).unwrap_or(self.page_size),
+        };
+        match self.phase {
+            // Two messages at least, so the first page reveals the order.
+            Phase::Probe => Some(PageRequest {
+                offset: 0,
+                limit: self.page_size.max(2),
+            }),
+            Phase::OldestFirstTail => {
+                let held = self.held_oldest.len() as u64;
+                let offset = total.saturating_sub(page).max(held);
+                Some(request(offset, total - offset))
+            }
+            Phase::OldestFirstOlder { low } => {
+                let held = self.held_oldest.len() as u64;
+                let offset = low.saturating_sub(page).max(held);
+                Some(request(offset, low - offset))
+            }
+            Phase::OldestFirstCatchUp { end } => Some(request(end, total - end)),
+            Phase::NewestFirstOlder { next }
+            | Phase::NewestFirstCatchUp { next }
+            | Phase::Sequential { next } => Some(request(next, page)),
+            Phase::Complete => None,
+        }
+    }
+
+    /// Takes the answer to `request` and returns the messages the view may show
+    /// now. `is_known` tells whether a message id is already stored; the
+    /// newest-first catch-up stops when it meets one.
+    pub fn accept(
+        &mut self,
+        request: PageRequest,
+        page: Page,
+        is_known: impl Fn(MessageId) -> bool,
+    ) -> Vec<Message> {
+        let previous_total = self.total.unwrap_or(page.total);
+        let growth = page.total.saturating_sub(previous_total);
+        self.total = Some(page.total);
+        let received = page.messages.len() as u64;
+        // An empty page before the end would make us ask for it forever.
+        let exhausted = |next: u64| received == 0 || next >= page.total;
+
+        let mut show = page.messages;
+        self.phase = match std::mem::replace(&mut self.phase, Phase::Complete) {
+            Phase::Probe => {
+                if received == 0 || received >= page.total {
+                    Phase::Complete
+                } else {
+                    self.order = detect_order(&show);
+                    match self.order {
+                        ServerOrder::OldestFirst => {
+                            self.held_oldest = std::mem::take(&mut show);
+                            Phase::OldestFirstTail
+                        }
+                        ServerOrder::NewestFirst => Phase::NewestFirstOlder { next: received },
+                        _ => Phase::Sequential { next: received },
+                    }
+                }
+            }
+            previous @ (Phase::OldestFirstTail | Phase::OldestFirstOlder { .. }) => {
+                if previous == Phase::OldestFirstTail {
+                    // Offsets are stable oldest-first: catch-up starts right after the tail.
+                    self.newest_end = request.offset + received;
+                }
+                let held = self.held_oldest.len() as u64;
+                if request.offset <= held || received == 0 {
+                    show.append(&mut self.held_oldest);
+                    let arrived = page.total.saturating_sub(self.newest_end);
+                    if arrived > 0 && self.take_catch_up_request(arrived) {
+                        Phase::OldestFirstCatchUp {
+                            end: self.newest_end,
+                        }
+                    } else {
+                        Phase::Complete
+                    }
+                } else {
+                    Phase::OldestFirstOlder {
+                        low: request.offset,
+                    }
+                }
+            }
+            Phase::OldestFirstCatchUp { end } => {
+                let end = end + received;
+                if exhausted(end) || !self.take_catch_up_request(page.total - end) {
+                    Phase::Complete
+                } else {
+                    Phase::OldestFirstCatchUp { end }
+                }
+            }
+            Phase::NewestFirstOlder { .. } => {
+                self.grown_since_start += growth;
+                let next = newest_first_next(request.offset, received, growth);
+                if exhausted(next) {
+                    self.start_newest_first_catch_up()
+                } else {
+                    Phase::NewestFirstOlder { next }
+                }
+            }
+            Phase::NewestFirstCatchUp { .. } => {
+                self.grown_since_start += growth;
+                let met_known = show.iter().any(|m| is_known(m.id));
+                let next = newest_first_next(request.offset, received, growth);
+                if met_known || exhausted(next) {
+                    self.start_newest_first_catch_up()
+                } else if !self.take_catch_up_request(self.grown_since_start) {
+                    Phase::Complete
+                } else {
+                    Phase::NewestFirstCatchUp { next }
+                }
+            }
+            Phase::Sequential { .. } => {
+                let next = request.offset + received;
+                if exhausted(next) {
+                    Phase::Complete
+                } else {
+                    Phase::Sequential { next }
+                }
+            }
+            Phase::Complete => Phase::Complete,
+        };
+        show
+    }
+
+    /// Spends one catch-up request, if any are left. The first call sizes the
+    /// budget from the `arrived` messages the catch-up sets out to fetch.
+    fn take_catch_up_request(&mut self, arrived: u64) -> bool {
+        let pages = arrived.div_ceil(u64::from(self.page_size));
+        let budget = self.catch_up_budget.get_or_insert(
+            u32::try_from(pages)
+                .unwrap_or(u32::MAX)
+                .saturating_add(EXTRA_CATCH_UP_REQUESTS),
+        );
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        true
+    }
+
+    /// Newest-first: arrivals since the last catch-up are at the front; start
+    /// again from offset 0 if there were any.
+    fn start_newest_first_catch_up(&mut self) -> Phase {
+        if self.grown_since_start > 0 && self.take_catch_up_request(self.grown_since_start) {
+            self.grown_since_start = 0;
+            Phase::NewestFirstCatchUp { next: 0 }
+        } else {
+            Phase::Complete
+        }
+    }
+}
+
+/// Newest-first: where the next older page starts. The answer's page sits at
+/// `offset` in the new frame, while everything known before it moved `growth`
+/// places down, so coverage reaches whichever ends further.
+fn newest_first_next(offset: u64, received: u64, growth: u64) -> u64 {
+    offset + received.max(growth)
+}
+
+/// Reads the server's order from one page: strictly ascending keys mean
+/// oldest-first, strictly descending newest-first, anything else no order.
+fn detect_order(messages: &[Message]) -> ServerOrder {
+    let ascending = messages
+        .windows(2)
+        .all(|pair| pair[0].sort_key() < pair[1].sort_key());
+    let descending = messages
+        .windows(2)
+        .all(|pair| pair[0].sort_key() > pair[1].sort_key());
+    match (ascending, descending) {
+        (true, false) => ServerOrder::OldestFirst,
+        (false, true) => ServerOrder::NewestFirst,
+        _ => ServerOrder::Unordered,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Sender;
+    use chrono::{TimeZone, Utc};
+    use std::collections::BTreeSet;
+
+    fn message(id: MessageId) -> Message {
+        Message {
+            id,
+            body: format!("message {id}"),
+            created_at: Some(
+                Utc.timestamp_opt(1_700_000_000 + id as i64 * 60, 0)
+                    .unwrap(),
+            ),
+            sender: Sender::Visitor {
+                name: None,
+                email: None,
+            },
+            file_url: None,
+            auto_invitation: false,
+            read_by_user: None,
+            read_by_operator: None,
+        }
+    }
+
+    /// An in-memory server: `history` oldest-first, growing by `growth` after each answer.
+    struct SimServer {
+        history: Vec<Message>,
+        newest_first: bool,
+        growth: usize,
+        growth_budget: usize,
+    }
+
+    impl SimServer {
+        fn answer(&mut self, request: PageRequest) -> Page {
+            let mut ordered = self.history.clone();
+            if self.newest_first {
+                ordered.reverse();
+            }
+            let start = (request.offset as usize).min(ordered.len());
+            let end = (start + request.limit as usize).min(ordered.len());
+            let page = Page {
+                offset: request.offset,
+                limit: u64::from(request.limit),
+                total: ordered.len() as u64,
+                messages: ordered[start..end].to_vec(),
+            };
+            for _ in 0..self.growth.min(self.growth_budget) {
+                let id = self.history.len() as u64 + 1;
+                self.history.push(message(id));
+                self.growth_budget -= 1;
+            }
+            page
+        }
+    }
+
+    /// Drives a pager to completion; returns the ids shown, in the order shown,
+    /// how many requests it took, and the ids of the first batch shown.
+    fn run(server: &mut SimServer, page_size: u32) -> (Vec<MessageId>, usize, Vec<MessageId>) {
+        let mut pager = Pager::new(page_size);
+        let mut stored = BTreeSet::new();
+        let mut shown_order = Vec::new();
+        let mut first_batch = Vec::new();
+        let mut requests = 0;
+        while let Some(request) = pager.next_request() {
+            assert!((1..=99).contains(&request.limit), "limit {request:?}");
+            requests += 1;
+            assert!(requests < 10_000, "pager does not finish");
+            let page = server.answer(request);
+            let shown = pager.accept(request, page, |id| stored.contains(&id));
+            if first_batch.is_empty() {
+                first_batch = shown.iter().map(|m| m.id).collect();
+            }
+            for m in shown {
+                stored.insert(m.id);
+                shown_order.push(m.id);
+            }
+        }
+        (stored.into_iter().collect(), requests, first_batch)
+    }
+
+    fn server(n: u64, newest_first: bool, growth: usize, budget: usize) -> SimServer {
+        SimServer {
+            history: (1..=n).map(message).collect(),
+            newest_first,
+            growth,
+            growth_budget: budget,
+        }
+    }
+
+    #[test]
+    fn oldest_first_server_shows_newest_page_first_and_loads_everything() {
+        let mut sim = server(230, false, 0, 0);
+        let (ids, requests, first) = run(&mut sim, 50);
+        assert_eq!(ids, (1..=230).collect::<Vec<_>>());
+        // probe (oldest 50) + tail (newest 50) + 3 pages between
+        assert_eq!(requests, 5);
+        assert_eq!(first, (181..=230).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn newest_first_server_shows_newest_page_first_and_loads_everything() {
+        let mut sim = server(230, true, 0, 0);
+        let (ids, requests, first) = run(&mut sim, 50);
+        assert_eq!(ids, (1..=230).collect::<Vec<_>>());
+        assert_eq!(requests, 5);
+        assert_eq!(first.len(), 50);
+        assert!(first.iter().all(|id| *id > 180));
+    }
+
+    #[test]
+    fn growth_while_paging_leaves_no_gap_in_either_order() {
+        for newest_first in [false, true] {
+            for page_size in [1, 2, 7, 50, 99] {
+                let mut sim = server(120, newest_first, 3, 30);
+                let (ids, _, _) = run(&mut sim, page_size);
+                let expected: Vec<_> = (1..=sim.history.len() as u64).collect();
+                assert_eq!(
+                    ids, expected,
+                    "newest_first={newest_first} page={page_size}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_conversation_that_never_stops_growing_still_finishes_loading() {
+        for newest_first in [false, true] {
+            let mut sim = server(100, newest_first, 2, usize::MAX);
+            let (ids, requests, _) = run(&mut sim, 10);
+            assert!(requests < 60, "{requests} requests");
+            // Everything that existed when we started is there.
+            assert!(
+                (1..=100).all(|id| ids.contains(&id)),
+                "newest_first={newest_first}"
+            );
+        }
+    }
+
+    #[test]
+    fn single_page_history_needs_one_request() {
+        let mut sim = server(2, false, 0, 0);
+        let (ids, requests, _) = run(&mut sim, 50);
+        assert_eq!(ids, vec![1, 2]);
+        assert_eq!(requests, 1);
+    }
+
+    #[test]
+    fn empty_history_completes() {
+        let mut sim = server(0, false, 0, 0);
+        let (ids, requests, _) = run(&mut sim, 50);
+        assert!(ids.is_empty());
+        assert_eq!(requests, 1);
+    }
+
+    #[test]
+    fn page_size_one_still_detects_order_with_a_two_message_probe() {
+        let mut pager = Pager::new(1);
+        assert_eq!(
+            pager.next_request(),
+            Some(PageRequest {
+                offset: 0,
+                limit: 2
+            })
+        );
+        let page = Page {
+            offset: 0,
+            limit: 2,
+            total: 5,
+            messages: vec![message(5), message(4)],
+        };
+        let shown = pager.accept(
+            PageRequest {
+                offset: 0,
+                limit: 2,
+            },
+            page,
+            |_| false,
+        );
+        assert_eq!(pager.order(), ServerOrder::NewestFirst);
+        assert_eq!(shown.len(), 2);
+        assert_eq!(
+            pager.next_request(),
+            Some(PageRequest {
+                offset: 2,
+                limit: 1
+            })
+        );
+    }
+
+    #[test]
+    fn unordered_server_is_read_start_to_end() {
+        let mut pager = Pager::new(2);
+        let probe = pager.next_request().unwrap();
+        let page = Page {
+            offset: 0,
+            limit: 2,
+            total: 4,
+            messages: vec![message(3), message(3)],
+        };
+        pager.accept(probe, page, |_| false);
+        assert_eq!(pager.order(), ServerOrder::Unordered);
+        assert!(pager.wants_eager_fetch());
+        assert_eq!(
+            pager.next_request(),
+            Some(PageRequest {
+                offset: 2,
+                limit: 2
+            })
+        );
+    }
+
+    #[test]
+    fn an_empty_page_before_the_end_stops_instead_of_looping() {
+        let mut pager = Pager::new(10);
+        let probe = pager.next_request().unwrap();
+        let first = Page {
+            offset: 0,
+            limit: 10,
+            total: 100,
+            messages: (1..=10).rev().map(message).collect(),
+        };
+        pager.accept(probe, first, |_| false);
+        let next = pager.next_request().unwrap();
+        let empty = Page {
+            offset: next.offset,
+            limit: 10,
+            total: 100,
+            messages: vec![],
+        };
+        pager.accept(next, empty, |_| false);
+        assert!(pager.is_complete());
+    }
+
+    #[test]
+    fn oldest_first_holds_the_probe_page_until_the_walk_reaches_it() {
+        let mut pager = Pager::new(10);
+        let probe = pager.next_request().unwrap();
+        let first = Page {
+            offset: 0,
+            limit: 10,
+            total: 25,
+            messages: (1..=10).map(message).collect(),
+        };
+        assert!(pager.accept(probe, first, |_| false).is_empty());
+        let tail = pager.next_request().unwrap();
+        assert_eq!(
+            tail,
+            PageRequest {
+                offset: 15,
+                limit: 10
+            }
+        );
+        assert!(!pager.reached_beginning());
+        let page = Page {
+            offset: 15,
+            limit: 10,
+            total: 25,
+            messages: (16..=25).map(message).collect(),
+        };
+        assert_eq!(pager.accept(tail, page, |_| false).len(), 10);
+        let middle = pager.next_request().unwrap();
+        assert_eq!(
+            middle,
+            PageRequest {
+                offset: 10,
+                limit: 5
+            }
+        );
+        let page = Page {
+            offset: 10,
+            limit: 5,
+            total: 25,
+            messages: (11..=15).map(message).collect(),
+        };
+        let shown = pager.accept(middle, page, |_| false);
+        assert_eq!(
+            shown.len(),
+            15,
+            "the held probe page is released with the last page"
+        );
+        assert!(pager.is_complete());
+    }
+}
