@@ -1,0 +1,91 @@
+//! The fetch task: runs the HTTP requests the state asks for and sends the
+//! answers back. It owns no conversation state; the UI loop never awaits it.
+
+use tokio::sync::mpsc;
+
+use crate::api::client::{ApiClient, RetryNotice};
+use crate::api::error::ApiError;
+use crate::model::{Message, MessageId, Page};
+use crate::paging::PageRequest;
+
+/// How many answers may wait for the UI loop before the fetch side waits.
+pub const EVENT_BUFFER: usize = 64;
+
+/// Why a single message is fetched again: its attachment link has expired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkPurpose {
+    Open,
+    Copy,
+}
+
+/// Work for the fetch task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchRequest {
+    Page(PageRequest),
+    /// Re-fetch one message for a fresh attachment link.
+    Message { id: MessageId, purpose: LinkPurpose },
+}
+
+/// An answer from the fetch task.
+#[derive(Debug)]
+pub enum FetchEvent {
+    Page {
+        request: PageRequest,
+        result: Result<Page, ApiError>,
+    },
+    Message {
+        id: MessageId,
+        purpose: LinkPurpose,
+        result: Result<Box<Message>, ApiError>,
+    },
+    /// A request failed and will be tried again after a pause.
+    Retrying {
+        request: FetchRequest,
+        notice: RetryNotice,
+    },
+}
+
+/// Starts the fetch task on the current runtime. It ends when the request
+/// sender is dropped; answers to a closed event channel are discarded.
+pub fn spawn(
+    client: ApiClient,
+    mut requests: mpsc::UnboundedReceiver<FetchRequest>,
+    events: mpsc::Sender<FetchEvent>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(request) = requests.recv().await {
+            // Each request runs on its own, so a slow page never holds up a link.
+            let client = client.clone();
+            let events = events.clone();
+            tokio::spawn(async move {
+                let event = run(&client, request, &events).await;
+                // The UI loop has ended if this fails; nothing is left to tell.
+                let _ = events.send(event).await;
+            });
+        }
+    })
+}
+
+async fn run(
+    client: &ApiClient,
+    request: FetchRequest,
+    events: &mpsc::Sender<FetchEvent>,
+) -> FetchEvent {
+    let on_retry = |notice: RetryNotice| {
+        // Best effort: a full channel only costs the "retrying…" hint.
+        let _ = events.try_send(FetchEvent::Retrying { request, notice });
+    };
+    match request {
+        FetchRequest::Page(page) => FetchEvent::Page {
+            request: page,
+            result: client
+                .messages_page(page.offset, page.limit, &on_retry)
+                .await,
+        },
+        FetchRequest::Message { id, purpose } => FetchEvent::Message {
+            id,
+            purpose,
+            result: client.message(id, &on_retry).await.map(Box::new),
+        },
+    }
+}

@@ -1,0 +1,127 @@
+//! The conversation as a column of items, each laid out once per width.
+//!
+//! Items are the marker line at the top ("loading older…" or "beginning of
+//! conversation") and the messages. A message's wrapped lines are cached by id
+//! for the current width; the day separator above it depends on its neighbour,
+//! so it is decided per draw (one map lookup) rather than cached.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use ratatui::text::Line;
+
+use crate::conversation::Conversation;
+use crate::model::{Message, MessageId};
+use crate::timefmt::LocalZone;
+use crate::ui::message_block;
+
+/// Rows the marker item takes: its text and a blank line under it.
+pub const MARKER_ROWS: usize = 2;
+
+/// One entry in the scrollable column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// The line above the oldest loaded message.
+    Marker,
+    Message(MessageId),
+}
+
+/// Wrapped lines of each message at one width.
+#[derive(Debug)]
+pub struct LayoutCache {
+    width: u16,
+    zone: LocalZone,
+    blocks: HashMap<MessageId, Rc<[Line<'static>]>>,
+}
+
+impl LayoutCache {
+    /// An empty cache laying out at `width` columns in time zone `zone`.
+    pub fn new(width: u16, zone: LocalZone) -> Self {
+        Self {
+            width,
+            zone,
+            blocks: HashMap::new(),
+        }
+    }
+
+    /// The width messages are laid out at.
+    pub fn width(&self) -> u16 {
+        self.width
+    }
+
+    /// The time zone timestamps are shown in.
+    pub fn zone(&self) -> &LocalZone {
+        &self.zone
+    }
+
+    /// Changes the width; every cached block is dropped if it changed.
+    pub fn set_width(&mut self, width: u16) {
+        if width != self.width {
+            self.width = width;
+            self.blocks.clear();
+        }
+    }
+
+    /// Forgets one message's layout (its content changed).
+    pub fn forget(&mut self, id: MessageId) {
+        self.blocks.remove(&id);
+    }
+
+    /// The message's wrapped lines at the current width.
+    pub fn block(&mut self, message: &Message) -> Rc<[Line<'static>]> {
+        let (width, zone) = (self.width, self.zone);
+        self.blocks
+            .entry(message.id)
+            .or_insert_with(|| message_block::message_lines(message, width, &zone).into())
+            .clone()
+    }
+
+    /// The day label to show above `message`, if it starts a new local day.
+    pub fn day_break(&self, conversation: &Conversation, message: &Message) -> Option<String> {
+        let created = message.created_at?;
+        let day = self.zone.local_date(created);
+        let previous_day = conversation
+            .previous(message.id)
+            .and_then(|previous| previous.created_at)
+            .map(|t| self.zone.local_date(t));
+        (previous_day != Some(day)).then(|| self.zone.day_label(created))
+    }
+
+    /// How many rows `item` takes.
+    pub fn height(&mut self, conversation: &Conversation, item: Item) -> usize {
+        match item {
+            Item::Marker => MARKER_ROWS,
+            Item::Message(id) => conversation.get(id).map_or(0, |message| {
+                let separator = usize::from(self.day_break(conversation, message).is_some());
+                separator + self.block(message).len()
+            }),
+        }
+    }
+}
+
+/// The item after `item`, top to bottom.
+pub fn next_item(conversation: &Conversation, item: Item) -> Option<Item> {
+    match item {
+        Item::Marker => conversation.first().map(|m| Item::Message(m.id)),
+        Item::Message(id) => conversation.next(id).map(|m| Item::Message(m.id)),
+    }
+}
+
+/// The item before `item`, bottom to top.
+pub fn previous_item(conversation: &Conversation, item: Item) -> Option<Item> {
+    match item {
+        Item::Marker => None,
+        Item::Message(id) => Some(
+            conversation
+                .previous(id)
+                .map_or(Item::Marker, |m| Item::Message(m.id)),
+        ),
+    }
+}
+
+/// The last item of the column.
+pub fn last_item(conversation: &Conversation) -> Item {
+    conversation
+        .last()
+        .map_or(Item::Marker, |m| Item::Message(m.id))
+}

@@ -1,0 +1,52 @@
+//! Taking over the terminal and giving it back on every way out: normal exit,
+//! error, panic in any thread, and signals (handled by the loop).
+
+use std::io::{self, stdout};
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use ratatui::DefaultTerminal;
+
+/// The terminal in raw mode on the alternate screen with mouse capture;
+/// dropping it puts everything back.
+pub struct TerminalSession {
+    terminal: DefaultTerminal,
+}
+
+impl TerminalSession {
+    /// Takes over the terminal. A panic anywhere afterwards restores it before
+    /// the panic message is printed, then ends the process: a half-dead app
+    /// drawing on a restored terminal helps no one.
+    pub fn start() -> io::Result<Self> {
+        let terminal = ratatui::try_init()?;
+        let ratatui_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(stdout(), DisableMouseCapture);
+            // ratatui's hook restores raw mode and the main screen, then prints.
+            ratatui_hook(info);
+            std::process::exit(101);
+        }));
+        if let Err(error) = execute!(stdout(), EnableMouseCapture) {
+            restore();
+            return Err(error);
+        }
+        Ok(Self { terminal })
+    }
+
+    /// The terminal to draw on.
+    pub fn terminal(&mut self) -> &mut DefaultTerminal {
+        &mut self.terminal
+    }
+}
+
+impl Drop for TerminalSession {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Undoes everything `start` did; safe to call more than once.
+pub fn restore() {
+    let _ = execute!(stdout(), DisableMouseCapture);
+    ratatui::restore();
+}

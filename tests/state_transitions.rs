@@ -1,0 +1,334 @@
+//! The app state driven the way the loop drives it, without a terminal or a
+//! network: reader actions in, fetch answers in, effects out.
+
+mod common;
+
+use common::{message, messages, page_of, page_requests, serve_all};
+use szchat::action::Action;
+use szchat::api::error::ApiError;
+use szchat::fetch::{FetchEvent, FetchRequest, LinkPurpose};
+use szchat::layout::Item;
+use szchat::paging::PageRequest;
+use szchat::state::{AppState, Effect, Exit, LoadState, StatusKind};
+use szchat::timefmt::LocalZone;
+
+const WIDTH: u16 = 60;
+const HEIGHT: u16 = 20;
+
+fn state(page_size: u32) -> AppState {
+    AppState::new(4821, page_size, LocalZone::utc(), WIDTH, HEIGHT)
+}
+
+fn loaded_ids(state: &AppState) -> Vec<u64> {
+    state.conversation().iter().map(|m| m.id).collect()
+}
+
+fn on_screen(state: &mut AppState) -> Vec<u64> {
+    state.visible_messages().into_iter().map(|(id, _)| id).collect()
+}
+
+#[test]
+fn opens_at_the_newest_message_of_an_oldest_first_server() {
+    let history = messages(200);
+    let mut state = state(50);
+    let effects = state.start();
+    assert_eq!(
+        page_requests(&effects),
+        vec![PageRequest {
+            offset: 0,
+            limit: 50
+        }]
+    );
+    // Probe: offset 0 holds the oldest; the newest page is asked for next.
+    let effects = state.apply(FetchEvent::Page {
+        request: PageRequest { offset: 0, limit: 50 },
+        result: Ok(page_of(&history, 0, 50, false)),
+    });
+    assert!(state.conversation().is_empty(), "the oldest page waits until the gap closes");
+    let tail = page_requests(&effects);
+    assert_eq!(tail, vec![PageRequest { offset: 150, limit: 50 }]);
+    let effects = state.apply(FetchEvent::Page {
+        request: tail[0],
+        result: Ok(page_of(&history, 150, 50, false)),
+    });
+    assert_eq!(state.selected(), Some(200));
+    assert!(on_screen(&mut state).contains(&200));
+    assert_eq!(state.conversation().len(), 50);
+    // The reader is at the bottom, far from older messages: nothing more is fetched yet.
+    assert!(page_requests(&effects).is_empty());
+    assert_eq!(state.load_state(), &LoadState::Idle);
+}
+
+#[test]
+fn opens_at_the_newest_message_of_a_newest_first_server() {
+    let history = messages(200);
+    let mut state = state(50);
+    state.start();
+    state.apply(FetchEvent::Page {
+        request: PageRequest { offset: 0, limit: 50 },
+        result: Ok(page_of(&history, 0, 50, true)),
+    });
+    assert_eq!(state.selected(), Some(200));
+    assert_eq!(loaded_ids(&state), (151..=200).collect::<Vec<_>>());
+}
+
+#[test]
+fn nearing_the_top_fetches_older_pages_before_the_reader_hits_it() {
+    let history = messages(300);
+    let mut state = state(50);
+    let effects = state.start();
+    let effects = answer_first(&mut state, effects, &history);
+    assert!(page_requests(&effects).is_empty());
+    let mut asked = Vec::new();
+    for _ in 0..40 {
+        let effects = state.update(Action::SelectPrevious);
+        asked.extend(page_requests(&effects));
+        if !asked.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(asked.len(), 1, "an older page is asked for while messages remain above");
+    let selected = state.selected().unwrap();
+    assert!(
+        state.conversation().count_before(selected, 100) > 0,
+        "prefetch starts before the oldest loaded message is reached"
+    );
+}
+
+#[test]
+fn g_loads_every_older_page_and_selects_the_first_message() {
+    let history = messages(260);
+    let mut state = state(50);
+    let effects = state.start();
+    let effects = answer_first(&mut state, effects, &history);
+    assert!(effects.is_empty());
+    let effects = state.update(Action::Oldest);
+    serve_all(&mut state, effects, &history, false);
+    assert_eq!(loaded_ids(&state), (1..=260).collect::<Vec<_>>());
+    assert_eq!(state.selected(), Some(1));
+    assert!(state.reached_beginning());
+    assert_eq!(state.scroll_position(), (Item::Marker, 0));
+    // G goes back to the newest.
+    state.update(Action::Newest);
+    assert_eq!(state.selected(), Some(260));
+    assert!(on_screen(&mut state).contains(&260));
+}
+
+#[test]
+fn a_rejected_secret_on_the_first_page_ends_the_app_with_a_reason_naming_the_variable() {
+    for status in [401, 403] {
+        let mut state = state(50);
+        state.start();
+        state.apply(FetchEvent::Page {
+            request: PageRequest { offset: 0, limit: 50 },
+            result: Err(ApiError::Unauthorized { status }),
+        });
+        match state.exit() {
+            Some(Exit::Fatal(reason)) => assert!(reason.contains("SIGNALZEN_API_SECRET"), "{reason}"),
+            other => panic!("expected a fatal exit, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn an_unknown_visitor_ends_the_app_saying_so() {
+    let mut state = state(50);
+    state.start();
+    state.apply(FetchEvent::Page {
+        request: PageRequest { offset: 0, limit: 50 },
+        result: Err(ApiError::NotFound),
+    });
+    assert_eq!(state.exit(), Some(&Exit::Fatal("visitor 4821 not found".into())));
+}
+
+#[test]
+fn a_failed_older_page_keeps_every_loaded_message_and_r_retries_it() {
+    let history = messages(300);
+    let mut state = state(50);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    let before = loaded_ids(&state);
+    let effects = state.update(Action::Oldest);
+    let request = page_requests(&effects)[0];
+    state.apply(FetchEvent::Page {
+        request,
+        result: Err(ApiError::Malformed {
+            reason: "expected value at line 1".into(),
+        }),
+    });
+    assert_eq!(loaded_ids(&state), before);
+    assert!(state.exit().is_none());
+    assert!(matches!(state.load_state(), LoadState::Failed { .. }));
+    let status = state.status().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert!(status.text.contains("r to retry"), "{}", status.text);
+    let effects = state.update(Action::Retry);
+    assert_eq!(page_requests(&effects), vec![request]);
+    serve_all(&mut state, effects, &history, false);
+    assert_eq!(loaded_ids(&state), (1..=300).collect::<Vec<_>>());
+    assert!(state.status().is_none(), "the error clears once loading works again");
+}
+
+#[test]
+fn an_answer_nobody_waits_for_is_ignored() {
+    let history = messages(10);
+    let mut state = state(50);
+    state.start();
+    state.apply(FetchEvent::Page {
+        request: PageRequest { offset: 40, limit: 50 },
+        result: Ok(page_of(&history, 0, 10, false)),
+    });
+    assert!(state.conversation().is_empty());
+    assert!(matches!(state.load_state(), LoadState::Loading(_)));
+}
+
+#[test]
+fn open_fetches_a_fresh_link_first_and_opens_only_http_links() {
+    let mut history = messages(3);
+    history[2].file_url = Some("https://old.example/expired.pdf".into());
+    let mut state = state(50);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    assert_eq!(state.selected(), Some(3));
+
+    let effects = state.update(Action::OpenAttachment);
+    assert_eq!(
+        effects,
+        vec![Effect::Fetch(FetchRequest::Message {
+            id: 3,
+            purpose: LinkPurpose::Open
+        })]
+    );
+    assert!(state.fetching_link());
+    assert_eq!(state.status().unwrap().text, "fetching link…");
+
+    let mut fresh = history[2].clone();
+    fresh.file_url = Some("https://cdn.example/fresh/invoice.pdf?sig=1".into());
+    let effects = state.apply(FetchEvent::Message {
+        id: 3,
+        purpose: LinkPurpose::Open,
+        result: Ok(Box::new(fresh.clone())),
+    });
+    match effects.as_slice() {
+        [Effect::Open(url)] => assert_eq!(url.as_str(), "https://cdn.example/fresh/invoice.pdf?sig=1"),
+        other => panic!("expected one open effect, got {other:?}"),
+    }
+
+    // A hostile scheme is shown as refused, never handed over.
+    state.update(Action::CopyLink);
+    fresh.file_url = Some("javascript:alert(document.cookie)".into());
+    let effects = state.apply(FetchEvent::Message {
+        id: 3,
+        purpose: LinkPurpose::Copy,
+        result: Ok(Box::new(fresh)),
+    });
+    assert!(effects.is_empty());
+    let status = state.status().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert!(status.text.contains("only http and https"), "{}", status.text);
+}
+
+#[test]
+fn open_on_a_message_without_attachment_says_so() {
+    let history = messages(3);
+    let mut state = state(50);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    let effects = state.update(Action::OpenAttachment);
+    assert!(effects.is_empty());
+    assert_eq!(state.status().unwrap().text, "this message has no attachment");
+}
+
+#[test]
+fn help_opens_and_closes_and_q_quits_even_from_help() {
+    let mut state = state(50);
+    state.start();
+    state.update(Action::ToggleHelp);
+    assert!(state.help_visible());
+    state.update(Action::SelectPrevious);
+    assert!(state.help_visible(), "keys other than Esc, ? and q leave help open");
+    state.update(Action::Close);
+    assert!(!state.help_visible());
+    assert!(state.exit().is_none(), "Esc closes the overlay, it does not quit");
+    state.update(Action::ToggleHelp);
+    state.update(Action::Quit);
+    assert_eq!(state.exit(), Some(&Exit::Quit));
+}
+
+#[test]
+fn resizing_keeps_the_same_message_at_the_top() {
+    let history = messages(120);
+    let mut state = state(99);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    for _ in 0..30 {
+        state.update(Action::SelectPrevious);
+    }
+    let (top, _) = state.scroll_position();
+    state.resize(30, HEIGHT);
+    assert_eq!(state.scroll_position().0, top);
+    state.resize(WIDTH, HEIGHT);
+    assert_eq!(state.scroll_position().0, top);
+    assert!(on_screen(&mut state).contains(&state.selected().unwrap()));
+}
+
+#[test]
+fn page_keys_move_by_a_screen_and_keep_the_selection_visible() {
+    let history = messages(120);
+    let mut state = state(99);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    let before = state.scroll_position();
+    state.update(Action::PageUp);
+    assert_ne!(state.scroll_position(), before);
+    let selected = state.selected().unwrap();
+    assert!(on_screen(&mut state).contains(&selected));
+    assert!(selected < 120);
+    state.update(Action::PageDown);
+    assert_eq!(state.scroll_position(), before, "page down undoes page up");
+}
+
+#[test]
+fn messages_arriving_during_paging_are_neither_doubled_nor_lost() {
+    let mut history = messages(120);
+    let mut state = state(25);
+    let mut effects = state.start();
+    state.update(Action::Oldest);
+    let mut next_id = 121;
+    for _ in 0..1000 {
+        let Some(request) = page_requests(&effects).first().copied() else {
+            break;
+        };
+        let page = page_of(&history, request.offset, request.limit, true);
+        // Two new messages arrive after each answer, for a while.
+        if next_id < 140 {
+            for _ in 0..2 {
+                history.push(message(next_id, next_id as i64, true, "new"));
+                next_id += 1;
+            }
+        }
+        effects = state.apply(FetchEvent::Page {
+            request,
+            result: Ok(page),
+        });
+    }
+    assert_eq!(loaded_ids(&state), (1..next_id).collect::<Vec<_>>());
+}
+
+/// Serves the start-up requests (probe and, oldest-first, the tail).
+fn answer_first(
+    state: &mut AppState,
+    mut effects: Vec<Effect>,
+    history: &[szchat::model::Message],
+) -> Vec<Effect> {
+    while let Some(request) = page_requests(&effects).first().copied() {
+        effects = state.apply(FetchEvent::Page {
+            request,
+            result: Ok(page_of(history, request.offset, request.limit, false)),
+        });
+        if !state.conversation().is_empty() {
+            break;
+        }
+    }
+    effects
+}
