@@ -1,4 +1,5 @@
 //! szchat: browse a SignalZen visitor's chat history in the terminal.
 
 pub mod api;
+pub mod fake;
 pub mod model;
