@@ -1,3 +1,8 @@
 //! SignalZen's external REST API: wire types, the HTTP client and its errors.
 
+pub mod error;
+pub mod retry;
 pub mod wire;
+
+pub use error::ApiError;
+pub use retry::{RetryPolicy, parse_retry_after};
