@@ -813,7 +813,9 @@ async fn timeout_is_retried() {
     })
     .await;
     let mut config = config(&srv.base, 3);
-    config.request_timeout = Duration::from_millis(300);
+    // Short enough to keep the test quick, long enough for the second,
+    // healthy answer on a busy machine.
+    config.request_timeout = Duration::from_millis(800);
     let notices = Notices::default();
 
     let page = ApiClient::new(config)
@@ -1016,4 +1018,14 @@ async fn requests_can_run_on_spawned_tasks_and_clones_share_config() {
 
     assert_eq!(handle.await.unwrap().unwrap().id, 1234);
     assert_eq!(c.base_url(), srv.base);
+}
+
+#[cfg(debug_assertions)]
+#[tokio::test]
+#[should_panic(expected = "page limit 100 outside 1..=99")]
+async fn page_limit_over_99_is_a_caller_bug() {
+    // Never reaches the network: the assertion fires first.
+    let _ = client("http://127.0.0.1:9", 1)
+        .messages_page(0, 100, &ignore)
+        .await;
 }
