@@ -4,3 +4,4 @@ pub mod api;
 pub mod fake;
 pub mod model;
 pub mod paging;
+pub mod secret;

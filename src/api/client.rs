@@ -1,0 +1,550 @@
+//! The HTTP client for SignalZen's external API: authenticated GETs with
+//! timeouts, a cap on the answer's size, and bounded retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::{Response, StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use super::retry::{RetryPolicy, parse_retry_after};
+use super::wire::{MessageDto, PageDto};
+use crate::model::{Message, MessageId, Page};
+use crate::secret::Secret;
+
+/// SignalZen's production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.signalzen.com";
+/// The media type every request must accept; without it the API answers 406.
+pub const ACCEPT_V1: &str = "application/vnd.signalzen.v1+json";
+/// Time allowed to open a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time allowed for a whole request, from sending to the last byte of the answer.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest answer accepted; a page of 99 messages is far smaller.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// The smallest `limit` the API accepts ("greater than 0").
+pub const MIN_PAGE_LIMIT: u32 = 1;
+/// The largest `limit` the API accepts ("lower than 100").
+pub const MAX_PAGE_LIMIT: u32 = 99;
+
+/// Sent as `User-Agent` so the server's logs can tell szchat apart.
+const USER_AGENT: &str = concat!("szchat/", env!("CARGO_PKG_VERSION"));
+/// Reasons quoted from the network or the server are cut to this many characters.
+const MAX_REASON_CHARS: usize = 200;
+/// What stands in for the secret if it ever turns up in an error text.
+const REDACTED: &str = "[redacted]";
+
+/// Where and how to reach the API.
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    /// Scheme, host and optional path prefix, e.g. `https://api.signalzen.com`.
+    pub base_url: String,
+    pub secret: Secret,
+    /// The visitor whose conversation is read.
+    pub user_id: u64,
+    pub retry: RetryPolicy,
+    pub connect_timeout: Duration,
+    /// Covers the whole request including reading the body.
+    pub request_timeout: Duration,
+    pub max_body_bytes: usize,
+}
+
+impl ApiConfig {
+    /// A configuration with default retries, 10 s connect and 30 s request timeouts, and an 8 MiB body cap.
+    pub fn new(base_url: &str, secret: Secret, user_id: u64) -> Self {
+        ApiConfig {
+            base_url: base_url.to_owned(),
+            secret,
+            user_id,
+            retry: RetryPolicy::default(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// Told before each retry so the UI can show "retrying in 2s (HTTP 503)".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryNotice {
+    /// How many attempts have failed so far (1 before the first retry).
+    pub attempt: u32,
+    /// How long the client waits before the next attempt.
+    pub delay: Duration,
+    /// What went wrong, in a few words ("HTTP 503", "timed out").
+    pub reason: String,
+}
+
+/// A client for one user's messages. Cheap to clone: clones share the connection pool.
+#[derive(Clone)]
+pub struct ApiClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// Validated, without a trailing slash.
+    base: Url,
+    base_str: String,
+    /// `Bearer <secret>`, marked sensitive so `http` never prints it.
+    authorization: HeaderValue,
+    /// Kept only to scrub it from any text that reaches an error.
+    secret: Secret,
+    user_id: u64,
+    retry: RetryPolicy,
+    max_body_bytes: usize,
+}
+
+/// One failed attempt, with the server's requested wait if it gave one.
+struct Failure {
+    error: ApiError,
+    retry_after: Option<Duration>,
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        Failure {
+            error,
+            retry_after: None,
+        }
+    }
+}
+
+impl ApiClient {
+    /// Validates the base URL (http or https, a host, no credentials, query or
+    /// fragment) and builds the HTTP client. Redirects are not followed, so the
+    /// `Authorization` header only ever goes to the configured host.
+    pub fn new(config: ApiConfig) -> Result<ApiClient, ApiError> {
+        let base = parse_base_url(&config.base_url, &config.secret)?;
+        let base_str = base.as_str().trim_end_matches('/').to_owned();
+
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bearer {}", config.secret.expose())).map_err(|_| {
+                ApiError::Transport {
+                    reason: "the API secret cannot be sent in an HTTP header".to_owned(),
+                }
+            })?;
+        authorization.set_sensitive(true);
+
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(USER_AGENT)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .build()
+            .map_err(|err| ApiError::Transport {
+                reason: format!(
+                    "cannot set up the HTTP client: {}",
+                    clean(&innermost_reason(&err), &config.secret)
+                ),
+            })?;
+
+        Ok(ApiClient {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                base_str,
+                authorization,
+                secret: config.secret,
+                user_id: config.user_id,
+                retry: config.retry,
+                max_body_bytes: config.max_body_bytes,
+            }),
+        })
+    }
+
+    /// The validated base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_str
+    }
+
+    /// GET {base}/external/users/{user}/messages?offset=O&limit=L  (limit must be 1..=99: debug_assert / error)
+    ///
+    /// A `limit` outside `1..=99` is a caller bug: it panics in debug builds
+    /// and is clamped into range in release builds.
+    pub async fn messages_page(
+        &self,
+        offset: u64,
+        limit: u32,
+        on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
+    ) -> Result<Page, ApiError> {
+        debug_assert!(
+            (MIN_PAGE_LIMIT..=MAX_PAGE_LIMIT).contains(&limit),
+            "page limit {limit} outside {MIN_PAGE_LIMIT}..={MAX_PAGE_LIMIT}"
+        );
+        let limit = limit.clamp(MIN_PAGE_LIMIT, MAX_PAGE_LIMIT);
+        let mut url = self.endpoint(None);
+        url.query_pairs_mut()
+            .append_pair("offset", &offset.to_string())
+            .append_pair("limit", &limit.to_string());
+        let dto: PageDto = self.get_json(&url, on_retry).await?;
+        Ok(dto.into_page(offset, u64::from(limit)))
+    }
+
+    /// GET {base}/external/users/{user}/messages/{id}
+    pub async fn message(
+        &self,
+        id: MessageId,
+        on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
+    ) -> Result<Message, ApiError> {
+        let url = self.endpoint(Some(id));
+        let dto: MessageDto = self.get_json(&url, on_retry).await?;
+        Ok(dto.into_message())
+    }
+
+    /// `{base}/external/users/{user}/messages[/{id}]`.
+    fn endpoint(&self, id: Option<MessageId>) -> Url {
+        let mut url = self.inner.base.clone();
+        let user = self.inner.user_id.to_string();
+        let id = id.map(|id| id.to_string());
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments
+                .pop_if_empty()
+                .extend(["external", "users", user.as_str(), "messages"])
+                .extend(id.as_deref());
+        }
+        url
+    }
+
+    /// GETs `url` and decodes its JSON, retrying what is worth retrying.
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
+    ) -> Result<T, ApiError> {
+        let policy = &self.inner.retry;
+        let mut rng = fastrand::Rng::new();
+        let mut attempt = 1;
+        loop {
+            let failure = match self.attempt(url).await {
+                Ok(value) => return Ok(value),
+                Err(failure) => failure,
+            };
+            // A policy of 0 attempts still makes the one request asked for.
+            if attempt >= policy.max_attempts.max(1) || !failure.error.is_retryable() {
+                return Err(failure.error);
+            }
+            let delay = match failure.retry_after {
+                Some(wait) => wait.min(policy.max_retry_after),
+                None => policy.backoff(attempt, &mut rng),
+            };
+            on_retry(RetryNotice {
+                attempt,
+                delay,
+                reason: retry_label(&failure.error),
+            });
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One request: send, check the status, read the body under the cap, decode.
+    async fn attempt<T: DeserializeOwned>(&self, url: &Url) -> Result<T, Failure> {
+        let response = self
+            .inner
+            .http
+            .get(url.clone())
+            .header(AUTHORIZATION, self.inner.authorization.clone())
+            .header(ACCEPT, HeaderValue::from_static(ACCEPT_V1))
+            .send()
+            .await
+            .map_err(|err| self.network_error(&err, url))?;
+
+        let status = response.status();
+        if !status.is_success() {
+            return Err(status_failure(&response));
+        }
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = self.read_body(response, url).await?;
+        serde_json::from_slice(&body).map_err(|err| {
+            let mut reason = format!("not the documented JSON ({err})");
+            if let Some(kind) = content_type.filter(|kind| !kind.contains("json")) {
+                reason = format!("{reason}; content type was {kind}");
+            }
+            ApiError::Malformed {
+                reason: clean(&reason, &self.inner.secret),
+            }
+            .into()
+        })
+    }
+
+    /// Reads the body chunk by chunk, giving up as soon as it passes the cap.
+    async fn read_body(&self, mut response: Response, url: &Url) -> Result<Vec<u8>, Failure> {
+        let limit = self.inner.max_body_bytes;
+        let too_large = || Failure::from(ApiError::BodyTooLarge { limit });
+        let announced = response.content_length();
+        if announced.is_some_and(|len| usize::try_from(len).map_or(true, |len| len > limit)) {
+            return Err(too_large());
+        }
+        // Announced and within the cap: reserve it all at once.
+        let capacity = announced.map_or(0, |len| usize::try_from(len).unwrap_or(0));
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|err| self.network_error(&err, url))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// Turns a reqwest error into ours, naming the URL for timeouts and refusals.
+    fn network_error(&self, err: &reqwest::Error, url: &Url) -> Failure {
+        let secret = &self.inner.secret;
+        let url = clean(url.as_str(), secret);
+        // Connect first: a connect timeout means the host is unreachable,
+        // which is a connection problem rather than a slow answer.
+        let error = if err.is_connect() {
+            ApiError::Connect {
+                url,
+                reason: clean(&innermost_reason(err), secret),
+            }
+        } else if err.is_timeout() {
+            ApiError::Timeout { url }
+        } else {
+            ApiError::Transport {
+                reason: clean(&innermost_reason(err), secret),
+            }
+        };
+        error.into()
+    }
+}
+
+impl fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("base_url", &self.inner.base_str)
+            .field("user_id", &self.inner.user_id)
+            .field("secret", &self.inner.secret)
+            .field("retry", &self.inner.retry)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A few words for a retry notice, e.g. "HTTP 503" or "timed out".
+fn retry_label(error: &ApiError) -> String {
+    match error {
+        ApiError::Unauthorized { status } | ApiError::Status { status } => format!("HTTP {status}"),
+        ApiError::NotFound => "HTTP 404".to_owned(),
+        ApiError::Connect { .. } => "cannot connect".to_owned(),
+        ApiError::Timeout { .. } => "timed out".to_owned(),
+        ApiError::Transport { .. } => "network error".to_owned(),
+        ApiError::Malformed { .. } => "malformed answer".to_owned(),
+        ApiError::BodyTooLarge { .. } => "answer too large".to_owned(),
+        ApiError::InvalidBaseUrl { .. } => "invalid base URL".to_owned(),
+    }
+}
+
+/// The error for an unsuccessful status, with `Retry-After` where it may apply.
+fn status_failure(response: &Response) -> Failure {
+    let status = response.status();
+    let code = status.as_u16();
+    let error = match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ApiError::Unauthorized { status: code },
+        StatusCode::NOT_FOUND => ApiError::NotFound,
+        _ => ApiError::Status { status: code },
+    };
+    // SignalZen documents no Retry-After, but a 429 ("slow down") or a 503
+    // (maintenance) that sends one knows better than our backoff.
+    let retry_after = matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+    )
+    .then(|| response.headers().get(RETRY_AFTER))
+    .flatten()
+    .and_then(|value| value.to_str().ok())
+    .and_then(|value| parse_retry_after(value, SystemTime::now()));
+    Failure { error, retry_after }
+}
+
+/// Checks that `raw` can serve as the base of every endpoint URL.
+fn parse_base_url(raw: &str, secret: &Secret) -> Result<Url, ApiError> {
+    let raw = raw.trim();
+    let invalid = |shown: &str, reason: &str| ApiError::InvalidBaseUrl {
+        url: clean(shown, secret),
+        reason: reason.to_owned(),
+    };
+    if !raw.contains("://") {
+        return Err(invalid(
+            raw,
+            "it needs a scheme and host, e.g. https://api.signalzen.com",
+        ));
+    }
+    let url = Url::parse(raw).map_err(|err| invalid(raw, &err.to_string()))?;
+    // From here on show the parsed URL without credentials, never the raw text.
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    let shown = shown.as_str();
+
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(shown, "the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid(shown, "it has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            shown,
+            "it must not contain credentials; the API secret is sent in a header",
+        ));
+    }
+    if url.query().is_some() {
+        return Err(invalid(shown, "it must not have a query (`?...`)"));
+    }
+    if url.fragment().is_some() {
+        return Err(invalid(shown, "it must not have a fragment (`#...`)"));
+    }
+    Ok(url)
+}
+
+/// The most specific description in an error's source chain, e.g.
+/// "Connection refused (os error 111)" rather than "error sending request".
+fn innermost_reason(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut reason = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        let text = inner.to_string();
+        if !text.trim().is_empty() {
+            reason = text;
+        }
+        source = inner.source();
+    }
+    reason
+}
+
+/// Makes outside text safe for a one-line message: no secret, no control
+/// characters (a terminal would act on them), bounded length.
+fn clean(text: &str, secret: &Secret) -> String {
+    let scrubbed = text.replace(secret.expose(), REDACTED);
+    let mut out: String = scrubbed
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_REASON_CHARS)
+        .collect();
+    if scrubbed.chars().count() > MAX_REASON_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "sz-unit-SECRET-3f9a";
+
+    fn secret() -> Secret {
+        Secret::new(SECRET).unwrap()
+    }
+
+    fn client(base: &str) -> Result<ApiClient, ApiError> {
+        ApiClient::new(ApiConfig::new(base, secret(), 42))
+    }
+
+    #[test]
+    fn config_defaults() {
+        let config = ApiConfig::new("https://api.signalzen.com", secret(), 7);
+        assert_eq!(config.connect_timeout, Duration::from_secs(10));
+        assert_eq!(config.request_timeout, Duration::from_secs(30));
+        assert_eq!(config.max_body_bytes, 8 * 1024 * 1024);
+        assert_eq!(config.retry.max_attempts, 5);
+        assert_eq!(config.user_id, 7);
+    }
+
+    #[test]
+    fn endpoints_are_built_under_the_base() {
+        for base in [
+            "https://api.signalzen.com",
+            "https://api.signalzen.com/",
+            "  https://api.signalzen.com  ",
+        ] {
+            let c = client(base).unwrap();
+            assert_eq!(c.base_url(), "https://api.signalzen.com");
+            assert_eq!(
+                c.endpoint(None).as_str(),
+                "https://api.signalzen.com/external/users/42/messages"
+            );
+            assert_eq!(
+                c.endpoint(Some(9)).as_str(),
+                "https://api.signalzen.com/external/users/42/messages/9"
+            );
+        }
+        let c = client("http://127.0.0.1:8080/proxy/sz/").unwrap();
+        assert_eq!(c.base_url(), "http://127.0.0.1:8080/proxy/sz");
+        assert_eq!(
+            c.endpoint(Some(1)).as_str(),
+            "http://127.0.0.1:8080/proxy/sz/external/users/42/messages/1"
+        );
+    }
+
+    #[test]
+    fn bad_base_urls_are_rejected() {
+        let cases = [
+            ("", "needs a scheme"),
+            ("api.signalzen.com", "needs a scheme"),
+            ("ftp://api.signalzen.com", "http or https"),
+            ("file:///etc/passwd", "http or https"),
+            ("https://api.signalzen.com/?x=1", "query"),
+            ("https://api.signalzen.com/#top", "fragment"),
+            ("https://user:pw@api.signalzen.com", "credentials"),
+            ("http://", "empty host"),
+        ];
+        for (base, words) in cases {
+            let err = client(base).unwrap_err();
+            let msg = err.to_string();
+            assert!(
+                matches!(err, ApiError::InvalidBaseUrl { .. }),
+                "{base:?}: {msg}"
+            );
+            assert!(msg.contains(words), "{base:?}: {msg}");
+            assert!(err.is_fatal_at_start());
+        }
+        // Credentials are not repeated back.
+        let msg = client("https://user:pw@api.signalzen.com")
+            .unwrap_err()
+            .to_string();
+        assert!(!msg.contains("pw"), "{msg}");
+        // Nor is the secret, should someone paste it into the URL.
+        let msg = client(&format!("https://api.signalzen.com/?key={SECRET}"))
+            .unwrap_err()
+            .to_string();
+        assert!(!msg.contains(SECRET), "{msg}");
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let config = ApiConfig::new("https://api.signalzen.com", secret(), 7);
+        let c = ApiClient::new(config.clone()).unwrap();
+        for text in [format!("{config:?}"), format!("{c:?}"), format!("{c:#?}")] {
+            assert!(!text.contains(SECRET), "{text}");
+            assert!(text.contains("[redacted]"), "{text}");
+        }
+        assert!(format!("{:?}", c.inner.authorization).contains("Sensitive"));
+    }
+
+    #[test]
+    fn clean_scrubs_secret_and_controls() {
+        let s = secret();
+        assert_eq!(
+            clean(&format!("a{SECRET}\u{1b}[2Jb\n"), &s),
+            "a[redacted] [2Jb "
+        );
+        let long = "x".repeat(500);
+        assert_eq!(clean(&long, &s).chars().count(), MAX_REASON_CHARS + 1);
+    }
+}
