@@ -4,4 +4,5 @@ pub mod api;
 pub mod model;
 pub mod sanitize;
 pub mod timefmt;
+pub mod ui;
 pub mod wrap;
