@@ -1,7 +1,25 @@
 //! szchat: browse a SignalZen visitor's chat history in the terminal.
+//!
+//! The data path runs one way: terminal input becomes an [`action::Action`],
+//! [`state::AppState`] takes it and may ask for a [`fetch::FetchRequest`], the
+//! fetch task answers with a [`fetch::FetchEvent`], and [`ui`] draws the state.
 
+pub mod action;
 pub mod api;
+pub mod app;
+pub mod cli;
+pub mod clipboard;
+pub mod conversation;
 pub mod fake;
+pub mod fetch;
+pub mod layout;
 pub mod model;
+pub mod open;
 pub mod paging;
+pub mod sanitize;
 pub mod secret;
+pub mod state;
+pub mod terminal;
+pub mod timefmt;
+pub mod ui;
+pub mod wrap;

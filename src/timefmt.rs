@@ -1,0 +1,87 @@
+//! Timestamps as the operator reads them, in an injected time zone so that tests and
+//! snapshots do not depend on the machine they run on.
+
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, Offset, Utc};
+
+/// The time zone timestamps are shown in.
+#[derive(Clone, Copy, Debug)]
+pub enum LocalZone {
+    /// Whatever the machine's local time zone is (the real program).
+    System,
+    /// A fixed offset from UTC (tests, or a user-chosen zone).
+    Fixed(chrono::FixedOffset),
+}
+
+impl LocalZone {
+    /// UTC as a fixed zone.
+    #[must_use]
+    pub fn utc() -> Self {
+        LocalZone::Fixed(Utc.fix())
+    }
+
+    /// The wall-clock time `t` shows in this zone.
+    #[must_use]
+    pub fn to_local(&self, t: DateTime<Utc>) -> NaiveDateTime {
+        match self {
+            LocalZone::System => t.with_timezone(&Local).naive_local(),
+            LocalZone::Fixed(offset) => t.with_timezone(offset).naive_local(),
+        }
+    }
+
+    /// Hours and minutes, 24-hour clock: "17:18".
+    #[must_use]
+    pub fn time_of_day(&self, t: DateTime<Utc>) -> String {
+        self.to_local(t).format("%H:%M").to_string()
+    }
+
+    /// The local day, for day separators: "Fri 9 Feb 2018".
+    #[must_use]
+    pub fn day_label(&self, t: DateTime<Utc>) -> String {
+        self.to_local(t).format("%a %-d %b %Y").to_string()
+    }
+
+    /// The local calendar date, to tell when a new day starts.
+    #[must_use]
+    pub fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
+        self.to_local(t).date()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{FixedOffset, TimeZone};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn formats_in_the_given_zone() {
+        let t = at("2018-02-09T17:18:50.000Z");
+        let utc = LocalZone::utc();
+        assert_eq!(utc.time_of_day(t), "17:18");
+        assert_eq!(utc.day_label(t), "Fri 9 Feb 2018");
+        assert_eq!(
+            utc.local_date(t),
+            NaiveDate::from_ymd_opt(2018, 2, 9).unwrap()
+        );
+
+        let tokyo = LocalZone::Fixed(FixedOffset::east_opt(9 * 3600).unwrap());
+        assert_eq!(tokyo.time_of_day(t), "02:18");
+        assert_eq!(tokyo.day_label(t), "Sat 10 Feb 2018");
+        assert_eq!(
+            tokyo.local_date(t),
+            NaiveDate::from_ymd_opt(2018, 2, 10).unwrap()
+        );
+    }
+
+    #[test]
+    fn system_zone_agrees_with_chrono_local() {
+        let t = at("2018-02-09T17:18:50.000Z");
+        assert_eq!(
+            LocalZone::System.to_local(t),
+            Local.from_utc_datetime(&t.naive_utc()).naive_local()
+        );
+    }
+}

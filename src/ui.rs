@@ -1,0 +1,33 @@
+//! Terminal views. Everything here is pure rendering: it borrows state and produces
+//! lines or draws into a buffer, with no I/O.
+//!
+//! Untrusted text (anything from a message) is sanitized before it becomes a `Span`.
+
+pub mod conversation;
+pub mod help;
+pub mod message_block;
+pub mod status_bar;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::state::AppState;
+
+/// The conversation's part of the screen: everything but the status bar.
+pub fn conversation_area(screen: Rect) -> Rect {
+    split(screen)[0]
+}
+
+fn split(screen: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(screen)
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, state: &mut AppState) {
+    let [conversation, status] = split(frame.area());
+    frame.render_stateful_widget(conversation::ConversationView, conversation, state);
+    frame.render_widget(status_bar::StatusBar::new(state), status);
+    if state.help_visible() {
+        frame.render_widget(help::HelpOverlay, conversation);
+    }
+}
