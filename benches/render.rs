@@ -26,13 +26,16 @@ fn main() {
 }
 
 fn message(id: u64) -> Message {
-    let visitor = id % 3 != 0;
+    let visitor = !id.is_multiple_of(3);
     Message {
         id,
         body: format!(
             "message {id}: the export still fails with error E{id} — 請再試一次 🙏 and a longer tail so that it wraps on narrow screens"
         ),
-        created_at: Some(Utc.timestamp_opt(1_700_000_000 + id as i64 * 97, 0).unwrap()),
+        created_at: Some(
+            Utc.timestamp_opt(1_700_000_000 + id as i64 * 97, 0)
+                .unwrap(),
+        ),
         sender: if visitor {
             Sender::Visitor {
                 name: Some("Dana Visitor".into()),
@@ -45,7 +48,9 @@ fn message(id: u64) -> Message {
                 email: None,
             }
         },
-        file_url: (id % 50 == 0).then(|| format!("https://files.example/{id}.pdf")),
+        file_url: id
+            .is_multiple_of(50)
+            .then(|| format!("https://files.example/{id}.pdf")),
         auto_invitation: false,
         read_by_user: Some(true),
         read_by_operator: Some(true),
@@ -57,13 +62,10 @@ fn loaded_state(n: u64) -> AppState {
     let mut state = AppState::new(1, 99, LocalZone::utc(), WIDTH, HEIGHT - 1);
     let mut effects = state.start();
     effects.extend(state.update(Action::Oldest));
-    loop {
-        let Some(request) = effects.iter().find_map(|effect| match effect {
-            Effect::Fetch(FetchRequest::Page(request)) => Some(*request),
-            _ => None,
-        }) else {
-            break;
-        };
+    while let Some(request) = effects.iter().find_map(|effect| match effect {
+        Effect::Fetch(FetchRequest::Page(request)) => Some(*request),
+        _ => None,
+    }) {
         let start = request.offset.min(n);
         let end = (request.offset + u64::from(request.limit)).min(n);
         let page = Page {

@@ -96,24 +96,51 @@ mod tests {
 
     #[test]
     fn vim_and_arrow_keys_move_the_selection() {
-        assert_eq!(key(KeyCode::Char('j'), KeyModifiers::NONE), Some(Action::SelectNext));
-        assert_eq!(key(KeyCode::Down, KeyModifiers::NONE), Some(Action::SelectNext));
-        assert_eq!(key(KeyCode::Char('k'), KeyModifiers::NONE), Some(Action::SelectPrevious));
-        assert_eq!(key(KeyCode::Up, KeyModifiers::NONE), Some(Action::SelectPrevious));
+        assert_eq!(
+            key(KeyCode::Char('j'), KeyModifiers::NONE),
+            Some(Action::SelectNext)
+        );
+        assert_eq!(
+            key(KeyCode::Down, KeyModifiers::NONE),
+            Some(Action::SelectNext)
+        );
+        assert_eq!(
+            key(KeyCode::Char('k'), KeyModifiers::NONE),
+            Some(Action::SelectPrevious)
+        );
+        assert_eq!(
+            key(KeyCode::Up, KeyModifiers::NONE),
+            Some(Action::SelectPrevious)
+        );
     }
 
     #[test]
     fn control_keys_are_not_mistaken_for_letters() {
-        assert_eq!(key(KeyCode::Char('d'), KeyModifiers::CONTROL), Some(Action::HalfPageDown));
-        assert_eq!(key(KeyCode::Char('u'), KeyModifiers::CONTROL), Some(Action::HalfPageUp));
-        assert_eq!(key(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Action::Quit));
+        assert_eq!(
+            key(KeyCode::Char('d'), KeyModifiers::CONTROL),
+            Some(Action::HalfPageDown)
+        );
+        assert_eq!(
+            key(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            Some(Action::HalfPageUp)
+        );
+        assert_eq!(
+            key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Action::Quit)
+        );
         assert_eq!(key(KeyCode::Char('g'), KeyModifiers::CONTROL), None);
     }
 
     #[test]
     fn capital_g_goes_to_the_newest_and_small_g_to_the_oldest() {
-        assert_eq!(key(KeyCode::Char('G'), KeyModifiers::SHIFT), Some(Action::Newest));
-        assert_eq!(key(KeyCode::Char('g'), KeyModifiers::NONE), Some(Action::Oldest));
+        assert_eq!(
+            key(KeyCode::Char('G'), KeyModifiers::SHIFT),
+            Some(Action::Newest)
+        );
+        assert_eq!(
+            key(KeyCode::Char('g'), KeyModifiers::NONE),
+            Some(Action::Oldest)
+        );
         assert_eq!(key(KeyCode::Home, KeyModifiers::NONE), Some(Action::Oldest));
         assert_eq!(key(KeyCode::End, KeyModifiers::NONE), Some(Action::Newest));
     }

@@ -105,7 +105,9 @@ fn handle_terminal_event(state: &mut AppState, event: &Event) -> Vec<Effect> {
         }
         _ => None,
     };
-    action.map(|action| state.update(action)).unwrap_or_default()
+    action
+        .map(|action| state.update(action))
+        .unwrap_or_default()
 }
 
 /// Does what the state asked for. Nothing here waits on the network.
@@ -131,7 +133,10 @@ fn carry_out(
             }
             Effect::Copy(url) => {
                 if let Err(error) = clipboard::copy_to_clipboard(&mut io::stdout(), url.as_str()) {
-                    state.set_status(StatusKind::Error, format!("could not copy the link: {error}"));
+                    state.set_status(
+                        StatusKind::Error,
+                        format!("could not copy the link: {error}"),
+                    );
                 }
             }
         }

@@ -27,7 +27,11 @@ mod tests {
         let sequence = osc52("https://x.test/a\x07\x1b]0;pwned\x07");
         assert!(sequence.starts_with("\x1b]52;c;"));
         let payload = &sequence["\x1b]52;c;".len()..sequence.len() - 1];
-        assert!(payload.chars().all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c)));
+        assert!(
+            payload
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c))
+        );
         assert_eq!(
             STANDARD.decode(payload).unwrap(),
             b"https://x.test/a\x07\x1b]0;pwned\x07"

@@ -23,7 +23,10 @@ pub enum LinkPurpose {
 pub enum FetchRequest {
     Page(PageRequest),
     /// Re-fetch one message for a fresh attachment link.
-    Message { id: MessageId, purpose: LinkPurpose },
+    Message {
+        id: MessageId,
+        purpose: LinkPurpose,
+    },
 }
 
 /// An answer from the fetch task.

@@ -29,7 +29,12 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(error) => return fail(EXIT_FAILURE, &format!("cannot start the async runtime: {error}")),
+        Err(error) => {
+            return fail(
+                EXIT_FAILURE,
+                &format!("cannot start the async runtime: {error}"),
+            );
+        }
     };
     runtime.block_on(run(cli))
 }
@@ -43,7 +48,10 @@ async fn run(cli: Cli) -> ExitCode {
         let server = match FakeServer::start(config).await {
             Ok(server) => server,
             Err(error) => {
-                return fail(EXIT_FAILURE, &format!("cannot start the demo server: {error}"));
+                return fail(
+                    EXIT_FAILURE,
+                    &format!("cannot start the demo server: {error}"),
+                );
             }
         };
         let secret = Secret::new(fake::DEMO_SECRET).expect("the demo secret is valid");

@@ -124,6 +124,9 @@ mod tests {
     fn file_name_is_the_last_path_segment() {
         let url = check_url("https://cdn.example.com/u/4821/invoice.pdf?sig=abc").unwrap();
         assert_eq!(url.file_name(), "invoice.pdf");
-        assert_eq!(check_url("https://example.com/").unwrap().file_name(), "attachment");
+        assert_eq!(
+            check_url("https://example.com/").unwrap().file_name(),
+            "attachment"
+        );
     }
 }

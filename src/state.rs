@@ -24,7 +24,10 @@ pub enum LoadState {
     Idle,
     Loading(PageRequest),
     /// The last page request failed; `r` sends it again.
-    Failed { request: PageRequest, reason: String },
+    Failed {
+        request: PageRequest,
+        reason: String,
+    },
 }
 
 /// How a status-bar message should look.
@@ -271,10 +274,10 @@ impl AppState {
                     // An answer to a request we no longer wait for.
                     return Vec::new();
                 }
-                match result {
+                return match result {
                     Ok(page) => self.take_page(request, page),
                     Err(error) => self.page_failed(request, &error),
-                }
+                };
             }
             FetchEvent::Message {
                 id,
@@ -422,7 +425,10 @@ impl AppState {
         let message = match result {
             Ok(message) => message,
             Err(error) => {
-                self.set_status(StatusKind::Error, format!("could not fetch the link: {error}"));
+                self.set_status(
+                    StatusKind::Error,
+                    format!("could not fetch the link: {error}"),
+                );
                 return None;
             }
         };
@@ -432,14 +438,15 @@ impl AppState {
         };
         match open::check_url(raw) {
             Ok(url) => {
-                let verb = match purpose {
-                    LinkPurpose::Open => "opening",
-                    LinkPurpose::Copy => "copied link to",
+                let text = match purpose {
+                    LinkPurpose::Open => {
+                        format!("opening {} (link valid for 20 s)", url.file_name())
+                    }
+                    LinkPurpose::Copy => {
+                        format!("link to {} copied (valid for 20 s)", url.file_name())
+                    }
                 };
-                self.set_status(
-                    StatusKind::Info,
-                    format!("{verb} {} (link valid for 20 s)", url.file_name()),
-                );
+                self.set_status(StatusKind::Info, text);
                 Some(match purpose {
                     LinkPurpose::Open => Effect::Open(url),
                     LinkPurpose::Copy => Effect::Copy(url),
@@ -591,7 +598,9 @@ impl AppState {
     fn is_before(&self, a: Item, b: Item) -> bool {
         match (a, b) {
             (Item::Marker, Item::Message(_)) => true,
-            (Item::Message(a), Item::Message(b)) => self.conversation.key(a) < self.conversation.key(b),
+            (Item::Message(a), Item::Message(b)) => {
+                self.conversation.key(a) < self.conversation.key(b)
+            }
             _ => false,
         }
     }
@@ -645,9 +654,12 @@ impl AppState {
         {
             return;
         }
-        let whole = visible.iter().filter(|(_, whole)| *whole);
-        let candidate = if down { whole.last() } else { whole.into_iter().next() }
-            .or(if down { visible.last() } else { visible.first() });
+        let mut whole = visible.iter().filter(|(_, whole)| *whole);
+        let candidate = if down {
+            whole.next_back().or(visible.last())
+        } else {
+            whole.next().or(visible.first())
+        };
         if let Some((id, _)) = candidate {
             self.selected = Some(*id);
         }

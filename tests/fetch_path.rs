@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{Driver, client, message_json, seed_messages_json};
 use szchat::action::Action;
-use szchat::fake::{Fault, FakeConfig, FakeServer, ServeOrder, synthetic_messages};
+use szchat::fake::{FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
 use szchat::state::{AppState, Effect, Exit, LoadState, StatusKind};
 use szchat::timefmt::LocalZone;
 
@@ -164,7 +164,10 @@ async fn an_unknown_visitor_is_fatal() {
     let mut driver = Driver::new(client(&server.base_url(), SECRET, 999));
     driver.carry_out(state.start());
     driver.settle(&mut state).await;
-    assert_eq!(state.exit(), Some(&Exit::Fatal("visitor 999 not found".into())));
+    assert_eq!(
+        state.exit(),
+        Some(&Exit::Fatal("visitor 999 not found".into()))
+    );
 }
 
 #[tokio::test]
@@ -190,7 +193,11 @@ async fn a_malformed_page_later_on_keeps_everything_and_r_recovers() {
     let server = FakeServer::start(config).await.unwrap();
     let (mut state, mut driver) = load_everything(&server, 30).await;
     let loaded = ids(&state);
-    assert_eq!(loaded, (71..=100).collect::<Vec<_>>(), "the newest page stays");
+    assert_eq!(
+        loaded,
+        (71..=100).collect::<Vec<_>>(),
+        "the newest page stays"
+    );
     assert!(matches!(state.load_state(), LoadState::Failed { .. }));
     let status = state.status().unwrap();
     assert_eq!(status.kind, StatusKind::Error);
@@ -226,7 +233,11 @@ async fn opening_an_attachment_uses_a_link_fetched_just_now() {
     let before = server.request_count();
     driver.carry_out(state.update(Action::OpenAttachment));
     driver.settle(&mut state).await;
-    assert_eq!(server.request_count(), before + 1, "one single-message request");
+    assert_eq!(
+        server.request_count(),
+        before + 1,
+        "one single-message request"
+    );
     let url = match driver.other_effects.as_slice() {
         [Effect::Open(url)] => url.as_str().to_owned(),
         other => panic!("expected an open effect, got {other:?}"),

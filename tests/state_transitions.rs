@@ -24,7 +24,11 @@ fn loaded_ids(state: &AppState) -> Vec<u64> {
 }
 
 fn on_screen(state: &mut AppState) -> Vec<u64> {
-    state.visible_messages().into_iter().map(|(id, _)| id).collect()
+    state
+        .visible_messages()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
 }
 
 #[test]
@@ -41,12 +45,24 @@ fn opens_at_the_newest_message_of_an_oldest_first_server() {
     );
     // Probe: offset 0 holds the oldest; the newest page is asked for next.
     let effects = state.apply(FetchEvent::Page {
-        request: PageRequest { offset: 0, limit: 50 },
+        request: PageRequest {
+            offset: 0,
+            limit: 50,
+        },
         result: Ok(page_of(&history, 0, 50, false)),
     });
-    assert!(state.conversation().is_empty(), "the oldest page waits until the gap closes");
+    assert!(
+        state.conversation().is_empty(),
+        "the oldest page waits until the gap closes"
+    );
     let tail = page_requests(&effects);
-    assert_eq!(tail, vec![PageRequest { offset: 150, limit: 50 }]);
+    assert_eq!(
+        tail,
+        vec![PageRequest {
+            offset: 150,
+            limit: 50
+        }]
+    );
     let effects = state.apply(FetchEvent::Page {
         request: tail[0],
         result: Ok(page_of(&history, 150, 50, false)),
@@ -65,7 +81,10 @@ fn opens_at_the_newest_message_of_a_newest_first_server() {
     let mut state = state(50);
     state.start();
     state.apply(FetchEvent::Page {
-        request: PageRequest { offset: 0, limit: 50 },
+        request: PageRequest {
+            offset: 0,
+            limit: 50,
+        },
         result: Ok(page_of(&history, 0, 50, true)),
     });
     assert_eq!(state.selected(), Some(200));
@@ -87,7 +106,11 @@ fn nearing_the_top_fetches_older_pages_before_the_reader_hits_it() {
             break;
         }
     }
-    assert_eq!(asked.len(), 1, "an older page is asked for while messages remain above");
+    assert_eq!(
+        asked.len(),
+        1,
+        "an older page is asked for while messages remain above"
+    );
     let selected = state.selected().unwrap();
     assert!(
         state.conversation().count_before(selected, 100) > 0,
@@ -120,11 +143,16 @@ fn a_rejected_secret_on_the_first_page_ends_the_app_with_a_reason_naming_the_var
         let mut state = state(50);
         state.start();
         state.apply(FetchEvent::Page {
-            request: PageRequest { offset: 0, limit: 50 },
+            request: PageRequest {
+                offset: 0,
+                limit: 50,
+            },
             result: Err(ApiError::Unauthorized { status }),
         });
         match state.exit() {
-            Some(Exit::Fatal(reason)) => assert!(reason.contains("SIGNALZEN_API_SECRET"), "{reason}"),
+            Some(Exit::Fatal(reason)) => {
+                assert!(reason.contains("SIGNALZEN_API_SECRET"), "{reason}")
+            }
             other => panic!("expected a fatal exit, got {other:?}"),
         }
     }
@@ -135,10 +163,16 @@ fn an_unknown_visitor_ends_the_app_saying_so() {
     let mut state = state(50);
     state.start();
     state.apply(FetchEvent::Page {
-        request: PageRequest { offset: 0, limit: 50 },
+        request: PageRequest {
+            offset: 0,
+            limit: 50,
+        },
         result: Err(ApiError::NotFound),
     });
-    assert_eq!(state.exit(), Some(&Exit::Fatal("visitor 4821 not found".into())));
+    assert_eq!(
+        state.exit(),
+        Some(&Exit::Fatal("visitor 4821 not found".into()))
+    );
 }
 
 #[test]
@@ -166,7 +200,10 @@ fn a_failed_older_page_keeps_every_loaded_message_and_r_retries_it() {
     assert_eq!(page_requests(&effects), vec![request]);
     serve_all(&mut state, effects, &history, false);
     assert_eq!(loaded_ids(&state), (1..=300).collect::<Vec<_>>());
-    assert!(state.status().is_none(), "the error clears once loading works again");
+    assert!(
+        state.status().is_none(),
+        "the error clears once loading works again"
+    );
 }
 
 #[test]
@@ -175,7 +212,10 @@ fn an_answer_nobody_waits_for_is_ignored() {
     let mut state = state(50);
     state.start();
     state.apply(FetchEvent::Page {
-        request: PageRequest { offset: 40, limit: 50 },
+        request: PageRequest {
+            offset: 40,
+            limit: 50,
+        },
         result: Ok(page_of(&history, 0, 10, false)),
     });
     assert!(state.conversation().is_empty());
@@ -210,7 +250,9 @@ fn open_fetches_a_fresh_link_first_and_opens_only_http_links() {
         result: Ok(Box::new(fresh.clone())),
     });
     match effects.as_slice() {
-        [Effect::Open(url)] => assert_eq!(url.as_str(), "https://cdn.example/fresh/invoice.pdf?sig=1"),
+        [Effect::Open(url)] => {
+            assert_eq!(url.as_str(), "https://cdn.example/fresh/invoice.pdf?sig=1")
+        }
         other => panic!("expected one open effect, got {other:?}"),
     }
 
@@ -225,7 +267,11 @@ fn open_fetches_a_fresh_link_first_and_opens_only_http_links() {
     assert!(effects.is_empty());
     let status = state.status().unwrap();
     assert_eq!(status.kind, StatusKind::Error);
-    assert!(status.text.contains("only http and https"), "{}", status.text);
+    assert!(
+        status.text.contains("only http and https"),
+        "{}",
+        status.text
+    );
 }
 
 #[test]
@@ -236,7 +282,10 @@ fn open_on_a_message_without_attachment_says_so() {
     answer_first(&mut state, effects, &history);
     let effects = state.update(Action::OpenAttachment);
     assert!(effects.is_empty());
-    assert_eq!(state.status().unwrap().text, "this message has no attachment");
+    assert_eq!(
+        state.status().unwrap().text,
+        "this message has no attachment"
+    );
 }
 
 #[test]
@@ -246,10 +295,16 @@ fn help_opens_and_closes_and_q_quits_even_from_help() {
     state.update(Action::ToggleHelp);
     assert!(state.help_visible());
     state.update(Action::SelectPrevious);
-    assert!(state.help_visible(), "keys other than Esc, ? and q leave help open");
+    assert!(
+        state.help_visible(),
+        "keys other than Esc, ? and q leave help open"
+    );
     state.update(Action::Close);
     assert!(!state.help_visible());
-    assert!(state.exit().is_none(), "Esc closes the overlay, it does not quit");
+    assert!(
+        state.exit().is_none(),
+        "Esc closes the overlay, it does not quit"
+    );
     state.update(Action::ToggleHelp);
     state.update(Action::Quit);
     assert_eq!(state.exit(), Some(&Exit::Quit));

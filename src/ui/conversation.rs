@@ -81,9 +81,10 @@ fn marker_line(state: &AppState) -> Line<'static> {
             ("── no messages yet ──".to_owned(), dim)
         }
         _ if state.reached_beginning() => ("── beginning of conversation ──".to_owned(), dim),
-        LoadState::Loading(_) if state.conversation().is_empty() => {
-            ("loading messages…".to_owned(), dim.add_modifier(Modifier::ITALIC))
-        }
+        LoadState::Loading(_) if state.conversation().is_empty() => (
+            "loading messages…".to_owned(),
+            dim.add_modifier(Modifier::ITALIC),
+        ),
         LoadState::Loading(_) => (
             "loading older messages…".to_owned(),
             dim.add_modifier(Modifier::ITALIC),

@@ -20,7 +20,9 @@ pub fn message(id: u64, minute: i64, visitor: bool, body: &str) -> Message {
     Message {
         id,
         body: body.to_owned(),
-        created_at: Some(Utc.with_ymd_and_hms(2018, 2, 9, 17, 0, 0).unwrap() + chrono::Duration::minutes(minute)),
+        created_at: Some(
+            Utc.with_ymd_and_hms(2018, 2, 9, 17, 0, 0).unwrap() + chrono::Duration::minutes(minute),
+        ),
         sender: if visitor {
             Sender::Visitor {
                 name: Some("David Smith".into()),
@@ -75,7 +77,12 @@ pub fn page_requests(effects: &[Effect]) -> Vec<szchat::paging::PageRequest> {
 }
 
 /// Answers every page request from `history` until the state asks for nothing more.
-pub fn serve_all(state: &mut AppState, mut effects: Vec<Effect>, history: &[Message], newest_first: bool) {
+pub fn serve_all(
+    state: &mut AppState,
+    mut effects: Vec<Effect>,
+    history: &[Message],
+    newest_first: bool,
+) {
     for _ in 0..10_000 {
         let Some(request) = page_requests(&effects).first().copied() else {
             return;
@@ -220,8 +227,15 @@ pub fn seed_messages_json() -> Vec<Value> {
 }
 
 /// A message JSON object like the seed's, for the fake server.
-pub fn message_json(id: u64, minute: i64, visitor: bool, body: &str, file_url: Option<&str>) -> Value {
-    let created = Utc.with_ymd_and_hms(2018, 2, 9, 17, 0, 0).unwrap() + chrono::Duration::minutes(minute);
+pub fn message_json(
+    id: u64,
+    minute: i64,
+    visitor: bool,
+    body: &str,
+    file_url: Option<&str>,
+) -> Value {
+    let created =
+        Utc.with_ymd_and_hms(2018, 2, 9, 17, 0, 0).unwrap() + chrono::Duration::minutes(minute);
     let sender = if visitor {
         json!({"id": 7, "name": "David Smith", "email": "visitor@gmail.com"})
     } else {
