@@ -383,7 +383,7 @@ impl AppState {
         self.set_status_about(
             StatusTopic::Paging,
             StatusKind::Error,
-            format!("loading messages failed: {reason} (r to retry)"),
+            format!("r to retry · loading failed: {reason}"),
         );
         self.load = LoadState::Failed { request, reason };
         Vec::new()

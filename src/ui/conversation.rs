@@ -2,7 +2,7 @@
 //! the top item down, so a frame costs the same however long the history is.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::StatefulWidget;
@@ -55,7 +55,7 @@ impl StatefulWidget for ConversationView {
                 if rows_left == 0 {
                     return;
                 }
-                buf.set_line(area.x, y, line, area.width);
+                draw_line(buf, Rect::new(area.x, y, area.width, 1), line);
                 y += 1;
                 rows_left -= 1;
             }
@@ -66,6 +66,19 @@ impl StatefulWidget for ConversationView {
             }
         }
     }
+}
+
+/// Draws `line` on one row, honouring its alignment.
+fn draw_line(buf: &mut Buffer, row: Rect, line: &Line<'_>) {
+    let free = row
+        .width
+        .saturating_sub(u16::try_from(line.width()).unwrap_or(u16::MAX));
+    let indent = match line.alignment {
+        Some(Alignment::Center) => free / 2,
+        Some(Alignment::Right) => free,
+        _ => 0,
+    };
+    buf.set_line(row.x + indent, row.y, line, row.width - indent);
 }
 
 /// The line above the oldest loaded message: what stands between the reader

@@ -1,0 +1,212 @@
+//! Whole screens, drawn from app states reached through the same events the
+//! loop feeds in, rendered on ratatui's TestBackend and compared as text.
+
+mod common;
+
+use common::{SEED_PAGE, message, page_requests};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use szchat::action::Action;
+use szchat::api::error::ApiError;
+use szchat::api::wire::PageDto;
+use szchat::fetch::FetchEvent;
+use szchat::model::{Message, Page, Sender};
+use szchat::paging::PageRequest;
+use szchat::state::AppState;
+use szchat::timefmt::LocalZone;
+use szchat::ui;
+
+/// A state of a `width` x `height` screen that has received `history` (one page).
+fn state_with(history: Vec<Message>, width: u16, height: u16) -> AppState {
+    let mut state = AppState::new(4821, 50, LocalZone::utc(), width, height - 1);
+    let effects = state.start();
+    let request = page_requests(&effects)[0];
+    let total = history.len() as u64;
+    state.apply(FetchEvent::Page {
+        request,
+        result: Ok(Page {
+            offset: 0,
+            limit: 50,
+            total,
+            messages: history,
+        }),
+    });
+    state
+}
+
+fn draw(state: &mut AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| ui::draw(frame, state)).unwrap();
+    terminal
+}
+
+/// The screen as text, one line a row, as a terminal would show it: the cell
+/// after a double-width symbol is covered by it, so it is left out.
+fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let width = buffer.area.width as usize;
+    buffer
+        .content
+        .chunks(width)
+        .map(|row| {
+            let mut line = String::new();
+            let mut covered = 0;
+            for cell in row {
+                if covered > 0 {
+                    covered -= 1;
+                    continue;
+                }
+                line.push_str(cell.symbol());
+                covered = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn seed_messages() -> Vec<Message> {
+    let dto: PageDto = serde_json::from_str(SEED_PAGE).unwrap();
+    dto.into_page(0, 50).messages
+}
+
+#[test]
+fn the_seed_sample() {
+    let mut state = state_with(seed_messages(), 70, 12);
+    let terminal = draw(&mut state, 70, 12);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn wide_unicode_at_a_narrow_width() {
+    let history = vec![
+        message(
+            1,
+            1,
+            true,
+            "こんにちは、請求書について質問があります。二重に請求されました。",
+        ),
+        message(
+            2,
+            2,
+            false,
+            "Entschuldigung 🙏 — we'll fix it. 👨‍👩‍👧 e\u{301}te\u{301}",
+        ),
+        message(3, 3, true, "ok 👍🏽 谢谢"),
+    ];
+    let mut state = state_with(history, 24, 22);
+    let terminal = draw(&mut state, 24, 22);
+    insta::assert_snapshot!(terminal.backend());
+    for line in screen_text(&terminal).lines() {
+        assert_eq!(unicode_width::UnicodeWidthStr::width(line), 24, "{line:?}");
+    }
+}
+
+#[test]
+fn attachments_and_day_separators() {
+    let mut history = vec![
+        message(1, 0, true, "here is the screenshot"),
+        message(2, 3, false, "thanks, looking now"),
+        message(3, 60 * 24, true, "and the invoice, next day"),
+    ];
+    history[0].file_url =
+        Some("https://files.example/u/4821/screenshot%20double%20charge.png?sig=x".into());
+    history[2].file_url = Some("https://files.example/u/4821/invoice-4821.pdf".into());
+    history[2].auto_invitation = false;
+    let mut state = state_with(history, 64, 18);
+    let terminal = draw(&mut state, 64, 18);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(
+        text.contains("Fri 9 Feb 2018") && text.contains("Sat 10 Feb 2018"),
+        "{text}"
+    );
+    assert!(text.contains("📎 screenshot double charge.png"), "{text}");
+}
+
+#[test]
+fn an_error_in_the_status_bar_keeps_the_messages_on_screen() {
+    let history: Vec<Message> = (1..=120)
+        .map(|id| message(id, id as i64, id % 2 == 0, &format!("message {id}")))
+        .collect();
+    let mut state = AppState::new(4821, 50, LocalZone::utc(), 70, 11);
+    state.start();
+    // Newest-first server: the first page is the newest 50.
+    let newest: Vec<Message> = history.iter().rev().take(50).cloned().collect();
+    state.apply(FetchEvent::Page {
+        request: PageRequest {
+            offset: 0,
+            limit: 50,
+        },
+        result: Ok(Page {
+            offset: 0,
+            limit: 50,
+            total: 120,
+            messages: newest,
+        }),
+    });
+    let effects = state.update(Action::Oldest);
+    let request = page_requests(&effects)[0];
+    state.apply(FetchEvent::Page {
+        request,
+        result: Err(ApiError::Status { status: 503 }),
+    });
+    let terminal = draw(&mut state, 70, 12);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("r to retry"), "{text}");
+    assert!(text.contains("message 71"), "{text}");
+}
+
+#[test]
+fn the_help_overlay() {
+    let mut state = state_with(seed_messages(), 70, 22);
+    state.update(Action::ToggleHelp);
+    let terminal = draw(&mut state, 70, 22);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    for (keys, what) in szchat::action::KEY_BINDINGS {
+        assert!(text.contains(keys) && text.contains(what), "{keys} {what}");
+    }
+}
+
+#[test]
+fn a_hostile_message_reaches_the_screen_without_control_characters() {
+    let mut hostile = message(
+        2,
+        2,
+        true,
+        "\x1b]0;pwned title\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[H\x1b[10;10Hmoved\x08\x08\x08\u{202e}reversed\u{202c}\r overwrite",
+    );
+    hostile.sender = Sender::Visitor {
+        name: Some("Eve\x1b[31m Red".into()),
+        email: None,
+    };
+    let history = vec![
+        message(1, 1, false, "before"),
+        hostile,
+        message(3, 3, false, "after"),
+    ];
+    let mut state = state_with(history, 60, 16);
+    let terminal = draw(&mut state, 60, 16);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(
+        !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c)),
+        "{text:?}"
+    );
+    assert!(text.contains("before") && text.contains("after"));
+}
+
+#[test]
+fn loading_then_the_beginning_marker() {
+    let mut state = AppState::new(4821, 50, LocalZone::utc(), 50, 5);
+    state.start();
+    let terminal = draw(&mut state, 50, 6);
+    assert!(screen_text(&terminal).contains("loading messages…"));
+    let mut state = state_with(seed_messages(), 50, 12);
+    let terminal = draw(&mut state, 50, 12);
+    assert!(screen_text(&terminal).contains("beginning of conversation"));
+}
