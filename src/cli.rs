@@ -47,6 +47,10 @@ pub struct Cli {
     /// Read the API secret from this file (first line) instead of $SIGNALZEN_API_SECRET.
     #[arg(long, value_name = "PATH")]
     pub secret_file: Option<PathBuf>,
+
+    /// Write diagnostics to this file (level from RUST_LOG, default szchat=info).
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
 }
 
 /// Why no usable secret was found.

@@ -79,12 +79,24 @@ async fn run(
         let _ = events.try_send(FetchEvent::Retrying { request, notice });
     };
     match request {
-        FetchRequest::Page(page) => FetchEvent::Page {
-            request: page,
-            result: client
+        FetchRequest::Page(page) => {
+            let result = client
                 .messages_page(page.offset, page.limit, &on_retry)
-                .await,
-        },
+                .await;
+            if let Ok(answer) = &result {
+                tracing::debug!(
+                    offset = page.offset,
+                    limit = page.limit,
+                    received = answer.messages.len(),
+                    total = answer.total,
+                    "page"
+                );
+            }
+            FetchEvent::Page {
+                request: page,
+                result,
+            }
+        }
         FetchRequest::Message { id, purpose } => FetchEvent::Message {
             id,
             purpose,

@@ -13,6 +13,7 @@ pub mod conversation;
 pub mod fake;
 pub mod fetch;
 pub mod layout;
+pub mod logging;
 pub mod model;
 pub mod open;
 pub mod paging;

@@ -10,6 +10,7 @@ use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::app::{self, AppConfig, Outcome};
 use szchat::cli::Cli;
 use szchat::fake::{self, FakeConfig, FakeServer};
+use szchat::logging;
 use szchat::secret::Secret;
 use szchat::terminal::TerminalSession;
 use szchat::timefmt::LocalZone;
@@ -40,6 +41,12 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> ExitCode {
+    if let Some(path) = &cli.log_file {
+        let filter = std::env::var("RUST_LOG").ok();
+        if let Err(error) = logging::init(path, filter.as_deref()) {
+            return fail(EXIT_USAGE, &error.to_string());
+        }
+    }
     // Kept alive for the whole session: dropping it stops the demo server.
     let mut demo_server = None;
     let api_config = if cli.demo {
@@ -67,6 +74,7 @@ async fn run(cli: Cli) -> ExitCode {
         ApiConfig::new(&cli.base_url, secret, user_id)
     };
     let user_id = api_config.user_id;
+    tracing::info!(user_id, base_url = %api_config.base_url, page_size = cli.page_size, "starting");
     let client = match ApiClient::new(api_config) {
         Ok(client) => client,
         Err(error) => return fail(EXIT_USAGE, &error.to_string()),
@@ -85,6 +93,7 @@ async fn run(cli: Cli) -> ExitCode {
     let outcome = app::run(session.terminal(), config).await;
     drop(session);
     drop(demo_server);
+    tracing::info!(?outcome, "finished");
     match outcome {
         Ok(Outcome::Quit) => ExitCode::SUCCESS,
         Ok(Outcome::Fatal(reason)) => fail(EXIT_FAILURE, &reason),

@@ -221,18 +221,27 @@ impl ApiClient {
         let mut rng = fastrand::Rng::new();
         let mut attempt = 1;
         loop {
+            tracing::debug!(url = %url, attempt, "GET");
             let failure = match self.attempt(url).await {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,
             };
             // A policy of 0 attempts still makes the one request asked for.
             if attempt >= policy.max_attempts.max(1) || !failure.error.is_retryable() {
+                tracing::warn!(url = %url, attempt, error = %failure.error, "request failed");
                 return Err(failure.error);
             }
             let delay = match failure.retry_after {
                 Some(wait) => wait.min(policy.max_retry_after),
                 None => policy.backoff(attempt, &mut rng),
             };
+            tracing::info!(
+                url = %url,
+                attempt,
+                error = %failure.error,
+                delay_ms = delay.as_millis(),
+                "retrying"
+            );
             on_retry(RetryNotice {
                 attempt,
                 delay,
@@ -372,6 +381,17 @@ fn status_failure(response: &Response) -> Failure {
 }
 
 /// Checks that `raw` can serve as the base of every endpoint URL.
+/// True for localhost and loopback addresses, where plain http stays on this machine.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn parse_base_url(raw: &str, secret: &Secret) -> Result<Url, ApiError> {
     let raw = raw.trim();
     let invalid = |shown: &str, reason: &str| ApiError::InvalidBaseUrl {
@@ -396,6 +416,13 @@ fn parse_base_url(raw: &str, secret: &Secret) -> Result<Url, ApiError> {
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid(shown, "it has no host"));
+    }
+    // The secret travels in a header: never in clear text across a network.
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(invalid(
+            shown,
+            "plain http would send the API secret unencrypted; use https (http is allowed only to localhost)",
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(invalid(
@@ -493,6 +520,13 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_is_allowed_only_to_this_machine() {
+        for base in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9"] {
+            assert!(client(base).is_ok(), "{base}");
+        }
+    }
+
+    #[test]
     fn bad_base_urls_are_rejected() {
         let cases = [
             ("", "needs a scheme"),
@@ -503,6 +537,8 @@ mod tests {
             ("https://api.signalzen.com/#top", "fragment"),
             ("https://user:pw@api.signalzen.com", "credentials"),
             ("http://", "empty host"),
+            ("http://api.signalzen.com", "unencrypted"),
+            ("http://10.0.0.8:8080", "unencrypted"),
         ];
         for (base, words) in cases {
             let err = client(base).unwrap_err();

@@ -1,0 +1,149 @@
+//! The API secret never shows: not in errors, logs, Debug output or panics,
+//! and a secret file others can read is refused.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+use szchat::api::client::{ApiClient, ApiConfig};
+use szchat::fake::{FakeConfig, FakeServer, Fault, synthetic_messages};
+use szchat::secret::Secret;
+
+const SECRET: &str = "sz-live-7f3a9c1d2e";
+
+fn szchat() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_szchat"));
+    command.env_remove("SIGNALZEN_API_SECRET");
+    command.env_remove("SIGNALZEN_BASE_URL");
+    command
+}
+
+#[test]
+fn debug_and_display_never_show_the_secret() {
+    let secret = Secret::new(SECRET).unwrap();
+    assert!(!format!("{secret:?} {secret}").contains(SECRET));
+    let config = ApiConfig::new("https://api.signalzen.com", secret, 1);
+    assert!(!format!("{config:?}").contains(SECRET));
+    let client = ApiClient::new(config).unwrap();
+    assert!(!format!("{client:?}").contains(SECRET));
+}
+
+#[test]
+fn a_panic_message_built_from_the_config_does_not_show_the_secret() {
+    let config = ApiConfig::new("https://api.signalzen.com", Secret::new(SECRET).unwrap(), 1);
+    let panic = std::panic::catch_unwind(|| panic!("unexpected state: {config:?}")).unwrap_err();
+    let message = panic.downcast_ref::<String>().unwrap();
+    assert!(message.contains("[redacted]"), "{message}");
+    assert!(!message.contains(SECRET), "{message}");
+}
+
+#[tokio::test]
+async fn logs_of_failing_and_retried_requests_never_hold_the_secret() {
+    let dir = tempdir();
+    let log = dir.join("szchat.log");
+    szchat::logging::init(&log, Some("szchat=debug")).unwrap();
+
+    let mut config = FakeConfig::new("other-secret", 4821, synthetic_messages(5));
+    config.faults = vec![Fault::Malformed { nth: 1 }];
+    let server = FakeServer::start(config).await.unwrap();
+    let client = common::client(&server.base_url(), SECRET, 4821);
+    let error = client.messages_page(0, 50, &|_| {}).await.unwrap_err();
+    assert!(!error.to_string().contains(SECRET));
+
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("retrying"),
+        "the retry was logged: {logged}"
+    );
+    assert!(
+        logged.contains("request failed"),
+        "the failure was logged: {logged}"
+    );
+    assert!(!logged.contains(SECRET), "{logged}");
+    let mode = std::fs::metadata(&log).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "the log is private to its owner");
+}
+
+#[test]
+fn a_secret_file_others_can_read_is_refused_with_the_fix() {
+    let dir = tempdir();
+    let path = dir.join("secret");
+    std::fs::write(&path, format!("{SECRET}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let output = szchat()
+        .args(["--secret-file", path.to_str().unwrap(), "4821"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("chmod 600"), "{stderr}");
+    assert!(!stderr.contains(SECRET), "{stderr}");
+}
+
+#[test]
+fn a_missing_secret_is_one_clear_line_and_exit_2() {
+    let output = szchat().arg("4821").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.trim(),
+        "szchat: no API secret: set SIGNALZEN_API_SECRET or pass --secret-file PATH"
+    );
+}
+
+#[test]
+fn an_invalid_secret_is_refused_without_echoing_it() {
+    let output = szchat()
+        .arg("4821")
+        .env("SIGNALZEN_API_SECRET", "sz-live secret\twith-spaces")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("sz-live"), "{stderr}");
+}
+
+#[test]
+fn page_size_outside_the_api_rule_is_refused_before_any_request() {
+    for bad in ["0", "100", "-1", "many"] {
+        let output = szchat()
+            .args([
+                &format!("--page-size={bad}"),
+                "--base-url",
+                "http://127.0.0.1:9",
+                "4821",
+            ])
+            .env("SIGNALZEN_API_SECRET", SECRET)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "--page-size {bad}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--page-size"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_plain_http_base_url_off_this_machine_is_refused() {
+    let output = szchat()
+        .args(["--base-url", "http://api.signalzen.com", "4821"])
+        .env("SIGNALZEN_API_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("use https"), "{stderr}");
+    assert!(!stderr.contains(SECRET), "{stderr}");
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "szchat-test-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
