@@ -1,6 +1,9 @@
 //! The API client against real HTTP servers on 127.0.0.1: small axum apps for
 //! well-formed answers, raw TCP for broken ones (truncated bodies, resets).
 
+mod common;
+
+use common::{SEED_MESSAGE, SEED_PAGE};
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,63 +26,7 @@ const ACCEPT: &str = "application/vnd.signalzen.v1+json";
 /// Long enough for any healthy answer on a loaded 2-core machine.
 const GENEROUS_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The list response from the API contract, verbatim.
-const SEED_PAGE: &str = r#"{
-  "limit": 50,
-  "offset": 0,
-  "total": 2,
-  "messages": [
-    {
-      "id": 1,
-      "body": "test chat message",
-      "read_by_user": true,
-      "created_at": "2018-02-09T17:18:50.000Z",
-      "file_url": null,
-      "auto_invitation": false,
-      "sender_type": "user",
-      "read_by_operator": true,
-      "sender": {
-        "id": 1,
-        "name": "David Smith",
-        "email": "visitor@gmail.com"
-      }
-    },
-    {
-      "id": 2,
-      "body": "test response from operator",
-      "read_by_user": false,
-      "created_at": "2018-02-09T18:18:38.000Z",
-      "file_url": null,
-      "auto_invitation": false,
-      "sender_type": "operator",
-      "read_by_operator": true,
-      "sender": {
-        "id": 1,
-        "forename": "John",
-        "surname": "Smith",
-        "email": "operator@gmail.com",
-        "picture_thumb_url": null
-      }
-    }
-  ]
-}"#;
-
-/// The single-message response from the API contract, verbatim.
-const SEED_MESSAGE: &str = r#"{
-  "id": 1234,
-  "body": "test chat message",
-  "read_by_user": true,
-  "created_at": "2018-02-09T17:18:50.000Z",
-  "file_url": null,
-  "auto_invitation": false,
-  "sender_type": "user",
-  "read_by_operator": true,
-  "sender": {
-    "id": 1,
-    "name": "David Smith",
-    "email": "visitor@gmail.com"
-  }
-}"#;
+// The seed's two JSON examples, verbatim, live in `common`.
 
 // ---------------------------------------------------------------- helpers
 
