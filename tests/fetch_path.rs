@@ -246,3 +246,31 @@ async fn opening_an_attachment_uses_a_link_fetched_just_now() {
     let body = reqwest::get(&url).await.unwrap();
     assert_eq!(body.status(), 200, "the fresh link works");
 }
+
+#[tokio::test]
+async fn dropped_connections_and_truncated_bodies_are_retried() {
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(90));
+    config.order = ServeOrder::NewestFirst;
+    config.faults = vec![
+        Fault::Drop { nth: 1 },
+        Fault::Truncated { nth: 3 },
+        Fault::Drop { nth: 5 },
+        Fault::Truncated { nth: 6 },
+    ];
+    let server = FakeServer::start(config).await.unwrap();
+    let (state, _) = load_everything(&server, 30).await;
+    assert_eq!(ids(&state), (1..=90).collect::<Vec<_>>());
+    assert!(state.status().is_none());
+}
+
+#[tokio::test]
+async fn a_request_slower_than_the_others_does_not_reorder_anything() {
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(80));
+    config.faults = vec![Fault::Delay {
+        nth: 2,
+        delay: Duration::from_millis(400),
+    }];
+    let server = FakeServer::start(config).await.unwrap();
+    let (state, _) = load_everything(&server, 25).await;
+    assert_eq!(ids(&state), (1..=80).collect::<Vec<_>>());
+}

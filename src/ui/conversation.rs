@@ -86,6 +86,10 @@ fn draw_line(buf: &mut Buffer, row: Rect, line: &Line<'_>) {
 fn marker_line(state: &AppState) -> Line<'static> {
     let dim = Style::default().fg(Color::DarkGray);
     let (text, style) = match state.load_state() {
+        LoadState::Failed { .. } if state.conversation().is_empty() => (
+            "⚠ could not load messages (r to retry)".to_owned(),
+            Style::default().fg(Color::Red),
+        ),
         LoadState::Failed { .. } => (
             "⚠ could not load older messages (r to retry)".to_owned(),
             Style::default().fg(Color::Red),
