@@ -19,6 +19,8 @@ use szchat::timefmt::LocalZone;
 const EXIT_USAGE: u8 = 2;
 /// The app could not do its job: rejected secret, unknown visitor, no server.
 const EXIT_FAILURE: u8 = 1;
+/// How long exiting waits for requests still in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(100);
 /// Latency the demo server adds, so "loading older…" can be seen.
 const DEMO_LATENCY: Duration = Duration::from_millis(250);
 
@@ -37,7 +39,10 @@ fn main() -> ExitCode {
             );
         }
     };
-    runtime.block_on(run(cli))
+    let code = runtime.block_on(run(cli));
+    // Requests still in flight (a hanging DNS lookup, say) must not delay the exit.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    code
 }
 
 async fn run(cli: Cli) -> ExitCode {
