@@ -118,3 +118,10 @@ fn resize_and_draw(bencher: Bencher, n: u64) {
         terminal.draw(|frame| ui::draw(frame, &mut state)).unwrap();
     });
 }
+
+/// Taking in a whole history page by page: time and memory (the allocation
+/// profile's bytes) per history size, so per-message cost can be read off.
+#[divan::bench(args = [1_000, 10_000], sample_count = 10)]
+fn load_history(n: u64) -> AppState {
+    loaded_state(n)
+}
