@@ -582,6 +582,12 @@ fn sighup_restores_the_terminal_and_exits_129() {
     signal_ends_the_app("hup", "HUP", 129);
 }
 
+#[test]
+fn sigint_restores_the_terminal_and_exits_130() {
+    // Ctrl-C is a key in raw mode, but `kill -INT` still arrives as a signal.
+    signal_ends_the_app("int", "INT", 130);
+}
+
 /// True while `pid` is a live process (a zombie counts as ended).
 fn alive(pid: u32) -> bool {
     if !Path::new("/proc/self").exists() {
