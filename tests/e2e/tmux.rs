@@ -104,6 +104,8 @@ const TMUX_CONF: &str = "set -s set-clipboard on\n";
 /// One tmux server with one session running szchat under a wrapper script.
 pub struct Tmux {
     socket: String,
+    /// Where the server listens; tmux leaves the file behind when it exits.
+    socket_path: Option<PathBuf>,
     dir: ScratchDir,
     config: PathBuf,
 }
@@ -116,8 +118,9 @@ impl Tmux {
         let dir = ScratchDir::new(&format!("session-{name}"));
         let config = dir.path().join("tmux.conf");
         fs::write(&config, TMUX_CONF).expect("write the tmux configuration");
-        let tmux = Tmux {
+        let mut tmux = Tmux {
             socket,
+            socket_path: None,
             dir,
             config,
         };
@@ -148,6 +151,7 @@ impl Tmux {
             );
             return None;
         }
+        tmux.socket_path = Some(tmux.display("#{socket_path}").into());
         Some(tmux)
     }
 
@@ -348,6 +352,9 @@ impl Drop for Tmux {
     fn drop(&mut self) {
         // Also ends szchat (tmux hangs up on it) if a test failed midway.
         let _ = self.command().arg("kill-server").output();
+        if let Some(path) = &self.socket_path {
+            let _ = fs::remove_file(path);
+        }
     }
 }
 
