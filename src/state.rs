@@ -79,6 +79,15 @@ enum Follow {
     Oldest,
 }
 
+/// The view as the reader left it, before a run of resizes.
+#[derive(Clone, Copy, Debug)]
+struct ViewOrigin {
+    width: u16,
+    height: usize,
+    top: Item,
+    skip: usize,
+}
+
 /// The whole app state.
 #[derive(Debug)]
 pub struct AppState {
@@ -92,6 +101,9 @@ pub struct AppState {
     /// The first item on screen and how many of its rows are scrolled off the top.
     top: Item,
     skip: usize,
+    /// Set by the first resize after the reader or the network last moved the
+    /// view; every resize until then starts over from it.
+    resize_origin: Option<ViewOrigin>,
     selected: Option<MessageId>,
     follow: Follow,
     help_visible: bool,
@@ -114,6 +126,7 @@ impl AppState {
             height: usize::from(height),
             top: Item::Marker,
             skip: 0,
+            resize_origin: None,
             selected: None,
             follow: Follow::Newest,
             help_visible: false,
@@ -199,15 +212,34 @@ impl AppState {
     // ----- what changes it -----
 
     /// The conversation view now has `width` x `height` cells. The message at
-    /// the top stays at the top, unless the view follows an end.
+    /// the top stays at the top, unless the view follows an end or the
+    /// selected message would leave the screen. Each resize starts from the
+    /// view as the reader left it, so going back to that size restores it.
     pub fn resize(&mut self, width: u16, height: u16) {
-        if width == self.layout.width() && usize::from(height) == self.height {
+        let height = usize::from(height);
+        if width == self.layout.width() && height == self.height {
             return;
         }
+        let origin = *self.resize_origin.get_or_insert(ViewOrigin {
+            width: self.layout.width(),
+            height: self.height,
+            top: self.top,
+            skip: self.skip,
+        });
         self.layout.set_width(width);
-        self.height = usize::from(height);
-        self.skip = self.skip.min(self.item_height(self.top).saturating_sub(1));
+        self.height = height;
+        self.top = origin.top;
+        self.skip = origin
+            .skip
+            .min(self.item_height(self.top).saturating_sub(1));
         self.settle();
+        let back_at_origin = width == origin.width && height == origin.height;
+        if self.follow == Follow::Nothing
+            && !back_at_origin
+            && let Some(id) = self.selected
+        {
+            self.ensure_visible(id);
+        }
         self.dirty = true;
     }
 
@@ -228,6 +260,7 @@ impl AppState {
     /// Takes one reader action.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         self.dirty = true;
+        self.resize_origin = None;
         if self.help_visible {
             match action {
                 Action::ToggleHelp | Action::Close => self.help_visible = false,
@@ -268,6 +301,7 @@ impl AppState {
     /// Takes one answer from the fetch task.
     pub fn apply(&mut self, event: FetchEvent) -> Vec<Effect> {
         self.dirty = true;
+        self.resize_origin = None;
         match event {
             FetchEvent::Page { request, result } => {
                 if self.load != LoadState::Loading(request) {

@@ -328,6 +328,39 @@ fn resizing_keeps_the_same_message_at_the_top() {
 }
 
 #[test]
+fn narrowing_keeps_the_selection_on_screen_and_widening_restores_the_view() {
+    let history = messages(120);
+    let mut state = state(99);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    for _ in 0..30 {
+        state.update(Action::SelectPrevious);
+    }
+    // Back down to the last message wholly on screen: a narrower layout
+    // pushes it off the bottom first.
+    let bottom = |state: &mut AppState| {
+        let visible = state.visible_messages();
+        visible.iter().rev().find(|(_, whole)| *whole).unwrap().0
+    };
+    while state.selected() != Some(bottom(&mut state)) {
+        state.update(Action::SelectNext);
+    }
+    let before = state.scroll_position();
+    let selected = state.selected().unwrap();
+
+    state.resize(30, HEIGHT);
+    assert!(
+        state.visible_messages().contains(&(selected, true)),
+        "the selection left the screen"
+    );
+    state.resize(45, HEIGHT - 5);
+    assert!(state.visible_messages().contains(&(selected, true)));
+    state.resize(WIDTH, HEIGHT);
+    assert_eq!(state.scroll_position(), before);
+    assert_eq!(state.selected(), Some(selected));
+}
+
+#[test]
 fn page_keys_move_by_a_screen_and_keep_the_selection_visible() {
     let history = messages(120);
     let mut state = state(99);

@@ -1,0 +1,617 @@
+//! End-to-end tests: the real `szchat` binary in a real terminal (tmux), driven
+//! by keys and checked by reading the screen back.
+//!
+//! Each test has its own tmux server, so they run in parallel. When tmux cannot
+//! run here at all, each test says so on stderr and passes without checking.
+
+mod common;
+#[path = "e2e/tmux.rs"]
+mod tmux;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use common::message_json;
+use szchat::fake::{FakeConfig, FakeServer};
+use tmux::{Ended, Launch, PANE_TITLE, ScratchDir, Screen, Tmux};
+
+const USER: u64 = 4821;
+const SECRET: &str = "e2e-secret-0123456789";
+const WIDTH: u16 = 100;
+const HEIGHT: u16 = 30;
+/// The status bar's opening words, whatever the width.
+const STATUS_BAR_START: &str = " visitor ";
+/// The gutter of the selected message (see `ui::message_block`).
+const SELECTED: &str = "▌";
+
+/// A fake SignalZen server on its own runtime, alive as long as this is.
+struct Server {
+    server: FakeServer,
+    // Dropped after the server: it drives the server's accept loop.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Server {
+    fn start(config: FakeConfig) -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime.block_on(FakeServer::start(config)).unwrap();
+        Server {
+            server,
+            _runtime: runtime,
+        }
+    }
+
+    /// `szchat --base-url URL USER_ID` with `secret` in its environment.
+    fn launch(&self, secret: &str, user_id: u64) -> Launch {
+        Launch::args([
+            "--base-url".to_owned(),
+            self.server.base_url(),
+            user_id.to_string(),
+        ])
+        .env("SIGNALZEN_API_SECRET", secret)
+    }
+}
+
+/// Checks that szchat handed the terminal back in working order: main screen,
+/// cursor shown, no mouse reporting, tty settings as before, and the shell's
+/// line after it visible.
+fn assert_terminal_given_back(tmux: &Tmux, ended: &Ended) {
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "0",
+        "still on the alternate screen"
+    );
+    assert_eq!(tmux.display("#{cursor_flag}"), "1", "the cursor is hidden");
+    assert_eq!(
+        tmux.display("#{mouse_any_flag}"),
+        "0",
+        "mouse reporting is on"
+    );
+    assert!(
+        ended.tty_restored,
+        "raw mode was not undone:{:?}",
+        ended.screen
+    );
+    // The report sits at the cursor's row: output after szchat lands where it should.
+    assert_eq!(
+        tmux.display("#{cursor_y}"),
+        (ended.row + 1).to_string(),
+        "the cursor is not below the report:{:?}",
+        ended.screen
+    );
+}
+
+/// The non-blank rows of a screen.
+fn used_rows(screen: &Screen) -> Vec<&str> {
+    screen
+        .rows
+        .iter()
+        .map(|row| row.trim_end())
+        .filter(|row| !row.is_empty())
+        .collect()
+}
+
+/// The messages of `config`, oldest first by time (then id), as the app orders them.
+fn by_time(config: &FakeConfig) -> Vec<&Value> {
+    let mut messages: Vec<&Value> = config.messages.iter().collect();
+    messages.sort_by_key(|m| {
+        let at: DateTime<Utc> = m["created_at"].as_str().unwrap().parse().unwrap();
+        (at, m["id"].as_u64().unwrap())
+    });
+    messages
+}
+
+/// Checks that `text` is on screen, in the selected message.
+fn assert_selected(screen: &Screen, text: &str) {
+    let row = screen
+        .find(text)
+        .unwrap_or_else(|| panic!("{text:?} is not on screen:{screen:?}"));
+    assert!(
+        screen.rows[row].trim_start().starts_with(SELECTED),
+        "the message holding {text:?} is not the selected one:{screen:?}"
+    );
+}
+
+// ----- 1. the demo -----
+
+#[test]
+fn the_demo_opens_at_its_newest_message_and_g_brings_the_first() {
+    let demo = FakeConfig::demo();
+    let messages = by_time(&demo);
+    let first = messages.first().unwrap();
+    let newest = messages.last().unwrap()["body"].as_str().unwrap();
+    let first_body = first["body"].as_str().unwrap();
+    assert_eq!(first_body, "Hi! Need any help?");
+    assert_eq!(first["auto_invitation"], true);
+
+    let Some(tmux) = Tmux::start("demo", WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+        return;
+    };
+    let screen = tmux.wait_for("the newest message", |s| s.contains(newest));
+    assert_selected(&screen, newest);
+    assert!(!screen.contains(first_body), "{screen:?}");
+    assert!(screen.rows[usize::from(HEIGHT) - 1].starts_with(STATUS_BAR_START));
+
+    tmux.send_keys(&["g"]);
+    let screen = tmux.wait_for("the first message", |s| s.contains(first_body));
+    assert_selected(&screen, first_body);
+    let row = screen.find(first_body).unwrap();
+    assert!(
+        screen.rows[row - 1].contains("auto-invitation"),
+        "{screen:?}"
+    );
+    assert!(screen.contains("beginning of conversation"), "{screen:?}");
+    let total = demo.messages.len();
+    assert!(
+        screen.rows[usize::from(HEIGHT) - 1].contains(&format!("{total}/{total} messages")),
+        "{screen:?}"
+    );
+
+    tmux.send_keys(&["q"]);
+    let ended = tmux.wait_for_exit();
+    assert_eq!(ended.status, 0, "{:?}", ended.screen);
+    assert_terminal_given_back(&tmux, &ended);
+}
+
+// ----- 2. opening attachments -----
+
+/// A `$BROWSER` that records each call: argc, every argument, and its environment.
+fn recording_browser(dir: &Path) -> PathBuf {
+    let path = dir.join("browser");
+    let script = format!(
+        "#!/bin/sh\n\
+         env > {env}\n\
+         {{ echo \"argc=$#\"; for arg in \"$@\"; do printf 'arg=%s\\n' \"$arg\"; done; }} >> {calls}\n",
+        env = tmux::sh_quote(&dir.join("browser.env").to_string_lossy()),
+        calls = tmux::sh_quote(&dir.join("browser.calls").to_string_lossy()),
+    );
+    fs::write(&path, script).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn o_hands_the_browser_exactly_the_link_and_refuses_other_schemes() {
+    let scratch = ScratchDir::new("browser");
+    let dir = scratch.path();
+    let browser = recording_browser(dir);
+    // Run by any shell that evaluates the link: it leaves a marker file.
+    let marker = dir.join("pwned");
+    let payload = dir.join("payload");
+    fs::write(
+        &payload,
+        format!(
+            "#!/bin/sh\ntouch {}\n",
+            tmux::sh_quote(&marker.to_string_lossy())
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&payload, fs::Permissions::from_mode(0o755)).unwrap();
+    let raw = format!(
+        "https://files.example/a b'c'\";d$({}).pdf?x=1;y=$({})",
+        payload.display(),
+        payload.display()
+    );
+    let expected = reqwest::Url::parse(&raw).unwrap();
+
+    let messages = vec![
+        message_json(
+            1,
+            1,
+            true,
+            "see the javascript link",
+            Some("javascript:alert(1)"),
+        ),
+        message_json(2, 2, true, "see the file link", Some("file:///etc/passwd")),
+        message_json(3, 3, true, "see the odd https link", Some(&raw)),
+    ];
+    let server = Server::start(FakeConfig::new(SECRET, USER, messages));
+    let launch = server
+        .launch(SECRET, USER)
+        .env("BROWSER", browser.to_string_lossy());
+    let Some(tmux) = Tmux::start("open", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    let calls = dir.join("browser.calls");
+    let recorded = || fs::read_to_string(&calls).unwrap_or_default();
+
+    // The newest message is selected: step up to the file: link, then the javascript: one.
+    tmux.wait_for("the messages", |s| s.contains("see the odd https link"));
+    for (text, scheme) in [
+        ("see the file link", "file:"),
+        ("see the javascript link", "javascript:"),
+    ] {
+        tmux.send_keys(&["k"]);
+        tmux.wait_for("the selection to move", |s| {
+            s.find(text)
+                .is_some_and(|row| s.rows[row].starts_with(SELECTED))
+        });
+        tmux.send_keys(&["o"]);
+        let screen = tmux.wait_for("the refusal", |s| {
+            s.rows
+                .last()
+                .is_some_and(|bar| bar.contains("refused") && bar.contains(scheme))
+        });
+        assert_eq!(
+            recorded(),
+            "",
+            "a {scheme} link reached the browser:{screen:?}"
+        );
+    }
+
+    tmux.send_keys(&["G"]);
+    tmux.wait_for("the https message selected", |s| {
+        s.find("see the odd https link")
+            .is_some_and(|row| s.rows[row].starts_with(SELECTED))
+    });
+    tmux.send_keys(&["o"]);
+    let screen = tmux.wait_for("the browser to be called", |s| {
+        !recorded().is_empty() && s.rows.last().is_some_and(|bar| bar.contains("opening"))
+    });
+    tmux::eventually("the browser to finish its record", || {
+        recorded().lines().count() >= 2 && recorded().ends_with('\n')
+    });
+    assert_eq!(
+        recorded(),
+        format!("argc=1\narg={}\n", expected.as_str()),
+        "{screen:?}"
+    );
+    assert!(!marker.exists(), "a shell ran the link's $(...)");
+    let env = fs::read_to_string(dir.join("browser.env")).unwrap();
+    assert!(
+        !env.contains("SIGNALZEN_API_SECRET") && !env.contains(SECRET),
+        "the browser saw the API secret"
+    );
+    assert!(env.lines().any(|line| line.starts_with("PATH=")), "{env}");
+
+    // `y` puts the same link on the terminal's clipboard (OSC 52, which tmux takes).
+    assert_eq!(tmux.clipboard(), Vec::<String>::new());
+    tmux.send_keys(&["y"]);
+    tmux::eventually("the link on the clipboard", || !tmux.clipboard().is_empty());
+    assert_eq!(tmux.clipboard(), [expected.as_str()]);
+
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
+
+// ----- 3. hostile text -----
+
+#[test]
+fn escape_sequences_in_a_body_change_nothing_outside_their_message() {
+    let hostile = "title\x1b]0;pwned\x07 title2\x1b]2;pwned2\x1b\\ clip\x1b]52;c;cHduZWQ=\x07 \
+                   clear\x1b[2J home\x1b[H move\x1b[5;5H c1\u{9b}2J back\x08\x08\x08\x08 \
+                   bidi\u{202E}desrever\u{202C} end";
+    let before = "the message before the hostile one";
+    let after = "the message after the hostile one";
+    let messages = vec![
+        message_json(1, 1, true, before, None),
+        message_json(2, 2, true, hostile, None),
+        message_json(3, 3, false, after, None),
+    ];
+    let server = Server::start(FakeConfig::new(SECRET, USER, messages));
+    let Some(tmux) = Tmux::start("hostile", WIDTH, HEIGHT, &server.launch(SECRET, USER)) else {
+        return;
+    };
+    // The wrapper titled the pane before szchat started; the body tries to retitle it.
+    let screen = tmux.wait_for("all three messages", |s| {
+        s.contains(after) && s.contains(before) && s.contains(" end")
+    });
+    assert_eq!(tmux.display("#{pane_title}"), PANE_TITLE);
+    assert_eq!(
+        tmux.clipboard(),
+        Vec::<String>::new(),
+        "OSC 52 reached tmux"
+    );
+
+    // Oldest first from the top: marker, blank, day line, then the blocks.
+    let rows: Vec<&str> = screen.rows.iter().map(|r| r.trim_end()).collect();
+    assert_eq!(
+        rows[0].trim(),
+        "── beginning of conversation ──",
+        "{screen:?}"
+    );
+    assert!(rows[2].contains("Fri 9 Feb 2018"), "{screen:?}");
+    assert_eq!(
+        rows[3..6],
+        [
+            "▎ David Smith · visitor · 17:01 · ✓ seen",
+            &format!("▎ {before}"),
+            ""
+        ],
+        "{screen:?}"
+    );
+    assert_eq!(
+        rows[6], "▎ David Smith · visitor · 17:02 · ✓ seen",
+        "{screen:?}"
+    );
+    let body_rows = rows[7..].iter().take_while(|row| !row.is_empty()).count();
+    let body: Vec<&str> = rows[7..7 + body_rows]
+        .iter()
+        .map(|row| row.strip_prefix("▎ ").expect("a body row in the gutter"))
+        .collect();
+    let shown = body.join(" ");
+    for visible in [
+        "title␛]0;pwned␇",
+        "title2␛]2;pwned2␛\\",
+        "clip␛]52;c;cHduZWQ=␇",
+        "clear␛[2J",
+        "home␛[H",
+        "move␛[5;5H",
+        "back␈␈␈␈",
+        "bididesrever end",
+    ] {
+        assert!(
+            shown.contains(visible),
+            "{visible:?} is not shown inert:{screen:?}"
+        );
+    }
+    let next = 7 + body_rows + 1;
+    let indent = " ".repeat(20);
+    assert_eq!(
+        rows[next..next + 2],
+        [
+            format!("{indent}{SELECTED} John Smith · operator · 17:03 · ✓ seen"),
+            format!("{indent}{SELECTED} {after}"),
+        ],
+        "{screen:?}"
+    );
+    // Nothing was drawn anywhere else: a leaked cursor move would put text here.
+    let last = rows.len() - 1;
+    assert!(
+        rows[next + 2..last].iter().all(|row| row.is_empty()),
+        "{screen:?}"
+    );
+    assert!(
+        rows[last].starts_with(" visitor 4821 · 3/3 messages") && rows[last].ends_with("? help"),
+        "{screen:?}"
+    );
+
+    tmux.send_keys(&["q"]);
+    let ended = tmux.wait_for_exit();
+    assert_eq!(ended.status, 0, "{:?}", ended.screen);
+    assert_eq!(tmux.display("#{pane_title}"), PANE_TITLE);
+}
+
+// ----- 4. failures at start -----
+
+/// Runs `launch` against a server for [`USER`] behind [`SECRET`], and returns
+/// how it ended once it has.
+fn run_until_exit(name: &str, launch: impl FnOnce(&Server) -> Launch) -> Option<(Tmux, Ended)> {
+    let messages = vec![message_json(1, 1, true, "hello", None)];
+    let server = Server::start(FakeConfig::new(SECRET, USER, messages));
+    let tmux = Tmux::start(name, WIDTH, HEIGHT, &launch(&server))?;
+    let ended = tmux.wait_for_exit();
+    Some((tmux, ended))
+}
+
+#[test]
+fn a_wrong_secret_exits_1_with_one_line_naming_the_variable() {
+    let wrong = "wrong-secret-9876543210";
+    let Some((tmux, ended)) = run_until_exit("secret", |s| s.launch(wrong, USER)) else {
+        return;
+    };
+    assert_eq!(ended.status, 1, "{:?}", ended.screen);
+    assert_terminal_given_back(&tmux, &ended);
+    let rows = used_rows(&ended.screen);
+    assert_eq!(
+        rows.len(),
+        2,
+        "one reason line, then the report:{:?}",
+        ended.screen
+    );
+    assert!(rows[0].starts_with("szchat: "), "{:?}", ended.screen);
+    assert!(
+        rows[0].contains("SIGNALZEN_API_SECRET"),
+        "{:?}",
+        ended.screen
+    );
+    assert!(
+        !rows[0].contains(wrong),
+        "the secret was printed:{:?}",
+        ended.screen
+    );
+}
+
+#[test]
+fn an_unknown_visitor_exits_1_saying_so() {
+    let Some((tmux, ended)) = run_until_exit("visitor", |s| s.launch(SECRET, 9999)) else {
+        return;
+    };
+    assert_eq!(ended.status, 1, "{:?}", ended.screen);
+    assert_terminal_given_back(&tmux, &ended);
+    assert_eq!(
+        used_rows(&ended.screen),
+        ["szchat: visitor 9999 not found", "EXIT:1 TTY:restored"]
+    );
+}
+
+// ----- 5. a slow server -----
+
+#[test]
+fn help_and_quit_answer_at_once_while_the_server_takes_3_s() {
+    let mut config = FakeConfig::new(SECRET, USER, vec![message_json(1, 1, true, "hi", None)]);
+    config.latency = Duration::from_secs(3);
+    let server = Server::start(config);
+    let Some(tmux) = Tmux::start("slow", WIDTH, HEIGHT, &server.launch(SECRET, USER)) else {
+        return;
+    };
+    tmux.wait_for("the app to start", |s| s.contains("connecting…"));
+
+    let pressed = Instant::now();
+    tmux.send_keys(&["?"]);
+    let screen = tmux.wait_for("the help", |s| s.contains(" keys "));
+    let took = pressed.elapsed();
+    assert!(took < Duration::from_secs(1), "help took {took:?}");
+    assert!(screen.contains("quit"), "{screen:?}");
+    assert!(
+        server.server.requests().iter().all(|r| r.status.is_none()),
+        "the server answered already: the test needs a request in flight"
+    );
+
+    let pressed = Instant::now();
+    tmux.send_keys(&["q"]);
+    let ended = tmux.wait_for_exit();
+    let took = pressed.elapsed();
+    assert!(took < Duration::from_secs(1), "quitting took {took:?}");
+    assert_eq!(ended.status, 0, "{:?}", ended.screen);
+    assert_terminal_given_back(&tmux, &ended);
+}
+
+// ----- 6. resizing -----
+
+/// The rows of the selected message (the block drawn with the thick gutter),
+/// without indent and gutter.
+fn selected_block(screen: &Screen) -> Vec<String> {
+    screen
+        .rows
+        .iter()
+        .filter_map(|row| row.trim_start().strip_prefix(SELECTED))
+        .map(|rest| rest.trim().to_owned())
+        .collect()
+}
+
+/// Text without any whitespace: the same words however they are wrapped.
+fn unwrapped(rows: &[String]) -> String {
+    rows.concat().split_whitespace().collect()
+}
+
+/// Checks a screen of `width` columns: nothing wider, the status bar on the
+/// last row, and the whole selected message on screen, from its header (one
+/// or more rows) to the end of `body`.
+fn assert_whole(screen: &Screen, width: usize, body: &str) {
+    assert!(
+        screen.widest() <= width,
+        "a row is wider than {width}:{screen:?}"
+    );
+    assert_eq!(screen.rows.len(), usize::from(HEIGHT), "{screen:?}");
+    assert!(
+        screen.rows.last().unwrap().starts_with(STATUS_BAR_START),
+        "the status bar is not on the last row:{screen:?}"
+    );
+    let block = selected_block(screen);
+    assert!(
+        block.first().is_some_and(|header| header.contains(" · ")),
+        "the selected message's header is not on screen:{screen:?}"
+    );
+    assert!(
+        unwrapped(&block).ends_with(body),
+        "the selected message is not wholly on screen:{screen:?}"
+    );
+}
+
+#[test]
+fn a_narrow_window_keeps_the_view_whole_and_widening_restores_it() {
+    let Some(tmux) = Tmux::start("resize", WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+        return;
+    };
+    let total = FakeConfig::demo().messages.len();
+    tmux.wait_for("the conversation", |s| s.contains("messages"));
+    // Every page, then down until the view scrolls: the selection is then on
+    // the bottom rows, where a narrower layout pushes it off screen first.
+    tmux.send_keys(&["g"]);
+    tmux.wait_for("every message", |s| {
+        s.contains(&format!("{total}/{total} messages"))
+    });
+    tmux.send_keys(&["j"; 12]);
+    let wide = tmux.wait_for_stable("the view to scroll", |s| {
+        !s.contains("beginning of conversation")
+    });
+    let block = selected_block(&wide);
+    assert!(block.len() >= 2, "{wide:?}");
+    let body = unwrapped(&block[1..]);
+    assert_whole(&wide, usize::from(WIDTH), &body);
+
+    tmux.resize(30, HEIGHT);
+    assert_eq!(tmux.pane_size(), (30, usize::from(HEIGHT)));
+    let narrow = tmux.wait_for_stable("the narrow view", |_| true);
+    // szchat laid the screen out again, rather than tmux cutting the old one.
+    let cut: Vec<String> = wide
+        .rows
+        .iter()
+        .map(|row| row.chars().take(30).collect())
+        .collect();
+    assert_ne!(narrow.rows, cut, "the screen was not redrawn:{narrow:?}");
+    assert_whole(&narrow, 30, &body);
+
+    tmux.resize(WIDTH, HEIGHT);
+    let back = tmux.wait_for_stable("the wide view", |s| s.widest() > 30);
+    assert_eq!(back, wide, "widening again did not restore the view");
+
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
+
+// ----- signals -----
+
+/// Sends `signal` to szchat once the demo is on screen, and checks the exit
+/// status and the terminal.
+fn signal_ends_the_app(name: &str, signal: &str, status: i32) {
+    let Some(tmux) = Tmux::start(name, WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| s.contains("messages"));
+    assert_eq!(tmux.display("#{alternate_on}"), "1");
+    let pid = tmux.szchat_pid();
+    let killed = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let ended = tmux.wait_for_exit();
+    assert_eq!(ended.status, status, "{:?}", ended.screen);
+    assert_terminal_given_back(&tmux, &ended);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits_143() {
+    signal_ends_the_app("term", "TERM", 143);
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_exits_129() {
+    signal_ends_the_app("hup", "HUP", 129);
+}
+
+#[test]
+fn sigint_restores_the_terminal_and_exits_130() {
+    // Ctrl-C is a key in raw mode, but `kill -INT` still arrives as a signal.
+    signal_ends_the_app("int", "INT", 130);
+}
+
+/// True while `pid` is a live process (a zombie counts as ended).
+fn alive(pid: u32) -> bool {
+    if !Path::new("/proc/self").exists() {
+        let probe = Command::new("kill").args(["-0", &pid.to_string()]).output();
+        return probe.is_ok_and(|output| output.status.success());
+    }
+    match fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name.
+        Ok(stat) => !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+#[test]
+fn closing_the_terminal_ends_the_app() {
+    let Some(tmux) = Tmux::start("close", WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| s.contains("messages"));
+    let pid = tmux.szchat_pid();
+    assert!(alive(pid));
+    // tmux hangs up on the processes of a session it kills.
+    tmux.kill_session();
+    tmux::eventually("szchat to end with its terminal", || !alive(pid));
+}
