@@ -108,6 +108,10 @@ pub struct FakeConfig {
     /// appended (newest), so offsets shift between requests the way a live
     /// conversation does.
     pub growth_per_request: usize,
+    /// Growth stops once it has added this many messages in all; `None` grows
+    /// forever. A history that never stops growing can never be fully loaded,
+    /// so tests that check for completeness set a limit.
+    pub growth_limit: Option<usize>,
     /// How long attachment links stay valid after the response carrying them.
     pub link_ttl: Duration,
 }
@@ -127,6 +131,7 @@ impl FakeConfig {
             faults: Vec::new(),
             chaos: None,
             growth_per_request: 0,
+            growth_limit: None,
             link_ttl: LINK_TTL,
         }
     }
@@ -235,6 +240,7 @@ struct Shared {
     faults: Vec<Fault>,
     chaos: Option<Chaos>,
     growth_per_request: usize,
+    growth_limit: Option<usize>,
     files: HashMap<String, Bytes>,
     links: links::Signer,
     base_url: String,
@@ -246,6 +252,8 @@ struct Shared {
 struct State {
     messages: Vec<Value>,
     requests: Vec<RecordedRequest>,
+    /// Messages growth has added so far.
+    grown: usize,
 }
 
 impl Shared {
@@ -259,6 +267,7 @@ impl Shared {
             faults: config.faults,
             chaos: config.chaos,
             growth_per_request: config.growth_per_request,
+            growth_limit: config.growth_limit,
             files: config
                 .files
                 .into_iter()
@@ -270,6 +279,7 @@ impl Shared {
             state: Mutex::new(State {
                 messages: config.messages,
                 requests: Vec::new(),
+                grown: 0,
             }),
         }
     }

@@ -381,11 +381,7 @@ impl AppState {
             self.status = None;
         }
         let first_before = self.conversation.first().map(|m| m.id);
-        let shown = {
-            let conversation = &self.conversation;
-            self.pager
-                .accept(request, page, |id| conversation.contains(id))
-        };
+        let shown = self.pager.accept(request, page);
         for message in shown {
             self.layout.forget(message.id);
             self.conversation.insert(message);

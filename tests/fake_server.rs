@@ -613,6 +613,22 @@ async fn history_grows_after_each_answered_list_request() {
 }
 
 #[tokio::test]
+async fn growth_stops_at_its_limit() {
+    let mut config = config(10);
+    config.growth_per_request = 3;
+    config.growth_limit = Some(7);
+    let server = start(config).await;
+    let mut totals = Vec::new();
+    for _ in 0..4 {
+        let (_, page) = get_json(&server, &messages_path("?limit=1")).await;
+        totals.push(page["total"].as_u64().unwrap());
+    }
+    assert_eq!(totals, [10, 13, 16, 17]);
+    assert_eq!(server.message_count(), 17);
+    assert_eq!(server.messages()[16]["id"], 17);
+}
+
+#[tokio::test]
 async fn growth_shifts_newest_first_offsets() {
     let mut config = config(10);
     config.order = ServeOrder::NewestFirst;

@@ -127,7 +127,12 @@ async fn list_messages(
         "total": total,
         "messages": page,
     });
-    history::grow(&mut state.messages, shared.growth_per_request, Utc::now());
+    let room = shared
+        .growth_limit
+        .map_or(usize::MAX, |limit| limit.saturating_sub(state.grown));
+    let growth = shared.growth_per_request.min(room);
+    state.grown += growth;
+    history::grow(&mut state.messages, growth, Utc::now());
     axum::Json(body).into_response()
 }
 

@@ -1,0 +1,280 @@
+//! Chaos soak: a 20,000-message history behind a fake server that fails at
+//! random (5xx, 429 with and without `Retry-After`, dropped connections,
+//! truncated bodies) and answers slowly, in both server orders, while the
+//! history grows for a while. The whole history must load, in order, nothing
+//! lost or doubled, and no request the app sends is attempted more often than
+//! the shipped retry policy allows. Prints its figures.
+//!
+//! Ignored by default (it takes tens of seconds). Run it with
+//!
+//! ```sh
+//! cargo test --release --test soak -- --ignored --nocapture
+//! ```
+//!
+//! `SOAK_SEED=N` picks another chaos seed (the default is fixed, so a run is
+//! repeatable); `SOAK_MESSAGES=N` another history length.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+use szchat::action::Action;
+use szchat::api::client::{ApiClient, ApiConfig};
+use szchat::api::retry::{DEFAULT_MAX_ATTEMPTS, RetryPolicy};
+use szchat::cli::DEFAULT_PAGE_SIZE;
+use szchat::fake::{Chaos, FakeConfig, FakeServer, ServeOrder, synthetic_messages};
+use szchat::fetch::{self, FetchEvent, FetchRequest};
+use szchat::paging::PageRequest;
+use szchat::secret::Secret;
+use szchat::state::{AppState, Effect, LoadState};
+use szchat::timefmt::LocalZone;
+
+const SECRET: &str = "soak-secret";
+const USER: u64 = 4821;
+const MESSAGES: usize = 20_000;
+const DEFAULT_SEED: u64 = 0x5EED_50AC;
+/// New messages after each answer, for the first answers.
+const GROWTH_PER_REQUEST: usize = 1;
+const GROWTH_LIMIT: usize = 100;
+/// The whole soak must finish within this, or it fails.
+const DEADLINE: Duration = Duration::from_secs(600);
+/// How often the reader may have to press `r` after a page failed on every
+/// attempt before the soak counts it as a failure. With the chaos below a
+/// page fails all its attempts about once in 40,000.
+const MAX_MANUAL_RETRIES: usize = 3;
+
+fn chaos(seed: u64) -> Chaos {
+    Chaos {
+        seed,
+        p_5xx: 0.04,
+        p_429: 0.03,
+        p_drop: 0.025,
+        p_truncate: 0.025,
+        max_latency: Duration::from_millis(10),
+    }
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// What one soak run measured.
+#[derive(Debug)]
+struct Figures {
+    order: ServeOrder,
+    messages: usize,
+    page_requests: usize,
+    server_requests: usize,
+    retries: usize,
+    manual_retries: usize,
+    most_attempts: usize,
+    seconds: f64,
+}
+
+/// The app's client with the shipped retry policy; only the timeout is
+/// shorter, so that a hung request would show up as a failure, not a stall.
+fn client(base_url: &str) -> ApiClient {
+    let mut config = ApiConfig::new(base_url, Secret::new(SECRET).unwrap(), USER);
+    config.retry = RetryPolicy::default();
+    config.request_timeout = Duration::from_secs(10);
+    ApiClient::new(config).unwrap()
+}
+
+/// Runs the app's side of the loop: carries out fetch effects with the real
+/// fetch task and applies every answer, pressing `r` when a page failed on
+/// every attempt, until the state asks for nothing more.
+struct Loop {
+    requests: mpsc::UnboundedSender<FetchRequest>,
+    events: mpsc::Receiver<FetchEvent>,
+    in_flight: usize,
+    sent: Vec<PageRequest>,
+    manual_retries: usize,
+}
+
+impl Loop {
+    fn new(client: ApiClient) -> Self {
+        let (requests, request_rx) = mpsc::unbounded_channel();
+        let (event_tx, events) = mpsc::channel(fetch::EVENT_BUFFER);
+        fetch::spawn(client, request_rx, event_tx);
+        Loop {
+            requests,
+            events,
+            in_flight: 0,
+            sent: Vec::new(),
+            manual_retries: 0,
+        }
+    }
+
+    fn carry_out(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            if let Effect::Fetch(request) = effect {
+                if let FetchRequest::Page(page) = request {
+                    self.sent.push(page);
+                }
+                self.in_flight += 1;
+                self.requests.send(request).unwrap();
+            }
+        }
+    }
+
+    async fn settle(&mut self, state: &mut AppState, deadline: tokio::time::Instant) {
+        loop {
+            while self.in_flight > 0 {
+                let event = tokio::time::timeout_at(deadline, self.events.recv())
+                    .await
+                    .expect("the soak finished in time")
+                    .expect("the fetch task is alive");
+                if !matches!(event, FetchEvent::Retrying { .. }) {
+                    self.in_flight -= 1;
+                }
+                let effects = state.apply(event);
+                self.carry_out(effects);
+            }
+            if !matches!(state.load_state(), LoadState::Failed { .. }) {
+                return;
+            }
+            self.manual_retries += 1;
+            assert!(
+                self.manual_retries <= MAX_MANUAL_RETRIES,
+                "pages keep failing: {:?}",
+                state.load_state()
+            );
+            let effects = state.update(Action::Retry);
+            self.carry_out(effects);
+        }
+    }
+}
+
+fn sort_key(message: &Value) -> (Option<DateTime<Utc>>, u64) {
+    let at = message["created_at"]
+        .as_str()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc));
+    (at, message["id"].as_u64().unwrap())
+}
+
+/// `offset=..&limit=..` of a list request, as the client sends it.
+fn query(request: &PageRequest) -> String {
+    format!("offset={}&limit={}", request.offset, request.limit)
+}
+
+/// Checks the attempts behind each request the app sent, from what the
+/// server recorded, and returns the most any request needed. One page request
+/// is in flight at a time, so the server sees each one's attempts in a row;
+/// where the app sent the same request several times in a row (a manual
+/// retry, a catch-up starting at offset 0 again) they are counted together.
+fn most_attempts(sent: &[PageRequest], seen: &[String]) -> usize {
+    let mut seen = seen.iter().peekable();
+    let mut most = 0;
+    let mut i = 0;
+    while i < sent.len() {
+        let wanted = query(&sent[i]);
+        let same = sent[i..].iter().take_while(|r| query(r) == wanted).count();
+        let mut attempts = 0;
+        while seen.peek().is_some_and(|q| **q == wanted) {
+            seen.next();
+            attempts += 1;
+        }
+        assert!(
+            attempts >= same,
+            "request {wanted} sent {same} time(s) but seen {attempts} time(s)"
+        );
+        let per_request = attempts.div_ceil(same);
+        assert!(
+            attempts <= same * DEFAULT_MAX_ATTEMPTS as usize,
+            "request {wanted} sent {same} time(s) was attempted {attempts} times \
+             (at most {DEFAULT_MAX_ATTEMPTS} each)"
+        );
+        most = most.max(per_request);
+        i += same;
+    }
+    assert!(
+        seen.next().is_none(),
+        "the server saw requests the app never sent"
+    );
+    most
+}
+
+async fn soak(order: ServeOrder, seed: u64, messages: usize) -> Figures {
+    let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(messages));
+    config.order = order;
+    config.chaos = Some(chaos(seed));
+    config.growth_per_request = GROWTH_PER_REQUEST;
+    config.growth_limit = Some(GROWTH_LIMIT);
+    let server = FakeServer::start(config).await.unwrap();
+
+    let mut state = AppState::new(USER, DEFAULT_PAGE_SIZE, LocalZone::utc(), 100, 40);
+    let mut app = Loop::new(client(&server.base_url()));
+    app.carry_out(state.start());
+    app.settle(&mut state, deadline).await;
+    app.carry_out(state.update(Action::Oldest));
+    app.settle(&mut state, deadline).await;
+    let seconds = started.elapsed().as_secs_f64();
+
+    // Everything, in order, each once: the growth stopped long before the end.
+    assert_eq!(state.exit(), None);
+    let mut history = server.messages();
+    assert_eq!(history.len(), messages + GROWTH_LIMIT);
+    history.sort_by_key(sort_key);
+    let expected: Vec<u64> = history.iter().map(|m| m["id"].as_u64().unwrap()).collect();
+    let loaded: Vec<u64> = state.conversation().iter().map(|m| m.id).collect();
+    assert_eq!(loaded.len(), expected.len(), "{order:?}: loaded count");
+    assert!(loaded == expected, "{order:?}: loaded history differs");
+    assert_eq!(state.total(), Some(expected.len() as u64));
+
+    let list_path = format!("/external/users/{USER}/messages");
+    let seen: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == list_path)
+        .map(|r| r.query.unwrap_or_default())
+        .collect();
+    let most_attempts = most_attempts(&app.sent, &seen);
+
+    Figures {
+        order,
+        messages: loaded.len(),
+        page_requests: app.sent.len(),
+        server_requests: seen.len(),
+        retries: seen.len() - app.sent.len(),
+        manual_retries: app.manual_retries,
+        most_attempts,
+        seconds,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a soak of tens of seconds: cargo test --release --test soak -- --ignored --nocapture"]
+async fn chaos_soak_loads_everything_in_order() {
+    let seed = env_or("SOAK_SEED", DEFAULT_SEED);
+    let messages = env_or("SOAK_MESSAGES", MESSAGES);
+    println!(
+        "soak: {messages} messages (+{GROWTH_LIMIT} arriving), page size {DEFAULT_PAGE_SIZE}, \
+         chaos seed {seed}, {DEFAULT_MAX_ATTEMPTS} attempts per request"
+    );
+    let started = Instant::now();
+    for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
+        let f = soak(order, seed, messages).await;
+        println!(
+            "soak {:?}: {} messages loaded in order; {} page requests, {} requests seen by \
+             the server, {} automatic retries, {} presses of r, at most {} attempts per \
+             request; {:.1} s",
+            f.order,
+            f.messages,
+            f.page_requests,
+            f.server_requests,
+            f.retries,
+            f.manual_retries,
+            f.most_attempts,
+            f.seconds
+        );
+    }
+    println!("soak: {:.1} s in all", started.elapsed().as_secs_f64());
+}
