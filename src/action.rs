@@ -132,6 +132,29 @@ mod tests {
     }
 
     #[test]
+    fn the_mouse_wheel_scrolls_and_clicks_do_nothing() {
+        use crossterm::event::MouseButton;
+        let mouse = |kind| MouseEvent {
+            kind,
+            column: 3,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        };
+        assert_eq!(
+            Action::from_mouse(mouse(MouseEventKind::ScrollDown)),
+            Some(Action::ScrollDown(WHEEL_ROWS))
+        );
+        assert_eq!(
+            Action::from_mouse(mouse(MouseEventKind::ScrollUp)),
+            Some(Action::ScrollUp(WHEEL_ROWS))
+        );
+        assert_eq!(
+            Action::from_mouse(mouse(MouseEventKind::Down(MouseButton::Left))),
+            None
+        );
+    }
+
+    #[test]
     fn capital_g_goes_to_the_newest_and_small_g_to_the_oldest() {
         assert_eq!(
             key(KeyCode::Char('G'), KeyModifiers::SHIFT),

@@ -425,3 +425,38 @@ fn answer_first(
     }
     effects
 }
+
+#[test]
+fn nothing_is_redrawn_unless_something_changed() {
+    let history = messages(40);
+    let mut state = state(50);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    assert!(state.take_dirty(), "a page arrived");
+    assert!(!state.take_dirty(), "nothing since");
+    state.resize(WIDTH, HEIGHT);
+    assert!(
+        !state.take_dirty(),
+        "a resize to the same size changes nothing"
+    );
+    state.update(Action::SelectPrevious);
+    assert!(state.take_dirty());
+}
+
+#[test]
+fn the_mouse_wheel_and_half_pages_scroll_without_losing_the_selection() {
+    let history = messages(99);
+    let mut state = state(99);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    let bottom = state.scroll_position();
+    state.update(Action::ScrollUp(3));
+    let after_wheel = state.scroll_position();
+    assert_ne!(after_wheel, bottom);
+    state.update(Action::HalfPageUp);
+    assert_ne!(state.scroll_position(), after_wheel);
+    assert!(on_screen(&mut state).contains(&state.selected().unwrap()));
+    state.update(Action::HalfPageDown);
+    state.update(Action::ScrollDown(3));
+    assert_eq!(state.scroll_position(), bottom);
+}
