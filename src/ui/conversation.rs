@@ -1,6 +1,8 @@
 //! The scrollable conversation: draws only the rows on screen, walking from
 //! the top item down, so a frame costs the same however long the history is.
 
+use std::rc::Rc;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -10,6 +12,7 @@ use ratatui::widgets::StatefulWidget;
 use crate::layout::{self, Item};
 use crate::state::{AppState, LoadState};
 use crate::ui::message_block;
+use crate::wrap::truncate;
 
 /// The conversation column; its state is the whole app state.
 #[derive(Debug, Default, Clone, Copy)]
@@ -24,7 +27,7 @@ impl StatefulWidget for ConversationView {
         }
         state.resize(area.width, area.height);
         let (mut item, skip) = state.scroll_position();
-        let marker = marker_line(state);
+        let marker = marker_line(state, area.width);
         let selected = state.selected();
         let (conversation, cache) = state.layout_mut();
 
@@ -32,26 +35,28 @@ impl StatefulWidget for ConversationView {
         let mut y = area.y;
         let mut skip = skip;
         loop {
-            let lines: Vec<Line<'static>> = match item {
-                Item::Marker => vec![marker.clone(), Line::default()],
+            // Only the selected message is copied (to restyle it); every other
+            // block is drawn straight from the cache.
+            let (head, block): (Vec<Line<'static>>, Rc<[Line<'static>]>) = match item {
+                Item::Marker => (vec![marker.clone(), Line::default()], Rc::from([])),
                 Item::Message(id) => {
                     let Some(message) = conversation.get(id) else {
                         break;
                     };
-                    let mut lines = Vec::new();
-                    if let Some(label) = cache.day_break(conversation, message) {
-                        lines.push(message_block::day_separator(&label, area.width));
-                    }
+                    let separator = cache
+                        .day_break(conversation, message)
+                        .map(|label| message_block::day_separator(&label, area.width));
                     let block = cache.block(message);
-                    let start = lines.len();
-                    lines.extend(block.iter().cloned());
                     if selected == Some(id) {
-                        message_block::highlight(&mut lines[start..]);
+                        let mut lines: Vec<Line<'static>> = block.to_vec();
+                        message_block::highlight(&mut lines);
+                        (separator.into_iter().chain(lines).collect(), Rc::from([]))
+                    } else {
+                        (separator.into_iter().collect(), block)
                     }
-                    lines
                 }
             };
-            for line in lines.iter().skip(skip) {
+            for line in head.iter().chain(block.iter()).skip(skip) {
                 if rows_left == 0 {
                     return;
                 }
@@ -83,7 +88,7 @@ fn draw_line(buf: &mut Buffer, row: Rect, line: &Line<'_>) {
 
 /// The line above the oldest loaded message: what stands between the reader
 /// and the start of the conversation.
-fn marker_line(state: &AppState) -> Line<'static> {
+fn marker_line(state: &AppState, width: u16) -> Line<'static> {
     let dim = Style::default().fg(Color::DarkGray);
     let (text, style) = match state.load_state() {
         LoadState::Failed { .. } if state.conversation().is_empty() => (
@@ -108,5 +113,5 @@ fn marker_line(state: &AppState) -> Line<'static> {
         ),
         LoadState::Idle => ("↑ older messages".to_owned(), dim),
     };
-    Line::from(Span::styled(text, style)).centered()
+    Line::from(Span::styled(truncate(&text, usize::from(width)), style)).centered()
 }
