@@ -18,6 +18,10 @@ use crate::ui::message_block;
 /// Rows the marker item takes: its text and a blank line under it.
 pub const MARKER_ROWS: usize = 2;
 
+/// Most messages kept laid out. Far more than a screen shows; reading through
+/// a 100 000-message history must not keep all of them laid out.
+pub const MAX_CACHED_BLOCKS: usize = 4096;
+
 /// One entry in the scrollable column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Item {
@@ -62,6 +66,16 @@ impl LayoutCache {
         }
     }
 
+    /// How many messages are laid out.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// True when nothing is laid out.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
     /// Forgets one message's layout (its content changed).
     pub fn forget(&mut self, id: MessageId) {
         self.blocks.remove(&id);
@@ -69,6 +83,11 @@ impl LayoutCache {
 
     /// The message's wrapped lines at the current width.
     pub fn block(&mut self, message: &Message) -> Rc<[Line<'static>]> {
+        if self.blocks.len() >= MAX_CACHED_BLOCKS && !self.blocks.contains_key(&message.id) {
+            // Starting over is simpler than tracking use, and cheap: only what
+            // is on screen gets laid out again.
+            self.blocks.clear();
+        }
         let (width, zone) = (self.width, self.zone);
         self.blocks
             .entry(message.id)
@@ -124,4 +143,44 @@ pub fn last_item(conversation: &Conversation) -> Item {
     conversation
         .last()
         .map_or(Item::Marker, |m| Item::Message(m.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Sender;
+
+    fn message(id: MessageId) -> Message {
+        Message {
+            id,
+            body: format!("message {id}"),
+            created_at: None,
+            sender: Sender::Other { kind: None },
+            file_url: None,
+            auto_invitation: false,
+            read_by_user: None,
+            read_by_operator: None,
+        }
+    }
+
+    #[test]
+    fn the_cache_stays_bounded_however_many_messages_are_laid_out() {
+        let mut cache = LayoutCache::new(40, LocalZone::utc());
+        for id in 0..(MAX_CACHED_BLOCKS as u64 * 2 + 10) {
+            let lines = cache.block(&message(id));
+            assert!(!lines.is_empty());
+            assert!(cache.len() <= MAX_CACHED_BLOCKS);
+        }
+    }
+
+    #[test]
+    fn a_new_width_lays_everything_out_again() {
+        let mut cache = LayoutCache::new(40, LocalZone::utc());
+        cache.block(&message(1));
+        assert_eq!(cache.len(), 1);
+        cache.set_width(40);
+        assert_eq!(cache.len(), 1);
+        cache.set_width(20);
+        assert!(cache.is_empty());
+    }
 }
