@@ -12,11 +12,26 @@ use szchat::paging::PageRequest;
 use szchat::state::{AppState, Effect, Exit, LoadState, StatusKind};
 use szchat::timefmt::LocalZone;
 
+/// The first request of every start with page size 50.
+const PROBE: PageRequest = PageRequest {
+    offset: 0,
+    limit: 50,
+};
+
 const WIDTH: u16 = 60;
 const HEIGHT: u16 = 20;
 
 fn state(page_size: u32) -> AppState {
     AppState::new(4821, page_size, LocalZone::utc(), WIDTH, HEIGHT)
+}
+
+/// Feeds the answer to `request` into the state, as the loop would.
+fn answer(
+    state: &mut AppState,
+    request: PageRequest,
+    result: Result<szchat::model::Page, ApiError>,
+) -> Vec<Effect> {
+    state.apply(FetchEvent::Page { request, result })
 }
 
 fn loaded_ids(state: &AppState) -> Vec<u64> {
@@ -44,13 +59,7 @@ fn opens_at_the_newest_message_of_an_oldest_first_server() {
         }]
     );
     // Probe: offset 0 holds the oldest; the newest page is asked for next.
-    let effects = state.apply(FetchEvent::Page {
-        request: PageRequest {
-            offset: 0,
-            limit: 50,
-        },
-        result: Ok(page_of(&history, 0, 50, false)),
-    });
+    let effects = answer(&mut state, PROBE, Ok(page_of(&history, 0, 50, false)));
     assert!(
         state.conversation().is_empty(),
         "the oldest page waits until the gap closes"
@@ -63,10 +72,7 @@ fn opens_at_the_newest_message_of_an_oldest_first_server() {
             limit: 50
         }]
     );
-    let effects = state.apply(FetchEvent::Page {
-        request: tail[0],
-        result: Ok(page_of(&history, 150, 50, false)),
-    });
+    let effects = answer(&mut state, tail[0], Ok(page_of(&history, 150, 50, false)));
     assert_eq!(state.selected(), Some(200));
     assert!(on_screen(&mut state).contains(&200));
     assert_eq!(state.conversation().len(), 50);
@@ -80,13 +86,7 @@ fn opens_at_the_newest_message_of_a_newest_first_server() {
     let history = messages(200);
     let mut state = state(50);
     state.start();
-    state.apply(FetchEvent::Page {
-        request: PageRequest {
-            offset: 0,
-            limit: 50,
-        },
-        result: Ok(page_of(&history, 0, 50, true)),
-    });
+    answer(&mut state, PROBE, Ok(page_of(&history, 0, 50, true)));
     assert_eq!(state.selected(), Some(200));
     assert_eq!(loaded_ids(&state), (151..=200).collect::<Vec<_>>());
 }
@@ -142,13 +142,7 @@ fn a_rejected_secret_on_the_first_page_ends_the_app_with_a_reason_naming_the_var
     for status in [401, 403] {
         let mut state = state(50);
         state.start();
-        state.apply(FetchEvent::Page {
-            request: PageRequest {
-                offset: 0,
-                limit: 50,
-            },
-            result: Err(ApiError::Unauthorized { status }),
-        });
+        answer(&mut state, PROBE, Err(ApiError::Unauthorized { status }));
         match state.exit() {
             Some(Exit::Fatal(reason)) => {
                 assert!(reason.contains("SIGNALZEN_API_SECRET"), "{reason}")
@@ -162,13 +156,7 @@ fn a_rejected_secret_on_the_first_page_ends_the_app_with_a_reason_naming_the_var
 fn an_unknown_visitor_ends_the_app_saying_so() {
     let mut state = state(50);
     state.start();
-    state.apply(FetchEvent::Page {
-        request: PageRequest {
-            offset: 0,
-            limit: 50,
-        },
-        result: Err(ApiError::NotFound),
-    });
+    answer(&mut state, PROBE, Err(ApiError::NotFound));
     assert_eq!(
         state.exit(),
         Some(&Exit::Fatal("visitor 4821 not found".into()))
@@ -184,12 +172,13 @@ fn a_failed_older_page_keeps_every_loaded_message_and_r_retries_it() {
     let before = loaded_ids(&state);
     let effects = state.update(Action::Oldest);
     let request = page_requests(&effects)[0];
-    state.apply(FetchEvent::Page {
+    answer(
+        &mut state,
         request,
-        result: Err(ApiError::Malformed {
+        Err(ApiError::Malformed {
             reason: "expected value at line 1".into(),
         }),
-    });
+    );
     assert_eq!(loaded_ids(&state), before);
     assert!(state.exit().is_none());
     assert!(matches!(state.load_state(), LoadState::Failed { .. }));
@@ -211,13 +200,11 @@ fn an_answer_nobody_waits_for_is_ignored() {
     let history = messages(10);
     let mut state = state(50);
     state.start();
-    state.apply(FetchEvent::Page {
-        request: PageRequest {
-            offset: 40,
-            limit: 50,
-        },
-        result: Ok(page_of(&history, 0, 10, false)),
-    });
+    let stale = PageRequest {
+        offset: 40,
+        limit: 50,
+    };
+    answer(&mut state, stale, Ok(page_of(&history, 0, 10, false)));
     assert!(state.conversation().is_empty());
     assert!(matches!(state.load_state(), LoadState::Loading(_)));
 }
@@ -395,10 +382,7 @@ fn messages_arriving_during_paging_are_neither_doubled_nor_lost() {
                 next_id += 1;
             }
         }
-        effects = state.apply(FetchEvent::Page {
-            request,
-            result: Ok(page),
-        });
+        effects = answer(&mut state, request, Ok(page));
     }
     // Messages that arrive after the last answer cannot be known: everything
     // the last answer counted is loaded, each once, with no gap.
@@ -415,10 +399,11 @@ fn answer_first(
     history: &[szchat::model::Message],
 ) -> Vec<Effect> {
     while let Some(request) = page_requests(&effects).first().copied() {
-        effects = state.apply(FetchEvent::Page {
+        effects = answer(
+            state,
             request,
-            result: Ok(page_of(history, request.offset, request.limit, false)),
-        });
+            Ok(page_of(history, request.offset, request.limit, false)),
+        );
         if !state.conversation().is_empty() {
             break;
         }
