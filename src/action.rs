@@ -34,7 +34,7 @@ pub enum Action {
 pub const KEY_BINDINGS: &[(&str, &str)] = &[
     ("j  ↓", "next message"),
     ("k  ↑", "previous message"),
-    ("PgDn  Ctrl-f", "page down"),
+    ("PgDn  Space  Ctrl-f", "page down"),
     ("PgUp  Ctrl-b", "page up"),
     ("Ctrl-d / Ctrl-u", "half a page down / up"),
     ("mouse wheel", "scroll"),
@@ -151,6 +151,16 @@ mod tests {
         assert_eq!(
             Action::from_mouse(mouse(MouseEventKind::Down(MouseButton::Left))),
             None
+        );
+    }
+
+    #[test]
+    fn every_key_the_help_lists_is_bound() {
+        let listed: String = KEY_BINDINGS.iter().map(|(keys, _)| *keys).collect();
+        assert!(listed.contains("Space"));
+        assert_eq!(
+            key(KeyCode::Char(' '), KeyModifiers::NONE),
+            Some(Action::PageDown)
         );
     }
 
