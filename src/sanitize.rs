@@ -6,8 +6,8 @@
 //! from how it is stored. The sanitizer turns every control character into a visible
 //! placeholder (so an operator sees that something odd was sent) and drops invisible
 //! format characters that only serve to spoof. Text whose width terminals disagree
-//! on (emoji sequences, joiners) is rewritten into pieces of agreed width; see
-//! [`widths`] for that policy.
+//! on (emoji sequences, joiners) is rewritten into pieces of agreed width; the
+//! `widths` module holds that policy.
 
 mod widths;
 
@@ -36,8 +36,9 @@ const MAX_FLAG_TAGS: usize = 7;
 /// with a visible placeholder (control pictures U+2400.. for C0, '␡' for DEL, '�' for C1), and drops bidi
 /// controls (U+202A..=U+202E, U+2066..=U+2069, U+200E, U+200F, U+061C) and other invisible format chars that can
 /// spoof. An escape sequence like "\x1b]0;title\x07" must come out with no ESC/BEL at all — show it as
-/// placeholders, never pass it through. Every grapheme of the result is as wide on any terminal as szchat
-/// measures it: emoji sequences and joiners are split as the `widths` module describes.
+/// placeholders, never pass it through. Every grapheme of the result is as wide for szchat and ratatui as the
+/// sum of its characters' widths, which is what terminals draw: emoji sequences and joiners are split as the
+/// `widths` module describes.
 #[must_use]
 pub fn sanitize_text(raw: &str) -> String {
     sanitize(raw, Mode::Text)

@@ -22,6 +22,11 @@
 //!   characters (Khmer subscript consonants, Kirat Rai vowels) gets a zero-width
 //!   non-joiner between its characters, so it is measured character by character,
 //!   as terminals draw it.
+//!
+//! What this cannot reach is a terminal whose own tables say otherwise for a single
+//! character: tmux on glibc 2.36 draws nothing for emoji newer than Unicode 14 (🩷),
+//! and one column for spacing vowel signs such as Bengali া that unicode-width counts
+//! as zero.
 
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
