@@ -5,8 +5,11 @@
 //! the screen or move the cursor, and bidi controls that make text read differently
 //! from how it is stored. The sanitizer turns every control character into a visible
 //! placeholder (so an operator sees that something odd was sent) and drops invisible
-//! format characters that only serve to spoof. Emoji sequences (ZWJ, variation
-//! selectors, tag-based flags) are kept intact.
+//! format characters that only serve to spoof. Text whose width terminals disagree
+//! on (emoji sequences, joiners) is rewritten into pieces of agreed width; the
+//! `widths` module holds that policy.
+
+mod widths;
 
 /// Columns between tab stops when `sanitize_text` expands tabs.
 pub const TAB_WIDTH: usize = 4;
@@ -32,8 +35,10 @@ const MAX_FLAG_TAGS: usize = 7;
 /// (tab stops every 4 columns from line start), replaces every other C0 control, ESC, DEL and C1 (U+0080..=U+009F)
 /// with a visible placeholder (control pictures U+2400.. for C0, '␡' for DEL, '�' for C1), and drops bidi
 /// controls (U+202A..=U+202E, U+2066..=U+2069, U+200E, U+200F, U+061C) and other invisible format chars that can
-/// spoof (but KEEPS U+200D ZWJ and variation selectors so emoji sequences stay intact). An escape sequence like
-/// "\x1b]0;title\x07" must come out with no ESC/BEL at all — show it as placeholders, never pass it through.
+/// spoof. An escape sequence like "\x1b]0;title\x07" must come out with no ESC/BEL at all — show it as
+/// placeholders, never pass it through. Every grapheme of the result is as wide for szchat and ratatui as the
+/// sum of its characters' widths, which is what terminals draw: emoji sequences and joiners are split as the
+/// `widths` module describes.
 #[must_use]
 pub fn sanitize_text(raw: &str) -> String {
     sanitize(raw, Mode::Text)
@@ -47,10 +52,15 @@ pub fn sanitize_line(raw: &str) -> String {
 
 /// True for characters neither sanitizer ever outputs: controls other than '\n' (which
 /// `sanitize_line` does not output either), bidi controls, the invisible format
-/// characters that are dropped, and U+2028/U+2029. Lets tests and callers check text.
+/// characters that are dropped, U+2028/U+2029, and the characters that make
+/// terminals disagree on widths (joiners, emoji modifiers and presentation
+/// selectors, regional indicators). Lets tests and callers check text.
 #[must_use]
 pub fn is_unsafe_char(c: char) -> bool {
-    (c.is_control() && c != '\n') || is_dropped_format(c) || is_line_separator(c)
+    (c.is_control() && c != '\n')
+        || is_dropped_format(c)
+        || is_line_separator(c)
+        || widths::is_width_disputed(c)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -60,6 +70,13 @@ enum Mode {
 }
 
 fn sanitize(raw: &str, mode: Mode) -> String {
+    let split = widths::split_sequences(raw);
+    widths::unbind_ligatures(&neutralize_controls(&split, mode))
+}
+
+/// Replaces or drops controls and spoofing characters, expands tabs, and keeps tag
+/// characters only inside complete flag sequences.
+fn neutralize_controls(raw: &str, mode: Mode) -> String {
     let mut out = String::with_capacity(raw.len());
     // Byte offset in `out` where the current line starts and the column it had reached
     // at `measured_to`; measuring only the new part keeps tab expansion linear.
@@ -95,7 +112,8 @@ fn sanitize(raw: &str, mode: Mode) -> String {
             }
             '\t' => match mode {
                 Mode::Text => {
-                    column += crate::wrap::display_width(&out[measured_to..]);
+                    // Measured as the terminal will draw it, once ligatures are unbound.
+                    column += widths::per_char_width(&out[measured_to..]);
                     let pad = TAB_WIDTH - column % TAB_WIDTH;
                     out.extend(std::iter::repeat_n(' ', pad));
                     column += pad;
@@ -174,10 +192,10 @@ fn is_line_separator(c: char) -> bool {
 
 /// Invisible format characters (general category Cf) that are dropped: bidi controls,
 /// zero-width spaces and joiners other than ZWJ/ZWNJ, the BOM, soft hyphen (terminals
-/// disagree on whether it takes a cell), and the like. Kept on purpose: U+200D ZWJ and
-/// U+200C ZWNJ (needed by emoji sequences and by Persian and Indic spelling) and the
-/// prepended concatenation marks (U+0600.., U+06DD, ...) which are visible.
-/// Tag characters are handled separately.
+/// disagree on whether it takes a cell), and the like. Kept on purpose: U+200C ZWNJ
+/// (needed by Persian and Indic spelling) and the prepended concatenation marks
+/// (U+0600.., U+06DD, ...) which are visible. U+200D ZWJ is dropped earlier, with
+/// the emoji sequences it builds; tag characters are handled separately.
 fn is_dropped_format(c: char) -> bool {
     matches!(
         c,

@@ -2,7 +2,9 @@
 //!
 //! Widths are measured exactly the way ratatui lays out cells: per extended grapheme
 //! cluster, with `CellWidth` (unicode-width plus ratatui's own adjustments). Measuring
-//! the same way is what lets us promise that no line is ever wider than asked.
+//! the same way is what lets us promise that no line is ever wider than asked. For
+//! sanitized text this is also the width terminals draw: the sanitizer leaves only
+//! graphemes as wide as the sum of their characters (see `sanitize::widths`).
 
 use ratatui::buffer::CellWidth;
 use unicode_segmentation::UnicodeSegmentation;
@@ -258,6 +260,18 @@ mod tests {
         assert_eq!(display_width("\u{1F1EB}\u{1F1F7}"), 2);
         assert_eq!(display_width(&TOO_WIDE_PLACEHOLDER.to_string()), 1);
         assert_eq!(display_width(&ELLIPSIS.to_string()), 1);
+    }
+
+    /// Where ratatui's measure and terminals' part ways; the sanitizer rewrites
+    /// these (see `sanitize::widths`), so the measure here can stay ratatui's.
+    #[test]
+    fn ratatui_cells_that_terminals_draw_otherwise() {
+        // unicode-width already counts U+FF9E as a column; ratatui adds one more.
+        assert_eq!(display_width("\u{FF76}\u{FF9E}"), 3);
+        // One cell for what per-character terminals draw in two.
+        assert_eq!(display_width("\u{1780}\u{17D2}\u{1780}"), 1);
+        assert_eq!(display_width("\u{1F1FA}\u{1F1F8}"), 2);
+        assert_eq!(display_width("\u{1F44B}\u{1F3FD}"), 2);
     }
 
     #[test]

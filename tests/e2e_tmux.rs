@@ -615,3 +615,127 @@ fn closing_the_terminal_ends_the_app() {
     tmux.kill_session();
     tmux::eventually("szchat to end with its terminal", || !alive(pid));
 }
+
+// ----- 7. emoji sequences and joiners -----
+
+/// Messages whose text holds every sequence terminals disagree about: a
+/// joiner after a letter (also in a sender's name and a file name),
+/// skin-tone modifiers, flags, lone regional indicators and modifiers,
+/// emoji joiner sequences, variation selectors and keycaps, after plain
+/// messages enough to scroll.
+fn disputed_width_messages() -> Vec<Value> {
+    let plain = |id: u64| {
+        message_json(
+            id,
+            id as i64,
+            id % 2 == 1,
+            &format!("plain message number {id}"),
+            None,
+        )
+    };
+    let mut messages: Vec<Value> = (1..=30).map(plain).collect();
+    let mut joiner = message_json(
+        31,
+        31,
+        true,
+        "a joiner after a letter: W\u{200D}J and on",
+        None,
+    );
+    joiner["sender"]["name"] = Value::from("W\u{200D}J Visitor");
+    messages.push(joiner);
+    messages.push(message_json(
+        32,
+        32,
+        false,
+        "Good morning, I'm Priya from billing 👋🏽 and 👍🏿 too",
+        None,
+    ));
+    messages.push(message_json(
+        33,
+        33,
+        true,
+        "flags 🇺🇸 and 🇱🇹🇬🇧, a lone 🇸 and a lone 🏽 swatch",
+        None,
+    ));
+    messages.push(message_json(
+        34,
+        34,
+        false,
+        "family 👨\u{200D}👩\u{200D}👧, rainbow 🏳\u{FE0F}\u{200D}🌈, heart ❤\u{FE0F}, \
+         smile ☺\u{FE0E}, watch ⌚\u{FE0E}, keycaps 1\u{FE0F}\u{20E3} #\u{FE0F}\u{20E3}",
+        None,
+    ));
+    messages.push(message_json(
+        35,
+        35,
+        true,
+        "see the file",
+        Some("https://files.example/hi-👋🏽-W\u{200D}J-🇺🇸.pdf"),
+    ));
+    messages.extend((36..=37).map(plain));
+    messages
+}
+
+/// How the messages of [`disputed_width_messages`] must look: every emoji
+/// sequence split into pieces every terminal draws equally wide.
+const DISPUTED_WIDTH_ROWS: [&str; 15] = [
+    "▎ WJ Visitor · visitor · 17:31 · ✓ seen",
+    "▎ a joiner after a letter: WJ and on",
+    "",
+    "                    ▎ John Smith · operator · 17:32 · ✓ seen",
+    "                    ▎ Good morning, I'm Priya from billing 👋 and 👍 too",
+    "",
+    "▎ David Smith · visitor · 17:33 · ✓ seen",
+    "▎ flags [US] and [LT][GB], a lone [S] and a lone  swatch",
+    "",
+    "                    ▎ John Smith · operator · 17:34 · ✓ seen",
+    "                    ▎ family 👨👩👧, rainbow 🏳🌈, heart ❤, smile ☺, watch ⌚, keycaps 1\u{20E3} #\u{20E3}",
+    "",
+    "▎ David Smith · visitor · 17:35 · ✓ seen",
+    "▎ see the file",
+    "▎ 📎 hi-👋-WJ-[US].pdf  (o open · y copy link)",
+];
+
+#[test]
+fn scrolling_across_emoji_sequences_leaves_the_screen_a_fresh_start_shows() {
+    let server = Server::start(FakeConfig::new(SECRET, USER, disputed_width_messages()));
+    let newest = "plain message number 37";
+    let launch = server.launch(SECRET, USER);
+    let Some(scrolled) = Tmux::start("emoji-scrolled", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    scrolled.wait_for_stable("the newest message", |s| s.contains(newest));
+    // Up until the tricky messages have moved down the screen, to the first
+    // message, a little down, and back to the newest.
+    scrolled.send_keys(&["k"; 12]);
+    scrolled.wait_for_stable("the view to scroll up", |s| !s.contains(newest));
+    scrolled.send_keys(&["g"]);
+    scrolled.wait_for_stable("the first message", |s| {
+        s.contains("beginning of conversation")
+    });
+    scrolled.send_keys(&["j"; 8]);
+    scrolled.wait_for_stable("the selection to move down", |_| true);
+    scrolled.send_keys(&["G"]);
+    let after = scrolled.wait_for_stable("the newest message again", |s| s.contains(newest));
+
+    let Some(fresh) = Tmux::start("emoji-fresh", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    let first = fresh.wait_for_stable("the newest message", |s| s.contains(newest));
+    assert_eq!(
+        after, first,
+        "scrolling left cells behind; a fresh start shows:{first:?}"
+    );
+    let start = first
+        .find("a joiner after a letter")
+        .expect("the joiner message on screen")
+        - 1;
+    let rows: Vec<&str> = first.rows[start..start + DISPUTED_WIDTH_ROWS.len()]
+        .iter()
+        .map(|row| row.trim_end())
+        .collect();
+    assert_eq!(rows, DISPUTED_WIDTH_ROWS, "{first:?}");
+
+    scrolled.send_keys(&["q"]);
+    assert_eq!(scrolled.wait_for_exit().status, 0);
+}

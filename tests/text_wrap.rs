@@ -1,8 +1,10 @@
 //! Wrapping by display width: nothing may ever be wider than the line.
 
 use proptest::prelude::*;
+use szchat::sanitize::{sanitize_line, sanitize_text};
 use szchat::wrap::{TOO_WIDE_PLACEHOLDER, display_width, truncate, wrap};
 use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthChar;
 
 fn assert_fits(lines: &[String], width: usize) {
     for line in lines {
@@ -137,6 +139,25 @@ fn truncate_respects_width() {
     );
 }
 
+/// Columns a terminal that adds up character widths (tmux, xterm) advances for `s`.
+fn terminal_width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+#[test]
+fn sanitized_emoji_wrap_at_the_width_terminals_draw() {
+    let text = sanitize_text("hi 👋🏽 from 🇺🇸, W\u{200D}J and 👨\u{200D}👩\u{200D}👧 ❤\u{FE0F}");
+    assert_eq!(text, "hi 👋 from [US], WJ and 👨👩👧 ❤");
+    let lines = w(&text, 12);
+    assert_eq!(lines, ["hi 👋 from", "[US], WJ and", "👨👩👧 ❤"]);
+    for line in &lines {
+        assert_eq!(display_width(line), terminal_width(line), "{line:?}");
+    }
+    let name = sanitize_line("W\u{200D}J 🇺🇸 Visitor 👋🏽");
+    assert_eq!(name, "WJ [US] Visitor 👋");
+    assert_eq!(truncate(&name, 10), "WJ [US] V…");
+}
+
 /// Graphemes of `s` that are not whitespace.
 fn visible_graphemes(s: &str) -> Vec<String> {
     s.graphemes(true)
@@ -156,6 +177,11 @@ fn text_strategy() -> impl Strategy<Value = String> {
         Just("👨\u{200D}👩\u{200D}👧".to_owned()),
         Just("🇱🇹".to_owned()),
         Just("👍🏽".to_owned()),
+        Just("🇺🇸🇸".to_owned()),
+        Just("W\u{200D}J".to_owned()),
+        Just("❤\u{FE0F}1\u{FE0F}\u{20E3}".to_owned()),
+        Just("ｶﾞ".to_owned()),
+        Just("ក្ក".to_owned()),
         Just("e\u{301}".to_owned()),
         Just("\u{301}".to_owned()),
         Just("。".to_owned()),
@@ -202,6 +228,20 @@ proptest! {
         let out: Vec<String> = lines.iter().flat_map(|l| visible_graphemes(l)).collect();
         // Only newlines are consumed, and they are whitespace.
         prop_assert_eq!(out, visible_graphemes(&text));
+    }
+
+    /// What the terminal draws is as wide as what szchat laid out: no line of
+    /// sanitized text is wider on the terminal than the width it was wrapped to.
+    #[test]
+    fn sanitized_lines_fit_as_terminals_draw_them(text in text_strategy(), width in 1usize..40) {
+        let text = sanitize_text(&text);
+        for line in wrap(&text, width) {
+            prop_assert_eq!(display_width(&line), terminal_width(&line), "{:?}", line);
+            prop_assert!(terminal_width(&line) <= width, "{:?} > {}", line, width);
+        }
+        let line = sanitize_line(&text);
+        let cut = truncate(&line, width);
+        prop_assert_eq!(display_width(&cut), terminal_width(&cut), "{:?}", cut);
     }
 
     #[test]
