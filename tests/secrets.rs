@@ -164,6 +164,26 @@ fn a_base_url_holding_the_secret_reaches_neither_the_log_nor_the_screen() {
     }
 }
 
+#[test]
+fn an_existing_log_file_others_can_read_is_made_private_and_kept() {
+    let dir = tempdir();
+    let log = dir.join("shared.log");
+    std::fs::write(&log, "earlier lines\n").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let output = szchat()
+        .args(["--log-file", log.to_str().unwrap(), "4821"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "no secret was given");
+    let mode = std::fs::metadata(&log).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    assert!(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .starts_with("earlier lines\n")
+    );
+}
+
 #[tokio::test]
 async fn a_one_character_secret_leaves_error_messages_whole() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
