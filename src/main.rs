@@ -12,10 +12,11 @@ use szchat::cli::Cli;
 use szchat::fake::{self, FakeConfig, FakeServer};
 use szchat::logging;
 use szchat::secret::Secret;
-use szchat::terminal::TerminalSession;
+use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
 
-/// Bad flags or secret (clap uses the same code for its own usage errors).
+/// Bad flags or secret, or no terminal to run in (clap uses the same code for
+/// its own usage errors).
 const EXIT_USAGE: u8 = 2;
 /// The app could not do its job: rejected secret, unknown visitor, no server.
 const EXIT_FAILURE: u8 = 1;
@@ -92,6 +93,11 @@ async fn run(cli: Cli) -> ExitCode {
         "starting"
     );
 
+    // Before taking over the terminal: drawing into a file or pipe would
+    // leave a blank screen waiting for a blind `q`.
+    if let Err(problem) = terminal::require_terminal() {
+        return fail(EXIT_USAGE, &problem.to_string());
+    }
     let mut session = match TerminalSession::start() {
         Ok(session) => session,
         Err(error) => return fail(EXIT_FAILURE, &format!("cannot use this terminal: {error}")),
