@@ -1,8 +1,11 @@
 //! The command line: flags, and where the API secret comes from.
 
+pub mod docs;
+
 use std::path::PathBuf;
 
 use clap::Parser;
+use clap_complete::Shell;
 
 use crate::paging::MAX_PAGE_SIZE;
 use crate::secret::{Secret, SecretError};
@@ -13,18 +16,32 @@ pub const DEFAULT_BASE_URL: &str = "https://api.signalzen.com";
 pub const SECRET_VARIABLE: &str = "SIGNALZEN_API_SECRET";
 /// Messages per page unless told otherwise (the API's default too).
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// Exit status when the app could not do its job: rejected secret, unknown
+/// visitor, no server.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit status for bad flags or secret, or no terminal to run in (clap uses
+/// the same code for its own usage errors).
+pub const EXIT_USAGE: u8 = 2;
+
+/// Where the secret comes from, said under the flags of `-h` and `--help`.
+const SECRET_NOTE: &str = "The API secret is read from $SIGNALZEN_API_SECRET, or from \
+                           --secret-file PATH (a file only you can read). It is never taken \
+                           as a flag value.";
 
 /// Browse one SignalZen visitor's chat history in the terminal.
 #[derive(Debug, Parser)]
 #[command(
     name = "szchat",
     version,
-    after_help = "The API secret is read from $SIGNALZEN_API_SECRET, or from --secret-file PATH \
-                  (a file only you can read). It is never taken as a flag value."
+    after_help = format!("{SECRET_NOTE}\n\nKeys, exit status, environment and examples: szchat --help"),
+    after_long_help = docs::after_long_help()
 )]
 pub struct Cli {
     /// The visitor (user) id whose conversation to open.
-    #[arg(value_name = "USER_ID", required_unless_present = "demo")]
+    #[arg(
+        value_name = "USER_ID",
+        required_unless_present_any = ["demo", "completions", "man"]
+    )]
     pub user_id: Option<u64>,
 
     /// Browse a built-in demo conversation on a local fake server: no account needed.
@@ -32,7 +49,14 @@ pub struct Cli {
     pub demo: bool,
 
     /// The API's base URL.
-    #[arg(long, value_name = "URL", env = "SIGNALZEN_BASE_URL", default_value = DEFAULT_BASE_URL)]
+    // The variable's value stays out of the help: it may carry credentials.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "SIGNALZEN_BASE_URL",
+        hide_env_values = true,
+        default_value = DEFAULT_BASE_URL
+    )]
     pub base_url: String,
 
     /// Messages per request: the API accepts 1 to 99.
@@ -51,6 +75,14 @@ pub struct Cli {
     /// Write diagnostics to this file (level from RUST_LOG, default szchat=info).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+
+    /// Print a completion script for SHELL and exit.
+    #[arg(long, value_name = "SHELL", conflicts_with_all = ["user_id", "demo", "man"])]
+    pub completions: Option<Shell>,
+
+    /// Print the manual page (roff) and exit.
+    #[arg(long, conflicts_with_all = ["user_id", "demo"])]
+    pub man: bool,
 }
 
 /// Why no usable secret was found.

@@ -1,6 +1,7 @@
 //! The `szchat` binary: parses flags, takes over the terminal, runs the app,
 //! and turns the outcome into a one-line reason and an exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -8,17 +9,13 @@ use clap::Parser;
 
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::app::{self, AppConfig, Outcome};
-use szchat::cli::Cli;
+use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::fake::{self, FakeConfig, FakeServer};
 use szchat::logging;
 use szchat::secret::Secret;
-use szchat::terminal::TerminalSession;
+use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
 
-/// Bad flags or secret (clap uses the same code for its own usage errors).
-const EXIT_USAGE: u8 = 2;
-/// The app could not do its job: rejected secret, unknown visitor, no server.
-const EXIT_FAILURE: u8 = 1;
 /// How long exiting waits for requests still in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(100);
 /// Latency the demo server adds, so "loading older…" can be seen.
@@ -26,6 +23,18 @@ const DEMO_LATENCY: Duration = Duration::from_millis(250);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(shell) = cli.completions {
+        return print(&docs::completion_script(shell));
+    }
+    if cli.man {
+        return match docs::man_page() {
+            Ok(page) => print(&page),
+            Err(error) => fail(
+                EXIT_FAILURE,
+                &format!("cannot write the manual page: {error}"),
+            ),
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -79,12 +88,24 @@ async fn run(cli: Cli) -> ExitCode {
         ApiConfig::new(&cli.base_url, secret, user_id)
     };
     let user_id = api_config.user_id;
-    tracing::info!(user_id, base_url = %api_config.base_url, page_size = cli.page_size, "starting");
     let client = match ApiClient::new(api_config) {
         Ok(client) => client,
         Err(error) => return fail(EXIT_USAGE, &error.to_string()),
     };
+    // Only the validated base URL is logged: the flag as typed may carry
+    // credentials or a query.
+    tracing::info!(
+        user_id,
+        base_url = client.base_url(),
+        page_size = cli.page_size,
+        "starting"
+    );
 
+    // Before taking over the terminal: drawing into a file or pipe would
+    // leave a blank screen waiting for a blind `q`.
+    if let Err(problem) = terminal::require_terminal() {
+        return fail(EXIT_USAGE, &problem.to_string());
+    }
     let mut session = match TerminalSession::start() {
         Ok(session) => session,
         Err(error) => return fail(EXIT_FAILURE, &format!("cannot use this terminal: {error}")),
@@ -104,6 +125,20 @@ async fn run(cli: Cli) -> ExitCode {
         Ok(Outcome::Fatal(reason)) => fail(EXIT_FAILURE, &reason),
         Ok(Outcome::Signal(number)) => ExitCode::from(128 + u8::try_from(number).unwrap_or(0)),
         Err(error) => fail(EXIT_FAILURE, &error.to_string()),
+    }
+}
+
+/// Writes generated text (a completion script, the manual page) to standard
+/// output. A reader that stops early (`| head`) is not an error.
+fn print(text: &[u8]) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => fail(
+            EXIT_FAILURE,
+            &format!("cannot write to standard output: {error}"),
+        ),
     }
 }
 

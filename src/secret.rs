@@ -4,6 +4,7 @@
 //! `Authorization` header. Its `Debug` and `Display` print `[redacted]`, and
 //! every `SecretError` describes what is wrong without quoting the text.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -14,6 +15,14 @@ const REDACTED: &str = "[redacted]";
 /// Read at most this much of a secret file: a secret is one short line, and a
 /// mistaken path (a log, `/dev/zero`) must not be slurped whole.
 const MAX_SECRET_FILE_BYTES: u64 = 64 * 1024;
+
+/// What may wrap a token in running text without being part of it: quotes and
+/// brackets before it (`"S"`, `(S`), those and punctuation after it (`S",`).
+const TOKEN_OPENERS: &[char] = &['"', '\'', '`', '(', '[', '{', '<'];
+/// See [`TOKEN_OPENERS`].
+const TOKEN_CLOSERS: &[char] = &[
+    '"', '\'', '`', ')', ']', '}', '>', ',', ';', ':', '.', '!', '?',
+];
 
 /// Permission bits for group and others; any of them set makes a secret file too open.
 #[cfg(unix)]
@@ -70,6 +79,42 @@ impl Secret {
         &self.0
     }
 
+    /// `text` with every whole-token occurrence of the secret replaced by
+    /// `[redacted]`, for text from outside (a server's answer) that might echo it.
+    ///
+    /// A token is a whitespace-separated word, less the quotes, brackets and
+    /// punctuation around it. A word that merely contains the secret's
+    /// characters is left alone, so even a one-character secret never garbles
+    /// text or shows where its characters occur; text without the secret as a
+    /// token comes back unchanged.
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let secret = self.expose();
+        if !text.contains(secret) {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut changed = false;
+        for piece in text.split_inclusive(char::is_whitespace) {
+            let word = piece.trim_end_matches(char::is_whitespace);
+            let gap = &piece[word.len()..];
+            match token_position(word, secret) {
+                Some(start) => {
+                    out.push_str(&word[..start]);
+                    out.push_str(REDACTED);
+                    out.push_str(&word[start + secret.len()..]);
+                    changed = true;
+                }
+                None => out.push_str(word),
+            }
+            out.push_str(gap);
+        }
+        if changed {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
     /// Reads the first line of a file. On Unix refuses a file readable or writable by group or others (mode & 0o077 != 0), as ssh does, with a message that names the path and says `chmod 600 PATH`.
     pub fn from_file(path: &Path) -> Result<Secret, SecretError> {
         let unreadable = |err: std::io::Error| SecretError::Unreadable {
@@ -110,6 +155,22 @@ impl Secret {
             }),
         }
     }
+}
+
+/// Where `secret` starts in `word` if the word is the secret wrapped only in
+/// [`TOKEN_OPENERS`] before and [`TOKEN_CLOSERS`] after.
+fn token_position(word: &str, secret: &str) -> Option<usize> {
+    let lead = word.len() - word.trim_start_matches(TOKEN_OPENERS).len();
+    // The secret may itself begin with an opener, so every start within the
+    // leading openers is a candidate.
+    word.char_indices()
+        .map(|(index, _)| index)
+        .take_while(|&index| index <= lead)
+        .find(|&start| {
+            word[start..]
+                .strip_prefix(secret)
+                .is_some_and(|rest| rest.trim_start_matches(TOKEN_CLOSERS).is_empty())
+        })
 }
 
 /// Why `text` cannot be a bearer token, naming the kind of character but never the text.
@@ -175,6 +236,63 @@ mod tests {
         assert_eq!(format!("{secret:?}"), "[redacted]");
         assert_eq!(format!("{secret}"), "[redacted]");
         assert_eq!(format!("{:?}", Some(secret.clone())), "Some([redacted])");
+    }
+
+    #[test]
+    fn redacts_the_secret_as_a_whole_token() {
+        let secret = Secret::new(RAW).unwrap();
+        let cases = [
+            (RAW.to_owned(), "[redacted]".to_owned()),
+            (
+                format!("invalid type: string \"{RAW}\", expected u64"),
+                "invalid type: string \"[redacted]\", expected u64".to_owned(),
+            ),
+            (
+                format!("unknown field `{RAW}`\ttwice: ({RAW}).\n"),
+                "unknown field `[redacted]`\ttwice: ([redacted]).\n".to_owned(),
+            ),
+        ];
+        for (text, redacted) in cases {
+            assert_eq!(secret.redact(&text), redacted);
+        }
+    }
+
+    #[test]
+    fn text_without_the_secret_as_a_token_is_left_alone() {
+        let secret = Secret::new(RAW).unwrap();
+        for text in [
+            format!("prefix{RAW}"),
+            format!("{RAW}suffix"),
+            format!("key={RAW}"),
+            format!("https://u:{RAW}@example.com/"),
+            "no secret here".to_owned(),
+        ] {
+            assert_eq!(secret.redact(&text), text);
+        }
+    }
+
+    #[test]
+    fn a_one_character_secret_garbles_nothing() {
+        let url = "cannot connect to http://127.0.0.1:9/external/users/4821/messages?offset=0&limit=50: \
+                   tcp connect error: Connection refused (os error 111)";
+        for byte in 0x21u8..=0x7e {
+            let one = char::from(byte).to_string();
+            let secret = Secret::new(&one).unwrap();
+            assert_eq!(secret.redact(url), url, "secret {one:?}");
+            let standalone = format!("got {one} alone");
+            assert_eq!(
+                secret.redact(&standalone),
+                "got [redacted] alone",
+                "secret {one:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_secret_starting_or_ending_with_punctuation_is_still_one_token() {
+        let secret = Secret::new("\"a.b:").unwrap();
+        assert_eq!(secret.redact("x (\"a.b:) y"), "x ([redacted]) y");
+        assert_eq!(secret.redact("x \"a.b:c y"), "x \"a.b:c y");
     }
 
     #[test]

@@ -1,11 +1,46 @@
 //! Taking over the terminal and giving it back on every way out: normal exit,
 //! error, panic in any thread, and signals (handled by the loop).
 
-use std::io::{self, stdout};
+use std::io::{self, IsTerminal, stdin, stdout};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use ratatui::DefaultTerminal;
+
+/// Why szchat cannot run here: it draws on standard output and reads keys
+/// from standard input, so both must be a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotATerminal {
+    /// Input comes from a file or a pipe.
+    #[error("needs a terminal, but standard input is not one (it comes from a file or a pipe)")]
+    Input,
+    /// Output goes to a file or a pipe, where the screen would be escape codes.
+    #[error("needs a terminal, but standard output is not one (it goes to a file or a pipe)")]
+    Output,
+    /// Neither is a terminal.
+    #[error("needs a terminal, but neither standard input nor standard output is one")]
+    Neither,
+}
+
+impl NotATerminal {
+    /// What is wrong, if anything, given whether input and output are terminals.
+    pub fn check(input_is_terminal: bool, output_is_terminal: bool) -> Option<NotATerminal> {
+        match (input_is_terminal, output_is_terminal) {
+            (true, true) => None,
+            (false, true) => Some(NotATerminal::Input),
+            (true, false) => Some(NotATerminal::Output),
+            (false, false) => Some(NotATerminal::Neither),
+        }
+    }
+}
+
+/// Fails unless standard input and standard output are both a terminal.
+pub fn require_terminal() -> Result<(), NotATerminal> {
+    match NotATerminal::check(stdin().is_terminal(), stdout().is_terminal()) {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
 
 /// The terminal in raw mode on the alternate screen with mouse capture;
 /// dropping it puts everything back.

@@ -435,6 +435,51 @@ fn an_unknown_visitor_exits_1_saying_so() {
     );
 }
 
+/// Runs `launch` in a terminal and gives what the pane shows once it has
+/// ended, after checking the terminal was left as it was.
+fn run_in_terminal(name: &str, launch: &Launch) -> Option<Ended> {
+    let tmux = Tmux::start(name, WIDTH, HEIGHT, launch)?;
+    let ended = tmux.wait_for_exit();
+    assert_terminal_given_back(&tmux, &ended);
+    Some(ended)
+}
+
+#[test]
+fn output_to_a_file_exits_2_at_once_with_one_line_and_no_escape_codes() {
+    let dir = ScratchDir::new("stdout-file");
+    let file = dir.path().join("out.txt");
+    let launch = Launch::args(["--demo"]).stdout_to(&file);
+    let Some(ended) = run_in_terminal("stdout", &launch) else {
+        return;
+    };
+    assert_eq!(
+        used_rows(&ended.screen),
+        [
+            "szchat: needs a terminal, but standard output is not one (it goes to a file or a pipe)",
+            "EXIT:2 TTY:restored"
+        ]
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "", "nothing was drawn");
+}
+
+#[test]
+fn input_from_a_file_exits_2_at_once_with_one_line() {
+    let dir = ScratchDir::new("stdin-file");
+    let keys = dir.path().join("keys.txt");
+    fs::write(&keys, "q").unwrap();
+    let launch = Launch::args(["--demo"]).stdin_from(&keys);
+    let Some(ended) = run_in_terminal("stdin", &launch) else {
+        return;
+    };
+    assert_eq!(
+        used_rows(&ended.screen),
+        [
+            "szchat: needs a terminal, but standard input is not one (it comes from a file or a pipe)",
+            "EXIT:2 TTY:restored"
+        ]
+    );
+}
+
 // ----- 5. a slow server -----
 
 #[test]

@@ -138,6 +138,72 @@ fn a_plain_http_base_url_off_this_machine_is_refused() {
     assert!(!stderr.contains(SECRET), "{stderr}");
 }
 
+#[test]
+fn a_base_url_holding_the_secret_reaches_neither_the_log_nor_the_screen() {
+    let dir = tempdir();
+    for base in [
+        format!("http://127.0.0.1:18080/plain?key={SECRET}"),
+        format!("http://u:{SECRET}@127.0.0.1:18080/plain"),
+        format!("http://127.0.0.1:18080/{SECRET}/plain"),
+        format!("127.0.0.1:18080/{SECRET}"),
+    ] {
+        let log = dir.join("q.log");
+        let output = szchat()
+            .args(["--log-file", log.to_str().unwrap(), "--base-url", &base])
+            .arg("4821")
+            .env("SIGNALZEN_API_SECRET", SECRET)
+            .env("RUST_LOG", "szchat=trace")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{base}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("invalid API base URL"), "{stderr}");
+        assert!(!stderr.contains(SECRET), "{stderr}");
+        let logged = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(!logged.contains(SECRET), "{base}: {logged}");
+    }
+}
+
+#[test]
+fn an_existing_log_file_others_can_read_is_made_private_and_kept() {
+    let dir = tempdir();
+    let log = dir.join("shared.log");
+    std::fs::write(&log, "earlier lines\n").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let output = szchat()
+        .args(["--log-file", log.to_str().unwrap(), "4821"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "no secret was given");
+    let mode = std::fs::metadata(&log).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    assert!(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .starts_with("earlier lines\n")
+    );
+}
+
+#[tokio::test]
+async fn a_one_character_secret_leaves_error_messages_whole() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let url = format!("{base}/external/users/4821/messages?offset=0&limit=50");
+    for one in ["x", "e", "s", "1", "/", ".", ":", "?", "="] {
+        let error = common::client(&base, one, 4821)
+            .messages_page(0, 50, &|_| {})
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with(&format!("cannot connect to {url}: ")),
+            "secret {one:?}: {error}"
+        );
+        assert!(!error.contains("[redacted]"), "secret {one:?}: {error}");
+    }
+}
+
 fn tempdir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "szchat-test-{}-{}",

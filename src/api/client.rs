@@ -34,8 +34,6 @@ pub const MAX_PAGE_LIMIT: u32 = 99;
 const USER_AGENT: &str = concat!("szchat/", env!("CARGO_PKG_VERSION"));
 /// Reasons quoted from the network or the server are cut to this many characters.
 const MAX_REASON_CHARS: usize = 200;
-/// What stands in for the secret if it ever turns up in an error text.
-const REDACTED: &str = "[redacted]";
 
 /// Where and how to reach the API.
 #[derive(Clone, Debug)]
@@ -394,49 +392,72 @@ fn is_loopback(url: &Url) -> bool {
 
 fn parse_base_url(raw: &str, secret: &Secret) -> Result<Url, ApiError> {
     let raw = raw.trim();
-    let invalid = |shown: &str, reason: &str| ApiError::InvalidBaseUrl {
-        url: clean(shown, secret),
+    // What was typed is never quoted back: it may hold credentials, or the
+    // secret itself pasted into the wrong place.
+    let unquoted = |reason: &str| ApiError::InvalidBaseUrl {
+        url: None,
         reason: reason.to_owned(),
     };
     if !raw.contains("://") {
-        return Err(invalid(
-            raw,
+        return Err(unquoted(
             "it needs a scheme and host, e.g. https://api.signalzen.com",
         ));
     }
-    let url = Url::parse(raw).map_err(|err| invalid(raw, &err.to_string()))?;
-    // From here on show the parsed URL without credentials, never the raw text.
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    let shown = shown.as_str();
+    let url = Url::parse(raw).map_err(|err| unquoted(&err.to_string()))?;
+    // A path segment is a known place for a token (`/bot<token>/`); the
+    // accepted base is logged, so it must not hold the secret there.
+    if path_holds(&url, secret) {
+        return Err(unquoted(
+            "its path contains the API secret; the secret is sent in a header, never in the URL",
+        ));
+    }
+    let shown = clean(&without_credentials_query_or_fragment(&url), secret);
+    let invalid = |reason: &str| ApiError::InvalidBaseUrl {
+        url: Some(shown.clone()),
+        reason: reason.to_owned(),
+    };
 
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(shown, "the scheme must be http or https"));
+        return Err(invalid("the scheme must be http or https"));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid(shown, "it has no host"));
+        return Err(invalid("it has no host"));
     }
     // The secret travels in a header: never in clear text across a network.
     if url.scheme() == "http" && !is_loopback(&url) {
         return Err(invalid(
-            shown,
             "plain http would send the API secret unencrypted; use https (http is allowed only to localhost)",
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(invalid(
-            shown,
             "it must not contain credentials; the API secret is sent in a header",
         ));
     }
     if url.query().is_some() {
-        return Err(invalid(shown, "it must not have a query (`?...`)"));
+        return Err(invalid("it must not have a query (`?...`)"));
     }
     if url.fragment().is_some() {
-        return Err(invalid(shown, "it must not have a fragment (`#...`)"));
+        return Err(invalid("it must not have a fragment (`#...`)"));
     }
     Ok(url)
+}
+
+/// Scheme, host, port and path only: built from the parts that may be shown,
+/// so credentials, query and fragment cannot slip into a message.
+fn without_credentials_query_or_fragment(url: &Url) -> String {
+    let mut shown = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+    if let Some(port) = url.port() {
+        shown.push_str(&format!(":{port}"));
+    }
+    shown.push_str(url.path());
+    shown
+}
+
+/// Whether the secret is one or more whole segments of the URL's path.
+fn path_holds(url: &Url, secret: &Secret) -> bool {
+    let path = percent_encoding::percent_decode_str(url.path()).decode_utf8_lossy();
+    format!("{path}/").contains(&format!("/{}/", secret.expose()))
 }
 
 /// The most specific description in an error's source chain, e.g.
@@ -454,15 +475,17 @@ fn innermost_reason(err: &(dyn std::error::Error + 'static)) -> String {
     reason
 }
 
-/// Makes outside text safe for a one-line message: no secret, no control
-/// characters (a terminal would act on them), bounded length.
+/// Makes outside text safe for a one-line message: no secret as a token (a
+/// server may echo it), no control characters (a terminal would act on them),
+/// bounded length.
 fn clean(text: &str, secret: &Secret) -> String {
-    let scrubbed = text.replace(secret.expose(), REDACTED);
-    let mut out: String = scrubbed
+    // Controls become spaces first: they end a token as whitespace does.
+    let visible: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX_REASON_CHARS)
         .collect();
+    let scrubbed = secret.redact(&visible);
+    let mut out: String = scrubbed.chars().take(MAX_REASON_CHARS).collect();
     if scrubbed.chars().count() > MAX_REASON_CHARS {
         out.push('…');
     }
@@ -563,6 +586,90 @@ mod tests {
     }
 
     #[test]
+    fn a_rejected_base_url_shows_neither_credentials_nor_query() {
+        let cases = [
+            (
+                format!("http://127.0.0.1:18080/plain?key={SECRET}"),
+                "query",
+            ),
+            (
+                format!("http://u:{SECRET}@127.0.0.1:18080/plain"),
+                "credentials",
+            ),
+            (
+                format!("http://{SECRET}@127.0.0.1:18080/plain"),
+                "credentials",
+            ),
+            (
+                format!("https://api.signalzen.com/plain#{SECRET}"),
+                "fragment",
+            ),
+            (
+                format!("ftp://u:{SECRET}@api.signalzen.com/plain?k={SECRET}"),
+                "scheme",
+            ),
+        ];
+        for (base, words) in cases {
+            let msg = client(&base).unwrap_err().to_string();
+            assert!(msg.contains(words), "{base}: {msg}");
+            assert!(
+                msg.contains("/plain\""),
+                "the part that may be shown: {msg}"
+            );
+            assert!(!msg.contains(SECRET), "{msg}");
+            assert!(!msg.contains('=') && !msg.contains('@'), "{msg}");
+        }
+    }
+
+    #[test]
+    fn a_base_url_that_cannot_be_parsed_is_not_quoted() {
+        for base in [
+            SECRET.to_owned(),
+            format!("http://u:{SECRET}@127.0.0.1:99999/"),
+            format!("https://{SECRET} example.com/"),
+        ] {
+            let msg = client(&base).unwrap_err().to_string();
+            assert!(msg.starts_with("invalid API base URL: "), "{msg}");
+            assert!(!msg.contains(SECRET), "{msg}");
+        }
+    }
+
+    #[test]
+    fn a_base_url_with_the_secret_as_a_path_segment_is_refused_unquoted() {
+        for base in [
+            format!("https://api.signalzen.com/{SECRET}"),
+            format!("https://api.signalzen.com/proxy/{SECRET}/"),
+            "https://api.signalzen.com/sz-unit-%53ECRET-3f9a".to_owned(),
+        ] {
+            let msg = client(&base).unwrap_err().to_string();
+            assert!(msg.contains("path contains the API secret"), "{msg}");
+            assert!(!msg.contains("3f9a"), "{msg}");
+        }
+        // Only whole segments count: a path that merely shares characters is fine.
+        assert!(client(&format!("https://api.signalzen.com/x{SECRET}")).is_ok());
+    }
+
+    #[test]
+    fn a_one_character_secret_leaves_base_urls_alone() {
+        for one in ["1", "x", "/", ".", ":"] {
+            let config = ApiConfig::new("http://127.0.0.1:9/ext", Secret::new(one).unwrap(), 4821);
+            let c = ApiClient::new(config).unwrap();
+            assert_eq!(c.base_url(), "http://127.0.0.1:9/ext", "secret {one:?}");
+            let err = ApiClient::new(ApiConfig::new(
+                "ftp://127.0.0.1:9/external",
+                Secret::new(one).unwrap(),
+                1,
+            ))
+            .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "invalid API base URL \"ftp://127.0.0.1:9/external\": the scheme must be http or https",
+                "secret {one:?}"
+            );
+        }
+    }
+
+    #[test]
     fn debug_hides_the_secret() {
         let config = ApiConfig::new("https://api.signalzen.com", secret(), 7);
         let c = ApiClient::new(config.clone()).unwrap();
@@ -577,8 +684,8 @@ mod tests {
     fn clean_scrubs_secret_and_controls() {
         let s = secret();
         assert_eq!(
-            clean(&format!("a{SECRET}\u{1b}[2Jb\n"), &s),
-            "a[redacted] [2Jb "
+            clean(&format!("a \"{SECRET}\"\u{1b}[2Jb\n"), &s),
+            "a \"[redacted]\" [2Jb "
         );
         let long = "x".repeat(500);
         assert_eq!(clean(&long, &s).chars().count(), MAX_REASON_CHARS + 1);

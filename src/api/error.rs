@@ -30,9 +30,10 @@ pub enum ApiError {
     /// The answer is larger than the configured cap.
     #[error("the server's answer is larger than {limit} bytes; giving up")]
     BodyTooLarge { limit: usize },
-    /// The configured base URL cannot be used.
-    #[error("invalid API base URL {url:?}: {reason}")]
-    InvalidBaseUrl { url: String, reason: String },
+    /// The configured base URL cannot be used. `url` is the part that may be
+    /// shown (no credentials, query or fragment), if it could be parsed at all.
+    #[error("invalid API base URL{}: {reason}", quoted(url.as_deref()))]
+    InvalidBaseUrl { url: Option<String>, reason: String },
 }
 
 impl ApiError {
@@ -78,6 +79,11 @@ fn unauthorized_message(status: u16) -> String {
             "HTTP {status}: the API secret was refused; check SIGNALZEN_API_SECRET or --secret-file"
         )
     }
+}
+
+/// ` "URL"` when there is a URL to show, else nothing.
+fn quoted(url: Option<&str>) -> String {
+    url.map(|url| format!(" {url:?}")).unwrap_or_default()
 }
 
 /// What SignalZen means by a status, per its API reference.
@@ -136,7 +142,7 @@ mod tests {
             },
             ApiError::BodyTooLarge { limit: 10 },
             ApiError::InvalidBaseUrl {
-                url: "ftp://x".into(),
+                url: Some("ftp://x".into()),
                 reason: "scheme".into(),
             },
         ]

@@ -37,6 +37,10 @@ pub struct Launch {
     pub args: Vec<String>,
     /// Extra environment for szchat only.
     pub env: Vec<(String, String)>,
+    /// A file szchat's standard input is redirected from, instead of the pane.
+    pub stdin_from: Option<PathBuf>,
+    /// A file szchat's standard output is redirected to, instead of the pane.
+    pub stdout_to: Option<PathBuf>,
 }
 
 impl Launch {
@@ -49,7 +53,21 @@ impl Launch {
         Self {
             args: args.into_iter().map(Into::into).collect(),
             env: Vec::new(),
+            stdin_from: None,
+            stdout_to: None,
         }
+    }
+
+    /// Redirects szchat's standard input from `path` (`< path`).
+    pub fn stdin_from(mut self, path: &Path) -> Self {
+        self.stdin_from = Some(path.to_owned());
+        self
+    }
+
+    /// Redirects szchat's standard output to `path` (`> path`).
+    pub fn stdout_to(mut self, path: &Path) -> Self {
+        self.stdout_to = Some(path.to_owned());
+        self
     }
 
     /// Adds `name=value` to szchat's environment.
@@ -198,6 +216,14 @@ impl Tmux {
         for arg in &launch.args {
             szchat.push(' ');
             szchat.push_str(&sh_quote(arg));
+        }
+        if let Some(path) = &launch.stdin_from {
+            szchat.push_str(" < ");
+            szchat.push_str(&sh_quote(&path.to_string_lossy()));
+        }
+        if let Some(path) = &launch.stdout_to {
+            szchat.push_str(" > ");
+            szchat.push_str(&sh_quote(&path.to_string_lossy()));
         }
         let script = format!(
             "printf '\\033]2;%s\\007' {title}\n\

@@ -1,0 +1,173 @@
+//! What szchat says about itself beyond the flags: keys, exit statuses,
+//! environment and examples for `--help`, the manual page for `--man`, and
+//! shell completion scripts for `--completions`.
+
+use std::io;
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+use clap_mangen::Man;
+use clap_mangen::roff::{Roff, bold, roman};
+use unicode_width::UnicodeWidthStr;
+
+use super::{Cli, EXIT_FAILURE, EXIT_USAGE, SECRET_VARIABLE};
+
+/// Columns between a term (a key, a variable) and what it means.
+const GAP: usize = 2;
+/// Indent of every entry under a heading, as clap indents flags.
+const INDENT: &str = "  ";
+
+/// The keys as (keys, what they do), straight from the key table; the one
+/// place that knows its shape.
+pub fn key_rows() -> Vec<(String, String)> {
+    crate::action::KEY_BINDINGS
+        .iter()
+        .map(|(keys, what)| ((*keys).to_owned(), (*what).to_owned()))
+        .collect()
+}
+
+/// Exit statuses and when szchat ends with each.
+fn exit_rows() -> Vec<(String, String)> {
+    vec![
+        ("0".to_owned(), "quit with q or Ctrl-c".to_owned()),
+        (
+            EXIT_FAILURE.to_string(),
+            "the conversation cannot be shown: secret refused, visitor not found, \
+             server unreachable"
+                .to_owned(),
+        ),
+        (
+            EXIT_USAGE.to_string(),
+            "bad flags, a missing or invalid secret, or no terminal (input or output \
+             redirected)"
+                .to_owned(),
+        ),
+        (
+            "128+N".to_owned(),
+            "ended by signal N: 129 SIGHUP, 130 SIGINT, 143 SIGTERM".to_owned(),
+        ),
+    ]
+}
+
+/// Variables szchat reads.
+fn environment_rows() -> Vec<(String, String)> {
+    [
+        (
+            SECRET_VARIABLE,
+            "the API secret, unless --secret-file is given (never taken as a flag)",
+        ),
+        (
+            "SIGNALZEN_BASE_URL",
+            "the API's base URL, unless --base-url is given",
+        ),
+        ("RUST_LOG", "what --log-file records, e.g. szchat=debug"),
+        ("BROWSER", "the program o opens attachments with"),
+    ]
+    .into_iter()
+    .map(|(name, what)| (name.to_owned(), what.to_owned()))
+    .collect()
+}
+
+/// Command lines a newcomer can start from, each with what it does.
+fn example_rows() -> Vec<(String, String)> {
+    [
+        (
+            "szchat --demo",
+            "browse a built-in demo conversation; no account needed",
+        ),
+        (
+            "szchat 4821",
+            "open visitor 4821's conversation, with the secret in $SIGNALZEN_API_SECRET",
+        ),
+        (
+            "szchat --secret-file ~/.config/szchat/secret 4821",
+            "the same, with the secret in a file only you can read (chmod 600)",
+        ),
+        (
+            "RUST_LOG=szchat=debug szchat --log-file /tmp/szchat.log 4821",
+            "write what happens to a log, when something goes wrong",
+        ),
+        (
+            "szchat --completions bash > ~/.local/share/bash-completion/completions/szchat",
+            "install completion for bash (also zsh, fish, powershell, elvish)",
+        ),
+        (
+            "szchat --man > ~/.local/share/man/man1/szchat.1",
+            "install the manual page (then `man szchat`)",
+        ),
+    ]
+    .into_iter()
+    .map(|(command, what)| (command.to_owned(), what.to_owned()))
+    .collect()
+}
+
+/// The text `--help` shows after the flags: keys, exit statuses, environment
+/// and examples.
+pub fn after_long_help() -> String {
+    let mut text = section("Keys (while szchat runs)", &key_rows());
+    text.push_str(&section("\nExit status", &exit_rows()));
+    text.push_str(&section("\nEnvironment", &environment_rows()));
+    text.push_str("\nExamples:\n");
+    for (command, what) in example_rows() {
+        text.push_str(&format!(
+            "{INDENT}{command}\n{INDENT}{INDENT}{INDENT}{what}\n"
+        ));
+    }
+    text.push_str(&format!("\n{}\n", super::SECRET_NOTE));
+    text
+}
+
+/// A heading and its rows, the meanings lined up in one column.
+fn section(heading: &str, rows: &[(String, String)]) -> String {
+    let width = rows.iter().map(|(term, _)| term.width()).max().unwrap_or(0);
+    let mut text = format!("{heading}:\n");
+    for (term, what) in rows {
+        let pad = " ".repeat(width - term.width() + GAP);
+        text.push_str(&format!("{INDENT}{term}{pad}{what}\n"));
+    }
+    text
+}
+
+/// The completion script for `shell`.
+pub fn completion_script(shell: Shell) -> Vec<u8> {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "szchat", &mut script);
+    script
+}
+
+/// The manual page, in roff: the flags as clap knows them, then the same
+/// keys, exit statuses, environment and examples as `--help`.
+pub fn man_page() -> io::Result<Vec<u8>> {
+    let man = Man::new(Cli::command());
+    let mut page = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    let mut roff = Roff::new();
+    roff.control("SH", ["KEYS"])
+        .text([roman("While szchat runs; ? shows them on screen too.")]);
+    tagged_paragraphs(&mut roff, &key_rows());
+    roff.control("SH", ["EXIT STATUS"]);
+    tagged_paragraphs(&mut roff, &exit_rows());
+    roff.control("SH", ["ENVIRONMENT"]);
+    tagged_paragraphs(&mut roff, &environment_rows());
+    roff.control("SH", ["EXAMPLES"]);
+    tagged_paragraphs(&mut roff, &example_rows());
+    roff.control("SH", ["SECURITY"])
+        .text([roman(super::SECRET_NOTE)]);
+    roff.to_writer(&mut page)?;
+    man.render_version_section(&mut page)?;
+    Ok(page)
+}
+
+/// Tagged paragraphs for a man page: each term in bold, its meaning below.
+fn tagged_paragraphs(roff: &mut Roff, rows: &[(String, String)]) {
+    for (term, what) in rows {
+        roff.control("TP", [])
+            .text([bold(term.as_str())])
+            .text([roman(what.as_str())]);
+    }
+}
