@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use common::message_json;
-use szchat::fake::{FakeConfig, FakeServer};
+use szchat_fake::{FakeConfig, FakeServer};
 use tmux::{Ended, Launch, PANE_TITLE, ScratchDir, Screen, Tmux};
 
 const USER: u64 = 4821;
