@@ -10,7 +10,6 @@ pub mod app;
 pub mod cli;
 pub mod clipboard;
 pub mod conversation;
-pub mod fake;
 pub mod fetch;
 pub mod layout;
 pub mod logging;

@@ -10,16 +10,12 @@ use clap::Parser;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::app::{self, AppConfig, Outcome};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
-use szchat::fake::{self, FakeConfig, FakeServer};
 use szchat::logging;
-use szchat::secret::Secret;
 use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
 
 /// How long exiting waits for requests still in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(100);
-/// Latency the demo server adds, so "loading older…" can be seen.
-const DEMO_LATENCY: Duration = Duration::from_millis(250);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -61,31 +57,19 @@ async fn run(cli: Cli) -> ExitCode {
             return fail(EXIT_USAGE, &error.to_string());
         }
     }
-    // Kept alive for the whole session: dropping it stops the demo server.
-    let mut demo_server = None;
-    let api_config = if cli.demo {
-        let mut config = FakeConfig::demo();
-        config.latency = DEMO_LATENCY;
-        let server = match FakeServer::start(config).await {
-            Ok(server) => server,
-            Err(error) => {
-                return fail(
-                    EXIT_FAILURE,
-                    &format!("cannot start the demo server: {error}"),
-                );
-            }
-        };
-        let secret = Secret::new(fake::DEMO_SECRET).expect("the demo secret is valid");
-        let config = ApiConfig::new(&server.base_url(), secret, fake::DEMO_USER_ID);
-        demo_server = Some(server);
-        config
+    // The demo server serves as long as `_demo_server` lives: to the end of the session.
+    let (api_config, _demo_server) = if cli.demo {
+        match demo::start().await {
+            Ok((server, config)) => (config, Some(server)),
+            Err(code) => return code,
+        }
     } else {
         let secret = match cli.secret() {
             Ok(secret) => secret,
             Err(error) => return fail(EXIT_USAGE, &error.to_string()),
         };
         let user_id = cli.user_id.expect("clap requires USER_ID without --demo");
-        ApiConfig::new(&cli.base_url, secret, user_id)
+        (ApiConfig::new(&cli.base_url, secret, user_id), None)
     };
     let user_id = api_config.user_id;
     let client = match ApiClient::new(api_config) {
@@ -118,7 +102,6 @@ async fn run(cli: Cli) -> ExitCode {
     };
     let outcome = app::run(session.terminal(), config).await;
     drop(session);
-    drop(demo_server);
     tracing::info!(?outcome, "finished");
     match outcome {
         Ok(Outcome::Quit) => ExitCode::SUCCESS,
@@ -146,4 +129,62 @@ fn print(text: &[u8]) -> ExitCode {
 fn fail(code: u8, reason: &str) -> ExitCode {
     eprintln!("szchat: {reason}");
     ExitCode::from(code)
+}
+
+/// `--demo`: szchat against an embedded fake server on 127.0.0.1.
+#[cfg(feature = "demo")]
+mod demo {
+    use std::process::ExitCode;
+    use std::time::Duration;
+
+    use szchat::api::client::ApiConfig;
+    use szchat::secret::Secret;
+    use szchat_fake::{DEMO_SECRET, DEMO_USER_ID, FakeConfig, FakeServer};
+
+    use super::{EXIT_FAILURE, fail};
+
+    /// Latency the demo server adds, so "loading older…" can be seen.
+    const DEMO_LATENCY: Duration = Duration::from_millis(250);
+
+    /// Starts the demo server (it serves until dropped) and the client
+    /// configuration that talks to it.
+    pub(crate) async fn start() -> Result<(FakeServer, ApiConfig), ExitCode> {
+        let mut config = FakeConfig::demo();
+        config.latency = DEMO_LATENCY;
+        let server = FakeServer::start(config).await.map_err(|error| {
+            fail(
+                EXIT_FAILURE,
+                &format!("cannot start the demo server: {error}"),
+            )
+        })?;
+        let secret = Secret::new(DEMO_SECRET).expect("the demo secret is valid");
+        let config = ApiConfig::new(&server.base_url(), secret, DEMO_USER_ID);
+        Ok((server, config))
+    }
+}
+
+/// `--demo` in a build without the demo server: the flag stays, so whoever
+/// follows the README learns why it does nothing instead of reading a usage error.
+#[cfg(not(feature = "demo"))]
+mod demo {
+    use std::process::ExitCode;
+
+    use szchat::api::client::ApiConfig;
+
+    use super::{EXIT_USAGE, fail};
+
+    /// There is no demo server in this build; nothing of this type exists.
+    pub(crate) enum NoServer {}
+
+    /// Always refuses, with the reason.
+    #[allow(
+        clippy::unused_async,
+        reason = "the same signature as the demo build's `start`"
+    )]
+    pub(crate) async fn start() -> Result<(NoServer, ApiConfig), ExitCode> {
+        Err(fail(
+            EXIT_USAGE,
+            "this szchat was built without the demo server (cargo feature `demo`)",
+        ))
+    }
 }

@@ -2,12 +2,14 @@
 //! by keys and checked by reading the screen back.
 //!
 //! Each test has its own tmux server, so they run in parallel. When tmux cannot
-//! run here at all, each test says so on stderr and passes without checking.
+//! run here at all, each test says so on stderr and passes without checking,
+//! unless `CI` is set: then each fails.
 
 mod common;
 #[path = "e2e/tmux.rs"]
 mod tmux;
 
+use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -18,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use common::message_json;
-use szchat::fake::{FakeConfig, FakeServer};
+use szchat_fake::{FakeConfig, FakeServer};
 use tmux::{Ended, Launch, PANE_TITLE, ScratchDir, Screen, Tmux};
 
 const USER: u64 = 4821;
@@ -120,6 +122,22 @@ fn assert_selected(screen: &Screen, text: &str) {
         screen.rows[row].trim_start().starts_with(SELECTED),
         "the message holding {text:?} is not the selected one:{screen:?}"
     );
+}
+
+// ----- 0. where these tests must run -----
+
+#[test]
+fn on_ci_a_missing_tmux_fails_the_tests_instead_of_skipping_them() {
+    for ci in ["true", "1", "yes"] {
+        assert!(tmux::tmux_required(Some(OsStr::new(ci))), "CI={ci}");
+    }
+    assert!(!tmux::tmux_required(None), "CI unset");
+    for not_ci in ["", "0", "false"] {
+        assert!(
+            !tmux::tmux_required(Some(OsStr::new(not_ci))),
+            "CI={not_ci}"
+        );
+    }
 }
 
 // ----- 1. the demo -----

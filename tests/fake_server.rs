@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use szchat::fake::{
+use szchat_fake::{
     Chaos, DEMO_SECRET, DEMO_USER_ID, FakeConfig, FakeServer, Fault, LINK_TTL, ServeOrder,
     synthetic_messages,
 };

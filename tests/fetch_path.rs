@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use common::{Driver, client, message_json, seed_messages_json};
 use szchat::action::Action;
-use szchat::fake::{FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
 use szchat::state::{AppState, Effect, Exit, LoadState, StatusKind};
 use szchat::timefmt::LocalZone;
+use szchat_fake::{FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
 
 const SECRET: &str = "test-secret";
 const USER: u64 = 4821;

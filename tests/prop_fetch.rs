@@ -18,11 +18,11 @@ use serde_json::Value;
 use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
-use szchat::fake::{FakeConfig, FakeServer, Fault, ServeOrder};
 use szchat::paging::{CATCH_UP_PATIENCE, MAX_PAGE_SIZE};
 use szchat::secret::Secret;
 use szchat::state::{AppState, LoadState};
 use szchat::timefmt::LocalZone;
+use szchat_fake::{FakeConfig, FakeServer, Fault, ServeOrder};
 
 const SECRET: &str = "prop-secret";
 const USER: u64 = 4821;

@@ -7,8 +7,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
 use szchat::api::client::{ApiClient, ApiConfig};
-use szchat::fake::{FakeConfig, FakeServer, Fault, synthetic_messages};
 use szchat::secret::Secret;
+use szchat_fake::{FakeConfig, FakeServer, Fault, synthetic_messages};
 
 const SECRET: &str = "sz-live-7f3a9c1d2e";
 

@@ -24,12 +24,12 @@ use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::{DEFAULT_MAX_ATTEMPTS, RetryPolicy};
 use szchat::cli::DEFAULT_PAGE_SIZE;
-use szchat::fake::{Chaos, FakeConfig, FakeServer, ServeOrder, synthetic_messages};
 use szchat::fetch::{self, FetchEvent, FetchRequest};
 use szchat::paging::PageRequest;
 use szchat::secret::Secret;
 use szchat::state::{AppState, Effect, LoadState};
 use szchat::timefmt::LocalZone;
+use szchat_fake::{Chaos, FakeConfig, FakeServer, ServeOrder, synthetic_messages};
 
 const SECRET: &str = "soak-secret";
 const USER: u64 = 4821;

@@ -4,7 +4,12 @@
 //! Every session gets its own tmux server (`-L`), so tests run in parallel,
 //! and a guard kills that server and removes the session's scratch directory
 //! when the test ends, also when it panics.
+//!
+//! Where tmux cannot run, a test skips (says so, checks nothing), except on CI
+//! (`CI` set): there it fails, so a CI run cannot pass without these tests.
 
+use std::env;
+use std::ffi::OsStr;
 use std::fmt;
 use std::fs;
 use std::io::{self, Write};
@@ -130,7 +135,8 @@ pub struct Tmux {
 
 impl Tmux {
     /// Starts szchat in a `width` x `height` session. Returns `None`, after
-    /// saying why on stderr, only when tmux itself cannot run here.
+    /// saying why on stderr, only when tmux itself cannot run here; on CI
+    /// that fails the test instead (see [`tmux_required`]).
     pub fn start(name: &str, width: u16, height: u16, launch: &Launch) -> Option<Tmux> {
         let socket = format!("szchat-e2e-{}-{name}", std::process::id());
         let dir = ScratchDir::new(&format!("session-{name}"));
@@ -442,9 +448,23 @@ impl fmt::Debug for Screen {
 }
 
 /// Says on stderr why a test checks nothing. Written to the stream itself, as
-/// the test harness would swallow `eprintln!` from a passing test.
+/// the test harness would swallow `eprintln!` from a passing test. Fails the
+/// test instead where tmux is required.
 fn skip(name: &str, reason: &str) {
+    assert!(
+        !tmux_required(env::var_os(CI_VARIABLE).as_deref()),
+        "e2e test {name} cannot run and {CI_VARIABLE} is set, so it fails rather than skip: {reason}"
+    );
     let _ = writeln!(io::stderr(), "e2e test {name} skipped: {reason}");
+}
+
+/// Set by CI services (and by `.ci/run`).
+const CI_VARIABLE: &str = "CI";
+
+/// Whether tmux must run, given the value of [`CI_VARIABLE`]: when it is set
+/// to anything but "", "0" or "false", the way CI services set it.
+pub fn tmux_required(ci: Option<&OsStr>) -> bool {
+    ci.is_some_and(|value| !value.is_empty() && value != "0" && value != "false")
 }
 
 /// Polls `done` until it holds; fails the test with `what` after [`DEADLINE`].

@@ -6,29 +6,29 @@ use serde_json::Value;
 use super::{DEMO_SECRET, DEMO_USER_ID, FakeConfig};
 
 /// Every message of the demo, oldest first.
-const CONVERSATION: &str = include_str!("../../assets/demo/conversation.json");
+const CONVERSATION: &str = include_str!("../assets/demo/conversation.json");
 
 /// The attachments the demo messages refer to by relative `file_url`.
 const FILES: &[(&str, &[u8])] = &[
     (
         "screenshot-double-charge.png",
-        include_bytes!("../../assets/demo/files/screenshot-double-charge.png"),
+        include_bytes!("../assets/demo/files/screenshot-double-charge.png"),
     ),
     (
         "error-log.txt",
-        include_bytes!("../../assets/demo/files/error-log.txt"),
+        include_bytes!("../assets/demo/files/error-log.txt"),
     ),
     (
         "export-sample.csv",
-        include_bytes!("../../assets/demo/files/export-sample.csv"),
+        include_bytes!("../assets/demo/files/export-sample.csv"),
     ),
     (
         "invoice-4821.pdf",
-        include_bytes!("../../assets/demo/files/invoice-4821.pdf"),
+        include_bytes!("../assets/demo/files/invoice-4821.pdf"),
     ),
     (
         "refund-confirmation.pdf",
-        include_bytes!("../../assets/demo/files/refund-confirmation.pdf"),
+        include_bytes!("../assets/demo/files/refund-confirmation.pdf"),
     ),
 ];
 

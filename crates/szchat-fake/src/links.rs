@@ -5,10 +5,18 @@ use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 /// The path prefix files are served under.
 pub(super) const FILES_PREFIX: &str = "files/";
+/// What a file name is encoded against in a link: everything but RFC 3986's
+/// unreserved bytes, so a name with '/', '?' or '#' stays one path segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Why a file link was refused.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,7 +59,7 @@ impl Signer {
         let link = format!(
             "{}/{FILES_PREFIX}{}?expires={expires}&token={}",
             self.base_url,
-            encode_segment(name),
+            utf8_percent_encode(name, SEGMENT),
             self.token(name, expires)
         );
         *url = Value::String(link);
@@ -132,19 +140,6 @@ pub(super) fn content_type(name: &str) -> &'static str {
     }
 }
 
-/// Percent-encodes a path segment, leaving only RFC 3986 unreserved bytes.
-fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +192,18 @@ mod tests {
         assert_eq!(
             signer.check("a b.png", Some("21000"), None, 0),
             Err(LinkError::BadToken)
+        );
+    }
+
+    #[test]
+    fn a_file_name_stays_one_path_segment() {
+        let signer = signer();
+        let mut message = json!({"file_url": "files/Ré sumé/#1?.pdf"});
+        signer.rewrite(&mut message, 0);
+        let url = message["file_url"].as_str().unwrap();
+        assert!(
+            url.starts_with("http://127.0.0.1:9/files/R%C3%A9%20sum%C3%A9%2F%231%3F.pdf?expires="),
+            "{url}"
         );
     }
 

@@ -1,9 +1,9 @@
 //! The HTTP surface: the two message endpoints, attachment downloads, and a
-//! middleware that records requests and injects faults.
+//! middleware that records requests (and, with feature `faults`, injects faults).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -15,7 +15,8 @@ use axum::routing::get;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::faults::{self, Outcome};
+#[cfg(feature = "faults")]
+use super::faults::answer as answer_api;
 use super::links::{self, LinkError};
 use super::{RecordedRequest, ServeOrder, Shared, history};
 
@@ -61,24 +62,7 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
 
     let (response, answered) = if path.starts_with(API_PREFIX) {
         let nth = shared.external_requests.fetch_add(1, Ordering::SeqCst) + 1;
-        let plan = faults::plan(nth, &shared.faults, shared.chaos.as_ref());
-        let wait = shared.latency + plan.delay;
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
-        match plan.outcome {
-            Outcome::Normal => (next.run(request).await, true),
-            Outcome::Status {
-                status,
-                retry_after,
-            } => (
-                faults::status_response(status, retry_after.as_deref()),
-                true,
-            ),
-            Outcome::Malformed => (faults::malformed_response(), true),
-            Outcome::Truncated => (faults::truncate(next.run(request).await).await, true),
-            Outcome::Drop => (faults::dropped_response(), false),
-        }
+        answer_api(&shared, nth, request, next).await
     } else {
         (next.run(request).await, true)
     };
@@ -89,6 +73,15 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
     response
 }
 
+/// Answers API request number `nth` (1-based) after the configured latency.
+/// Without the `faults` feature nothing is ever injected, so it is always
+/// answered (`true`); `faults::answer` replaces this in test builds.
+#[cfg(not(feature = "faults"))]
+async fn answer_api(shared: &Shared, _nth: u64, request: Request, next: Next) -> (Response, bool) {
+    pause(shared.latency).await;
+    (next.run(request).await, true)
+}
+
 /// `GET /external/users/{user_id}/messages?offset=&limit=`
 async fn list_messages(
     State(shared): State<Arc<Shared>>,
@@ -97,10 +90,10 @@ async fn list_messages(
     uri: Uri,
 ) -> Response {
     if let Err(refusal) = admit(&shared, &headers, &user_id) {
-        return faults::error_response(refusal);
+        return error_response(refusal);
     }
     let Some((offset, limit)) = paging(&uri) else {
-        return faults::error_response(StatusCode::BAD_REQUEST);
+        return error_response(StatusCode::BAD_REQUEST);
     };
 
     let now_ms = links::now_ms();
@@ -143,10 +136,10 @@ async fn get_message(
     headers: HeaderMap,
 ) -> Response {
     if let Err(refusal) = admit(&shared, &headers, &user_id) {
-        return faults::error_response(refusal);
+        return error_response(refusal);
     }
     let Some(message_id) = parse_number(&message_id) else {
-        return faults::error_response(StatusCode::NOT_FOUND);
+        return error_response(StatusCode::NOT_FOUND);
     };
     let found = shared
         .state()
@@ -159,7 +152,7 @@ async fn get_message(
             shared.links.rewrite(&mut message, links::now_ms());
             axum::Json(message).into_response()
         }
-        None => faults::error_response(StatusCode::NOT_FOUND),
+        None => error_response(StatusCode::NOT_FOUND),
     }
 }
 
@@ -171,7 +164,7 @@ async fn get_file(
     uri: Uri,
 ) -> Response {
     let Some(bytes) = shared.files.get(&name).cloned() else {
-        return faults::error_response(StatusCode::NOT_FOUND);
+        return error_response(StatusCode::NOT_FOUND);
     };
     let pairs = Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .map(|q| q.0)
@@ -187,13 +180,29 @@ async fn get_file(
             Body::from(bytes),
         )
             .into_response(),
-        Err(LinkError::BadToken) => faults::error_response(StatusCode::FORBIDDEN),
-        Err(LinkError::Expired) => faults::error_response(StatusCode::GONE),
+        Err(LinkError::BadToken) => error_response(StatusCode::FORBIDDEN),
+        Err(LinkError::Expired) => error_response(StatusCode::GONE),
     }
 }
 
 async fn not_found() -> Response {
-    faults::error_response(StatusCode::NOT_FOUND)
+    error_response(StatusCode::NOT_FOUND)
+}
+
+/// A JSON error answer like the API's: `{"status": 404, "error": "Not Found"}`.
+pub(super) fn error_response(status: StatusCode) -> Response {
+    let body = json!({
+        "status": status.as_u16(),
+        "error": status.canonical_reason().unwrap_or("Error"),
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+/// Waits `wait`, if it is not zero.
+pub(super) async fn pause(wait: Duration) {
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
 }
 
 /// The checks every API request passes, in order: the secret (401), the

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the szchat demo conversation and its attachments.
 
-Run from anywhere:  python3 assets/demo/generate.py
+Run from anywhere:  python3 crates/szchat-fake/assets/demo/generate.py
 Deterministic (fixed seed, no clock, no network): running it twice gives
 byte-identical files. Writes conversation.json and files/* next to itself.
 

@@ -1,15 +1,19 @@
 //! Deciding what goes wrong with a request, and the responses that go wrong.
+//! Only the tests need this (feature `faults`); the demo server has none of it.
 
 use std::io;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use super::{Chaos, Fault};
+use super::Shared;
+use super::routes::{error_response, pause};
 
 /// How long a truncated body pauses after its first half before failing.
 /// The pause lets hyper flush the head and the half body to the socket;
@@ -19,9 +23,50 @@ const TRUNCATE_PAUSE: Duration = Duration::from_millis(30);
 /// Mixes the request number into the chaos seed (the 64-bit golden ratio).
 const SEED_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
+/// A fault injected into one request to `/external/...`; `nth` counts every
+/// such request, starting at 1.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// Answer with this status (and `Retry-After` header, if given) instead.
+    Status {
+        nth: u64,
+        status: u16,
+        retry_after: Option<String>,
+    },
+    /// Answer 200 with a body that is not JSON at all (an HTML maintenance
+    /// page), while still claiming `Content-Type: application/json`.
+    Malformed { nth: u64 },
+    /// Send the real status and headers, with `Content-Length` of the full
+    /// body, then only the first half of the body, then close the connection.
+    /// A client sees the status, then an error while reading the body.
+    Truncated { nth: u64 },
+    /// Close the connection after reading the request, without answering.
+    Drop { nth: u64 },
+    /// Wait this long before answering (on top of `FakeConfig::latency`).
+    /// Combines with another fault for the same request.
+    Delay { nth: u64, delay: Duration },
+}
+
+/// Random faults drawn from a seeded generator: the same seed gives the same
+/// outcome for the same request number, however requests interleave.
+#[derive(Clone, Debug)]
+pub struct Chaos {
+    pub seed: u64,
+    /// Probability of a 500 or 503.
+    pub p_5xx: f64,
+    /// Probability of a 429 (sometimes with `Retry-After: 1`).
+    pub p_429: f64,
+    /// Probability of closing the connection without an answer.
+    pub p_drop: f64,
+    /// Probability of a truncated body (see [`Fault::Truncated`]).
+    pub p_truncate: f64,
+    /// Each request waits a random time up to this.
+    pub max_latency: Duration,
+}
+
 /// What the server does with one `/external` request.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Outcome {
+enum Outcome {
     Normal,
     Status {
         status: u16,
@@ -34,14 +79,14 @@ pub(super) enum Outcome {
 
 /// The plan for one request: extra waiting, then an outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Plan {
-    pub(super) delay: Duration,
-    pub(super) outcome: Outcome,
+struct Plan {
+    delay: Duration,
+    outcome: Outcome,
 }
 
 /// Plans request number `nth` (1-based). Explicit faults win over chaos;
 /// every `Delay` fault for `nth` adds up.
-pub(super) fn plan(nth: u64, faults: &[Fault], chaos: Option<&Chaos>) -> Plan {
+fn plan(nth: u64, faults: &[Fault], chaos: Option<&Chaos>) -> Plan {
     let mut delay = Duration::ZERO;
     let mut outcome = None;
     for fault in faults {
@@ -115,17 +160,31 @@ fn draw(nth: u64, chaos: &Chaos) -> (Duration, Outcome) {
     (latency, outcome)
 }
 
-/// A JSON error answer like the API's: `{"status": 404, "error": "Not Found"}`.
-pub(super) fn error_response(status: StatusCode) -> Response {
-    let body = serde_json::json!({
-        "status": status.as_u16(),
-        "error": status.canonical_reason().unwrap_or("Error"),
-    });
-    (status, axum::Json(body)).into_response()
+/// Answers API request number `nth` (1-based) with its planned fault, after
+/// the configured latency and any planned delay. `false`: the connection was
+/// dropped without an answer.
+pub(super) async fn answer(
+    shared: &Shared,
+    nth: u64,
+    request: Request,
+    next: Next,
+) -> (Response, bool) {
+    let plan = plan(nth, &shared.faults, shared.chaos.as_ref());
+    pause(shared.latency + plan.delay).await;
+    match plan.outcome {
+        Outcome::Normal => (next.run(request).await, true),
+        Outcome::Status {
+            status,
+            retry_after,
+        } => (status_response(status, retry_after.as_deref()), true),
+        Outcome::Malformed => (malformed_response(), true),
+        Outcome::Truncated => (truncate(next.run(request).await).await, true),
+        Outcome::Drop => (dropped_response(), false),
+    }
 }
 
 /// An injected status answer, with `Retry-After` when asked for.
-pub(super) fn status_response(status: u16, retry_after: Option<&str>) -> Response {
+fn status_response(status: u16, retry_after: Option<&str>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = error_response(status);
     if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(v).ok()) {
@@ -136,7 +195,7 @@ pub(super) fn status_response(status: u16, retry_after: Option<&str>) -> Respons
 
 /// A 200 whose body is an HTML maintenance page mislabelled as JSON, the
 /// way a misconfigured proxy answers.
-pub(super) fn malformed_response() -> Response {
+fn malformed_response() -> Response {
     const PAGE: &str = "<!DOCTYPE html>\n<html><head><title>Scheduled maintenance</title></head>\n\
                         <body><h1>We'll be back soon</h1></body></html>\n";
     (
@@ -150,7 +209,7 @@ pub(super) fn malformed_response() -> Response {
 /// A response hyper never sends: its body fails on the first poll, before
 /// hyper has flushed the head, so hyper closes the connection with nothing
 /// written.
-pub(super) fn dropped_response() -> Response {
+fn dropped_response() -> Response {
     let failing = stream::once(async {
         Err::<Bytes, io::Error>(io::Error::other("connection dropped on purpose"))
     });
@@ -159,7 +218,7 @@ pub(super) fn dropped_response() -> Response {
 
 /// Keeps `response`'s status and headers, declares the full body length,
 /// sends half of the body, then fails so hyper closes the connection.
-pub(super) async fn truncate(response: Response) -> Response {
+async fn truncate(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
     let full = axum::body::to_bytes(body, usize::MAX)
         .await

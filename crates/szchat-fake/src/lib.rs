@@ -1,11 +1,13 @@
 //! A fake SignalZen HTTP server on 127.0.0.1, used by `szchat --demo` and by
 //! the integration tests. It follows the documented API (headers, paging
-//! rules, expiring attachment links) and can inject faults on demand.
+//! rules, expiring attachment links) and, with the `faults` feature (for
+//! tests; the demo carries none of it), injects faults on demand.
 //!
 //! It builds every answer from `serde_json::Value`s and never reuses the
 //! client's wire types, so a bug in the client's parsing is not mirrored here.
 
 mod demo;
+#[cfg(feature = "faults")]
 mod faults;
 mod history;
 mod links;
@@ -22,6 +24,8 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+#[cfg(feature = "faults")]
+pub use faults::{Chaos, Fault};
 pub use history::synthetic_messages;
 
 /// The visitor whose conversation the demo serves.
@@ -39,47 +43,6 @@ pub enum ServeOrder {
     OldestFirst,
     /// Offset 0 is the newest message.
     NewestFirst,
-}
-
-/// A fault injected into one request to `/external/...`; `nth` counts every
-/// such request, starting at 1.
-#[derive(Clone, Debug)]
-pub enum Fault {
-    /// Answer with this status (and `Retry-After` header, if given) instead.
-    Status {
-        nth: u64,
-        status: u16,
-        retry_after: Option<String>,
-    },
-    /// Answer 200 with a body that is not JSON at all (an HTML maintenance
-    /// page), while still claiming `Content-Type: application/json`.
-    Malformed { nth: u64 },
-    /// Send the real status and headers, with `Content-Length` of the full
-    /// body, then only the first half of the body, then close the connection.
-    /// A client sees the status, then an error while reading the body.
-    Truncated { nth: u64 },
-    /// Close the connection after reading the request, without answering.
-    Drop { nth: u64 },
-    /// Wait this long before answering (on top of `FakeConfig::latency`).
-    /// Combines with another fault for the same request.
-    Delay { nth: u64, delay: Duration },
-}
-
-/// Random faults drawn from a seeded generator: the same seed gives the same
-/// outcome for the same request number, however requests interleave.
-#[derive(Clone, Debug)]
-pub struct Chaos {
-    pub seed: u64,
-    /// Probability of a 500 or 503.
-    pub p_5xx: f64,
-    /// Probability of a 429 (sometimes with `Retry-After: 1`).
-    pub p_429: f64,
-    /// Probability of closing the connection without an answer.
-    pub p_drop: f64,
-    /// Probability of a truncated body (see [`Fault::Truncated`]).
-    pub p_truncate: f64,
-    /// Each request waits a random time up to this.
-    pub max_latency: Duration,
 }
 
 /// Everything the fake server serves and how it misbehaves.
@@ -101,8 +64,10 @@ pub struct FakeConfig {
     /// Added to every `/external` request.
     pub latency: Duration,
     /// Faults for particular requests.
+    #[cfg(feature = "faults")]
     pub faults: Vec<Fault>,
     /// Random faults, for requests no explicit fault targets.
+    #[cfg(feature = "faults")]
     pub chaos: Option<Chaos>,
     /// After each list request is answered (200), this many new messages are
     /// appended (newest), so offsets shift between requests the way a live
@@ -128,7 +93,9 @@ impl FakeConfig {
             files: Vec::new(),
             order: ServeOrder::default(),
             latency: Duration::ZERO,
+            #[cfg(feature = "faults")]
             faults: Vec::new(),
+            #[cfg(feature = "faults")]
             chaos: None,
             growth_per_request: 0,
             growth_limit: None,
@@ -237,7 +204,9 @@ struct Shared {
     user_id: u64,
     order: ServeOrder,
     latency: Duration,
+    #[cfg(feature = "faults")]
     faults: Vec<Fault>,
+    #[cfg(feature = "faults")]
     chaos: Option<Chaos>,
     growth_per_request: usize,
     growth_limit: Option<usize>,
@@ -264,7 +233,9 @@ impl Shared {
             user_id: config.user_id,
             order: config.order,
             latency: config.latency,
+            #[cfg(feature = "faults")]
             faults: config.faults,
+            #[cfg(feature = "faults")]
             chaos: config.chaos,
             growth_per_request: config.growth_per_request,
             growth_limit: config.growth_limit,
