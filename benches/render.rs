@@ -108,12 +108,13 @@ fn select_previous_and_draw(bencher: Bencher, n: u64) {
 /// A resize to a new width: every visible message is laid out again.
 #[divan::bench(args = SIZES)]
 fn resize_and_draw(bencher: Bencher, n: u64) {
-    let state = loaded_state(n);
+    let mut state = loaded_state(n);
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
     let mut narrow = false;
     bencher.bench_local(|| {
         narrow = !narrow;
         let width = if narrow { 70 } else { WIDTH };
+        state.resize(width, HEIGHT);
         terminal.backend_mut().resize(width, HEIGHT);
         terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
     });

@@ -201,7 +201,7 @@ impl AppState {
 
     /// True while the help overlay is shown.
     pub fn help_visible(&self) -> bool {
-        self.overlays.contains(Overlay::Help)
+        self.overlays.contains(&Overlay::Help)
     }
 
     /// The status-bar message.

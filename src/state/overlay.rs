@@ -4,8 +4,9 @@
 
 use crate::action::Action;
 
-/// One overlay.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One overlay. An overlay with state of its own (a prompt's text, say)
+/// keeps it in its variant.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
     /// Every key and what it does.
     Help,
@@ -23,7 +24,7 @@ enum Response {
 }
 
 impl Overlay {
-    fn respond(self, action: Action) -> Response {
+    fn respond(&mut self, action: Action) -> Response {
         match self {
             Overlay::Help => match action {
                 Action::ToggleHelp | Action::Close => Response::Close,
@@ -40,13 +41,13 @@ pub struct Overlays(Vec<Overlay>);
 
 impl Overlays {
     /// The overlays shown, bottom first (the order to draw them in).
-    pub fn iter(&self) -> impl Iterator<Item = Overlay> + '_ {
-        self.0.iter().copied()
+    pub fn iter(&self) -> impl Iterator<Item = &Overlay> {
+        self.0.iter()
     }
 
     /// True if `overlay` is shown.
-    pub fn contains(&self, overlay: Overlay) -> bool {
-        self.0.contains(&overlay)
+    pub fn contains(&self, overlay: &Overlay) -> bool {
+        self.0.contains(overlay)
     }
 
     /// Shows `overlay` on top of the others.
@@ -57,7 +58,7 @@ impl Overlays {
     /// Offers `action` to the top overlay. Returns the action if it passed
     /// it on (or no overlay is shown), for the conversation to handle.
     pub(super) fn offer(&mut self, action: Action) -> Option<Action> {
-        let Some(top) = self.0.last() else {
+        let Some(top) = self.0.last_mut() else {
             return Some(action);
         };
         match top.respond(action) {
