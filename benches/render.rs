@@ -59,7 +59,7 @@ fn message(id: u64) -> Message {
 
 /// A state holding `n` messages, loaded page by page from a newest-first server.
 fn loaded_state(n: u64) -> AppState {
-    let mut state = AppState::new(1, 99, LocalZone::utc(), WIDTH, HEIGHT - 1);
+    let mut state = AppState::new(1, 99, LocalZone::utc(), WIDTH, HEIGHT);
     let mut effects = state.start();
     effects.extend(state.update(Action::Oldest));
     while let Some(request) = effects.iter().find_map(|effect| match effect {
@@ -87,10 +87,10 @@ fn loaded_state(n: u64) -> AppState {
 /// Redrawing an unchanged screen (layout cached).
 #[divan::bench(args = SIZES)]
 fn draw_frame(bencher: Bencher, n: u64) {
-    let mut state = loaded_state(n);
+    let state = loaded_state(n);
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
     bencher.bench_local(|| {
-        terminal.draw(|frame| ui::draw(frame, &mut state)).unwrap();
+        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
     });
 }
 
@@ -101,7 +101,7 @@ fn select_previous_and_draw(bencher: Bencher, n: u64) {
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
     bencher.bench_local(|| {
         state.update(Action::SelectPrevious);
-        terminal.draw(|frame| ui::draw(frame, &mut state)).unwrap();
+        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
     });
 }
 
@@ -114,8 +114,9 @@ fn resize_and_draw(bencher: Bencher, n: u64) {
     bencher.bench_local(|| {
         narrow = !narrow;
         let width = if narrow { 70 } else { WIDTH };
+        state.resize(width, HEIGHT);
         terminal.backend_mut().resize(width, HEIGHT);
-        terminal.draw(|frame| ui::draw(frame, &mut state)).unwrap();
+        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
     });
 }
 

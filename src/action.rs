@@ -1,7 +1,9 @@
 //! What the reader asked for: terminal input turned into plain values that
 //! the state can take without a terminal.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::keymap;
 
 /// Rows one mouse-wheel notch scrolls.
 pub const WHEEL_ROWS: usize = 3;
@@ -24,71 +26,30 @@ pub enum Action {
     OpenAttachment,
     CopyLink,
     Retry,
+    /// Paints the whole screen again, whatever the terminal shows now.
+    Redraw,
     ToggleHelp,
     /// Closes an overlay; does nothing otherwise.
     Close,
     Quit,
 }
 
-/// Every key, as the help overlay lists it.
-pub const KEY_BINDINGS: &[(&str, &str)] = &[
-    ("j  ↓", "next message"),
-    ("k  ↑", "previous message"),
-    ("PgDn  Space  Ctrl-f", "page down"),
-    ("PgUp  Ctrl-b", "page up"),
-    ("Ctrl-d / Ctrl-u", "half a page down / up"),
-    ("mouse wheel", "scroll"),
-    ("g  Home", "oldest message (loads all)"),
-    ("G  End", "newest message"),
-    ("o  Enter", "open the attachment"),
-    ("y", "copy the attachment link"),
-    ("r", "retry a failed load"),
-    ("?", "show / hide this help"),
-    ("Esc", "close this help"),
-    ("q  Ctrl-c", "quit"),
-];
-
 impl Action {
-    /// The action a key press stands for, if any.
+    /// The action a key press stands for, if any (see [`crate::keymap`]).
     pub fn from_key(key: KeyEvent) -> Option<Action> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let action = match key.code {
-            KeyCode::Char('c') if ctrl => Action::Quit,
-            KeyCode::Char('d') if ctrl => Action::HalfPageDown,
-            KeyCode::Char('u') if ctrl => Action::HalfPageUp,
-            KeyCode::Char('f') if ctrl => Action::PageDown,
-            KeyCode::Char('b') if ctrl => Action::PageUp,
-            _ if ctrl => return None,
-            KeyCode::Char('j') | KeyCode::Down => Action::SelectNext,
-            KeyCode::Char('k') | KeyCode::Up => Action::SelectPrevious,
-            KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
-            KeyCode::PageUp => Action::PageUp,
-            KeyCode::Char('g') | KeyCode::Home => Action::Oldest,
-            KeyCode::Char('G') | KeyCode::End => Action::Newest,
-            KeyCode::Char('o') | KeyCode::Enter => Action::OpenAttachment,
-            KeyCode::Char('y') => Action::CopyLink,
-            KeyCode::Char('r') => Action::Retry,
-            KeyCode::Char('?') => Action::ToggleHelp,
-            KeyCode::Esc => Action::Close,
-            KeyCode::Char('q') => Action::Quit,
-            _ => return None,
-        };
-        Some(action)
+        keymap::action_for_key(key)
     }
 
     /// The action a mouse event stands for, if any.
     pub fn from_mouse(mouse: MouseEvent) -> Option<Action> {
-        match mouse.kind {
-            MouseEventKind::ScrollDown => Some(Action::ScrollDown(WHEEL_ROWS)),
-            MouseEventKind::ScrollUp => Some(Action::ScrollUp(WHEEL_ROWS)),
-            _ => None,
-        }
+        keymap::action_for_mouse(mouse)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers, MouseEventKind};
 
     fn key(code: KeyCode, modifiers: KeyModifiers) -> Option<Action> {
         Action::from_key(KeyEvent::new(code, modifiers))
@@ -129,6 +90,10 @@ mod tests {
             Some(Action::Quit)
         );
         assert_eq!(key(KeyCode::Char('g'), KeyModifiers::CONTROL), None);
+        assert_eq!(
+            key(KeyCode::Char('l'), KeyModifiers::CONTROL),
+            Some(Action::Redraw)
+        );
     }
 
     #[test]
@@ -151,16 +116,6 @@ mod tests {
         assert_eq!(
             Action::from_mouse(mouse(MouseEventKind::Down(MouseButton::Left))),
             None
-        );
-    }
-
-    #[test]
-    fn every_key_the_help_lists_is_bound() {
-        let listed: String = KEY_BINDINGS.iter().map(|(keys, _)| *keys).collect();
-        assert!(listed.contains("Space"));
-        assert_eq!(
-            key(KeyCode::Char(' '), KeyModifiers::NONE),
-            Some(Action::PageDown)
         );
     }
 

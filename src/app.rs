@@ -1,18 +1,27 @@
-//! The event loop: one `select!` over terminal input, fetch answers and exit
-//! signals. It never awaits the network, so keys answer while a request hangs.
+//! The event loop: one `select!` over terminal input, fetch answers and
+//! signals. Each becomes an [`Input`] for the state, and the loop carries out
+//! the effects the state answers with; an effect that fails comes back to the
+//! state as an input. It never awaits the network, so keys answer while a
+//! request hangs.
+//!
+//! The loop is generic over the terminal (its backend and its input stream)
+//! and over the [`Desktop`], so tests run this very loop on ratatui's
+//! `TestBackend`, with input they script and a desktop that records.
 
 use std::io;
 
 use crossterm::event::{Event, EventStream};
-use futures_util::StreamExt;
-use ratatui::DefaultTerminal;
-use tokio::signal::unix::{SignalKind, signal};
+use futures_util::{Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::layout::Size;
+use ratatui::{DefaultTerminal, Terminal};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
-use crate::action::Action;
 use crate::api::client::ApiClient;
-use crate::fetch::{self, FetchRequest};
-use crate::state::{AppState, Effect, Exit, StatusKind};
+use crate::fetch::{self, FetchEvent, FetchRequest};
+use crate::open::CheckedUrl;
+use crate::state::{AppState, Effect, Exit, Failure, Input};
 use crate::timefmt::LocalZone;
 use crate::{clipboard, open, ui};
 
@@ -25,120 +34,224 @@ pub struct AppConfig {
     pub zone: LocalZone,
 }
 
-/// How the loop ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Quit,
-    /// Nothing could be shown; the reason is for the restored terminal.
-    Fatal(String),
-    /// Ended by a signal (its number).
-    Signal(i32),
+/// Where links go outside the terminal: the browser and the clipboard.
+pub trait Desktop {
+    /// Opens a checked link in the browser.
+    fn open(&mut self, url: &CheckedUrl) -> io::Result<()>;
+    /// Puts a checked link on the clipboard.
+    fn copy(&mut self, url: &CheckedUrl) -> io::Result<()>;
 }
 
-/// Runs the app on `terminal` until the reader quits, a fatal error, or a signal.
-pub async fn run(terminal: &mut DefaultTerminal, config: AppConfig) -> io::Result<Outcome> {
-    let (request_tx, request_rx) = mpsc::unbounded_channel();
-    let (event_tx, mut event_rx) = mpsc::channel(fetch::EVENT_BUFFER);
-    let fetcher = fetch::spawn(config.client, request_rx, event_tx);
+/// The reader's own browser, and the terminal's clipboard.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemDesktop;
 
-    let size = terminal.size()?;
-    let view = ui::conversation_area(size.into());
-    let mut state = AppState::new(
-        config.user_id,
-        config.page_size,
-        config.zone,
-        view.width,
-        view.height,
-    );
-    let effects = state.start();
-    carry_out(&mut state, effects, &request_tx);
+impl Desktop for SystemDesktop {
+    fn open(&mut self, url: &CheckedUrl) -> io::Result<()> {
+        open::open_in_browser(url)
+    }
 
-    let mut input = EventStream::new();
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut hangup = signal(SignalKind::hangup())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
+    fn copy(&mut self, url: &CheckedUrl) -> io::Result<()> {
+        clipboard::copy_to_clipboard(&mut io::stdout(), url.as_str())
+    }
+}
 
-    let outcome = loop {
-        if state.take_dirty() {
-            terminal.draw(|frame| ui::draw(frame, &mut state))?;
+/// The state and everything its effects are carried out with.
+#[derive(Debug)]
+pub struct App<D> {
+    state: AppState,
+    requests: mpsc::UnboundedSender<FetchRequest>,
+    answers: mpsc::Receiver<FetchEvent>,
+    /// The fetch task, when the app started it itself.
+    fetcher: Option<JoinHandle<()>>,
+    desktop: D,
+    /// Set by Ctrl-L: the next draw starts from a blank terminal.
+    clear_screen: bool,
+}
+
+impl<D: Desktop> App<D> {
+    /// An app for `state` whose fetch requests go to `requests` and whose
+    /// answers come from `answers`. Call [`App::start`] next.
+    pub fn new(
+        state: AppState,
+        requests: mpsc::UnboundedSender<FetchRequest>,
+        answers: mpsc::Receiver<FetchEvent>,
+        desktop: D,
+    ) -> Self {
+        Self {
+            state,
+            requests,
+            answers,
+            fetcher: None,
+            desktop,
+            clear_screen: false,
         }
-        match state.exit() {
-            Some(Exit::Quit) => break Outcome::Quit,
-            Some(Exit::Fatal(reason)) => break Outcome::Fatal(reason.clone()),
-            None => {}
+    }
+
+    /// An app with its own fetch task, on a screen of `screen` cells, started.
+    pub fn spawn(config: AppConfig, screen: Size, desktop: D) -> Self {
+        let (request_tx, request_rx) = mpsc::unbounded_channel();
+        let (event_tx, event_rx) = mpsc::channel(fetch::EVENT_BUFFER);
+        let fetcher = fetch::spawn(config.client, request_rx, event_tx);
+        let state = AppState::new(
+            config.user_id,
+            config.page_size,
+            config.zone,
+            screen.width,
+            screen.height,
+        );
+        let mut app = Self::new(state, request_tx, event_rx, desktop);
+        app.fetcher = Some(fetcher);
+        app.start();
+        app
+    }
+
+    /// Sends the first requests.
+    pub fn start(&mut self) {
+        let effects = self.state.start();
+        self.carry_out(effects);
+    }
+
+    /// The app state.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The desktop links are handed to.
+    pub fn desktop(&self) -> &D {
+        &self.desktop
+    }
+
+    /// Feeds one input to the state and carries out what it asks for.
+    pub fn handle(&mut self, input: Input) {
+        let effects = self.state.handle(input);
+        self.carry_out(effects);
+    }
+
+    /// Carries out `effects`; each failure goes back to the state, which may
+    /// ask for more. Nothing here waits on the network.
+    fn carry_out(&mut self, mut effects: Vec<Effect>) {
+        while !effects.is_empty() {
+            let failures: Vec<Failure> = effects
+                .into_iter()
+                .filter_map(|effect| self.carry_out_one(effect).err())
+                .collect();
+            effects = failures
+                .into_iter()
+                .flat_map(|failure| self.state.handle(Input::Failed(failure)))
+                .collect();
         }
-        let effects = tokio::select! {
-            event = input.next() => match event {
-                Some(Ok(event)) => handle_terminal_event(&mut state, &event),
-                Some(Err(error)) => return Err(error),
-                None => break Outcome::Quit,
-            },
-            answer = event_rx.recv() => match answer {
-                Some(answer) => state.apply(answer),
-                None => return Err(io::Error::other("the fetch task stopped unexpectedly")),
-            },
-            _ = terminate.recv() => break Outcome::Signal(libc_signal::SIGTERM),
-            _ = hangup.recv() => break Outcome::Signal(libc_signal::SIGHUP),
-            _ = interrupt.recv() => break Outcome::Signal(libc_signal::SIGINT),
-        };
-        carry_out(&mut state, effects, &request_tx);
-    };
-    fetcher.abort();
-    Ok(outcome)
-}
+    }
 
-/// Signal numbers, without a libc dependency for three constants.
-mod libc_signal {
-    pub const SIGHUP: i32 = 1;
-    pub const SIGINT: i32 = 2;
-    pub const SIGTERM: i32 = 15;
-}
-
-fn handle_terminal_event(state: &mut AppState, event: &Event) -> Vec<Effect> {
-    let action = match event {
-        Event::Key(_) => event.as_key_press_event().and_then(Action::from_key),
-        Event::Mouse(mouse) => Action::from_mouse(*mouse),
-        Event::Resize(width, height) => {
-            let view = ui::conversation_area(ratatui::layout::Rect::new(0, 0, *width, *height));
-            state.resize(view.width, view.height);
-            None
-        }
-        _ => None,
-    };
-    action
-        .map(|action| state.update(action))
-        .unwrap_or_default()
-}
-
-/// Does what the state asked for. Nothing here waits on the network.
-fn carry_out(
-    state: &mut AppState,
-    effects: Vec<Effect>,
-    requests: &mpsc::UnboundedSender<FetchRequest>,
-) {
-    for effect in effects {
+    fn carry_out_one(&mut self, effect: Effect) -> Result<(), Failure> {
         match effect {
-            Effect::Fetch(request) => {
-                if requests.send(request).is_err() {
-                    state.set_status(StatusKind::Error, "the fetch task has stopped");
-                }
-            }
-            Effect::Open(url) => {
-                if let Err(error) = open::open_in_browser(&url) {
-                    state.set_status(
-                        StatusKind::Error,
-                        format!("could not start a browser: {error} (set $BROWSER, or press y to copy the link)"),
-                    );
-                }
-            }
-            Effect::Copy(url) => {
-                if let Err(error) = clipboard::copy_to_clipboard(&mut io::stdout(), url.as_str()) {
-                    state.set_status(
-                        StatusKind::Error,
-                        format!("could not copy the link: {error}"),
-                    );
-                }
+            Effect::Fetch(request) => self
+                .requests
+                .send(request)
+                .map_err(|_| Failure::FetchTaskGone),
+            Effect::Open(url) => self
+                .desktop
+                .open(&url)
+                .map_err(|error| Failure::Open(error.to_string())),
+            Effect::Copy(url) => self
+                .desktop
+                .copy(&url)
+                .map_err(|error| Failure::Copy(error.to_string())),
+            Effect::ClearScreen => {
+                self.clear_screen = true;
+                Ok(())
             }
         }
     }
+
+    /// Draws the screen if something changed since the last draw (or all of
+    /// it, from a blank terminal, after Ctrl-L).
+    pub fn draw<B>(&mut self, terminal: &mut Terminal<B>) -> io::Result<()>
+    where
+        B: Backend,
+        B::Error: Send + Sync + 'static,
+    {
+        let cleared = std::mem::take(&mut self.clear_screen);
+        if cleared {
+            terminal.clear().map_err(io::Error::other)?;
+        }
+        if self.state.take_dirty() || cleared {
+            terminal
+                .draw(|frame| ui::draw(frame, &self.state))
+                .map_err(io::Error::other)?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the next input: a terminal event, a fetch answer or a signal.
+    async fn next_input<E, G>(&mut self, events: &mut E, signals: &mut G) -> io::Result<Input>
+    where
+        E: Stream<Item = io::Result<Event>> + Unpin,
+        G: Stream<Item = i32> + Unpin,
+    {
+        loop {
+            let input = tokio::select! {
+                event = events.next() => match event {
+                    Some(Ok(event)) => Input::from_terminal(&event),
+                    Some(Err(error)) => return Err(error),
+                    None => Some(Input::InputClosed),
+                },
+                answer = self.answers.recv() => Some(match answer {
+                    Some(answer) => Input::Fetched(answer),
+                    None => Input::Failed(Failure::FetchTaskGone),
+                }),
+                Some(number) = signals.next() => Some(Input::Signal(number)),
+            };
+            if let Some(input) = input {
+                return Ok(input);
+            }
+        }
+    }
+
+    /// The loop: draws, then takes inputs from `events`, the fetch task and
+    /// `signals` one at a time, until the state says to exit or `done` holds.
+    pub async fn run_until<B, E, G>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        events: &mut E,
+        signals: &mut G,
+        done: impl Fn(&AppState) -> bool,
+    ) -> io::Result<()>
+    where
+        B: Backend,
+        B::Error: Send + Sync + 'static,
+        E: Stream<Item = io::Result<Event>> + Unpin,
+        G: Stream<Item = i32> + Unpin,
+    {
+        loop {
+            self.draw(terminal)?;
+            if self.state.exit().is_some() || done(&self.state) {
+                return Ok(());
+            }
+            let input = self.next_input(events, signals).await?;
+            self.handle(input);
+        }
+    }
+}
+
+impl<D> Drop for App<D> {
+    fn drop(&mut self) {
+        if let Some(fetcher) = &self.fetcher {
+            fetcher.abort();
+        }
+    }
+}
+
+/// Runs the app on the real terminal until the reader quits, a fatal error,
+/// or a signal from `signals` (see [`crate::signals`]).
+pub async fn run(
+    terminal: &mut DefaultTerminal,
+    config: AppConfig,
+    mut signals: impl Stream<Item = i32> + Unpin,
+) -> io::Result<Exit> {
+    let mut app = App::spawn(config, terminal.size()?, SystemDesktop);
+    let mut events = EventStream::new();
+    app.run_until(terminal, &mut events, &mut signals, |_| false)
+        .await?;
+    Ok(app.state().exit().cloned().unwrap_or(Exit::Quit))
 }

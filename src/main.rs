@@ -8,9 +8,11 @@ use std::time::Duration;
 use clap::Parser;
 
 use szchat::api::client::{ApiClient, ApiConfig};
-use szchat::app::{self, AppConfig, Outcome};
+use szchat::app::{self, AppConfig};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::logging;
+use szchat::signals;
+use szchat::state::Exit;
 use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
 
@@ -90,6 +92,11 @@ async fn run(cli: Cli) -> ExitCode {
     if let Err(problem) = terminal::require_terminal() {
         return fail(EXIT_USAGE, &problem.to_string());
     }
+    // Before the terminal is taken: from here on, an ending signal restores it.
+    let signals = match signals::listen() {
+        Ok(signals) => signals,
+        Err(error) => return fail(EXIT_FAILURE, &format!("cannot listen for signals: {error}")),
+    };
     let mut session = match TerminalSession::start() {
         Ok(session) => session,
         Err(error) => return fail(EXIT_FAILURE, &format!("cannot use this terminal: {error}")),
@@ -100,13 +107,13 @@ async fn run(cli: Cli) -> ExitCode {
         page_size: cli.page_size,
         zone: LocalZone::System,
     };
-    let outcome = app::run(session.terminal(), config).await;
+    let outcome = app::run(session.terminal(), config, signals).await;
     drop(session);
     tracing::info!(?outcome, "finished");
     match outcome {
-        Ok(Outcome::Quit) => ExitCode::SUCCESS,
-        Ok(Outcome::Fatal(reason)) => fail(EXIT_FAILURE, &reason),
-        Ok(Outcome::Signal(number)) => ExitCode::from(128 + u8::try_from(number).unwrap_or(0)),
+        Ok(Exit::Quit) => ExitCode::SUCCESS,
+        Ok(Exit::Fatal(reason)) => fail(EXIT_FAILURE, &reason),
+        Ok(Exit::Signal(number)) => ExitCode::from(128 + u8::try_from(number).unwrap_or(0)),
         Err(error) => fail(EXIT_FAILURE, &error.to_string()),
     }
 }

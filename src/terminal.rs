@@ -3,6 +3,7 @@
 
 use std::io::{self, IsTerminal, stdin, stdout};
 
+use crossterm::cursor::Show;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use ratatui::DefaultTerminal;
@@ -56,7 +57,9 @@ impl TerminalSession {
         let terminal = ratatui::try_init()?;
         let ratatui_hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(stdout(), DisableMouseCapture);
+            // The terminal is not dropped on this way out, and ratatui's hook
+            // leaves the cursor as it found it: hidden by the last draw.
+            let _ = execute!(stdout(), DisableMouseCapture, Show);
             // ratatui's hook restores raw mode and the main screen, then prints.
             ratatui_hook(info);
             std::process::exit(101);
@@ -82,6 +85,6 @@ impl Drop for TerminalSession {
 
 /// Undoes everything `start` did; safe to call more than once.
 pub fn restore() {
-    let _ = execute!(stdout(), DisableMouseCapture);
+    let _ = execute!(stdout(), DisableMouseCapture, Show);
     ratatui::restore();
 }

@@ -11,7 +11,7 @@ pub mod status_bar;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::state::AppState;
+use crate::state::{AppState, Overlay};
 
 /// The conversation's part of the screen: everything but the status bar.
 pub fn conversation_area(screen: Rect) -> Rect {
@@ -22,12 +22,14 @@ fn split(screen: Rect) -> [Rect; 2] {
     Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(screen)
 }
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, state: &mut AppState) {
+/// Draws the whole screen from the state, which it only reads.
+pub fn draw(frame: &mut Frame, state: &AppState) {
     let [conversation, status] = split(frame.area());
-    frame.render_stateful_widget(conversation::ConversationView, conversation, state);
+    frame.render_widget(conversation::ConversationView::new(state), conversation);
     frame.render_widget(status_bar::StatusBar::new(state), status);
-    if state.help_visible() {
-        frame.render_widget(help::HelpOverlay, conversation);
+    for overlay in state.overlays().iter() {
+        match overlay {
+            Overlay::Help => frame.render_widget(help::HelpOverlay, conversation),
+        }
     }
 }

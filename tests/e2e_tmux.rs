@@ -651,6 +651,71 @@ fn sigint_restores_the_terminal_and_exits_130() {
     signal_ends_the_app("int", "INT", 130);
 }
 
+#[test]
+fn sigquit_restores_the_terminal_and_exits_131() {
+    signal_ends_the_app("quit", "QUIT", 131);
+}
+
+#[test]
+fn sigusr1_restores_the_terminal_before_ending_the_app() {
+    // SIGUSR1 is 10 on Linux, 30 on the BSDs and macOS.
+    let status = if cfg!(target_os = "linux") { 138 } else { 158 };
+    signal_ends_the_app("usr1", "USR1", status);
+}
+
+#[test]
+fn sigalrm_restores_the_terminal_and_exits_142() {
+    signal_ends_the_app("alrm", "ALRM", 142);
+}
+
+// ----- panics -----
+
+/// Set in the environment of the helper below when a test runs it in tmux.
+const PANIC_HELPER: &str = "SZCHAT_E2E_PANIC_HELPER";
+
+/// Not a test by itself: `a_panic_gives_the_terminal_back` runs this test
+/// binary in tmux with [`PANIC_HELPER`] set, and it then takes the terminal
+/// as szchat does, draws (which hides the cursor), and panics.
+#[test]
+#[ignore = "a helper that a_panic_gives_the_terminal_back runs in tmux"]
+fn panic_with_the_terminal_taken() {
+    if std::env::var_os(PANIC_HELPER).is_none() {
+        return;
+    }
+    let mut session = szchat::terminal::TerminalSession::start().unwrap();
+    session
+        .terminal()
+        .draw(|frame| frame.render_widget("about to panic", frame.area()))
+        .unwrap();
+    panic!("on purpose, with the terminal taken");
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back() {
+    let helper = std::env::current_exe().unwrap();
+    let launch = Launch::program(
+        helper,
+        [
+            "--exact",
+            "panic_with_the_terminal_taken",
+            "--ignored",
+            "--nocapture",
+        ],
+    )
+    .env(PANIC_HELPER, "1");
+    let Some(tmux) = Tmux::start("panic", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    let ended = tmux.wait_for_exit();
+    assert_eq!(ended.status, 101, "{:?}", ended.screen);
+    assert!(
+        ended.screen.contains("on purpose, with the terminal taken"),
+        "the panic message is not on the main screen:{:?}",
+        ended.screen
+    );
+    assert_terminal_given_back(&tmux, &ended);
+}
+
 /// True while `pid` is a live process (a zombie counts as ended).
 fn alive(pid: u32) -> bool {
     if !Path::new("/proc/self").exists() {

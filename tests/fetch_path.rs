@@ -8,31 +8,22 @@ use std::time::{Duration, Instant};
 use common::{Driver, client, message_json, seed_messages_json};
 use szchat::action::Action;
 use szchat::state::{AppState, Effect, Exit, LoadState, StatusKind};
-use szchat::timefmt::LocalZone;
 use szchat_fake::{FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
 
 const SECRET: &str = "test-secret";
 const USER: u64 = 4821;
-
-fn new_state(page_size: u32) -> AppState {
-    AppState::new(USER, page_size, LocalZone::utc(), 80, 24)
-}
 
 fn ids(state: &AppState) -> Vec<u64> {
     state.conversation().iter().map(|m| m.id).collect()
 }
 
 /// Starts the app against `server`, then presses `g` so every page loads.
-async fn load_everything(server: &FakeServer, page_size: u32) -> (AppState, Driver) {
-    let mut state = new_state(page_size);
-    let mut driver = Driver::new(client(&server.base_url(), SECRET, USER));
-    let effects = state.start();
-    driver.carry_out(effects);
-    driver.settle(&mut state).await;
-    let effects = state.update(Action::Oldest);
-    driver.carry_out(effects);
-    driver.settle(&mut state).await;
-    (state, driver)
+async fn load_everything(server: &FakeServer, page_size: u32) -> Driver {
+    let mut driver = Driver::start(client(&server.base_url(), SECRET, USER), USER, page_size);
+    driver.settle().await;
+    driver.act(Action::Oldest);
+    driver.settle().await;
+    driver
 }
 
 fn server_ids(server: &FakeServer) -> Vec<u64> {
@@ -50,8 +41,9 @@ async fn the_seed_sample_loads_through_the_real_client() {
     let server = FakeServer::start(FakeConfig::new(SECRET, USER, seed_messages_json()))
         .await
         .unwrap();
-    let (state, _) = load_everything(&server, 50).await;
-    assert_eq!(ids(&state), vec![1, 2]);
+    let driver = load_everything(&server, 50).await;
+    let state = driver.state();
+    assert_eq!(ids(state), vec![1, 2]);
     assert_eq!(state.total(), Some(2));
     assert!(state.reached_beginning());
 }
@@ -62,8 +54,12 @@ async fn both_server_orders_load_the_whole_history_in_order() {
         let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(237));
         config.order = order;
         let server = FakeServer::start(config).await.unwrap();
-        let (state, _) = load_everything(&server, 40).await;
-        assert_eq!(ids(&state), (1..=237).collect::<Vec<_>>(), "{order:?}");
+        let driver = load_everything(&server, 40).await;
+        assert_eq!(
+            ids(driver.state()),
+            (1..=237).collect::<Vec<_>>(),
+            "{order:?}"
+        );
     }
 }
 
@@ -72,11 +68,9 @@ async fn the_first_screen_shows_the_newest_messages_after_few_requests() {
     let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(500));
     config.order = ServeOrder::OldestFirst;
     let server = FakeServer::start(config).await.unwrap();
-    let mut state = new_state(50);
-    let mut driver = Driver::new(client(&server.base_url(), SECRET, USER));
-    driver.carry_out(state.start());
-    driver.settle(&mut state).await;
-    assert_eq!(state.selected(), Some(500));
+    let mut driver = Driver::start(client(&server.base_url(), SECRET, USER), USER, 50);
+    driver.settle().await;
+    assert_eq!(driver.state().selected(), Some(500));
     assert_eq!(server.request_count(), 2, "probe and newest page only");
 }
 
@@ -87,8 +81,8 @@ async fn growth_between_requests_leaves_no_gap_and_no_duplicate() {
         config.order = order;
         config.growth_per_request = 3;
         let server = FakeServer::start(config).await.unwrap();
-        let (state, _) = load_everything(&server, 20).await;
-        let loaded = ids(&state);
+        let driver = load_everything(&server, 20).await;
+        let loaded = ids(driver.state());
         let mut unique = loaded.clone();
         unique.dedup();
         assert_eq!(loaded, unique, "{order:?}: no duplicates");
@@ -116,8 +110,9 @@ async fn a_server_error_is_retried_and_the_reader_sees_nothing_but_the_messages(
         },
     ];
     let server = FakeServer::start(config).await.unwrap();
-    let (state, _) = load_everything(&server, 25).await;
-    assert_eq!(ids(&state), (1..=60).collect::<Vec<_>>());
+    let driver = load_everything(&server, 25).await;
+    let state = driver.state();
+    assert_eq!(ids(state), (1..=60).collect::<Vec<_>>());
     assert!(state.status().is_none());
 }
 
@@ -131,9 +126,9 @@ async fn too_many_requests_waits_as_long_as_retry_after_says() {
     }];
     let server = FakeServer::start(config).await.unwrap();
     let started = Instant::now();
-    let (state, _) = load_everything(&server, 50).await;
+    let driver = load_everything(&server, 50).await;
     assert!(started.elapsed() >= Duration::from_millis(900));
-    assert_eq!(ids(&state).len(), 10);
+    assert_eq!(ids(driver.state()).len(), 10);
 }
 
 #[tokio::test]
@@ -141,11 +136,9 @@ async fn a_rejected_secret_is_fatal_and_names_the_variable() {
     let server = FakeServer::start(FakeConfig::new(SECRET, USER, synthetic_messages(5)))
         .await
         .unwrap();
-    let mut state = new_state(50);
-    let mut driver = Driver::new(client(&server.base_url(), "wrong-secret", USER));
-    driver.carry_out(state.start());
-    driver.settle(&mut state).await;
-    match state.exit() {
+    let mut driver = Driver::start(client(&server.base_url(), "wrong-secret", USER), USER, 50);
+    driver.settle().await;
+    match driver.state().exit() {
         Some(Exit::Fatal(reason)) => {
             assert!(reason.contains("SIGNALZEN_API_SECRET"), "{reason}");
             assert!(!reason.contains("wrong-secret"), "{reason}");
@@ -160,12 +153,10 @@ async fn an_unknown_visitor_is_fatal() {
     let server = FakeServer::start(FakeConfig::new(SECRET, USER, synthetic_messages(5)))
         .await
         .unwrap();
-    let mut state = AppState::new(999, 50, LocalZone::utc(), 80, 24);
-    let mut driver = Driver::new(client(&server.base_url(), SECRET, 999));
-    driver.carry_out(state.start());
-    driver.settle(&mut state).await;
+    let mut driver = Driver::start(client(&server.base_url(), SECRET, 999), 999, 50);
+    driver.settle().await;
     assert_eq!(
-        state.exit(),
+        driver.state().exit(),
         Some(&Exit::Fatal("visitor 999 not found".into()))
     );
 }
@@ -175,11 +166,9 @@ async fn an_unreachable_server_is_fatal_and_names_the_url() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let mut state = new_state(50);
-    let mut driver = Driver::new(client(&url, SECRET, USER));
-    driver.carry_out(state.start());
-    driver.settle(&mut state).await;
-    match state.exit() {
+    let mut driver = Driver::start(client(&url, SECRET, USER), USER, 50);
+    driver.settle().await;
+    match driver.state().exit() {
         Some(Exit::Fatal(reason)) => assert!(reason.contains(&url), "{reason}"),
         other => panic!("expected a fatal exit, got {other:?}"),
     }
@@ -191,8 +180,9 @@ async fn a_malformed_page_later_on_keeps_everything_and_r_recovers() {
     // Request 3 is the first older page; every attempt at it comes back malformed.
     config.faults = (3..=6).map(|nth| Fault::Malformed { nth }).collect();
     let server = FakeServer::start(config).await.unwrap();
-    let (mut state, mut driver) = load_everything(&server, 30).await;
-    let loaded = ids(&state);
+    let mut driver = load_everything(&server, 30).await;
+    let state = driver.state();
+    let loaded = ids(state);
     assert_eq!(
         loaded,
         (71..=100).collect::<Vec<_>>(),
@@ -204,9 +194,9 @@ async fn a_malformed_page_later_on_keeps_everything_and_r_recovers() {
     assert!(status.text.contains("r to retry"), "{}", status.text);
     assert!(state.exit().is_none());
 
-    driver.carry_out(state.update(Action::Retry));
-    driver.settle(&mut state).await;
-    assert_eq!(ids(&state), (1..=100).collect::<Vec<_>>());
+    driver.act(Action::Retry);
+    driver.settle().await;
+    assert_eq!(ids(driver.state()), (1..=100).collect::<Vec<_>>());
 }
 
 #[tokio::test]
@@ -214,8 +204,8 @@ async fn a_slow_server_still_loads() {
     let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(30));
     config.latency = Duration::from_millis(150);
     let server = FakeServer::start(config).await.unwrap();
-    let (state, _) = load_everything(&server, 20).await;
-    assert_eq!(ids(&state).len(), 30);
+    let driver = load_everything(&server, 20).await;
+    assert_eq!(ids(driver.state()).len(), 30);
 }
 
 #[tokio::test]
@@ -227,18 +217,18 @@ async fn opening_an_attachment_uses_a_link_fetched_just_now() {
     let mut config = FakeConfig::new(SECRET, USER, messages);
     config.files = vec![("invoice.pdf".into(), b"%PDF-1.4 test".to_vec())];
     let server = FakeServer::start(config).await.unwrap();
-    let (mut state, mut driver) = load_everything(&server, 50).await;
+    let mut driver = load_everything(&server, 50).await;
     // g selected the first message, which has the attachment.
-    assert_eq!(state.selected(), Some(1));
+    assert_eq!(driver.state().selected(), Some(1));
     let before = server.request_count();
-    driver.carry_out(state.update(Action::OpenAttachment));
-    driver.settle(&mut state).await;
+    driver.act(Action::OpenAttachment);
+    driver.settle().await;
     assert_eq!(
         server.request_count(),
         before + 1,
         "one single-message request"
     );
-    let url = match driver.other_effects.as_slice() {
+    let url = match driver.other_effects() {
         [Effect::Open(url)] => url.as_str().to_owned(),
         other => panic!("expected an open effect, got {other:?}"),
     };
@@ -258,8 +248,9 @@ async fn dropped_connections_and_truncated_bodies_are_retried() {
         Fault::Truncated { nth: 6 },
     ];
     let server = FakeServer::start(config).await.unwrap();
-    let (state, _) = load_everything(&server, 30).await;
-    assert_eq!(ids(&state), (1..=90).collect::<Vec<_>>());
+    let driver = load_everything(&server, 30).await;
+    let state = driver.state();
+    assert_eq!(ids(state), (1..=90).collect::<Vec<_>>());
     assert!(state.status().is_none());
 }
 
@@ -271,6 +262,6 @@ async fn a_request_slower_than_the_others_does_not_reorder_anything() {
         delay: Duration::from_millis(400),
     }];
     let server = FakeServer::start(config).await.unwrap();
-    let (state, _) = load_everything(&server, 25).await;
-    assert_eq!(ids(&state), (1..=80).collect::<Vec<_>>());
+    let driver = load_everything(&server, 25).await;
+    assert_eq!(ids(driver.state()), (1..=80).collect::<Vec<_>>());
 }

@@ -20,8 +20,7 @@ use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
 use szchat::paging::{CATCH_UP_PATIENCE, MAX_PAGE_SIZE};
 use szchat::secret::Secret;
-use szchat::state::{AppState, LoadState};
-use szchat::timefmt::LocalZone;
+use szchat::state::LoadState;
 use szchat_fake::{FakeConfig, FakeServer, Fault, ServeOrder};
 
 const SECRET: &str = "prop-secret";
@@ -170,8 +169,8 @@ fn sort_key(message: &Value) -> (Option<DateTime<Utc>>, u64) {
 }
 
 /// Starts the app against a fake server set up for `case`, presses `g`, and
-/// waits until nothing is in flight. Returns the state and the server.
-async fn load(case: &Case) -> (AppState, FakeServer) {
+/// waits until nothing is in flight. Returns the app and the server.
+async fn load(case: &Case) -> (common::Driver, FakeServer) {
     let mut config = FakeConfig::new(SECRET, USER, history(&case.steps));
     config.order = if case.newest_first {
         ServeOrder::NewestFirst
@@ -182,13 +181,11 @@ async fn load(case: &Case) -> (AppState, FakeServer) {
     config.growth_limit = Some(case.growth_limit);
     config.faults = faults(&case.troubles);
     let server = FakeServer::start(config).await.unwrap();
-    let mut state = AppState::new(USER, case.page_size, LocalZone::utc(), 80, 24);
-    let mut driver = common::Driver::new(client(&server.base_url()));
-    driver.carry_out(state.start());
-    driver.settle(&mut state).await;
-    driver.carry_out(state.update(Action::Oldest));
-    driver.settle(&mut state).await;
-    (state, server)
+    let mut driver = common::Driver::start(client(&server.base_url()), USER, case.page_size);
+    driver.settle().await;
+    driver.act(Action::Oldest);
+    driver.settle().await;
+    (driver, server)
 }
 
 proptest! {
@@ -203,7 +200,8 @@ proptest! {
             .enable_all()
             .build()
             .unwrap();
-        let (state, server) = runtime.block_on(load(&case));
+        let (driver, server) = runtime.block_on(load(&case));
+        let state = driver.state();
 
         prop_assert_eq!(state.exit(), None);
         prop_assert_eq!(state.load_state(), &LoadState::Idle, "every page got through");

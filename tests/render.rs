@@ -18,7 +18,7 @@ use szchat::ui;
 
 /// A state of a `width` x `height` screen that has received `history` (one page).
 fn state_with(history: Vec<Message>, width: u16, height: u16) -> AppState {
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), width, height - 1);
+    let mut state = AppState::new(4821, 50, LocalZone::utc(), width, height);
     let effects = state.start();
     let request = page_requests(&effects)[0];
     let total = history.len() as u64;
@@ -34,7 +34,7 @@ fn state_with(history: Vec<Message>, width: u16, height: u16) -> AppState {
     state
 }
 
-fn draw(state: &mut AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| ui::draw(frame, state)).unwrap();
     terminal
@@ -72,8 +72,8 @@ fn seed_messages() -> Vec<Message> {
 
 #[test]
 fn the_seed_sample() {
-    let mut state = state_with(seed_messages(), 70, 12);
-    let terminal = draw(&mut state, 70, 12);
+    let state = state_with(seed_messages(), 70, 12);
+    let terminal = draw(&state, 70, 12);
     insta::assert_snapshot!(terminal.backend());
 }
 
@@ -94,8 +94,8 @@ fn wide_unicode_at_a_narrow_width() {
         ),
         message(3, 3, true, "ok 👍🏽 谢谢"),
     ];
-    let mut state = state_with(history, 24, 22);
-    let terminal = draw(&mut state, 24, 22);
+    let state = state_with(history, 24, 22);
+    let terminal = draw(&state, 24, 22);
     insta::assert_snapshot!(terminal.backend());
     for line in screen_text(&terminal).lines() {
         assert_eq!(unicode_width::UnicodeWidthStr::width(line), 24, "{line:?}");
@@ -113,8 +113,8 @@ fn attachments_and_day_separators() {
         Some("https://files.example/u/4821/screenshot%20double%20charge.png?sig=x".into());
     history[2].file_url = Some("https://files.example/u/4821/invoice-4821.pdf".into());
     history[2].auto_invitation = false;
-    let mut state = state_with(history, 64, 18);
-    let terminal = draw(&mut state, 64, 18);
+    let state = state_with(history, 64, 18);
+    let terminal = draw(&state, 64, 18);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
     assert!(
@@ -129,7 +129,7 @@ fn an_error_in_the_status_bar_keeps_the_messages_on_screen() {
     let history: Vec<Message> = (1..=120)
         .map(|id| message(id, id as i64, id % 2 == 0, &format!("message {id}")))
         .collect();
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), 70, 11);
+    let mut state = AppState::new(4821, 50, LocalZone::utc(), 70, 12);
     state.start();
     // Newest-first server: the first page is the newest 50.
     let newest: Vec<Message> = history.iter().rev().take(50).cloned().collect();
@@ -151,7 +151,7 @@ fn an_error_in_the_status_bar_keeps_the_messages_on_screen() {
         request,
         result: Err(ApiError::Status { status: 503 }),
     });
-    let terminal = draw(&mut state, 70, 12);
+    let terminal = draw(&state, 70, 12);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
     assert!(text.contains("r to retry"), "{text}");
@@ -162,11 +162,12 @@ fn an_error_in_the_status_bar_keeps_the_messages_on_screen() {
 fn the_help_overlay() {
     let mut state = state_with(seed_messages(), 70, 22);
     state.update(Action::ToggleHelp);
-    let terminal = draw(&mut state, 70, 22);
+    let terminal = draw(&state, 70, 22);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
-    for (keys, what) in szchat::action::KEY_BINDINGS {
-        assert!(text.contains(keys) && text.contains(what), "{keys} {what}");
+    for row in szchat::keymap::KEY_MAP {
+        let (keys, what) = (row.keys(), row.what);
+        assert!(text.contains(&keys) && text.contains(what), "{keys} {what}");
     }
 }
 
@@ -187,8 +188,8 @@ fn a_hostile_message_reaches_the_screen_without_control_characters() {
         hostile,
         message(3, 3, false, "after"),
     ];
-    let mut state = state_with(history, 60, 16);
-    let terminal = draw(&mut state, 60, 16);
+    let state = state_with(history, 60, 16);
+    let terminal = draw(&state, 60, 16);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
     assert!(
@@ -202,11 +203,11 @@ fn a_hostile_message_reaches_the_screen_without_control_characters() {
 
 #[test]
 fn loading_then_the_beginning_marker() {
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), 50, 5);
+    let mut state = AppState::new(4821, 50, LocalZone::utc(), 50, 6);
     state.start();
-    let terminal = draw(&mut state, 50, 6);
+    let terminal = draw(&state, 50, 6);
     assert!(screen_text(&terminal).contains("loading messages…"));
-    let mut state = state_with(seed_messages(), 50, 12);
-    let terminal = draw(&mut state, 50, 12);
+    let state = state_with(seed_messages(), 50, 12);
+    let terminal = draw(&state, 50, 12);
     assert!(screen_text(&terminal).contains("beginning of conversation"));
 }

@@ -14,20 +14,26 @@
 //! `SOAK_SEED=N` picks another chaos seed (the default is fixed, so a run is
 //! repeatable); `SOAK_MESSAGES=N` another history length.
 
+mod common;
+
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use common::{Driver, RecordingDesktop};
+
 use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::{DEFAULT_MAX_ATTEMPTS, RetryPolicy};
+use szchat::app::App;
 use szchat::cli::DEFAULT_PAGE_SIZE;
-use szchat::fetch::{self, FetchEvent, FetchRequest};
+use szchat::fetch::{self, FetchRequest};
 use szchat::paging::PageRequest;
 use szchat::secret::Secret;
-use szchat::state::{AppState, Effect, LoadState};
+use szchat::state::{AppState, LoadState};
 use szchat::timefmt::LocalZone;
 use szchat_fake::{Chaos, FakeConfig, FakeServer, ServeOrder, synthetic_messages};
 
@@ -85,67 +91,61 @@ fn client(base_url: &str) -> ApiClient {
     ApiClient::new(config).unwrap()
 }
 
-/// Runs the app's side of the loop: carries out fetch effects with the real
-/// fetch task and applies every answer, pressing `r` when a page failed on
-/// every attempt, until the state asks for nothing more.
+/// The app's own loop on a test terminal, with the real fetch task behind a
+/// tap that records every page request on its way. `settle` presses `r`
+/// when a page failed on every attempt, until the state asks for nothing more.
 struct Loop {
-    requests: mpsc::UnboundedSender<FetchRequest>,
-    events: mpsc::Receiver<FetchEvent>,
-    in_flight: usize,
-    sent: Vec<PageRequest>,
+    driver: Driver,
+    sent: Arc<Mutex<Vec<PageRequest>>>,
     manual_retries: usize,
 }
 
 impl Loop {
-    fn new(client: ApiClient) -> Self {
-        let (requests, request_rx) = mpsc::unbounded_channel();
+    fn new(client: ApiClient, state: AppState) -> Self {
+        let (requests, mut tapped) = mpsc::unbounded_channel();
+        let (to_fetcher, request_rx) = mpsc::unbounded_channel();
         let (event_tx, events) = mpsc::channel(fetch::EVENT_BUFFER);
         fetch::spawn(client, request_rx, event_tx);
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&sent);
+        tokio::spawn(async move {
+            while let Some(request) = tapped.recv().await {
+                if let FetchRequest::Page(page) = request {
+                    record.lock().unwrap().push(page);
+                }
+                if to_fetcher.send(request).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut app = App::new(state, requests, events, RecordingDesktop::default());
+        app.start();
         Loop {
-            requests,
-            events,
-            in_flight: 0,
-            sent: Vec::new(),
+            driver: Driver::with(app),
+            sent,
             manual_retries: 0,
         }
     }
 
-    fn carry_out(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            if let Effect::Fetch(request) = effect {
-                if let FetchRequest::Page(page) = request {
-                    self.sent.push(page);
-                }
-                self.in_flight += 1;
-                self.requests.send(request).unwrap();
-            }
-        }
+    fn state(&self) -> &AppState {
+        self.driver.state()
     }
 
-    async fn settle(&mut self, state: &mut AppState, deadline: tokio::time::Instant) {
+    async fn settle(&mut self, deadline: tokio::time::Instant) {
         loop {
-            while self.in_flight > 0 {
-                let event = tokio::time::timeout_at(deadline, self.events.recv())
-                    .await
-                    .expect("the soak finished in time")
-                    .expect("the fetch task is alive");
-                if !matches!(event, FetchEvent::Retrying { .. }) {
-                    self.in_flight -= 1;
-                }
-                let effects = state.apply(event);
-                self.carry_out(effects);
-            }
-            if !matches!(state.load_state(), LoadState::Failed { .. }) {
+            tokio::time::timeout_at(deadline, self.driver.settle())
+                .await
+                .expect("the soak finished in time");
+            if !matches!(self.state().load_state(), LoadState::Failed { .. }) {
                 return;
             }
             self.manual_retries += 1;
             assert!(
                 self.manual_retries <= MAX_MANUAL_RETRIES,
                 "pages keep failing: {:?}",
-                state.load_state()
+                self.state().load_state()
             );
-            let effects = state.update(Action::Retry);
-            self.carry_out(effects);
+            self.driver.act(Action::Retry);
         }
     }
 }
@@ -210,13 +210,15 @@ async fn soak(order: ServeOrder, seed: u64, messages: usize) -> Figures {
     config.growth_limit = Some(GROWTH_LIMIT);
     let server = FakeServer::start(config).await.unwrap();
 
-    let mut state = AppState::new(USER, DEFAULT_PAGE_SIZE, LocalZone::utc(), 100, 40);
-    let mut app = Loop::new(client(&server.base_url()));
-    app.carry_out(state.start());
-    app.settle(&mut state, deadline).await;
-    app.carry_out(state.update(Action::Oldest));
-    app.settle(&mut state, deadline).await;
+    let (width, height) = common::SCREEN;
+    let state = AppState::new(USER, DEFAULT_PAGE_SIZE, LocalZone::utc(), width, height);
+    let mut app = Loop::new(client(&server.base_url()), state);
+    app.settle(deadline).await;
+    app.driver.act(Action::Oldest);
+    app.settle(deadline).await;
     let seconds = started.elapsed().as_secs_f64();
+    let state = app.state();
+    let sent = app.sent.lock().unwrap().clone();
 
     // Everything, in order, each once: the growth stopped long before the end.
     assert_eq!(state.exit(), None);
@@ -236,14 +238,14 @@ async fn soak(order: ServeOrder, seed: u64, messages: usize) -> Figures {
         .filter(|r| r.path == list_path)
         .map(|r| r.query.unwrap_or_default())
         .collect();
-    let most_attempts = most_attempts(&app.sent, &seen);
+    let most_attempts = most_attempts(&sent, &seen);
 
     Figures {
         order,
         messages: loaded.len(),
-        page_requests: app.sent.len(),
+        page_requests: sent.len(),
         server_requests: seen.len(),
-        retries: seen.len() - app.sent.len(),
+        retries: seen.len() - sent.len(),
         manual_retries: app.manual_retries,
         most_attempts,
         seconds,

@@ -9,7 +9,7 @@ use szchat::api::error::ApiError;
 use szchat::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use szchat::layout::Item;
 use szchat::paging::PageRequest;
-use szchat::state::{AppState, Effect, Exit, LoadState, StatusKind};
+use szchat::state::{AppState, Effect, Exit, Failure, Input, LoadState, StatusKind};
 use szchat::timefmt::LocalZone;
 
 /// The first request of every start with page size 50.
@@ -19,7 +19,8 @@ const PROBE: PageRequest = PageRequest {
 };
 
 const WIDTH: u16 = 60;
-const HEIGHT: u16 = 20;
+/// Screen rows: 20 for the conversation, one for the status bar.
+const HEIGHT: u16 = 21;
 
 fn state(page_size: u32) -> AppState {
     AppState::new(4821, page_size, LocalZone::utc(), WIDTH, HEIGHT)
@@ -444,4 +445,101 @@ fn the_mouse_wheel_and_half_pages_scroll_without_losing_the_selection() {
     state.update(Action::HalfPageDown);
     state.update(Action::ScrollDown(3));
     assert_eq!(state.scroll_position(), bottom);
+}
+
+#[test]
+fn growing_the_window_fetches_what_the_taller_view_needs() {
+    let history = messages(200);
+    let mut state = state(50);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    assert_eq!(state.conversation().len(), 50);
+    assert_eq!(state.load_state(), &LoadState::Idle);
+    // 50 messages of 3 rows do not fill 400 rows: the marker line is on screen.
+    let effects = state.resize(WIDTH, 400);
+    let asked = page_requests(&effects);
+    assert_eq!(asked.len(), 1, "a taller window asks for older messages");
+    assert_eq!(state.load_state(), &LoadState::Loading(asked[0]));
+    serve_all(&mut state, effects, &history, false);
+    assert_eq!(loaded_ids(&state), (1..=200).collect::<Vec<_>>());
+    assert_eq!(state.selected(), Some(200), "the newest stays selected");
+    assert!(on_screen(&mut state).contains(&200));
+}
+
+#[test]
+fn a_resize_is_an_input_and_keeps_its_effects() {
+    let history = messages(200);
+    let mut state = state(50);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    let effects = state.handle(Input::Resize {
+        width: WIDTH,
+        height: 400,
+    });
+    assert_eq!(page_requests(&effects).len(), 1);
+    let effects = state.handle(Input::Resize {
+        width: WIDTH,
+        height: 400,
+    });
+    assert!(effects.is_empty(), "the same size again changes nothing");
+}
+
+#[test]
+fn a_failed_effect_comes_back_as_an_input_and_shows_in_the_status_bar() {
+    let mut state = state(50);
+    state.start();
+    state.take_dirty();
+    let effects = state.handle(Input::Failed(Failure::Open("no such file".into())));
+    assert!(effects.is_empty());
+    assert!(state.take_dirty(), "the status bar changed");
+    let status = state.status().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert_eq!(
+        status.text,
+        "could not start a browser: no such file (set $BROWSER, or press y to copy the link)"
+    );
+    state.handle(Input::Failed(Failure::Copy("broken pipe".into())));
+    assert_eq!(
+        state.status().unwrap().text,
+        "could not copy the link: broken pipe"
+    );
+    assert!(state.exit().is_none());
+}
+
+#[test]
+fn without_the_fetch_task_the_app_ends_saying_why() {
+    let mut state = state(50);
+    state.start();
+    state.handle(Input::Failed(Failure::FetchTaskGone));
+    assert_eq!(
+        state.exit(),
+        Some(&Exit::Fatal("the fetch task stopped unexpectedly".into()))
+    );
+}
+
+#[test]
+fn ctrl_l_asks_for_the_whole_screen_even_over_the_help() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let ctrl_l = || Input::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL));
+    let mut state = state(50);
+    state.start();
+    assert_eq!(state.handle(ctrl_l()), vec![Effect::ClearScreen]);
+    state.handle(Input::Key(KeyEvent::new(
+        KeyCode::Char('?'),
+        KeyModifiers::NONE,
+    )));
+    assert!(state.help_visible());
+    assert_eq!(state.handle(ctrl_l()), vec![Effect::ClearScreen]);
+    assert!(state.help_visible(), "redrawing leaves the help open");
+}
+
+#[test]
+fn a_signal_or_the_end_of_input_ends_the_app() {
+    let mut state = state(50);
+    state.start();
+    state.handle(Input::Signal(15));
+    assert_eq!(state.exit(), Some(&Exit::Signal(15)));
+    let mut state = self::state(50);
+    state.handle(Input::InputClosed);
+    assert_eq!(state.exit(), Some(&Exit::Quit));
 }

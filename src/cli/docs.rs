@@ -20,9 +20,9 @@ const INDENT: &str = "  ";
 /// The keys as (keys, what they do), straight from the key table; the one
 /// place that knows its shape.
 pub fn key_rows() -> Vec<(String, String)> {
-    crate::action::KEY_BINDINGS
+    crate::keymap::KEY_MAP
         .iter()
-        .map(|(keys, what)| ((*keys).to_owned(), (*what).to_owned()))
+        .map(|row| (row.keys(), row.what.to_owned()))
         .collect()
 }
 
@@ -44,7 +44,7 @@ fn exit_rows() -> Vec<(String, String)> {
         ),
         (
             "128+N".to_owned(),
-            "ended by signal N: 129 SIGHUP, 130 SIGINT, 143 SIGTERM".to_owned(),
+            "ended by signal N: 129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM".to_owned(),
         ),
     ]
 }

@@ -7,29 +7,37 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::StatefulWidget;
+use ratatui::widgets::Widget;
 
 use crate::layout::{self, Item};
 use crate::state::{AppState, LoadState};
 use crate::ui::message_block;
 use crate::wrap::truncate;
 
-/// The conversation column; its state is the whole app state.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct ConversationView;
+/// The conversation column, drawn from the app state.
+#[derive(Debug, Clone, Copy)]
+pub struct ConversationView<'a> {
+    state: &'a AppState,
+}
 
-impl StatefulWidget for ConversationView {
-    type State = AppState;
+impl<'a> ConversationView<'a> {
+    /// The conversation of `state`, as its viewport shows it.
+    pub fn new(state: &'a AppState) -> Self {
+        Self { state }
+    }
+}
 
-    fn render(self, area: Rect, buf: &mut Buffer, state: &mut AppState) {
+impl Widget for ConversationView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
         if area.is_empty() {
             return;
         }
-        state.resize(area.width, area.height);
+        let state = self.state;
         let (mut item, skip) = state.scroll_position();
         let marker = marker_line(state, area.width);
         let selected = state.selected();
-        let (conversation, cache) = state.layout_mut();
+        let conversation = state.conversation();
+        let mut cache = state.viewport().layout();
 
         let mut rows_left = usize::from(area.height);
         let mut y = area.y;

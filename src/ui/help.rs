@@ -6,7 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use crate::action::KEY_BINDINGS;
+use crate::keymap::KEY_MAP;
+use crate::wrap::display_width;
 
 /// The help overlay.
 #[derive(Debug, Default, Clone, Copy)]
@@ -14,18 +15,19 @@ pub struct HelpOverlay;
 
 impl Widget for HelpOverlay {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let key_width = KEY_BINDINGS
+        let rows: Vec<(String, &str)> = KEY_MAP.iter().map(|row| (row.keys(), row.what)).collect();
+        let key_width = rows
             .iter()
-            .map(|(keys, _)| crate::wrap::display_width(keys))
+            .map(|(keys, _)| display_width(keys))
             .max()
             .unwrap_or(0);
-        let text_width = KEY_BINDINGS
+        let text_width = rows
             .iter()
-            .map(|(_, what)| crate::wrap::display_width(what))
+            .map(|(_, what)| display_width(what))
             .max()
             .unwrap_or(0);
         let width = u16::try_from(key_width + text_width + 6).unwrap_or(u16::MAX);
-        let height = u16::try_from(KEY_BINDINGS.len() + 2).unwrap_or(u16::MAX);
+        let height = u16::try_from(rows.len() + 2).unwrap_or(u16::MAX);
         let [row] = Layout::vertical([Constraint::Length(height)])
             .flex(Flex::Center)
             .areas(area);
@@ -36,7 +38,7 @@ impl Widget for HelpOverlay {
         let key_style = Style::default()
             .fg(Color::Cyan)
             .add_modifier(Modifier::BOLD);
-        let lines: Vec<Line> = KEY_BINDINGS
+        let lines: Vec<Line> = rows
             .iter()
             .map(|(keys, what)| {
                 Line::from(vec![

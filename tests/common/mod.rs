@@ -1,19 +1,29 @@
-//! Shared test helpers: message builders and a driver that runs the real
-//! fetch task against a real HTTP server, feeding answers into the state.
+//! Shared test helpers: message builders, and a driver that runs the app's
+//! own loop (and its real fetch task) against a real HTTP server.
 #![allow(dead_code)]
 
+use std::io;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use futures_util::stream;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
+use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
-use szchat::fetch::{self, FetchEvent, FetchRequest};
+use szchat::app::{App, AppConfig, Desktop};
+use szchat::fetch::{FetchEvent, FetchRequest};
+use szchat::keymap::{self, Trigger};
 use szchat::model::{Message, Page, Sender};
+use szchat::open::CheckedUrl;
 use szchat::secret::Secret;
-use szchat::state::{AppState, Effect};
+use szchat::state::{AppState, Effect, Input};
+use szchat::timefmt::LocalZone;
 
 /// A message at `minute` minutes past 2018-02-09 17:00 UTC.
 pub fn message(id: u64, minute: i64, visitor: bool, body: &str) -> Message {
@@ -109,56 +119,127 @@ pub fn client(base_url: &str, secret: &str, user_id: u64) -> ApiClient {
     ApiClient::new(config).unwrap()
 }
 
-/// Runs the real fetch task for `state`: carries out its fetch effects and
-/// applies the answers until `done(state)` or the state goes quiet.
+/// A desktop that records the links handed to it instead of opening or
+/// copying them, or fails as told.
+#[derive(Debug, Default)]
+pub struct RecordingDesktop {
+    /// What was handed over (as the effect that asked for it), in order.
+    pub handed: Vec<Effect>,
+    /// When set, every hand-over fails with this reason.
+    pub failure: Option<String>,
+}
+
+impl RecordingDesktop {
+    fn hand(&mut self, effect: Effect) -> io::Result<()> {
+        if let Some(reason) = &self.failure {
+            return Err(io::Error::other(reason.clone()));
+        }
+        self.handed.push(effect);
+        Ok(())
+    }
+}
+
+impl Desktop for RecordingDesktop {
+    fn open(&mut self, url: &CheckedUrl) -> io::Result<()> {
+        self.hand(Effect::Open(url.clone()))
+    }
+
+    fn copy(&mut self, url: &CheckedUrl) -> io::Result<()> {
+        self.hand(Effect::Copy(url.clone()))
+    }
+}
+
+/// The input that sets `action` off: the first key (or wheel turn) the key
+/// map binds to it.
+pub fn input_for(action: Action) -> Input {
+    let trigger = keymap::bindings()
+        .find_map(|(trigger, bound)| (bound == action).then_some(trigger))
+        .unwrap_or_else(|| panic!("no key does {action:?}"));
+    let mouse = |kind| {
+        Input::Mouse(MouseEvent {
+            kind,
+            column: 0,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    match trigger {
+        Trigger::Key(code) => Input::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        Trigger::Ctrl(c) => Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        Trigger::WheelDown => mouse(MouseEventKind::ScrollDown),
+        Trigger::WheelUp => mouse(MouseEventKind::ScrollUp),
+    }
+}
+
+/// Screen size the driver's terminal has: an 80 x 24 conversation and the
+/// status bar.
+pub const SCREEN: (u16, u16) = (80, 25);
+
+/// The app's own loop on a test terminal, with the real fetch task and a
+/// recording desktop: keys go in as the loop would feed them, and `settle`
+/// runs the loop until no answer is awaited.
 pub struct Driver {
-    requests: mpsc::UnboundedSender<FetchRequest>,
-    events: mpsc::Receiver<FetchEvent>,
-    in_flight: usize,
-    /// Every other effect the state asked for (open, copy), in order.
-    pub other_effects: Vec<Effect>,
+    pub app: App<RecordingDesktop>,
+    pub terminal: Terminal<TestBackend>,
 }
 
 impl Driver {
-    pub fn new(client: ApiClient) -> Self {
-        let (requests, request_rx) = mpsc::unbounded_channel();
-        let (event_tx, events) = mpsc::channel(fetch::EVENT_BUFFER);
-        fetch::spawn(client, request_rx, event_tx);
+    /// Starts the app for visitor `user_id`, `page_size` messages a page,
+    /// on a [`SCREEN`]-sized terminal: the first request is on its way.
+    pub fn start(client: ApiClient, user_id: u64, page_size: u32) -> Self {
+        let (width, height) = SCREEN;
+        let config = AppConfig {
+            client,
+            user_id,
+            page_size,
+            zone: LocalZone::utc(),
+        };
+        Self::with(App::spawn(
+            config,
+            Size::new(width, height),
+            RecordingDesktop::default(),
+        ))
+    }
+
+    /// Drives `app` (started) on a [`SCREEN`]-sized terminal.
+    pub fn with(app: App<RecordingDesktop>) -> Self {
+        let (width, height) = SCREEN;
         Self {
-            requests,
-            events,
-            in_flight: 0,
-            other_effects: Vec::new(),
+            app,
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
         }
     }
 
-    pub fn carry_out(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            match effect {
-                Effect::Fetch(request) => {
-                    self.in_flight += 1;
-                    self.requests.send(request).unwrap();
-                }
-                other => self.other_effects.push(other),
-            }
-        }
+    /// The app state.
+    pub fn state(&self) -> &AppState {
+        self.app.state()
     }
 
-    /// Applies answers until nothing is in flight (or `limit` passes).
-    pub async fn settle(&mut self, state: &mut AppState) {
+    /// Every link the app handed to the desktop (open, copy), in order.
+    pub fn other_effects(&self) -> &[Effect] {
+        &self.app.desktop().handed
+    }
+
+    /// Presses the key bound to `action`.
+    pub fn act(&mut self, action: Action) {
+        self.app.handle(input_for(action));
+    }
+
+    /// Runs the loop until no answer is awaited (or the app exits).
+    pub async fn settle(&mut self) {
         let limit = Duration::from_secs(30);
-        let deadline = tokio::time::Instant::now() + limit;
-        while self.in_flight > 0 {
-            let event = tokio::time::timeout_at(deadline, self.events.recv())
-                .await
-                .expect("the fetch task answered in time")
-                .expect("the fetch task is alive");
-            if !matches!(event, FetchEvent::Retrying { .. }) {
-                self.in_flight -= 1;
-            }
-            let effects = state.apply(event);
-            self.carry_out(effects);
-        }
+        let mut no_keys = stream::pending::<io::Result<Event>>();
+        let mut no_signals = stream::pending::<i32>();
+        let run = self.app.run_until(
+            &mut self.terminal,
+            &mut no_keys,
+            &mut no_signals,
+            AppState::is_quiet,
+        );
+        tokio::time::timeout(limit, run)
+            .await
+            .expect("the fetch task answered in time")
+            .expect("the loop ran");
     }
 }
 

@@ -38,6 +38,8 @@ const SCRUBBED: [&str; 4] = [
 
 /// What to run in the session.
 pub struct Launch {
+    /// The program, when it is not the `szchat` binary.
+    pub program: Option<PathBuf>,
     /// Arguments after the binary.
     pub args: Vec<String>,
     /// Extra environment for szchat only.
@@ -56,6 +58,7 @@ impl Launch {
         S: Into<String>,
     {
         Self {
+            program: None,
             args: args.into_iter().map(Into::into).collect(),
             env: Vec::new(),
             stdin_from: None,
@@ -73,6 +76,18 @@ impl Launch {
     pub fn stdout_to(mut self, path: &Path) -> Self {
         self.stdout_to = Some(path.to_owned());
         self
+    }
+
+    /// `PROGRAM ARGS...` instead of szchat.
+    pub fn program<I, S>(program: PathBuf, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self {
+            program: Some(program),
+            ..Self::args(args)
+        }
     }
 
     /// Adds `name=value` to szchat's environment.
@@ -204,7 +219,10 @@ impl Tmux {
     /// settings, runs szchat (recording its pid), then reports how it ended
     /// and keeps the pane open so the report can be read.
     fn write_wrapper(&self, launch: &Launch) -> PathBuf {
-        let binary = env!("CARGO_BIN_EXE_szchat");
+        let binary = match &launch.program {
+            Some(program) => program.to_string_lossy().into_owned(),
+            None => env!("CARGO_BIN_EXE_szchat").to_owned(),
+        };
         let mut szchat = String::from("env");
         for name in SCRUBBED {
             szchat.push_str(&format!(" -u {name}"));
@@ -218,7 +236,7 @@ impl Tmux {
         szchat.push_str(" sh -c 'echo $$ > \"$0\"; exec \"$@\"' ");
         szchat.push_str(&sh_quote(&self.pid_file().to_string_lossy()));
         szchat.push(' ');
-        szchat.push_str(&sh_quote(binary));
+        szchat.push_str(&sh_quote(&binary));
         for arg in &launch.args {
             szchat.push(' ');
             szchat.push_str(&sh_quote(arg));

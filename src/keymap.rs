@@ -1,0 +1,319 @@
+//! Every key and what it does, in one table: the key map reads it to turn
+//! input into actions, and the help overlay lists it row by row, so a key
+//! cannot be bound without being listed, nor listed without being bound.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+
+use crate::action::{Action, WHEEL_ROWS};
+
+/// Something the reader does that may stand for an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// A key pressed without Ctrl (Shift and Alt are not told apart).
+    Key(KeyCode),
+    /// A letter pressed with Ctrl.
+    Ctrl(char),
+    WheelDown,
+    WheelUp,
+}
+
+impl Trigger {
+    /// The trigger's name as the help shows it.
+    pub fn name(self) -> String {
+        match self {
+            Trigger::Key(KeyCode::Char(' ')) => "Space".to_owned(),
+            Trigger::Key(KeyCode::Char(c)) => c.to_string(),
+            Trigger::Key(KeyCode::Down) => "↓".to_owned(),
+            Trigger::Key(KeyCode::Up) => "↑".to_owned(),
+            Trigger::Key(KeyCode::PageDown) => "PgDn".to_owned(),
+            Trigger::Key(KeyCode::PageUp) => "PgUp".to_owned(),
+            // Spelled out: crossterm calls Enter "Return" on macOS.
+            Trigger::Key(KeyCode::Enter) => "Enter".to_owned(),
+            Trigger::Key(KeyCode::Esc) => "Esc".to_owned(),
+            Trigger::Key(KeyCode::Home) => "Home".to_owned(),
+            Trigger::Key(KeyCode::End) => "End".to_owned(),
+            Trigger::Key(code) => code.to_string(),
+            Trigger::Ctrl(c) => format!("Ctrl-{c}"),
+            // One name for both: the help lists "mouse wheel" once.
+            Trigger::WheelDown | Trigger::WheelUp => "mouse wheel".to_owned(),
+        }
+    }
+}
+
+/// One line of the help: the triggers it lists, each with its action, and
+/// what they do.
+#[derive(Debug)]
+pub struct HelpRow {
+    pub bindings: &'static [(Trigger, Action)],
+    pub what: &'static str,
+}
+
+impl HelpRow {
+    /// The keys column: the triggers' names in order, each name once; a
+    /// change of action is marked with " / " ("Ctrl-d / Ctrl-u").
+    pub fn keys(&self) -> String {
+        let mut keys = String::new();
+        let mut shown: Vec<String> = Vec::new();
+        let mut previous: Option<Action> = None;
+        for (trigger, action) in self.bindings {
+            let name = trigger.name();
+            if shown.contains(&name) {
+                continue;
+            }
+            if let Some(previous) = previous {
+                keys.push_str(if previous == *action { "  " } else { " / " });
+            }
+            keys.push_str(&name);
+            shown.push(name);
+            previous = Some(*action);
+        }
+        keys
+    }
+}
+
+use Action as A;
+use KeyCode as K;
+use Trigger::{Ctrl, Key};
+
+/// The key map, in the order the help lists it.
+pub const KEY_MAP: &[HelpRow] = &[
+    HelpRow {
+        bindings: &[
+            (Key(K::Char('j')), A::SelectNext),
+            (Key(K::Down), A::SelectNext),
+        ],
+        what: "next message",
+    },
+    HelpRow {
+        bindings: &[
+            (Key(K::Char('k')), A::SelectPrevious),
+            (Key(K::Up), A::SelectPrevious),
+        ],
+        what: "previous message",
+    },
+    HelpRow {
+        bindings: &[
+            (Key(K::PageDown), A::PageDown),
+            (Key(K::Char(' ')), A::PageDown),
+            (Ctrl('f'), A::PageDown),
+        ],
+        what: "page down",
+    },
+    HelpRow {
+        bindings: &[(Key(K::PageUp), A::PageUp), (Ctrl('b'), A::PageUp)],
+        what: "page up",
+    },
+    HelpRow {
+        bindings: &[(Ctrl('d'), A::HalfPageDown), (Ctrl('u'), A::HalfPageUp)],
+        what: "half a page down / up",
+    },
+    HelpRow {
+        bindings: &[
+            (Trigger::WheelDown, A::ScrollDown(WHEEL_ROWS)),
+            (Trigger::WheelUp, A::ScrollUp(WHEEL_ROWS)),
+        ],
+        what: "scroll",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Char('g')), A::Oldest), (Key(K::Home), A::Oldest)],
+        what: "oldest message (loads all)",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Char('G')), A::Newest), (Key(K::End), A::Newest)],
+        what: "newest message",
+    },
+    HelpRow {
+        bindings: &[
+            (Key(K::Char('o')), A::OpenAttachment),
+            (Key(K::Enter), A::OpenAttachment),
+        ],
+        what: "open the attachment",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Char('y')), A::CopyLink)],
+        what: "copy the attachment link",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Char('r')), A::Retry)],
+        what: "retry a failed load",
+    },
+    HelpRow {
+        bindings: &[(Ctrl('l'), A::Redraw)],
+        what: "redraw the screen",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Char('?')), A::ToggleHelp)],
+        what: "show / hide this help",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Esc), A::Close)],
+        what: "close this help",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Char('q')), A::Quit), (Ctrl('c'), A::Quit)],
+        what: "quit",
+    },
+];
+
+/// Every binding of the table, in order.
+pub fn bindings() -> impl Iterator<Item = (Trigger, Action)> {
+    KEY_MAP.iter().flat_map(|row| row.bindings.iter().copied())
+}
+
+fn action_for(trigger: Trigger) -> Option<Action> {
+    bindings().find_map(|(bound, action)| (bound == trigger).then_some(action))
+}
+
+/// The action a key press stands for, if the table binds it.
+pub fn action_for_key(key: KeyEvent) -> Option<Action> {
+    let trigger = match key.code {
+        KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => Ctrl(c),
+        _ if key.modifiers.contains(KeyModifiers::CONTROL) => return None,
+        code => Key(code),
+    };
+    action_for(trigger)
+}
+
+/// The action a mouse event stands for, if the table binds it.
+pub fn action_for_mouse(mouse: MouseEvent) -> Option<Action> {
+    match mouse.kind {
+        MouseEventKind::ScrollDown => action_for(Trigger::WheelDown),
+        MouseEventKind::ScrollUp => action_for(Trigger::WheelUp),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// True if pressing `key` is what `trigger` describes.
+    fn describes(trigger: Trigger, key: KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match trigger {
+            Key(code) => !ctrl && key.code == code,
+            Ctrl(c) => ctrl && key.code == K::Char(c),
+            Trigger::WheelDown | Trigger::WheelUp => false,
+        }
+    }
+
+    /// A key event that sets `trigger` off, for the key triggers.
+    fn key_event(trigger: Trigger) -> Option<KeyEvent> {
+        match trigger {
+            Key(code) => Some(KeyEvent::new(code, KeyModifiers::NONE)),
+            Ctrl(c) => Some(KeyEvent::new(K::Char(c), KeyModifiers::CONTROL)),
+            Trigger::WheelDown | Trigger::WheelUp => None,
+        }
+    }
+
+    fn wheel(kind: MouseEventKind) -> MouseEvent {
+        MouseEvent {
+            kind,
+            column: 0,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        }
+    }
+
+    #[test]
+    fn every_listed_trigger_does_what_its_row_says() {
+        for row in KEY_MAP {
+            assert!(!row.bindings.is_empty(), "{} lists no key", row.what);
+            for (trigger, action) in row.bindings {
+                let got = match trigger {
+                    Trigger::WheelDown => action_for_mouse(wheel(MouseEventKind::ScrollDown)),
+                    Trigger::WheelUp => action_for_mouse(wheel(MouseEventKind::ScrollUp)),
+                    key => key_event(*key).and_then(action_for_key),
+                };
+                assert_eq!(
+                    got,
+                    Some(*action),
+                    "{} is listed as {:?} ({})",
+                    trigger.name(),
+                    action,
+                    row.what
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_trigger_is_listed_twice() {
+        let all: Vec<Trigger> = bindings().map(|(trigger, _)| trigger).collect();
+        for (i, trigger) in all.iter().enumerate() {
+            assert!(!all[..i].contains(trigger), "{trigger:?} is listed twice");
+        }
+    }
+
+    #[test]
+    fn every_bound_key_is_listed() {
+        let mut codes: Vec<KeyCode> = (' '..='~').map(K::Char).collect();
+        codes.extend(['é', 'ß', 'あ'].map(K::Char));
+        codes.extend((1..=12).map(K::F));
+        codes.extend([
+            K::Backspace,
+            K::Enter,
+            K::Left,
+            K::Right,
+            K::Up,
+            K::Down,
+            K::Home,
+            K::End,
+            K::PageUp,
+            K::PageDown,
+            K::Tab,
+            K::BackTab,
+            K::Delete,
+            K::Insert,
+            K::Esc,
+            K::Null,
+        ]);
+        let modifiers = [
+            KeyModifiers::NONE,
+            KeyModifiers::SHIFT,
+            KeyModifiers::ALT,
+            KeyModifiers::CONTROL,
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        ];
+        for code in codes {
+            for modifier in modifiers {
+                let key = KeyEvent::new(code, modifier);
+                let Some(action) = action_for_key(key) else {
+                    continue;
+                };
+                let listed =
+                    bindings().any(|(trigger, bound)| bound == action && describes(trigger, key));
+                assert!(
+                    listed,
+                    "{key:?} does {action:?} but the help does not say so"
+                );
+            }
+        }
+        for kind in [
+            MouseEventKind::ScrollDown,
+            MouseEventKind::ScrollUp,
+            MouseEventKind::ScrollLeft,
+            MouseEventKind::ScrollRight,
+            MouseEventKind::Moved,
+        ] {
+            if let Some(action) = action_for_mouse(wheel(kind)) {
+                assert!(
+                    bindings().any(|(trigger, bound)| bound == action
+                        && matches!(trigger, Trigger::WheelDown | Trigger::WheelUp)),
+                    "{kind:?} does {action:?} but the help does not say so"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_keys_column_reads_as_before() {
+        let keys: Vec<String> = KEY_MAP.iter().map(HelpRow::keys).collect();
+        assert_eq!(keys[0], "j  ↓");
+        assert_eq!(keys[2], "PgDn  Space  Ctrl-f");
+        assert_eq!(keys[4], "Ctrl-d / Ctrl-u");
+        assert_eq!(keys[5], "mouse wheel");
+        assert!(keys.contains(&"Ctrl-l".to_owned()));
+        assert!(keys.contains(&"q  Ctrl-c".to_owned()));
+    }
+}

@@ -1,0 +1,110 @@
+//! The history being loaded: which page to ask for next, the one in flight,
+//! and what became of the last one. One page request is in flight at a time.
+
+use crate::api::error::ApiError;
+use crate::model::{Message, Page};
+use crate::paging::{PageRequest, Pager};
+
+/// Where older pages stand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadState {
+    /// Nothing in flight; more may be fetched when needed.
+    Idle,
+    Loading(PageRequest),
+    /// The last page request failed; `r` sends it again.
+    Failed {
+        request: PageRequest,
+        reason: String,
+    },
+}
+
+/// What an awaited page answer means for the rest of the app.
+#[derive(Debug)]
+pub(super) enum PageOutcome {
+    /// Messages to show now (none, while the pager holds a page back).
+    Arrived(Vec<Message>),
+    /// The page failed; the reason is for the status bar, `r` retries.
+    Failed(String),
+    /// The very first page failed in a way no retry mends.
+    Fatal(ApiError),
+}
+
+/// The pager and the request it has in flight.
+#[derive(Debug)]
+pub(super) struct History {
+    pager: Pager,
+    load: LoadState,
+}
+
+impl History {
+    pub(super) fn new(page_size: u32) -> Self {
+        Self {
+            pager: Pager::new(page_size),
+            load: LoadState::Idle,
+        }
+    }
+
+    pub(super) fn load_state(&self) -> &LoadState {
+        &self.load
+    }
+
+    pub(super) fn total(&self) -> Option<u64> {
+        self.pager.total()
+    }
+
+    pub(super) fn reached_beginning(&self) -> bool {
+        self.pager.reached_beginning()
+    }
+
+    /// The next page to ask for, if nothing is in flight and either the view
+    /// needs older messages or the pager must fetch regardless (the start,
+    /// a catch-up).
+    pub(super) fn request_more(&mut self, view_needs_more: bool) -> Option<PageRequest> {
+        if self.load != LoadState::Idle {
+            return None;
+        }
+        let request = self.pager.next_request()?;
+        if !(view_needs_more || self.pager.wants_eager_fetch()) {
+            return None;
+        }
+        self.load = LoadState::Loading(request);
+        Some(request)
+    }
+
+    /// Takes the answer to `request`; `None` if no one waits for it any more.
+    pub(super) fn answer(
+        &mut self,
+        request: PageRequest,
+        result: Result<Page, ApiError>,
+    ) -> Option<PageOutcome> {
+        if self.load != LoadState::Loading(request) {
+            return None;
+        }
+        Some(match result {
+            Ok(page) => {
+                self.load = LoadState::Idle;
+                PageOutcome::Arrived(self.pager.accept(request, page))
+            }
+            Err(error) if self.pager.total().is_none() && error.is_fatal_at_start() => {
+                PageOutcome::Fatal(error)
+            }
+            Err(error) => {
+                let reason = error.to_string();
+                self.load = LoadState::Failed {
+                    request,
+                    reason: reason.clone(),
+                };
+                PageOutcome::Failed(reason)
+            }
+        })
+    }
+
+    /// Sends the failed request again, if the last one failed.
+    pub(super) fn retry(&mut self) -> Option<PageRequest> {
+        let LoadState::Failed { request, .. } = self.load else {
+            return None;
+        };
+        self.load = LoadState::Loading(request);
+        Some(request)
+    }
+}

@@ -1,0 +1,396 @@
+//! What the conversation view shows: the window's size, the scroll anchor
+//! (the first item on screen and how many of its rows are scrolled off the
+//! top), the selected message, and which end of the conversation the view
+//! follows. It knows the messages only through the conversation it is handed.
+
+use std::cell::{RefCell, RefMut};
+
+use crate::conversation::Conversation;
+use crate::layout::{self, Item, LayoutCache};
+use crate::model::MessageId;
+use crate::timefmt::LocalZone;
+
+/// Older pages are fetched once fewer than this many messages are above the view.
+pub const PREFETCH_MESSAGES: usize = 30;
+
+/// Which end of the conversation the view keeps jumping to as pages arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Follow {
+    Nothing,
+    Newest,
+    Oldest,
+}
+
+/// The view as the reader left it, before a run of resizes.
+#[derive(Clone, Copy, Debug)]
+struct ViewOrigin {
+    width: u16,
+    height: usize,
+    top: Item,
+    skip: usize,
+}
+
+/// The scroll position, the selection and the size of the conversation view.
+#[derive(Debug)]
+pub struct Viewport {
+    /// Laid-out messages at the view's width. Drawing lays out what comes on
+    /// screen through a shared borrow, hence the cell; a cache, not state.
+    layout: RefCell<LayoutCache>,
+    /// Rows the conversation view has on screen.
+    height: usize,
+    top: Item,
+    skip: usize,
+    /// Set by the first resize after the reader or the network last moved the
+    /// view; every resize until then starts over from it.
+    resize_origin: Option<ViewOrigin>,
+    selected: Option<MessageId>,
+    follow: Follow,
+}
+
+impl Viewport {
+    /// A view of `width` x `height` cells following the newest message.
+    pub(super) fn new(width: u16, height: u16, zone: LocalZone) -> Self {
+        Self {
+            layout: RefCell::new(LayoutCache::new(width, zone)),
+            height: usize::from(height),
+            top: Item::Marker,
+            skip: 0,
+            resize_origin: None,
+            selected: None,
+            follow: Follow::Newest,
+        }
+    }
+
+    /// The first item on screen and the rows of it scrolled off the top.
+    pub fn scroll_position(&self) -> (Item, usize) {
+        (self.top, self.skip)
+    }
+
+    /// The selected message.
+    pub fn selected(&self) -> Option<MessageId> {
+        self.selected
+    }
+
+    /// The laid-out messages, for the view to draw from.
+    pub fn layout(&self) -> RefMut<'_, LayoutCache> {
+        self.layout.borrow_mut()
+    }
+
+    /// True while the view is on its way to the oldest message.
+    pub(super) fn follows_oldest(&self) -> bool {
+        self.follow == Follow::Oldest
+    }
+
+    /// True when few enough messages are above the view that older ones
+    /// should be fetched now.
+    pub(super) fn near_top(&self, conversation: &Conversation) -> bool {
+        match self.top {
+            Item::Marker => true,
+            Item::Message(id) => {
+                conversation.count_before(id, PREFETCH_MESSAGES) < PREFETCH_MESSAGES
+            }
+        }
+    }
+
+    /// The reader or the network moved the view: the next resize starts from here.
+    pub(super) fn keep_place(&mut self) {
+        self.resize_origin = None;
+    }
+
+    /// The view now has `width` x `height` cells. The message at the top
+    /// stays at the top, unless the view follows an end or the selected
+    /// message would leave the screen. Each resize starts from the view as
+    /// the reader left it, so going back to that size restores it. Returns
+    /// false if the size did not change.
+    pub(super) fn resize(&mut self, conversation: &Conversation, width: u16, height: u16) -> bool {
+        let height = usize::from(height);
+        let layout = self.layout.get_mut();
+        if width == layout.width() && height == self.height {
+            return false;
+        }
+        let origin = *self.resize_origin.get_or_insert(ViewOrigin {
+            width: layout.width(),
+            height: self.height,
+            top: self.top,
+            skip: self.skip,
+        });
+        layout.set_width(width);
+        self.height = height;
+        self.top = origin.top;
+        self.skip = origin
+            .skip
+            .min(self.item_height(conversation, self.top).saturating_sub(1));
+        self.settle(conversation);
+        let back_at_origin = width == origin.width && height == origin.height;
+        if self.follow == Follow::Nothing
+            && !back_at_origin
+            && let Some(id) = self.selected
+        {
+            self.ensure_visible(conversation, id);
+        }
+        true
+    }
+
+    /// A message's content changed: lay it out again when it is next drawn.
+    pub(super) fn forget(&mut self, id: MessageId) {
+        self.layout.get_mut().forget(id);
+    }
+
+    /// A page arrived. If the view showed the marker line above
+    /// `first_before` (the oldest message until then), keep what the reader
+    /// sees in place, then settle.
+    pub(super) fn page_arrived(
+        &mut self,
+        conversation: &Conversation,
+        first_before: Option<MessageId>,
+    ) {
+        if self.top == Item::Marker
+            && let Some(first) = first_before
+            && self.follow != Follow::Oldest
+        {
+            self.top = Item::Message(first);
+            self.skip = 0;
+            self.scroll_up_rows(conversation, layout::MARKER_ROWS);
+        }
+        self.settle(conversation);
+    }
+
+    /// Follows the newest message from now on.
+    pub(super) fn follow_newest(&mut self, conversation: &Conversation) {
+        self.follow = Follow::Newest;
+        self.settle(conversation);
+    }
+
+    /// Follows the oldest message from now on, as older pages arrive.
+    pub(super) fn follow_oldest(&mut self, conversation: &Conversation) {
+        self.follow = Follow::Oldest;
+        self.settle(conversation);
+    }
+
+    /// Rows a page key moves: a screen, less one row kept for context.
+    pub(super) fn page_rows(&self) -> usize {
+        self.height.saturating_sub(1).max(1)
+    }
+
+    /// Rows a half-page key moves.
+    pub(super) fn half_page_rows(&self) -> usize {
+        (self.height / 2).max(1)
+    }
+
+    fn item_height(&mut self, conversation: &Conversation, item: Item) -> usize {
+        self.layout.get_mut().height(conversation, item)
+    }
+
+    /// Moves the selection one message; the view follows it.
+    pub(super) fn select_step(&mut self, conversation: &Conversation, forward: bool) {
+        self.follow = Follow::Nothing;
+        let next = match self.selected {
+            None => conversation.last(),
+            Some(id) if forward => conversation.next(id),
+            Some(id) => conversation.previous(id),
+        }
+        .map(|m| m.id);
+        match next {
+            Some(id) => {
+                self.selected = Some(id);
+                self.ensure_visible(conversation, id);
+            }
+            // Past the oldest loaded message: show the marker line above it.
+            None if !forward => {
+                self.top = Item::Marker;
+                self.skip = 0;
+            }
+            None => {}
+        }
+    }
+
+    /// Scrolls by `rows`, then keeps the selection on screen.
+    pub(super) fn scroll(&mut self, conversation: &Conversation, rows: usize, down: bool) {
+        self.follow = Follow::Nothing;
+        if down {
+            self.scroll_down_rows(conversation, rows);
+        } else {
+            self.scroll_up_rows(conversation, rows);
+        }
+        self.keep_selection_on_screen(conversation, down);
+    }
+
+    fn scroll_up_rows(&mut self, conversation: &Conversation, mut rows: usize) {
+        loop {
+            if rows <= self.skip {
+                self.skip -= rows;
+                return;
+            }
+            rows -= self.skip;
+            match layout::previous_item(conversation, self.top) {
+                Some(previous) => {
+                    self.top = previous;
+                    self.skip = self.item_height(conversation, previous);
+                }
+                None => {
+                    self.skip = 0;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn scroll_down_rows(&mut self, conversation: &Conversation, mut rows: usize) {
+        loop {
+            let height = self.item_height(conversation, self.top);
+            if self.skip + rows < height {
+                self.skip += rows;
+                break;
+            }
+            rows -= height - self.skip;
+            match layout::next_item(conversation, self.top) {
+                Some(next) => {
+                    self.top = next;
+                    self.skip = 0;
+                }
+                None => break,
+            }
+        }
+        self.clamp_to_bottom(conversation);
+    }
+
+    /// Rows from the top of the screen to the end of the column, counting no
+    /// further than `limit`.
+    fn rows_below_top(&mut self, conversation: &Conversation, limit: usize) -> usize {
+        let mut rows = self
+            .item_height(conversation, self.top)
+            .saturating_sub(self.skip);
+        let mut item = self.top;
+        while rows < limit {
+            match layout::next_item(conversation, item) {
+                Some(next) => {
+                    item = next;
+                    rows += self.item_height(conversation, next);
+                }
+                None => break,
+            }
+        }
+        rows
+    }
+
+    /// No blank rows under the last message while there is more above.
+    fn clamp_to_bottom(&mut self, conversation: &Conversation) {
+        if self.rows_below_top(conversation, self.height) < self.height {
+            self.scroll_to_bottom(conversation);
+        }
+    }
+
+    /// Puts the end of the column at the bottom of the screen.
+    fn scroll_to_bottom(&mut self, conversation: &Conversation) {
+        let last = layout::last_item(conversation);
+        self.show_item_at_bottom(conversation, last);
+    }
+
+    /// Scrolls so `item` ends on the last row (or starts on the first, if it
+    /// is taller than the screen).
+    fn show_item_at_bottom(&mut self, conversation: &Conversation, item: Item) {
+        let mut rows = self.item_height(conversation, item);
+        let mut top = item;
+        while rows < self.height {
+            match layout::previous_item(conversation, top) {
+                Some(previous) => {
+                    top = previous;
+                    rows += self.item_height(conversation, previous);
+                }
+                None => break,
+            }
+        }
+        self.top = top;
+        self.skip = if top == item {
+            0
+        } else {
+            rows.saturating_sub(self.height)
+        };
+    }
+
+    /// Scrolls the least needed to show the whole of message `id`.
+    fn ensure_visible(&mut self, conversation: &Conversation, id: MessageId) {
+        let item = Item::Message(id);
+        if is_before(conversation, item, self.top) || (item == self.top && self.skip > 0) {
+            self.top = item;
+            self.skip = 0;
+            return;
+        }
+        let (top, skip) = (self.top, self.skip);
+        self.show_item_at_bottom(conversation, item);
+        // Already fully on screen: the current position shows more above it.
+        if is_before(conversation, self.top, top) || (self.top == top && self.skip <= skip) {
+            self.top = top;
+            self.skip = skip;
+        }
+    }
+
+    /// The messages on screen, top to bottom, each with whether all of it shows.
+    pub fn visible_messages(&self, conversation: &Conversation) -> Vec<(MessageId, bool)> {
+        let mut layout = self.layout.borrow_mut();
+        let mut visible = Vec::new();
+        let mut row = 0;
+        let mut item = Some(self.top);
+        let mut skip = self.skip;
+        while let Some(current) = item {
+            if row >= self.height {
+                break;
+            }
+            let height = layout.height(conversation, current);
+            if let Item::Message(id) = current {
+                let whole = skip == 0 && row + height <= self.height;
+                visible.push((id, whole));
+            }
+            row += height - skip.min(height);
+            skip = 0;
+            item = layout::next_item(conversation, current);
+        }
+        visible
+    }
+
+    /// After scrolling, moves the selection onto the screen if it left it: to
+    /// the edge the reader scrolled towards.
+    fn keep_selection_on_screen(&mut self, conversation: &Conversation, down: bool) {
+        let visible = self.visible_messages(conversation);
+        if self
+            .selected
+            .is_some_and(|id| visible.iter().any(|(v, _)| *v == id))
+        {
+            return;
+        }
+        let mut whole = visible.iter().filter(|(_, whole)| *whole);
+        let candidate = if down {
+            whole.next_back().or(visible.last())
+        } else {
+            whole.next().or(visible.first())
+        };
+        if let Some((id, _)) = candidate {
+            self.selected = Some(*id);
+        }
+    }
+
+    /// Re-applies the end the view follows and keeps the screen full.
+    pub(super) fn settle(&mut self, conversation: &Conversation) {
+        match self.follow {
+            Follow::Newest => {
+                self.selected = conversation.last().map(|m| m.id);
+                self.scroll_to_bottom(conversation);
+            }
+            Follow::Oldest => {
+                self.selected = conversation.first().map(|m| m.id);
+                self.top = Item::Marker;
+                self.skip = 0;
+            }
+            Follow::Nothing => self.clamp_to_bottom(conversation),
+        }
+    }
+}
+
+/// True if `a` comes before `b` in the column.
+fn is_before(conversation: &Conversation, a: Item, b: Item) -> bool {
+    match (a, b) {
+        (Item::Marker, Item::Message(_)) => true,
+        (Item::Message(a), Item::Message(b)) => conversation.key(a) < conversation.key(b),
+        _ => false,
+    }
+}
