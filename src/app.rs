@@ -3,6 +3,7 @@
 
 use std::io;
 
+use crossterm::clipboard::CopyToClipboard;
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
@@ -14,7 +15,7 @@ use crate::api::client::ApiClient;
 use crate::fetch::{self, FetchRequest};
 use crate::state::{AppState, Effect, Exit, StatusKind};
 use crate::timefmt::LocalZone;
-use crate::{clipboard, open, ui};
+use crate::{open, ui};
 
 /// What the app needs to start.
 #[derive(Debug, Clone)]
@@ -132,7 +133,8 @@ fn carry_out(
                 }
             }
             Effect::Copy(url) => {
-                if let Err(error) = clipboard::copy_to_clipboard(&mut io::stdout(), url.as_str()) {
+                let copy = CopyToClipboard::to_clipboard_from(url.as_str());
+                if let Err(error) = crossterm::execute!(io::stdout(), copy) {
                     state.set_status(
                         StatusKind::Error,
                         format!("could not copy the link: {error}"),

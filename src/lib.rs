@@ -8,7 +8,6 @@ pub mod action;
 pub mod api;
 pub mod app;
 pub mod cli;
-pub mod clipboard;
 pub mod conversation;
 pub mod fake;
 pub mod fetch;

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use backon::Retryable;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Response, StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -130,7 +131,7 @@ impl ApiClient {
         authorization.set_sensitive(true);
 
         let http = reqwest::Client::builder()
-            .use_rustls_tls()
+            .tls_backend_rustls()
             .user_agent(USER_AGENT)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
@@ -218,38 +219,36 @@ impl ApiClient {
         on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
     ) -> Result<T, ApiError> {
         let policy = &self.inner.retry;
-        let mut rng = fastrand::Rng::new();
-        let mut attempt = 1;
-        loop {
+        let mut attempt = 0;
+        let mut failed = 0;
+        let result = (|| {
+            attempt += 1;
             tracing::debug!(url = %url, attempt, "GET");
-            let failure = match self.attempt(url).await {
-                Ok(value) => return Ok(value),
-                Err(failure) => failure,
-            };
-            // A policy of 0 attempts still makes the one request asked for.
-            if attempt >= policy.max_attempts.max(1) || !failure.error.is_retryable() {
-                tracing::warn!(url = %url, attempt, error = %failure.error, "request failed");
-                return Err(failure.error);
-            }
-            let delay = match failure.retry_after {
-                Some(wait) => wait.min(policy.max_retry_after),
-                None => policy.backoff(attempt, &mut rng),
-            };
+            self.attempt(url)
+        })
+        .retry(policy.backoff())
+        .when(|failure: &Failure| failure.error.is_retryable())
+        .adjust(|failure: &Failure, backoff| policy.wait(backoff, failure.retry_after))
+        .notify(|failure: &Failure, delay| {
+            failed += 1;
             tracing::info!(
                 url = %url,
-                attempt,
+                attempt = failed,
                 error = %failure.error,
                 delay_ms = delay.as_millis(),
                 "retrying"
             );
             on_retry(RetryNotice {
-                attempt,
+                attempt: failed,
                 delay,
                 reason: retry_label(&failure.error),
             });
-            tokio::time::sleep(delay).await;
-            attempt += 1;
-        }
+        })
+        .await;
+        result.map_err(|failure| {
+            tracing::warn!(url = %url, error = %failure.error, "request failed");
+            failure.error
+        })
     }
 
     /// One request: send, check the status, read the body under the cap, decode.
