@@ -7,6 +7,7 @@
 pub mod action;
 pub mod api;
 pub mod app;
+pub mod attachment;
 pub mod cli;
 pub mod conversation;
 pub mod fake;

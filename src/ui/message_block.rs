@@ -20,6 +20,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::attachment;
 use crate::model::{Message, Sender};
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::timefmt::LocalZone;
@@ -375,7 +376,7 @@ fn body_text(raw: &str) -> String {
 /// The attachment line: icon, file name and the keys that act on it; the hint moves to
 /// its own line when both do not fit.
 fn attachment(url: &str, width: usize) -> Vec<Vec<Span<'static>>> {
-    let name = file_name(url).unwrap_or_else(|| sanitize_line(url).trim().to_owned());
+    let name = attachment::display_name(url);
     let name_style = Style::new().add_modifier(Modifier::UNDERLINED);
     let icon_width = display_width(ATTACHMENT_ICON);
     let one_line = icon_width
@@ -402,48 +403,6 @@ fn attachment(url: &str, width: usize) -> Vec<Vec<Span<'static>>> {
         ),
         fit(vec![Span::styled(hint, meta())], width),
     ]
-}
-
-/// The file name an attachment URL points at, for display: the last path segment,
-/// percent-decoded and sanitized. None when the URL names no file (no path, or a
-/// path ending in '/').
-fn file_name(url: &str) -> Option<String> {
-    let url = url.trim();
-    let url = url.split(['?', '#']).next().unwrap_or(url);
-    // Skip "scheme://authority" so a bare host is not taken for a file.
-    let path = match url.find("://") {
-        Some(i) => {
-            let after = &url[i + 3..];
-            &after[after.find('/')?..]
-        }
-        None => url,
-    };
-    let segment = path.rsplit('/').next()?;
-    let name = sanitize_line(&percent_decode(segment));
-    let name = name.trim();
-    (!name.is_empty()).then(|| name.to_owned())
-}
-
-/// Decodes %XX escapes; invalid escapes stay as written and invalid UTF-8 becomes '�'.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = bytes.get(i + 1..i + 3)
-            && hex.iter().all(u8::is_ascii_hexdigit)
-            && let Ok(hex) = std::str::from_utf8(hex)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn spans_width(spans: &[Span<'_>]) -> usize {
@@ -500,33 +459,6 @@ fn fit(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_names_come_from_the_last_path_segment() {
-        let name = |u: &str| file_name(u);
-        assert_eq!(
-            name("https://cdn.example.com/up/a1/invoice-4821.pdf?X-Amz-Signature=abc#x").as_deref(),
-            Some("invoice-4821.pdf")
-        );
-        assert_eq!(
-            name("https://cdn.example.com/My%20Report%E2%80%94final.pdf").as_deref(),
-            Some("My Report—final.pdf")
-        );
-        assert_eq!(name("https://cdn.example.com/dir/"), None);
-        assert_eq!(name("https://cdn.example.com"), None);
-        assert_eq!(name("https://cdn.example.com/%20%20"), None);
-        // Decoded control characters and bidi tricks are neutralised.
-        assert_eq!(
-            name("https://x.test/a%1B%5B2Jb%E2%80%AEfdp.exe").as_deref(),
-            Some("a␛[2Jbfdp.exe")
-        );
-        assert_eq!(
-            name("https://x.test/bad%zz%E2.txt").as_deref(),
-            Some("bad%zz�.txt")
-        );
-        // from_str_radix would accept a sign; an escape is two hex digits only.
-        assert_eq!(name("https://x.test/a%+1b").as_deref(), Some("a%+1b"));
-    }
 
     #[test]
     fn operator_indent_is_a_bounded_fifth() {
