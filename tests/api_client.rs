@@ -204,6 +204,7 @@ fn seed_page() -> Page {
                 auto_invitation: false,
                 read_by_user: Some(true),
                 read_by_operator: Some(true),
+                unreadable: None,
             },
             Message {
                 id: 2,
@@ -218,6 +219,7 @@ fn seed_page() -> Page {
                 auto_invitation: false,
                 read_by_user: Some(false),
                 read_by_operator: Some(true),
+                unreadable: None,
             },
         ],
     }

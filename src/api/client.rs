@@ -8,11 +8,10 @@ use std::time::{Duration, SystemTime};
 use backon::Retryable;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Response, StatusCode, Url};
-use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use super::retry::{RetryPolicy, parse_retry_after};
-use super::wire::{MessageDto, PageDto};
+use super::wire;
 use crate::model::{Message, MessageId, Page};
 use crate::secret::Secret;
 
@@ -183,8 +182,10 @@ impl ApiClient {
         url.query_pairs_mut()
             .append_pair("offset", &offset.to_string())
             .append_pair("limit", &limit.to_string());
-        let dto: PageDto = self.get_json(&url, on_retry).await?;
-        Ok(dto.into_page(offset, u64::from(limit)))
+        self.get(&url, on_retry, |body| {
+            wire::parse_page(body, offset, u64::from(limit))
+        })
+        .await
     }
 
     /// GET {base}/external/users/{user}/messages/{id}
@@ -194,8 +195,7 @@ impl ApiClient {
         on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
     ) -> Result<Message, ApiError> {
         let url = self.endpoint(Some(id));
-        let dto: MessageDto = self.get_json(&url, on_retry).await?;
-        Ok(dto.into_message())
+        self.get(&url, on_retry, wire::parse_message).await
     }
 
     /// `{base}/external/users/{user}/messages[/{id}]`.
@@ -212,11 +212,12 @@ impl ApiClient {
         url
     }
 
-    /// GETs `url` and decodes its JSON, retrying what is worth retrying.
-    async fn get_json<T: DeserializeOwned>(
+    /// GETs `url` and decodes the body with `decode`, retrying what is worth retrying.
+    async fn get<T>(
         &self,
         url: &Url,
         on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
+        decode: impl Fn(&[u8]) -> Result<T, String>,
     ) -> Result<T, ApiError> {
         let policy = &self.inner.retry;
         let mut attempt = 0;
@@ -224,7 +225,7 @@ impl ApiClient {
         let result = (|| {
             attempt += 1;
             tracing::debug!(url = %url, attempt, "GET");
-            self.attempt(url)
+            self.attempt(url, &decode)
         })
         .retry(policy.backoff())
         .when(|failure: &Failure| failure.error.is_retryable())
@@ -252,7 +253,11 @@ impl ApiClient {
     }
 
     /// One request: send, check the status, read the body under the cap, decode.
-    async fn attempt<T: DeserializeOwned>(&self, url: &Url) -> Result<T, Failure> {
+    async fn attempt<T>(
+        &self,
+        url: &Url,
+        decode: impl Fn(&[u8]) -> Result<T, String>,
+    ) -> Result<T, Failure> {
         let response = self
             .inner
             .http
@@ -273,7 +278,7 @@ impl ApiClient {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let body = self.read_body(response, url).await?;
-        serde_json::from_slice(&body).map_err(|err| {
+        decode(&body).map_err(|err| {
             let mut reason = format!("not the documented JSON ({err})");
             if let Some(kind) = content_type.filter(|kind| !kind.contains("json")) {
                 reason = format!("{reason}; content type was {kind}");

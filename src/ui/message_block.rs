@@ -21,7 +21,7 @@ use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::attachment;
-use crate::model::{Message, Sender};
+use crate::model::{EntryRef, Message, Sender, Unreadable};
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::timefmt::LocalZone;
 use crate::wrap::{ELLIPSIS, display_width, truncate, wrap};
@@ -72,6 +72,7 @@ const VISITOR_COLOR: Color = Color::Cyan;
 const OPERATOR_COLOR: Color = Color::Magenta;
 const OTHER_COLOR: Color = Color::Gray;
 const UNSEEN_COLOR: Color = Color::Yellow;
+const UNREADABLE_COLOR: Color = Color::Yellow;
 
 /// How one message looks at a given width. Pure: no I/O. Cached by the caller per (message id, width).
 ///
@@ -82,6 +83,9 @@ pub fn message_lines(msg: &Message, width: u16, zone: &LocalZone) -> Vec<Line<'s
     let width = usize::from(width);
     if width == 0 {
         return Vec::new();
+    }
+    if let Some(unreadable) = &msg.unreadable {
+        return placeholder_lines(unreadable, width);
     }
     let look = Look::of(&msg.sender, width);
     let text_width = width - look.indent - display_width(look.gutter);
@@ -116,6 +120,35 @@ pub fn message_lines(msg: &Message, width: u16, zone: &LocalZone) -> Vec<Line<'s
             ];
             line.extend(spans);
             Line::from(line)
+        })
+        .collect();
+    lines.push(Line::default());
+    lines
+}
+
+/// The row that stands in for an entry the server sent but szchat could not
+/// read: "message 30 could not be read: <why>", in italics behind a yellow bar,
+/// with no header, so it cannot be taken for a message.
+fn placeholder_lines(unreadable: &Unreadable, width: usize) -> Vec<Line<'static>> {
+    let gutter = gutter_for(width);
+    let text_width = width - display_width(gutter);
+    let what = match unreadable.entry {
+        EntryRef::Id(id) => format!("message {id}"),
+        EntryRef::Offset(offset) => format!("the message at offset {offset}"),
+    };
+    let reason = sanitize_line(&unreadable.reason);
+    let text = format!("{what} could not be read: {}", reason.trim());
+    let style = Style::new()
+        .fg(UNREADABLE_COLOR)
+        .add_modifier(Modifier::ITALIC);
+    let mut lines: Vec<Line<'static>> = wrap(&text, text_width)
+        .into_iter()
+        .map(|line| {
+            Line::from(vec![
+                Span::raw(""),
+                Span::styled(gutter, Style::new().fg(UNREADABLE_COLOR)),
+                Span::styled(line, style),
+            ])
         })
         .collect();
     lines.push(Line::default());
@@ -176,13 +209,7 @@ struct Look {
 
 impl Look {
     fn of(sender: &Sender, width: usize) -> Self {
-        let gutter = if width >= FULL_GUTTER_FROM {
-            FULL_GUTTER
-        } else if width >= BAR_GUTTER_FROM {
-            GUTTER_BAR
-        } else {
-            ""
-        };
+        let gutter = gutter_for(width);
         let (indent, color, body) = match sender {
             Sender::Visitor { .. } => (0, VISITOR_COLOR, Style::new()),
             Sender::Operator { .. } => {
@@ -196,6 +223,17 @@ impl Look {
             color,
             body,
         }
+    }
+}
+
+/// Bar and space when there is room, the bar alone when narrow, else nothing.
+fn gutter_for(width: usize) -> &'static str {
+    if width >= FULL_GUTTER_FROM {
+        FULL_GUTTER
+    } else if width >= BAR_GUTTER_FROM {
+        GUTTER_BAR
+    } else {
+        ""
     }
 }
 
