@@ -63,6 +63,11 @@ pub enum Fault {
     /// Wait this long before answering (on top of `FakeConfig::latency`).
     /// Combines with another fault for the same request.
     Delay { nth: u64, delay: Duration },
+    /// In every list answer that carries message `id`, that message's JSON
+    /// text is replaced by `text`, byte for byte (not necessarily JSON, nor
+    /// UTF-8), the way a server with one corrupt record answers. Not tied to
+    /// a request number.
+    RawMessage { id: u64, text: Vec<u8> },
 }
 
 /// Random faults drawn from a seeded generator: the same seed gives the same

@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use futures_util::stream;
+use serde_json::Value;
 
 use super::{Chaos, Fault};
 
@@ -113,6 +114,18 @@ fn draw(nth: u64, chaos: &Chaos) -> (Duration, Outcome) {
         Outcome::Normal
     };
     (latency, outcome)
+}
+
+/// `body` (compact JSON, as `axum::Json` writes it) with `message`'s own
+/// serialization, where it first occurs, replaced by `text`.
+pub(super) fn splice_raw(body: Vec<u8>, message: &Value, text: &[u8]) -> Vec<u8> {
+    let Ok(original) = serde_json::to_vec(message) else {
+        return body;
+    };
+    match body.windows(original.len()).position(|w| w == original) {
+        Some(at) => [&body[..at], text, &body[at + original.len()..]].concat(),
+        None => body,
+    }
 }
 
 /// A JSON error answer like the API's: `{"status": 404, "error": "Not Found"}`.
@@ -279,6 +292,26 @@ mod tests {
                 ..
             }
         )));
+    }
+
+    #[test]
+    fn splice_raw_replaces_exactly_one_message() {
+        let messages = [serde_json::json!({"id": 1}), serde_json::json!({"id": 2})];
+        let body = serde_json::to_vec(&serde_json::json!({"messages": messages})).unwrap();
+        let spliced = splice_raw(body, &messages[1], b"{\"id\":2,\xff}");
+        assert_eq!(spliced, b"{\"messages\":[{\"id\":1},{\"id\":2,\xff}]}");
+        assert_eq!(
+            plan(
+                1,
+                &[Fault::RawMessage {
+                    id: 1,
+                    text: vec![]
+                }],
+                None
+            )
+            .outcome,
+            Outcome::Normal
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::faults::{self, Outcome};
 use super::links::{self, LinkError};
-use super::{RecordedRequest, ServeOrder, Shared, history};
+use super::{Fault, RecordedRequest, ServeOrder, Shared, history};
 
 /// The media type every API request must accept.
 const API_MEDIA_TYPE: &str = "application/vnd.signalzen.v1+json";
@@ -121,6 +121,17 @@ async fn list_messages(
             message
         })
         .collect();
+    let raw: Vec<(Value, &[u8])> = shared
+        .faults
+        .iter()
+        .filter_map(|fault| match fault {
+            Fault::RawMessage { id, text } => page
+                .iter()
+                .find(|m| m.get("id").and_then(Value::as_u64) == Some(*id))
+                .map(|m| (m.clone(), text.as_slice())),
+            _ => None,
+        })
+        .collect();
     let body = json!({
         "limit": limit,
         "offset": offset,
@@ -133,7 +144,14 @@ async fn list_messages(
     let growth = shared.growth_per_request.min(room);
     state.grown += growth;
     history::grow(&mut state.messages, growth, Utc::now());
-    axum::Json(body).into_response()
+    if raw.is_empty() {
+        return axum::Json(body).into_response();
+    }
+    let bytes = raw.iter().fold(
+        serde_json::to_vec(&body).unwrap_or_default(),
+        |bytes, (message, text)| faults::splice_raw(bytes, message, text),
+    );
+    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
 }
 
 /// `GET /external/users/{user_id}/messages/{message_id}`
