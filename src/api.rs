@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod error;
+mod lenient;
 pub mod retry;
 pub mod wire;
 

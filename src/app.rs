@@ -10,6 +10,7 @@
 
 use std::io;
 
+use crossterm::clipboard::CopyToClipboard;
 use crossterm::event::{Event, EventStream};
 use futures_util::{Stream, StreamExt};
 use ratatui::backend::Backend;
@@ -23,7 +24,7 @@ use crate::fetch::{self, FetchEvent, FetchRequest};
 use crate::open::CheckedUrl;
 use crate::state::{AppState, Effect, Exit, Failure, Input};
 use crate::timefmt::LocalZone;
-use crate::{clipboard, open, ui};
+use crate::{open, ui};
 
 /// What the app needs to start.
 #[derive(Debug, Clone)]
@@ -52,7 +53,10 @@ impl Desktop for SystemDesktop {
     }
 
     fn copy(&mut self, url: &CheckedUrl) -> io::Result<()> {
-        clipboard::copy_to_clipboard(&mut io::stdout(), url.as_str())
+        crossterm::execute!(
+            io::stdout(),
+            CopyToClipboard::to_clipboard_from(url.as_str())
+        )
     }
 }
 

@@ -1,4 +1,5 @@
-//! The loaded messages: sorted by (created_at, id), unique by id.
+//! The loaded messages: sorted by (created_at, id), unique by id;
+//! placeholders for unreadable entries sit beside their neighbours (see `SortKey`).
 //!
 //! Every lookup the view needs per frame (neighbours of a message, the first
 //! and last one) is a map lookup, so drawing costs the same for ten messages
@@ -48,7 +49,16 @@ impl Conversation {
 
     /// Adds a message, or replaces the one with the same id (which may move it,
     /// if the server changed its timestamp). Returns true if the id was new.
+    /// A placeholder never replaces a message that was read: a server that
+    /// garbles an entry once does not take back what it sent well before.
     pub fn insert(&mut self, message: Message) -> bool {
+        if message.unreadable.is_some()
+            && self
+                .get(message.id)
+                .is_some_and(|old| old.unreadable.is_none())
+        {
+            return false;
+        }
         let key = message.sort_key();
         let previous = self.key_of.insert(message.id, key);
         if let Some(old_key) = previous.filter(|old| *old != key) {
@@ -111,6 +121,7 @@ mod tests {
             auto_invitation: false,
             read_by_user: None,
             read_by_operator: None,
+            unreadable: None,
         }
     }
 
@@ -133,6 +144,30 @@ mod tests {
         assert!(!conversation.insert(at(1, 3)));
         let ids: Vec<_> = conversation.iter().map(|m| m.id).collect();
         assert_eq!(ids, vec![2, 1]);
+    }
+
+    #[test]
+    fn a_placeholder_never_replaces_a_message_that_was_read() {
+        use crate::model::{EntryRef, Unreadable};
+        let placeholder = |id| {
+            Message::placeholder(
+                id,
+                Unreadable {
+                    entry: EntryRef::Id(id),
+                    reason: "created_at: invalid type".into(),
+                    placement: None,
+                },
+            )
+        };
+        let mut conversation = Conversation::new();
+        conversation.insert(at(1, 1));
+        assert!(!conversation.insert(placeholder(1)));
+        assert!(conversation.get(1).is_some_and(|m| m.unreadable.is_none()));
+        // The other way round, the message read later takes the placeholder's place.
+        assert!(conversation.insert(placeholder(2)));
+        assert!(!conversation.insert(at(2, 2)));
+        assert!(conversation.get(2).is_some_and(|m| m.unreadable.is_none()));
+        assert_eq!(conversation.len(), 2);
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl LayoutCache {
         let day = self.zone.local_date(created);
         let previous_day = conversation
             .previous(message.id)
-            .and_then(|previous| previous.created_at)
+            .and_then(Message::placed_at)
             .map(|t| self.zone.local_date(t));
         (previous_day != Some(day)).then(|| self.zone.day_label(created))
     }
@@ -160,6 +160,7 @@ mod tests {
             auto_invitation: false,
             read_by_user: None,
             read_by_operator: None,
+            unreadable: None,
         }
     }
 

@@ -7,8 +7,8 @@
 pub mod action;
 pub mod api;
 pub mod app;
+pub mod attachment;
 pub mod cli;
-pub mod clipboard;
 pub mod conversation;
 pub mod fetch;
 pub mod keymap;

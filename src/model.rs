@@ -8,7 +8,17 @@ pub type MessageId = u64;
 
 /// The order messages are kept and shown in: oldest first, ties broken by id.
 /// A message whose timestamp could not be read sorts before every dated one.
-pub type SortKey = (Option<DateTime<Utc>>, MessageId);
+///
+/// A placeholder for an unreadable entry takes its readable neighbour's time
+/// and id, and sits `step` places after it (before it, when negative), so it
+/// stays where the server had it. `own` keeps every entry's key distinct.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SortKey {
+    time: Option<DateTime<Utc>>,
+    id: MessageId,
+    step: i64,
+    own: MessageId,
+}
 
 /// Who wrote a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,12 +98,128 @@ pub struct Message {
     pub auto_invitation: bool,
     pub read_by_user: Option<bool>,
     pub read_by_operator: Option<bool>,
+    /// Set when the server's entry could not be read: the message is then only
+    /// a placeholder saying so, and its other fields are empty.
+    pub unreadable: Option<Unreadable>,
 }
 
 impl Message {
+    /// A placeholder for an entry of the server's list that could not be read.
+    pub fn placeholder(id: MessageId, unreadable: Unreadable) -> Self {
+        Message {
+            id,
+            body: String::new(),
+            created_at: None,
+            sender: Sender::Other { kind: None },
+            file_url: None,
+            auto_invitation: false,
+            read_by_user: None,
+            read_by_operator: None,
+            unreadable: Some(unreadable),
+        }
+    }
+
     /// The key messages are sorted and de-duplicated by.
     pub fn sort_key(&self) -> SortKey {
-        (self.created_at, self.id)
+        match self.unreadable.as_ref().and_then(|u| u.placement) {
+            Some(Placement { time, id, step }) => SortKey {
+                time,
+                id,
+                step,
+                own: self.id,
+            },
+            None => SortKey {
+                time: self.created_at,
+                id: self.id,
+                step: 0,
+                own: self.id,
+            },
+        }
+    }
+
+    /// The time the message sits at in the conversation, which day separators
+    /// go by: its own, or for a placeholder its neighbour's.
+    pub fn placed_at(&self) -> Option<DateTime<Utc>> {
+        self.sort_key().time
+    }
+}
+
+/// Which entry of the server's list could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryRef {
+    /// Its id could be read.
+    Id(MessageId),
+    /// Not even its id: its position in the server's list (0 is the first).
+    Offset(u64),
+}
+
+/// An entry of the server's list that could not be read as a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub entry: EntryRef,
+    /// What was wrong, in the parser's words. Raw text: sanitize before display.
+    pub reason: String,
+    /// Where it sorts; None when its page had no readable message to sit beside.
+    pub placement: Option<Placement>,
+}
+
+/// A placeholder's place: `step` entries after the readable message with this
+/// time and id (before it, when negative).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub time: Option<DateTime<Utc>>,
+    pub id: MessageId,
+    pub step: i64,
+}
+
+/// The id a placeholder is stored under when the entry's own id could not be
+/// read: counted down from the top of the id space by position, where
+/// SignalZen's sequential ids never reach. The same entry read again at the
+/// same position replaces its placeholder instead of adding another.
+pub fn placeholder_id(offset: u64) -> MessageId {
+    MessageId::MAX - offset
+}
+
+/// Places each placeholder of a page (in the server's order) beside its
+/// nearest readable neighbour in that page, on the side the server put it.
+///
+/// The page's own order tells which neighbour is older: its readable messages
+/// either ascend or descend. With fewer than two, or no order at all, it is
+/// taken as oldest first, as the API's sample is. A placeholder prefers to sit
+/// after its older neighbour; at the page's old end it sits before the newer one.
+pub fn place_unreadable(entries: &mut [Message]) {
+    let readable: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].unreadable.is_none())
+        .collect();
+    let newest_first = match (readable.first(), readable.last()) {
+        (Some(&first), Some(&last)) => entries[first].sort_key() > entries[last].sort_key(),
+        _ => false,
+    };
+    for i in 0..entries.len() {
+        if entries[i].unreadable.is_none() {
+            continue;
+        }
+        let before = readable.iter().rev().find(|&&j| j < i).copied();
+        let after = readable.iter().find(|&&j| j > i).copied();
+        let (older, newer) = if newest_first {
+            (after, before)
+        } else {
+            (before, after)
+        };
+        let distance = |j: usize| i64::try_from(i.abs_diff(j)).unwrap_or(i64::MAX);
+        let placement = match (older, newer) {
+            (Some(j), _) => Some((j, distance(j))),
+            (None, Some(j)) => Some((j, -distance(j))),
+            (None, None) => None,
+        }
+        .map(|(j, step)| Placement {
+            time: entries[j].created_at,
+            id: entries[j].id,
+            step,
+        });
+        if let Some(unreadable) = entries[i].unreadable.as_mut() {
+            unreadable.placement = placement;
+        }
     }
 }
 
@@ -106,4 +232,75 @@ pub struct Page {
     pub total: u64,
     /// In the order the server sent them (which the API does not promise).
     pub messages: Vec<Message>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn read(id: MessageId) -> Message {
+        Message {
+            id,
+            body: String::new(),
+            created_at: Utc
+                .timestamp_opt(i64::try_from(id).unwrap() * 60, 0)
+                .single(),
+            sender: Sender::Other { kind: None },
+            file_url: None,
+            auto_invitation: false,
+            read_by_user: None,
+            read_by_operator: None,
+            unreadable: None,
+        }
+    }
+
+    fn unread(id: MessageId) -> Message {
+        Message::placeholder(
+            id,
+            Unreadable {
+                entry: EntryRef::Id(id),
+                reason: "bad".into(),
+                placement: None,
+            },
+        )
+    }
+
+    /// Ids in display order after placing and sorting.
+    fn shown(mut entries: Vec<Message>) -> Vec<MessageId> {
+        place_unreadable(&mut entries);
+        entries.sort_by_key(Message::sort_key);
+        entries.iter().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn placeholders_keep_the_server_s_place_at_either_end_of_a_page() {
+        // Oldest first, unreadable entries at both ends and in the middle.
+        let page = vec![unread(1), unread(2), read(3), unread(4), read(5), unread(6)];
+        assert_eq!(shown(page), [1, 2, 3, 4, 5, 6]);
+        // The same entries newest first.
+        let page = vec![unread(6), read(5), unread(4), read(3), unread(2), unread(1)];
+        assert_eq!(shown(page), [1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn a_page_without_a_readable_message_sorts_its_placeholders_with_the_undated() {
+        let mut page = vec![unread(8), unread(7)];
+        place_unreadable(&mut page);
+        assert!(
+            page.iter()
+                .all(|m| m.unreadable.as_ref().unwrap().placement.is_none())
+        );
+        assert!(page.iter().all(|m| m.sort_key() < read(1).sort_key()));
+    }
+
+    #[test]
+    fn a_placeholder_is_placed_at_its_neighbour_s_time() {
+        let mut page = vec![read(3), unread(9)];
+        place_unreadable(&mut page);
+        assert_eq!(page[1].placed_at(), page[0].created_at);
+        assert_eq!(page[1].created_at, None);
+        assert!(page[1].sort_key() > page[0].sort_key());
+        assert!(page[1].sort_key() < read(4).sort_key());
+    }
 }

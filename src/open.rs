@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 
 use reqwest::Url;
 
+use crate::attachment;
 use crate::sanitize::sanitize_line;
 
 /// The environment variable the browser must not inherit.
@@ -21,15 +22,9 @@ impl CheckedUrl {
         self.0.as_str()
     }
 
-    /// The last path segment, sanitized, for status messages.
+    /// The attachment's name as the message block shows it, for status messages.
     pub fn file_name(&self) -> String {
-        let name = self
-            .0
-            .path_segments()
-            .and_then(|mut segments| segments.next_back())
-            .filter(|segment| !segment.is_empty())
-            .unwrap_or("attachment");
-        sanitize_line(name)
+        attachment::display_name(self.0.as_str())
     }
 }
 
@@ -121,12 +116,8 @@ mod tests {
     }
 
     #[test]
-    fn file_name_is_the_last_path_segment() {
-        let url = check_url("https://cdn.example.com/u/4821/invoice.pdf?sig=abc").unwrap();
-        assert_eq!(url.file_name(), "invoice.pdf");
-        assert_eq!(
-            check_url("https://example.com/").unwrap().file_name(),
-            "attachment"
-        );
+    fn file_name_is_the_decoded_last_path_segment() {
+        let url = check_url("https://cdn.example.com/u/4821/My%20Report.pdf?sig=abc").unwrap();
+        assert_eq!(url.file_name(), "My Report.pdf");
     }
 }

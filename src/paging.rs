@@ -389,6 +389,7 @@ mod tests {
             auto_invitation: false,
             read_by_user: None,
             read_by_operator: None,
+            unreadable: None,
         }
     }
 

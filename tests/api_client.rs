@@ -204,6 +204,7 @@ fn seed_page() -> Page {
                 auto_invitation: false,
                 read_by_user: Some(true),
                 read_by_operator: Some(true),
+                unreadable: None,
             },
             Message {
                 id: 2,
@@ -218,6 +219,7 @@ fn seed_page() -> Page {
                 auto_invitation: false,
                 read_by_user: Some(false),
                 read_by_operator: Some(true),
+                unreadable: None,
             },
         ],
     }
@@ -812,6 +814,32 @@ async fn refused_connection_names_the_url() {
     assert!(err.to_string().contains(&base), "{err}");
     assert!(err.is_fatal_at_start());
     assert_eq!(notices.taken().len(), 2, "refusals are retried");
+}
+
+/// The https path runs through rustls with the platform verifier: a server on
+/// the other end that does not speak TLS fails the handshake, as a connection
+/// error naming the URL, and never reaches the HTTP layer.
+#[tokio::test]
+async fn https_to_a_server_without_tls_fails_the_handshake() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream
+                .write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n")
+                .await;
+        }
+    });
+
+    let err = client(&base, 1)
+        .messages_page(0, 50, &ignore)
+        .await
+        .unwrap_err();
+
+    let ApiError::Connect { url, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(url.starts_with(&base), "{url}");
 }
 
 #[tokio::test]

@@ -1,11 +1,13 @@
 //! The page parser against whatever a server may send: extra fields anywhere
-//! change nothing, and no input, however broken, makes it panic.
+//! change nothing, no input, however broken, makes it panic, and whatever
+//! one message holds never costs the others.
 
 mod common;
 
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use serde_json::{Map, Value, json};
-use szchat::api::wire::{MessageDto, PageDto};
+use szchat::api::wire::{self, MessageDto};
 use szchat::model::Page;
 
 /// Keys the parser reads, which extra fields must not reuse.
@@ -109,8 +111,13 @@ fn message() -> impl Strategy<Value = Value> {
 
 /// A page as the API documents it.
 fn page() -> impl Strategy<Value = Value> {
+    page_of(0..5)
+}
+
+/// A page as the API documents it, with `count` messages.
+fn page_of(count: std::ops::Range<usize>) -> impl Strategy<Value = Value> {
     (
-        proptest::collection::vec(message(), 0..5),
+        proptest::collection::vec(message(), count),
         any::<u64>(),
         any::<u64>(),
         1u64..100,
@@ -130,9 +137,51 @@ fn add(object: &mut Value, extra: Vec<(String, Value)>) {
 
 /// Parses and converts a page the way the client does.
 fn parse_page(bytes: &[u8]) -> Option<Page> {
-    serde_json::from_slice::<PageDto>(bytes)
-        .ok()
-        .map(|dto| dto.into_page(0, 50))
+    wire::parse_page(bytes, 0, 50).ok()
+}
+
+/// Bytes that stay inside the JSON string they are put in: every '"' becomes
+/// '\'', and a final lone backslash (which would escape the closing quote)
+/// gets a partner. Everything else (invalid UTF-8, raw control bytes, broken
+/// and lone-surrogate escapes, brackets) is kept.
+fn inside_a_string(mut bytes: Vec<u8>) -> Vec<u8> {
+    for byte in &mut bytes {
+        if *byte == b'"' {
+            *byte = b'\'';
+        }
+    }
+    let trailing = bytes.iter().rev().take_while(|&&b| b == b'\\').count();
+    if trailing % 2 == 1 {
+        bytes.push(b'\\');
+    }
+    bytes
+}
+
+/// A page's JSON text whose message `index` has the text of its `field`
+/// (or, with `field` None, the message's whole text) replaced by `raw`.
+fn page_with_raw(page: &Value, index: usize, field: Option<&str>, raw: &[u8]) -> Vec<u8> {
+    const MARK: &str = "\u{0}MARK\u{0}";
+    let mut page = page.clone();
+    match field {
+        Some(field) => page["messages"][index][field] = json!(MARK),
+        None => page["messages"][index] = json!(MARK),
+    }
+    let text = serde_json::to_vec(&page).unwrap();
+    let mark = serde_json::to_vec(&json!(MARK)).unwrap();
+    let at = text.windows(mark.len()).position(|w| w == mark).unwrap();
+    [&text[..at], raw, &text[at + mark.len()..]].concat()
+}
+
+/// Checks that `parsed` holds every message of `plain` but the one at `index`, unchanged.
+fn others_intact(parsed: &Page, plain: &Page, index: usize) -> Result<(), TestCaseError> {
+    prop_assert_eq!(parsed.messages.len(), plain.messages.len());
+    prop_assert_eq!(parsed.total, plain.total);
+    for (i, (got, want)) in parsed.messages.iter().zip(&plain.messages).enumerate() {
+        if i != index {
+            prop_assert_eq!(got, want, "message {} of the page changed", i);
+        }
+    }
+    Ok(())
 }
 
 /// The seed's sample page with extras added everywhere.
@@ -226,6 +275,53 @@ proptest! {
         }
         let _ = parse_page(&bytes);
         let _ = serde_json::from_slice::<MessageDto>(&bytes).map(MessageDto::into_message);
+    }
+
+    /// Any bytes inside one message's text never cost the others, and the
+    /// message itself is still read: broken text is mended, not refused.
+    #[test]
+    fn any_bytes_inside_one_message_never_lose_the_others(
+        page in page_of(1..5),
+        index in any::<prop::sample::Index>(),
+        field in proptest::sample::select(vec!["body", "created_at", "file_url", "sender_type"]),
+        bytes in proptest::collection::vec(any::<u8>(), 0..64),
+        lone_surrogate in any::<bool>(),
+    ) {
+        let plain = parse_page(&serde_json::to_vec(&page).unwrap()).unwrap();
+        let index = index.index(plain.messages.len());
+        let mut text = inside_a_string(bytes);
+        if lone_surrogate {
+            text.extend_from_slice(br"\ud800");
+        }
+        let raw = [&b"\""[..], &text, b"\""].concat();
+        let parsed = parse_page(&page_with_raw(&page, index, Some(field), &raw));
+        prop_assert!(parsed.is_some(), "the page is read");
+        let parsed = parsed.unwrap();
+        others_intact(&parsed, &plain, index)?;
+        let poisoned = &parsed.messages[index];
+        prop_assert_eq!(poisoned.id, plain.messages[index].id);
+        prop_assert!(poisoned.unreadable.is_none(), "{:?}", poisoned.unreadable);
+    }
+
+    /// Any JSON value in place of one message, or of one of its fields, never
+    /// costs the others: that message is read or becomes a placeholder.
+    #[test]
+    fn any_value_in_one_message_never_loses_the_others(
+        page in page_of(1..5),
+        index in any::<prop::sample::Index>(),
+        field in proptest::option::of(proptest::sample::select(MESSAGE_KEYS.to_vec())),
+        value in json_value(),
+    ) {
+        let plain = parse_page(&serde_json::to_vec(&page).unwrap()).unwrap();
+        let index = index.index(plain.messages.len());
+        let raw = serde_json::to_vec(&value).unwrap();
+        let parsed = parse_page(&page_with_raw(&page, index, field, &raw));
+        prop_assert!(parsed.is_some(), "the page is read");
+        let parsed = parsed.unwrap();
+        others_intact(&parsed, &plain, index)?;
+        if let Some(unreadable) = &parsed.messages[index].unreadable {
+            prop_assert!(!unreadable.reason.is_empty());
+        }
     }
 
     /// Any JSON document at all, including ones with the right keys and wrong types.

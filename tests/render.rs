@@ -8,7 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use szchat::action::Action;
 use szchat::api::error::ApiError;
-use szchat::api::wire::PageDto;
+use szchat::api::wire;
 use szchat::fetch::FetchEvent;
 use szchat::model::{Message, Page, Sender};
 use szchat::paging::PageRequest;
@@ -66,8 +66,9 @@ fn screen_text(terminal: &Terminal<TestBackend>) -> String {
 }
 
 fn seed_messages() -> Vec<Message> {
-    let dto: PageDto = serde_json::from_str(SEED_PAGE).unwrap();
-    dto.into_page(0, 50).messages
+    wire::parse_page(SEED_PAGE.as_bytes(), 0, 50)
+        .unwrap()
+        .messages
 }
 
 #[test]

@@ -35,6 +35,7 @@ fn seed_visitor() -> Message {
         auto_invitation: false,
         read_by_user: Some(true),
         read_by_operator: Some(true),
+        unreadable: None,
     }
 }
 
@@ -53,6 +54,7 @@ fn seed_operator() -> Message {
         auto_invitation: false,
         read_by_user: Some(false),
         read_by_operator: Some(true),
+        unreadable: None,
     }
 }
 
@@ -67,6 +69,7 @@ fn wide_unicode() -> Message {
             email: None,
         },
         read_by_operator: Some(false),
+        unreadable: None,
         ..seed_visitor()
     }
 }
@@ -90,6 +93,7 @@ fn attachment_only_bare_url() -> Message {
         body: String::new(),
         file_url: Some("https://files.signalzen.com/".into()),
         read_by_operator: None,
+        unreadable: None,
         ..seed_visitor()
     }
 }
@@ -115,6 +119,7 @@ fn missing_fields() -> Vec<Message> {
                 email: None,
             },
             read_by_operator: None,
+            unreadable: None,
             ..seed_visitor()
         },
         Message {
@@ -418,6 +423,7 @@ fn arb_message() -> impl Strategy<Value = Message> {
                 auto_invitation,
                 read_by_user: rbu,
                 read_by_operator: rbo,
+                unreadable: None,
             },
         )
 }

@@ -5,13 +5,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use backon::Retryable;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Response, StatusCode, Url};
-use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use super::retry::{RetryPolicy, parse_retry_after};
-use super::wire::{MessageDto, PageDto};
+use super::wire;
 use crate::model::{Message, MessageId, Page};
 use crate::secret::Secret;
 
@@ -128,7 +128,7 @@ impl ApiClient {
         authorization.set_sensitive(true);
 
         let http = reqwest::Client::builder()
-            .use_rustls_tls()
+            .tls_backend_rustls()
             .user_agent(USER_AGENT)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
@@ -180,8 +180,10 @@ impl ApiClient {
         url.query_pairs_mut()
             .append_pair("offset", &offset.to_string())
             .append_pair("limit", &limit.to_string());
-        let dto: PageDto = self.get_json(&url, on_retry).await?;
-        Ok(dto.into_page(offset, u64::from(limit)))
+        self.get(&url, on_retry, |body| {
+            wire::parse_page(body, offset, u64::from(limit))
+        })
+        .await
     }
 
     /// GET {base}/external/users/{user}/messages/{id}
@@ -191,8 +193,7 @@ impl ApiClient {
         on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
     ) -> Result<Message, ApiError> {
         let url = self.endpoint(Some(id));
-        let dto: MessageDto = self.get_json(&url, on_retry).await?;
-        Ok(dto.into_message())
+        self.get(&url, on_retry, wire::parse_message).await
     }
 
     /// `{base}/external/users/{user}/messages[/{id}]`.
@@ -209,49 +210,52 @@ impl ApiClient {
         url
     }
 
-    /// GETs `url` and decodes its JSON, retrying what is worth retrying.
-    async fn get_json<T: DeserializeOwned>(
+    /// GETs `url` and decodes the body with `decode`, retrying what is worth retrying.
+    async fn get<T>(
         &self,
         url: &Url,
         on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
+        decode: impl Fn(&[u8]) -> Result<T, String>,
     ) -> Result<T, ApiError> {
         let policy = &self.inner.retry;
-        let mut rng = fastrand::Rng::new();
-        let mut attempt = 1;
-        loop {
+        let mut attempt = 0;
+        let mut failed = 0;
+        let result = (|| {
+            attempt += 1;
             tracing::debug!(url = %url, attempt, "GET");
-            let failure = match self.attempt(url).await {
-                Ok(value) => return Ok(value),
-                Err(failure) => failure,
-            };
-            // A policy of 0 attempts still makes the one request asked for.
-            if attempt >= policy.max_attempts.max(1) || !failure.error.is_retryable() {
-                tracing::warn!(url = %url, attempt, error = %failure.error, "request failed");
-                return Err(failure.error);
-            }
-            let delay = match failure.retry_after {
-                Some(wait) => wait.min(policy.max_retry_after),
-                None => policy.backoff(attempt, &mut rng),
-            };
+            self.attempt(url, &decode)
+        })
+        .retry(policy.backoff())
+        .when(|failure: &Failure| failure.error.is_retryable())
+        .adjust(|failure: &Failure, backoff| policy.wait(backoff, failure.retry_after))
+        .notify(|failure: &Failure, delay| {
+            failed += 1;
             tracing::info!(
                 url = %url,
-                attempt,
+                attempt = failed,
                 error = %failure.error,
                 delay_ms = delay.as_millis(),
                 "retrying"
             );
             on_retry(RetryNotice {
-                attempt,
+                attempt: failed,
                 delay,
                 reason: retry_label(&failure.error),
             });
-            tokio::time::sleep(delay).await;
-            attempt += 1;
-        }
+        })
+        .await;
+        result.map_err(|failure| {
+            tracing::warn!(url = %url, error = %failure.error, "request failed");
+            failure.error
+        })
     }
 
     /// One request: send, check the status, read the body under the cap, decode.
-    async fn attempt<T: DeserializeOwned>(&self, url: &Url) -> Result<T, Failure> {
+    async fn attempt<T>(
+        &self,
+        url: &Url,
+        decode: impl Fn(&[u8]) -> Result<T, String>,
+    ) -> Result<T, Failure> {
         let response = self
             .inner
             .http
@@ -272,7 +276,7 @@ impl ApiClient {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let body = self.read_body(response, url).await?;
-        serde_json::from_slice(&body).map_err(|err| {
+        decode(&body).map_err(|err| {
             let mut reason = format!("not the documented JSON ({err})");
             if let Some(kind) = content_type.filter(|kind| !kind.contains("json")) {
                 reason = format!("{reason}; content type was {kind}");

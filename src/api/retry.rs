@@ -2,6 +2,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use backon::ExponentialBuilder;
+
 /// Attempts per request, counting the first one.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 /// Backoff before the first retry (before jitter).
@@ -36,21 +38,41 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The wait after failed attempt number `attempt` (1 for the first):
-    /// `base_delay * 2^(attempt-1)` capped at `max_delay`, then "equal jitter",
-    /// a random point in its upper half. Keeping the lower half means the wait
-    /// still grows with each attempt, while the jitter spreads out clients that
-    /// failed together.
-    pub fn backoff(&self, attempt: u32, rng: &mut fastrand::Rng) -> Duration {
-        // 2^31 already dwarfs any sensible cap; clamping keeps the shift defined.
-        let doublings = attempt.saturating_sub(1).min(31);
-        let ceiling = self
-            .base_delay
-            .saturating_mul(1u32 << doublings)
-            .min(self.max_delay);
-        let ceiling_nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        let floor_nanos = ceiling_nanos / 2;
-        Duration::from_nanos(rng.u64(floor_nanos..=ceiling_nanos))
+    /// The backoff between attempts, for `backon`: `base_delay * 2^(n-1)` capped
+    /// at `max_delay`, with "equal jitter", a random point in its upper half.
+    /// Keeping the lower half means the wait still grows with each attempt,
+    /// while the jitter spreads out clients that failed together. `backon`'s
+    /// jitter adds up to 100 % to a delay, so it is given half of each bound.
+    pub fn backoff(&self) -> ExponentialBuilder {
+        let ceiling = self.max_delay;
+        ExponentialBuilder::new()
+            .with_min_delay(self.base_delay.min(ceiling) / 2)
+            .with_max_delay(ceiling / 2)
+            .with_factor(2.0)
+            .with_jitter()
+            .with_max_times(self.retries())
+    }
+
+    /// Retries after the first attempt; a policy of 0 attempts still makes one.
+    pub fn retries(&self) -> usize {
+        usize::try_from(self.max_attempts.saturating_sub(1)).unwrap_or(usize::MAX)
+    }
+
+    /// How long to wait before the next attempt, given the backoff's proposal
+    /// (None once the attempts are used up) and the server's `Retry-After`.
+    /// A server that says how long to wait knows better than our backoff, up
+    /// to `max_retry_after`; `backon` computes in `f32` seconds, so its
+    /// proposal is held to `max_delay` here as well.
+    pub fn wait(
+        &self,
+        backoff: Option<Duration>,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        let backoff = backoff?;
+        Some(match retry_after {
+            Some(asked) => asked.min(self.max_retry_after),
+            None => backoff.min(self.max_delay),
+        })
     }
 }
 
@@ -74,6 +96,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use backon::BackoffBuilder;
 
     fn policy() -> RetryPolicy {
         RetryPolicy {
@@ -93,65 +116,111 @@ mod tests {
         assert_eq!(p.max_retry_after, Duration::from_secs(60));
     }
 
+    /// The waits one request would take: the backoff's proposals through `wait`.
+    fn waits(policy: &RetryPolicy, seed: u64) -> Vec<Duration> {
+        let mut backoff = policy.backoff().with_jitter_seed(seed).build();
+        std::iter::from_fn(|| policy.wait(backoff.next(), None)).collect()
+    }
+
+    /// `backon` computes in `f32` seconds: allow for its rounding below a bound.
+    const ROUNDING: Duration = Duration::from_micros(1);
+
     #[test]
     fn backoff_stays_within_bounds_and_grows() {
-        let p = policy();
-        let mut rng = fastrand::Rng::with_seed(7);
-        for attempt in 0..=64u32 {
-            let ceiling = Duration::from_millis(100)
-                .saturating_mul(1u32 << attempt.saturating_sub(1).min(31))
-                .min(p.max_delay);
-            for _ in 0..200 {
-                let d = p.backoff(attempt, &mut rng);
-                assert!(d <= p.max_delay, "attempt {attempt}: {d:?}");
-                assert!(d <= ceiling, "attempt {attempt}: {d:?} > {ceiling:?}");
+        let p = RetryPolicy {
+            max_attempts: 12,
+            ..policy()
+        };
+        for seed in 0..200 {
+            let waits = waits(&p, seed);
+            assert_eq!(waits.len(), 11, "one wait between each two attempts");
+            for (i, d) in waits.iter().enumerate() {
+                let ceiling = Duration::from_millis(100)
+                    .saturating_mul(1 << i)
+                    .min(p.max_delay);
+                assert!(*d <= ceiling + ROUNDING, "wait {i}: {d:?} > {ceiling:?}");
+                assert!(*d <= p.max_delay, "wait {i}: {d:?}");
                 assert!(
-                    d >= ceiling / 2,
-                    "attempt {attempt}: {d:?} < half of {ceiling:?}"
+                    *d + ROUNDING >= ceiling / 2,
+                    "wait {i}: {d:?} < half of {ceiling:?}"
                 );
             }
-        }
-        // Until the cap, every wait of a later attempt is at least as long as
-        // any wait of an earlier one: 50..=100 ms, then 100..=200 ms, ...
-        for attempt in 1..5 {
-            let earlier = (0..500).map(|_| p.backoff(attempt, &mut rng)).max();
-            let later = (0..500).map(|_| p.backoff(attempt + 1, &mut rng)).min();
-            assert!(
-                later >= earlier,
-                "attempt {attempt}: {later:?} < {earlier:?}"
-            );
+            // Until the cap, every wait is at least as long as the one before:
+            // 50..100 ms, then 100..200 ms, ...
+            for pair in waits[..5].windows(2) {
+                assert!(pair[1] + ROUNDING >= pair[0], "{waits:?}");
+            }
         }
     }
 
     #[test]
     fn backoff_reaches_and_holds_the_cap() {
-        let p = policy();
-        let mut rng = fastrand::Rng::with_seed(1);
-        for attempt in [6, 10, 32, 1000, u32::MAX] {
-            let d = p.backoff(attempt, &mut rng);
-            assert!(d >= p.max_delay / 2 && d <= p.max_delay, "{attempt}: {d:?}");
+        let p = RetryPolicy {
+            max_attempts: 40,
+            ..policy()
+        };
+        let waits = waits(&p, 1);
+        for d in &waits[6..] {
+            assert!(
+                *d + ROUNDING >= p.max_delay / 2 && *d <= p.max_delay,
+                "{d:?}"
+            );
         }
     }
 
     #[test]
+    fn attempts_count_the_first_request() {
+        for (max_attempts, retries) in [(0, 0), (1, 0), (2, 1), (5, 4)] {
+            let p = RetryPolicy {
+                max_attempts,
+                ..policy()
+            };
+            assert_eq!(p.retries(), retries);
+            assert_eq!(waits(&p, 3).len(), retries);
+        }
+    }
+
+    #[test]
+    fn retry_after_wins_over_backoff_up_to_its_cap() {
+        let p = policy();
+        let backoff = Some(Duration::from_millis(70));
+        assert_eq!(p.wait(backoff, None), backoff);
+        assert_eq!(
+            p.wait(backoff, Some(Duration::from_secs(3))),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            p.wait(backoff, Some(Duration::from_secs(u64::MAX))),
+            Some(p.max_retry_after)
+        );
+        assert_eq!(p.wait(backoff, Some(Duration::ZERO)), Some(Duration::ZERO));
+        // Attempts used up: no Retry-After buys another one.
+        assert_eq!(p.wait(None, Some(Duration::from_secs(1))), None);
+    }
+
+    #[test]
     fn backoff_survives_extreme_settings() {
-        let mut rng = fastrand::Rng::with_seed(3);
         let huge = RetryPolicy {
+            max_attempts: 64,
             base_delay: Duration::MAX,
             max_delay: Duration::MAX,
             ..policy()
         };
-        let _ = huge.backoff(u32::MAX, &mut rng);
+        assert!(waits(&huge, 3).iter().all(|d| *d <= Duration::MAX));
         let zero = RetryPolicy {
             base_delay: Duration::ZERO,
             ..policy()
         };
-        assert_eq!(zero.backoff(3, &mut rng), Duration::ZERO);
+        assert!(waits(&zero, 3).iter().all(|d| d.is_zero()));
         let tiny_cap = RetryPolicy {
             max_delay: Duration::from_millis(1),
             ..policy()
         };
-        assert!(tiny_cap.backoff(1, &mut rng) <= Duration::from_millis(1));
+        assert!(
+            waits(&tiny_cap, 3)
+                .iter()
+                .all(|d| *d <= Duration::from_millis(1))
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::model::{Message, Sender};
+use crate::attachment;
+use crate::model::{EntryRef, Message, Sender, Unreadable};
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::timefmt::LocalZone;
 use crate::wrap::{ELLIPSIS, display_width, truncate, wrap};
@@ -71,6 +72,7 @@ const VISITOR_COLOR: Color = Color::Cyan;
 const OPERATOR_COLOR: Color = Color::Magenta;
 const OTHER_COLOR: Color = Color::Gray;
 const UNSEEN_COLOR: Color = Color::Yellow;
+const UNREADABLE_COLOR: Color = Color::Yellow;
 
 /// How one message looks at a given width. Pure: no I/O. Cached by the caller per (message id, width).
 ///
@@ -81,6 +83,9 @@ pub fn message_lines(msg: &Message, width: u16, zone: &LocalZone) -> Vec<Line<'s
     let width = usize::from(width);
     if width == 0 {
         return Vec::new();
+    }
+    if let Some(unreadable) = &msg.unreadable {
+        return placeholder_lines(unreadable, width);
     }
     let look = Look::of(&msg.sender, width);
     let text_width = width - look.indent - display_width(look.gutter);
@@ -115,6 +120,35 @@ pub fn message_lines(msg: &Message, width: u16, zone: &LocalZone) -> Vec<Line<'s
             ];
             line.extend(spans);
             Line::from(line)
+        })
+        .collect();
+    lines.push(Line::default());
+    lines
+}
+
+/// The row that stands in for an entry the server sent but szchat could not
+/// read: "message 30 could not be read: <why>", in italics behind a yellow bar,
+/// with no header, so it cannot be taken for a message.
+fn placeholder_lines(unreadable: &Unreadable, width: usize) -> Vec<Line<'static>> {
+    let gutter = gutter_for(width);
+    let text_width = width - display_width(gutter);
+    let what = match unreadable.entry {
+        EntryRef::Id(id) => format!("message {id}"),
+        EntryRef::Offset(offset) => format!("the message at offset {offset}"),
+    };
+    let reason = sanitize_line(&unreadable.reason);
+    let text = format!("{what} could not be read: {}", reason.trim());
+    let style = Style::new()
+        .fg(UNREADABLE_COLOR)
+        .add_modifier(Modifier::ITALIC);
+    let mut lines: Vec<Line<'static>> = wrap(&text, text_width)
+        .into_iter()
+        .map(|line| {
+            Line::from(vec![
+                Span::raw(""),
+                Span::styled(gutter, Style::new().fg(UNREADABLE_COLOR)),
+                Span::styled(line, style),
+            ])
         })
         .collect();
     lines.push(Line::default());
@@ -175,13 +209,7 @@ struct Look {
 
 impl Look {
     fn of(sender: &Sender, width: usize) -> Self {
-        let gutter = if width >= FULL_GUTTER_FROM {
-            FULL_GUTTER
-        } else if width >= BAR_GUTTER_FROM {
-            GUTTER_BAR
-        } else {
-            ""
-        };
+        let gutter = gutter_for(width);
         let (indent, color, body) = match sender {
             Sender::Visitor { .. } => (0, VISITOR_COLOR, Style::new()),
             Sender::Operator { .. } => {
@@ -195,6 +223,17 @@ impl Look {
             color,
             body,
         }
+    }
+}
+
+/// Bar and space when there is room, the bar alone when narrow, else nothing.
+fn gutter_for(width: usize) -> &'static str {
+    if width >= FULL_GUTTER_FROM {
+        FULL_GUTTER
+    } else if width >= BAR_GUTTER_FROM {
+        GUTTER_BAR
+    } else {
+        ""
     }
 }
 
@@ -375,7 +414,7 @@ fn body_text(raw: &str) -> String {
 /// The attachment line: icon, file name and the keys that act on it; the hint moves to
 /// its own line when both do not fit.
 fn attachment(url: &str, width: usize) -> Vec<Vec<Span<'static>>> {
-    let name = file_name(url).unwrap_or_else(|| sanitize_line(url).trim().to_owned());
+    let name = attachment::display_name(url);
     let name_style = Style::new().add_modifier(Modifier::UNDERLINED);
     let icon_width = display_width(ATTACHMENT_ICON);
     let one_line = icon_width
@@ -402,48 +441,6 @@ fn attachment(url: &str, width: usize) -> Vec<Vec<Span<'static>>> {
         ),
         fit(vec![Span::styled(hint, meta())], width),
     ]
-}
-
-/// The file name an attachment URL points at, for display: the last path segment,
-/// percent-decoded and sanitized. None when the URL names no file (no path, or a
-/// path ending in '/').
-fn file_name(url: &str) -> Option<String> {
-    let url = url.trim();
-    let url = url.split(['?', '#']).next().unwrap_or(url);
-    // Skip "scheme://authority" so a bare host is not taken for a file.
-    let path = match url.find("://") {
-        Some(i) => {
-            let after = &url[i + 3..];
-            &after[after.find('/')?..]
-        }
-        None => url,
-    };
-    let segment = path.rsplit('/').next()?;
-    let name = sanitize_line(&percent_decode(segment));
-    let name = name.trim();
-    (!name.is_empty()).then(|| name.to_owned())
-}
-
-/// Decodes %XX escapes; invalid escapes stay as written and invalid UTF-8 becomes '�'.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = bytes.get(i + 1..i + 3)
-            && hex.iter().all(u8::is_ascii_hexdigit)
-            && let Ok(hex) = std::str::from_utf8(hex)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn spans_width(spans: &[Span<'_>]) -> usize {
@@ -500,33 +497,6 @@ fn fit(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_names_come_from_the_last_path_segment() {
-        let name = |u: &str| file_name(u);
-        assert_eq!(
-            name("https://cdn.example.com/up/a1/invoice-4821.pdf?X-Amz-Signature=abc#x").as_deref(),
-            Some("invoice-4821.pdf")
-        );
-        assert_eq!(
-            name("https://cdn.example.com/My%20Report%E2%80%94final.pdf").as_deref(),
-            Some("My Report—final.pdf")
-        );
-        assert_eq!(name("https://cdn.example.com/dir/"), None);
-        assert_eq!(name("https://cdn.example.com"), None);
-        assert_eq!(name("https://cdn.example.com/%20%20"), None);
-        // Decoded control characters and bidi tricks are neutralised.
-        assert_eq!(
-            name("https://x.test/a%1B%5B2Jb%E2%80%AEfdp.exe").as_deref(),
-            Some("a␛[2Jbfdp.exe")
-        );
-        assert_eq!(
-            name("https://x.test/bad%zz%E2.txt").as_deref(),
-            Some("bad%zz�.txt")
-        );
-        // from_str_radix would accept a sign; an escape is two hex digits only.
-        assert_eq!(name("https://x.test/a%+1b").as_deref(), Some("a%+1b"));
-    }
 
     #[test]
     fn operator_indent_is_a_bounded_fifth() {

@@ -49,6 +49,7 @@ pub fn message(id: u64, minute: i64, visitor: bool, body: &str) -> Message {
         auto_invitation: false,
         read_by_user: Some(true),
         read_by_operator: Some(true),
+        unreadable: None,
     }
 }
 

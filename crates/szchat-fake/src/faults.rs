@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use futures_util::stream;
+use serde_json::Value;
 
 use super::Shared;
 use super::routes::{error_response, pause};
@@ -45,6 +46,11 @@ pub enum Fault {
     /// Wait this long before answering (on top of `FakeConfig::latency`).
     /// Combines with another fault for the same request.
     Delay { nth: u64, delay: Duration },
+    /// In every list answer that carries message `id`, that message's JSON
+    /// text is replaced by `text`, byte for byte (not necessarily JSON, nor
+    /// UTF-8), the way a server with one corrupt record answers. Not tied to
+    /// a request number.
+    RawMessage { id: u64, text: Vec<u8> },
 }
 
 /// Random faults drawn from a seeded generator: the same seed gives the same
@@ -180,6 +186,42 @@ pub(super) async fn answer(
         Outcome::Malformed => (malformed_response(), true),
         Outcome::Truncated => (truncate(next.run(request).await).await, true),
         Outcome::Drop => (dropped_response(), false),
+    }
+}
+
+/// The bytes of a list answer `body` with every message that a
+/// [`Fault::RawMessage`] names replaced by its raw text, or `None` when no
+/// such fault touches this page.
+pub(super) fn corrupted_page(faults: &[Fault], body: &Value) -> Option<Vec<u8>> {
+    let page = body.get("messages")?.as_array()?;
+    let raw: Vec<(&Value, &[u8])> = faults
+        .iter()
+        .filter_map(|fault| match fault {
+            Fault::RawMessage { id, text } => page
+                .iter()
+                .find(|m| m.get("id").and_then(Value::as_u64) == Some(*id))
+                .map(|m| (m, text.as_slice())),
+            _ => None,
+        })
+        .collect();
+    if raw.is_empty() {
+        return None;
+    }
+    let compact = serde_json::to_vec(body).ok()?;
+    Some(raw.iter().fold(compact, |bytes, (message, text)| {
+        splice_raw(bytes, message, text)
+    }))
+}
+
+/// `body` (compact JSON, as `axum::Json` writes it) with `message`'s own
+/// serialization, where it first occurs, replaced by `text`.
+fn splice_raw(body: Vec<u8>, message: &Value, text: &[u8]) -> Vec<u8> {
+    let Ok(original) = serde_json::to_vec(message) else {
+        return body;
+    };
+    match body.windows(original.len()).position(|w| w == original) {
+        Some(at) => [&body[..at], text, &body[at + original.len()..]].concat(),
+        None => body,
     }
 }
 
@@ -338,6 +380,26 @@ mod tests {
                 ..
             }
         )));
+    }
+
+    #[test]
+    fn splice_raw_replaces_exactly_one_message() {
+        let messages = [serde_json::json!({"id": 1}), serde_json::json!({"id": 2})];
+        let body = serde_json::to_vec(&serde_json::json!({"messages": messages})).unwrap();
+        let spliced = splice_raw(body, &messages[1], b"{\"id\":2,\xff}");
+        assert_eq!(spliced, b"{\"messages\":[{\"id\":1},{\"id\":2,\xff}]}");
+        assert_eq!(
+            plan(
+                1,
+                &[Fault::RawMessage {
+                    id: 1,
+                    text: vec![]
+                }],
+                None
+            )
+            .outcome,
+            Outcome::Normal
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 #[cfg(feature = "faults")]
-use super::faults::answer as answer_api;
+use super::faults::{self, answer as answer_api};
 use super::links::{self, LinkError};
 use super::{RecordedRequest, ServeOrder, Shared, history};
 
@@ -126,6 +126,10 @@ async fn list_messages(
     let growth = shared.growth_per_request.min(room);
     state.grown += growth;
     history::grow(&mut state.messages, growth, Utc::now());
+    #[cfg(feature = "faults")]
+    if let Some(bytes) = faults::corrupted_page(&shared.faults, &body) {
+        return ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
+    }
     axum::Json(body).into_response()
 }
 

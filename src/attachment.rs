@@ -1,0 +1,97 @@
+//! What an attachment is called on screen. The message block and the status
+//! bar both name it through [`display_name`], so they always agree.
+
+use percent_encoding::percent_decode_str;
+use url::Url;
+
+use crate::sanitize::sanitize_line;
+
+/// Relative links are resolved against this only to find their path; it is never requested.
+const RELATIVE_BASE: &str = "http://relative.invalid/";
+
+/// Said when a link has no text worth showing at all.
+const UNNAMED: &str = "attachment";
+
+/// An attachment's name for display: the last segment of its link's path,
+/// percent-decoded (invalid UTF-8 becomes '�') and sanitized for the terminal.
+/// A link whose path names no file (none, or ending in '/') is shown whole,
+/// sanitized, so the reader still sees where it points.
+pub fn display_name(link: &str) -> String {
+    let link = link.trim();
+    if let Some(name) = file_name(link) {
+        return name;
+    }
+    let whole = sanitize_line(link);
+    match whole.trim() {
+        "" => UNNAMED.to_owned(),
+        shown => shown.to_owned(),
+    }
+}
+
+/// The decoded, sanitized last path segment; None when it is empty.
+fn file_name(link: &str) -> Option<String> {
+    let url = Url::parse(link)
+        .or_else(|_| Url::parse(RELATIVE_BASE).and_then(|base| base.join(link)))
+        .ok()?;
+    let segment = url.path_segments()?.next_back()?;
+    let decoded = percent_decode_str(segment).decode_utf8_lossy();
+    let name = sanitize_line(&decoded);
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_name_is_the_decoded_last_path_segment() {
+        for (link, name) in [
+            (
+                "https://cdn.example.com/up/a1/invoice-4821.pdf?X-Amz-Signature=abc#x",
+                "invoice-4821.pdf",
+            ),
+            ("https://cdn.example.com/My%20Report.pdf", "My Report.pdf"),
+            (
+                "https://cdn.example.com/My%20Report%E2%80%94final.pdf",
+                "My Report—final.pdf",
+            ),
+            // A space the server forgot to encode reads the same.
+            ("https://cdn.example.com/My Report.pdf", "My Report.pdf"),
+            ("files/report.txt", "report.txt"),
+            ("/files/a%26b.txt?token=1", "a&b.txt"),
+        ] {
+            assert_eq!(display_name(link), name, "{link}");
+        }
+    }
+
+    #[test]
+    fn a_link_that_names_no_file_is_shown_whole() {
+        for link in [
+            "https://cdn.example.com/dir/",
+            "https://cdn.example.com",
+            "https://cdn.example.com/%20%20",
+        ] {
+            let shown = display_name(link);
+            assert!(shown.starts_with("https://cdn.example.com"), "{shown}");
+        }
+        assert_eq!(display_name("   "), UNNAMED);
+    }
+
+    #[test]
+    fn decoded_text_is_made_safe_for_the_terminal() {
+        // Escapes and bidi overrides hidden in percent-encoding are neutralised.
+        assert_eq!(
+            display_name("https://x.test/a%1B%5B2Jb%E2%80%AEfdp.exe"),
+            "a␛[2Jbfdp.exe"
+        );
+        // Invalid escapes stay as written; invalid UTF-8 becomes '�'.
+        assert_eq!(display_name("https://x.test/bad%zz%E2.txt"), "bad%zz�.txt");
+        // An escape is two hex digits only, never a sign.
+        assert_eq!(display_name("https://x.test/a%+1b"), "a%+1b");
+        for link in ["https://x.test/%07%1b]52;c;eA==%07", "\u{1b}]0;title\u{7}"] {
+            let shown = display_name(link);
+            assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        }
+    }
+}
