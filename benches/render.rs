@@ -54,6 +54,8 @@ fn message(id: u64) -> Message {
         auto_invitation: false,
         read_by_user: Some(true),
         read_by_operator: Some(true),
+        sender_id: None,
+        raw_json: "{}".into(),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Domain types: what the rest of the program knows about a conversation.
 //! Built from the wire types in `api::wire`; nothing outside `api` sees JSON.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 /// A message id as the API gives it.
@@ -83,11 +85,16 @@ pub struct Message {
     pub body: String,
     pub created_at: Option<DateTime<Utc>>,
     pub sender: Sender,
+    /// The sender's own id (visitor or operator), when the server gave one.
+    pub sender_id: Option<u64>,
     /// Attachment link; only valid for 20 seconds after the response that carried it.
     pub file_url: Option<String>,
     pub auto_invitation: bool,
     pub read_by_user: Option<bool>,
     pub read_by_operator: Option<bool>,
+    /// The message object exactly as the server sent it: untrusted, sanitize
+    /// before display. Shared, as messages are cloned while text is not.
+    pub raw_json: Arc<str>,
 }
 
 impl Message {

@@ -389,6 +389,8 @@ mod tests {
             auto_invitation: false,
             read_by_user: None,
             read_by_operator: None,
+            sender_id: None,
+            raw_json: "{}".into(),
         }
     }
 

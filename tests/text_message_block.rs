@@ -35,6 +35,8 @@ fn seed_visitor() -> Message {
         auto_invitation: false,
         read_by_user: Some(true),
         read_by_operator: Some(true),
+        sender_id: None,
+        raw_json: "{}".into(),
     }
 }
 
@@ -53,6 +55,8 @@ fn seed_operator() -> Message {
         auto_invitation: false,
         read_by_user: Some(false),
         read_by_operator: Some(true),
+        sender_id: None,
+        raw_json: "{}".into(),
     }
 }
 
@@ -418,6 +422,8 @@ fn arb_message() -> impl Strategy<Value = Message> {
                 auto_invitation,
                 read_by_user: rbu,
                 read_by_operator: rbo,
+                sender_id: None,
+                raw_json: "{}".into(),
             },
         )
 }

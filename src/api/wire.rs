@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::model::{Message, MessageId, Page, Sender};
 
@@ -17,9 +18,27 @@ pub struct PageDto {
     pub messages: Vec<MessageDto>,
 }
 
-/// One message object, from the list or from `GET .../messages/{id}`.
+/// One message object, from the list or from `GET .../messages/{id}`: its
+/// fields, and its text exactly as received (the detail view shows it).
 #[derive(Debug, Deserialize)]
+#[serde(try_from = "Box<RawValue>")]
 pub struct MessageDto {
+    pub fields: MessageFields,
+    pub raw: Box<RawValue>,
+}
+
+impl TryFrom<Box<RawValue>> for MessageDto {
+    type Error = serde_json::Error;
+
+    fn try_from(raw: Box<RawValue>) -> Result<Self, Self::Error> {
+        let fields = serde_json::from_str(raw.get())?;
+        Ok(Self { fields, raw })
+    }
+}
+
+/// The fields of one message object that szchat reads.
+#[derive(Debug, Deserialize)]
+pub struct MessageFields {
     pub id: MessageId,
     #[serde(default)]
     pub body: Option<String>,
@@ -60,16 +79,19 @@ impl PageDto {
 impl MessageDto {
     /// Converts into a domain message.
     pub fn into_message(self) -> Message {
-        let sender = sender_from(self.sender_type.as_deref(), self.sender.as_ref());
+        let fields = self.fields;
+        let sender = sender_from(fields.sender_type.as_deref(), fields.sender.as_ref());
         Message {
-            id: self.id,
-            body: self.body.unwrap_or_default(),
-            created_at: self.created_at.as_deref().and_then(parse_timestamp),
+            id: fields.id,
+            body: fields.body.unwrap_or_default(),
+            created_at: fields.created_at.as_deref().and_then(parse_timestamp),
             sender,
-            file_url: self.file_url.filter(|url| !url.trim().is_empty()),
-            auto_invitation: self.auto_invitation.unwrap_or(false),
-            read_by_user: self.read_by_user,
-            read_by_operator: self.read_by_operator,
+            sender_id: fields.sender.as_ref().and_then(sender_id),
+            file_url: fields.file_url.filter(|url| !url.trim().is_empty()),
+            auto_invitation: fields.auto_invitation.unwrap_or(false),
+            read_by_user: fields.read_by_user,
+            read_by_operator: fields.read_by_operator,
+            raw_json: self.raw.get().into(),
         }
     }
 }
@@ -78,6 +100,11 @@ fn parse_timestamp(raw: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(raw.trim())
         .ok()
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// The sender object's `id`, if it is a number.
+fn sender_id(sender: &Value) -> Option<u64> {
+    sender.get("id").and_then(Value::as_u64)
 }
 
 fn sender_from(sender_type: Option<&str>, sender: Option<&Value>) -> Sender {

@@ -49,6 +49,9 @@ pub fn message(id: u64, minute: i64, visitor: bool, body: &str) -> Message {
         auto_invitation: false,
         read_by_user: Some(true),
         read_by_operator: Some(true),
+        // As `message_json` has it.
+        sender_id: Some(if visitor { 7 } else { 1 }),
+        raw_json: "{}".into(),
     }
 }
 
