@@ -34,12 +34,12 @@ pub struct AppConfig {
     pub zone: LocalZone,
 }
 
-/// Where links go outside the terminal: the browser and the clipboard.
+/// Where things go outside the terminal: the browser and the clipboard.
 pub trait Desktop {
     /// Opens a checked link in the browser.
     fn open(&mut self, url: &CheckedUrl) -> io::Result<()>;
-    /// Puts a checked link on the clipboard.
-    fn copy(&mut self, url: &CheckedUrl) -> io::Result<()>;
+    /// Sends `text` to the clipboard. Nothing confirms that it arrived.
+    fn copy(&mut self, text: &str) -> io::Result<()>;
 }
 
 /// The reader's own browser, and the terminal's clipboard.
@@ -51,8 +51,8 @@ impl Desktop for SystemDesktop {
         open::open_in_browser(url)
     }
 
-    fn copy(&mut self, url: &CheckedUrl) -> io::Result<()> {
-        clipboard::copy_to_clipboard(&mut io::stdout(), url.as_str())
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        clipboard::copy_to_clipboard(&mut io::stdout(), text)
     }
 }
 
@@ -153,9 +153,9 @@ impl<D: Desktop> App<D> {
                 .desktop
                 .open(&url)
                 .map_err(|error| Failure::Open(error.to_string())),
-            Effect::Copy(url) => self
+            Effect::Copy(text) => self
                 .desktop
-                .copy(&url)
+                .copy(&text)
                 .map_err(|error| Failure::Copy(error.to_string())),
             Effect::ClearScreen => {
                 self.clear_screen = true;

@@ -83,6 +83,16 @@ impl Conversation {
         self.by_key.range(..key).next_back().map(|(_, m)| m)
     }
 
+    /// The first message whose sort key is `key` or later.
+    pub fn first_from(&self, key: SortKey) -> Option<&Message> {
+        self.by_key.range(key..).next().map(|(_, m)| m)
+    }
+
+    /// The last message whose sort key is before `key`.
+    pub fn last_before(&self, key: SortKey) -> Option<&Message> {
+        self.by_key.range(..key).next_back().map(|(_, m)| m)
+    }
+
     /// How many messages come before `id`, counting no further than `limit`.
     pub fn count_before(&self, id: MessageId, limit: usize) -> usize {
         self.key(id)

@@ -407,7 +407,7 @@ fn attachment(url: &str, width: usize) -> Vec<Vec<Span<'static>>> {
 /// The file name an attachment URL points at, for display: the last path segment,
 /// percent-decoded and sanitized. None when the URL names no file (no path, or a
 /// path ending in '/').
-fn file_name(url: &str) -> Option<String> {
+pub fn file_name(url: &str) -> Option<String> {
     let url = url.trim();
     let url = url.split(['?', '#']).next().unwrap_or(url);
     // Skip "scheme://authority" so a bare host is not taken for a file.

@@ -147,8 +147,8 @@ impl Desktop for RecordingDesktop {
         self.hand(Effect::Open(url.clone()))
     }
 
-    fn copy(&mut self, url: &CheckedUrl) -> io::Result<()> {
-        self.hand(Effect::Copy(url.clone()))
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        self.hand(Effect::Copy(text.to_owned()))
     }
 }
 
