@@ -52,7 +52,7 @@ impl Desktop for SystemDesktop {
     }
 
     fn copy(&mut self, text: &str) -> io::Result<()> {
-        clipboard::copy_to_clipboard(&mut io::stdout(), text)
+        clipboard::copy_to_clipboard(&mut io::stdout(), text, clipboard::inside_screen())
     }
 }
 

@@ -1,5 +1,6 @@
 //! Copying text to the clipboard with OSC 52, which works over ssh and in
-//! most terminal emulators without a clipboard daemon.
+//! most terminal emulators without a clipboard daemon. Nothing answers the
+//! sequence, so whether the text arrived cannot be known.
 
 use std::io::{self, Write};
 
@@ -12,9 +13,39 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", STANDARD.encode(text))
 }
 
-/// Writes the OSC 52 sequence for `text` to `out`.
-pub fn copy_to_clipboard(out: &mut impl Write, text: &str) -> io::Result<()> {
-    out.write_all(osc52(text).as_bytes())?;
+/// The most bytes put in one DCS string for GNU screen, well under the
+/// 768 it keeps of one (its `MAXSTR`).
+pub const SCREEN_DCS_BYTES: usize = 512;
+
+/// The OSC 52 sequence for `text`, wrapped for GNU screen: screen drops
+/// OSC 52 itself but hands what a DCS string holds to the terminal outside,
+/// so the sequence goes in DCS strings short enough for screen to keep whole.
+pub fn osc52_through_screen(text: &str) -> String {
+    let sequence = osc52(text);
+    // The sequence is ASCII: any byte boundary is a character boundary.
+    sequence
+        .as_bytes()
+        .chunks(SCREEN_DCS_BYTES)
+        .map(|piece| format!("\x1bP{}\x1b\\", String::from_utf8_lossy(piece)))
+        .collect()
+}
+
+/// True when the program runs in GNU screen rather than in tmux: `$STY`
+/// set, `$TMUX` not (tmux started inside screen inherits `$STY`, and tmux
+/// takes OSC 52 as it is).
+pub fn inside_screen() -> bool {
+    std::env::var_os("STY").is_some() && std::env::var_os("TMUX").is_none()
+}
+
+/// Writes the OSC 52 sequence for `text` to `out`, wrapped for GNU screen
+/// when `through_screen`.
+pub fn copy_to_clipboard(out: &mut impl Write, text: &str, through_screen: bool) -> io::Result<()> {
+    let sequence = if through_screen {
+        osc52_through_screen(text)
+    } else {
+        osc52(text)
+    };
+    out.write_all(sequence.as_bytes())?;
     out.flush()
 }
 
@@ -36,5 +67,27 @@ mod tests {
             STANDARD.decode(payload).unwrap(),
             b"https://x.test/a\x07\x1b]0;pwned\x07"
         );
+    }
+
+    #[test]
+    fn for_screen_the_sequence_goes_whole_in_short_dcs_strings() {
+        let text = "long text ".repeat(200);
+        let wrapped = osc52_through_screen(&text);
+        let pieces: Vec<&str> = wrapped
+            .strip_prefix("\x1bP")
+            .and_then(|w| w.strip_suffix("\x1b\\"))
+            .unwrap()
+            .split("\x1b\\\x1bP")
+            .collect();
+        assert!(pieces.len() > 1);
+        assert!(pieces.iter().all(|p| p.len() <= SCREEN_DCS_BYTES));
+        assert_eq!(pieces.concat(), osc52(&text));
+
+        let mut out = Vec::new();
+        copy_to_clipboard(&mut out, "hi", true).unwrap();
+        assert_eq!(out, format!("\x1bP{}\x1b\\", osc52("hi")).into_bytes());
+        out.clear();
+        copy_to_clipboard(&mut out, "hi", false).unwrap();
+        assert_eq!(out, osc52("hi").into_bytes());
     }
 }
