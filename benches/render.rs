@@ -55,6 +55,8 @@ fn message(id: u64) -> Message {
         read_by_user: Some(true),
         read_by_operator: Some(true),
         unreadable: None,
+        sender_id: None,
+        raw_json: "{}".into(),
     }
 }
 

@@ -23,8 +23,18 @@ pub enum Action {
     /// Go to the very first message, loading every older page.
     Oldest,
     Newest,
+    /// Opens the prompt that jumps to a date or a message id.
+    Jump,
+    /// The first message of the previous day that has messages.
+    PreviousDay,
+    /// The first message of the next day that has messages.
+    NextDay,
     OpenAttachment,
     CopyLink,
+    /// Sends the selected message's text to the clipboard.
+    CopyText,
+    /// Shows every field of the selected message, and its JSON.
+    ShowDetail,
     Retry,
     /// Paints the whole screen again, whatever the terminal shows now.
     Redraw,

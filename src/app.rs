@@ -10,7 +10,6 @@
 
 use std::io;
 
-use crossterm::clipboard::CopyToClipboard;
 use crossterm::event::{Event, EventStream};
 use futures_util::{Stream, StreamExt};
 use ratatui::backend::Backend;
@@ -24,7 +23,7 @@ use crate::fetch::{self, FetchEvent, FetchRequest};
 use crate::open::CheckedUrl;
 use crate::state::{AppState, Effect, Exit, Failure, Input};
 use crate::timefmt::LocalZone;
-use crate::{open, ui};
+use crate::{clipboard, open, ui};
 
 /// What the app needs to start.
 #[derive(Debug, Clone)]
@@ -35,12 +34,12 @@ pub struct AppConfig {
     pub zone: LocalZone,
 }
 
-/// Where links go outside the terminal: the browser and the clipboard.
+/// Where things go outside the terminal: the browser and the clipboard.
 pub trait Desktop {
     /// Opens a checked link in the browser.
     fn open(&mut self, url: &CheckedUrl) -> io::Result<()>;
-    /// Puts a checked link on the clipboard.
-    fn copy(&mut self, url: &CheckedUrl) -> io::Result<()>;
+    /// Sends `text` to the clipboard. Nothing confirms that it arrived.
+    fn copy(&mut self, text: &str) -> io::Result<()>;
 }
 
 /// The reader's own browser, and the terminal's clipboard.
@@ -52,11 +51,8 @@ impl Desktop for SystemDesktop {
         open::open_in_browser(url)
     }
 
-    fn copy(&mut self, url: &CheckedUrl) -> io::Result<()> {
-        crossterm::execute!(
-            io::stdout(),
-            CopyToClipboard::to_clipboard_from(url.as_str())
-        )
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        clipboard::copy_to_clipboard(&mut io::stdout(), text, clipboard::inside_screen())
     }
 }
 
@@ -157,9 +153,9 @@ impl<D: Desktop> App<D> {
                 .desktop
                 .open(&url)
                 .map_err(|error| Failure::Open(error.to_string())),
-            Effect::Copy(url) => self
+            Effect::Copy(text) => self
                 .desktop
-                .copy(&url)
+                .copy(&text)
                 .map_err(|error| Failure::Copy(error.to_string())),
             Effect::ClearScreen => {
                 self.clear_screen = true;

@@ -93,6 +93,16 @@ impl Conversation {
         self.by_key.range(..key).next_back().map(|(_, m)| m)
     }
 
+    /// The first message whose sort key is `key` or later.
+    pub fn first_from(&self, key: SortKey) -> Option<&Message> {
+        self.by_key.range(key..).next().map(|(_, m)| m)
+    }
+
+    /// The last message whose sort key is before `key`.
+    pub fn last_before(&self, key: SortKey) -> Option<&Message> {
+        self.by_key.range(..key).next_back().map(|(_, m)| m)
+    }
+
     /// How many messages come before `id`, counting no further than `limit`.
     pub fn count_before(&self, id: MessageId, limit: usize) -> usize {
         self.key(id)
@@ -122,6 +132,8 @@ mod tests {
             read_by_user: None,
             read_by_operator: None,
             unreadable: None,
+            sender_id: None,
+            raw_json: "{}".into(),
         }
     }
 

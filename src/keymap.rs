@@ -123,6 +123,17 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "newest message",
     },
     HelpRow {
+        bindings: &[(Key(K::Char(':')), A::Jump)],
+        what: "jump to a date or #id",
+    },
+    HelpRow {
+        bindings: &[
+            (Key(K::Char('[')), A::PreviousDay),
+            (Key(K::Char(']')), A::NextDay),
+        ],
+        what: "previous / next day",
+    },
+    HelpRow {
         bindings: &[
             (Key(K::Char('o')), A::OpenAttachment),
             (Key(K::Enter), A::OpenAttachment),
@@ -132,6 +143,14 @@ pub const KEY_MAP: &[HelpRow] = &[
     HelpRow {
         bindings: &[(Key(K::Char('y')), A::CopyLink)],
         what: "copy the attachment link",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Char('c')), A::CopyText)],
+        what: "copy the message text",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Char('i')), A::ShowDetail)],
+        what: "message details",
     },
     HelpRow {
         bindings: &[(Key(K::Char('r')), A::Retry)],
@@ -147,7 +166,7 @@ pub const KEY_MAP: &[HelpRow] = &[
     },
     HelpRow {
         bindings: &[(Key(K::Esc), A::Close)],
-        what: "close this help",
+        what: "close / cancel",
     },
     HelpRow {
         bindings: &[(Key(K::Char('q')), A::Quit), (Ctrl('c'), A::Quit)],

@@ -161,6 +161,8 @@ mod tests {
             read_by_user: None,
             read_by_operator: None,
             unreadable: None,
+            sender_id: None,
+            raw_json: "{}".into(),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod api;
 pub mod app;
 pub mod attachment;
 pub mod cli;
+pub mod clipboard;
 pub mod conversation;
 pub mod fetch;
 pub mod keymap;

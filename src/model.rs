@@ -1,6 +1,8 @@
 //! Domain types: what the rest of the program knows about a conversation.
 //! Built from the wire types in `api::wire`; nothing outside `api` sees JSON.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 /// A message id as the API gives it.
@@ -18,6 +20,19 @@ pub struct SortKey {
     id: MessageId,
     step: i64,
     own: MessageId,
+}
+
+impl SortKey {
+    /// The first key at `time`: every message sent at `time` or later sorts
+    /// from here on.
+    pub fn at(time: DateTime<Utc>) -> Self {
+        SortKey {
+            time: Some(time),
+            id: MessageId::MIN,
+            step: i64::MIN,
+            own: MessageId::MIN,
+        }
+    }
 }
 
 /// Who wrote a message.
@@ -93,6 +108,8 @@ pub struct Message {
     pub body: String,
     pub created_at: Option<DateTime<Utc>>,
     pub sender: Sender,
+    /// The sender's own id (visitor or operator), when the server gave one.
+    pub sender_id: Option<u64>,
     /// Attachment link; only valid for 20 seconds after the response that carried it.
     pub file_url: Option<String>,
     pub auto_invitation: bool,
@@ -101,6 +118,9 @@ pub struct Message {
     /// Set when the server's entry could not be read: the message is then only
     /// a placeholder saying so, and its other fields are empty.
     pub unreadable: Option<Unreadable>,
+    /// The message object exactly as the server sent it: untrusted, sanitize
+    /// before display. Shared, as messages are cloned while text is not.
+    pub raw_json: Arc<str>,
 }
 
 impl Message {
@@ -116,6 +136,8 @@ impl Message {
             read_by_user: None,
             read_by_operator: None,
             unreadable: Some(unreadable),
+            sender_id: None,
+            raw_json: Arc::from(""),
         }
     }
 
@@ -252,6 +274,8 @@ mod tests {
             read_by_user: None,
             read_by_operator: None,
             unreadable: None,
+            sender_id: None,
+            raw_json: Arc::from("{}"),
         }
     }
 

@@ -2,15 +2,19 @@
 //!
 //! Plain data, split by concern: the loaded messages, the history being
 //! loaded (`history`), what the view shows (`viewport`), attachment links
-//! (`links`), what is drawn over the conversation (`overlay`) and the
+//! (`links`), what is drawn over the conversation (`overlay`, with its
+//! `prompt` and `detail`), a jump looking for its target (`jump`) and the
 //! status bar's message (`status`). The loop feeds it [`Input`]s and it
 //! answers with [`Effect`]s for the loop to carry out; an effect that fails
 //! comes back as an input. Tests drive it the same way, without a terminal or
 //! a network.
 
+mod detail;
 mod history;
+mod jump;
 mod links;
 mod overlay;
+mod prompt;
 mod status;
 mod viewport;
 
@@ -24,13 +28,19 @@ use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use crate::layout::Item;
 use crate::model::{Message, MessageId};
 use crate::open::CheckedUrl;
+use crate::sanitize::sanitize_text;
 use crate::timefmt::LocalZone;
 use crate::ui;
 
+pub use detail::Detail;
 pub use history::LoadState;
 use history::{History, PageOutcome};
+pub use jump::JUMP_EXAMPLES;
+use jump::{Jump, Loaded, Step, Target};
 use links::Links;
+use overlay::KeyTaken;
 pub use overlay::{Overlay, Overlays};
+pub use prompt::Prompt;
 pub use status::{Status, StatusKind, StatusTopic};
 pub use viewport::{PREFETCH_MESSAGES, Viewport};
 
@@ -75,7 +85,7 @@ impl Input {
 pub enum Failure {
     /// No browser could be started (the reason).
     Open(String),
-    /// The link could not be put on the clipboard (the reason).
+    /// Text could not be sent to the clipboard (the reason).
     Copy(String),
     /// The fetch task is gone: nothing can load any more.
     FetchTaskGone,
@@ -87,8 +97,9 @@ pub enum Effect {
     Fetch(FetchRequest),
     /// Open a checked http(s) link in the browser.
     Open(CheckedUrl),
-    /// Put a checked link on the clipboard.
-    Copy(CheckedUrl),
+    /// Send text to the terminal's clipboard (OSC 52): a checked link, or a
+    /// message's sanitized text.
+    Copy(String),
     /// Clear the terminal and paint the whole screen again.
     ClearScreen,
 }
@@ -112,6 +123,7 @@ pub struct AppState {
     viewport: Viewport,
     links: Links,
     overlays: Overlays,
+    jump: Jump,
     status: Option<Status>,
     exit: Option<Exit>,
     dirty: bool,
@@ -136,6 +148,7 @@ impl AppState {
             viewport: Viewport::new(width, height, zone),
             links: Links::default(),
             overlays: Overlays::default(),
+            jump: Jump::default(),
             status: None,
             exit: None,
             dirty: true,
@@ -234,7 +247,14 @@ impl AppState {
     /// Takes one input of any kind: the loop's single way in.
     pub fn handle(&mut self, input: Input) -> Vec<Effect> {
         match input {
-            Input::Key(key) => Action::from_key(key).map_or_else(Vec::new, |a| self.update(a)),
+            Input::Key(key) => match self.overlays.offer_key(key) {
+                KeyTaken::Pass => Action::from_key(key).map_or_else(Vec::new, |a| self.update(a)),
+                KeyTaken::Consumed => {
+                    self.dirty = true;
+                    Vec::new()
+                }
+                KeyTaken::Answered(overlay) => self.answered(overlay),
+            },
             Input::Mouse(mouse) => {
                 Action::from_mouse(mouse).map_or_else(Vec::new, |a| self.update(a))
             }
@@ -263,6 +283,7 @@ impl AppState {
             return Vec::new();
         }
         self.dirty = true;
+        self.fit_details();
         self.request_more()
     }
 
@@ -270,9 +291,15 @@ impl AppState {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         self.dirty = true;
         self.viewport.keep_place();
+        self.fit_details();
         let Some(action) = self.overlays.offer(action) else {
             return Vec::new();
         };
+        if jump::stops_search(action)
+            && let Some(notice) = self.jump.stop()
+        {
+            self.set_status(notice);
+        }
         let (view, conversation) = (&mut self.viewport, &self.conversation);
         let mut effects = Vec::new();
         match action {
@@ -286,8 +313,16 @@ impl AppState {
             Action::ScrollUp(rows) => view.scroll(conversation, rows, false),
             Action::Oldest => view.follow_oldest(conversation),
             Action::Newest => view.follow_newest(conversation),
+            Action::Jump => self.overlays.open(Overlay::Jump(Prompt::default())),
+            Action::PreviousDay | Action::NextDay => {
+                let selected = view.selected().and_then(|id| conversation.get(id));
+                let target = Target::day_step(selected, self.zone(), action == Action::NextDay);
+                self.start_jump(target);
+            }
             Action::OpenAttachment => effects.extend(self.fetch_link(LinkPurpose::Open)),
             Action::CopyLink => effects.extend(self.fetch_link(LinkPurpose::Copy)),
+            Action::CopyText => effects.extend(self.copy_text()),
+            Action::ShowDetail => self.show_detail(),
             Action::Retry => effects.extend(self.retry()),
             Action::Redraw => effects.push(Effect::ClearScreen),
             Action::ToggleHelp => self.overlays.open(Overlay::Help),
@@ -306,7 +341,10 @@ impl AppState {
             FetchEvent::Page { request, result } => match self.history.answer(request, result) {
                 // An answer to a request we no longer wait for.
                 None => return Vec::new(),
-                Some(PageOutcome::Arrived(messages)) => self.show(messages),
+                Some(PageOutcome::Arrived(messages)) => {
+                    self.show(messages);
+                    self.advance_jump();
+                }
                 Some(PageOutcome::Failed(reason)) => {
                     self.set_status(Status::about(
                         StatusTopic::Paging,
@@ -366,7 +404,9 @@ impl AppState {
         if self.exit.is_some() {
             return Vec::new();
         }
-        let needed = self.viewport.follows_oldest() || self.viewport.near_top(&self.conversation);
+        let needed = self.viewport.follows_oldest()
+            || self.viewport.near_top(&self.conversation)
+            || self.jump.searching();
         self.history
             .request_more(needed)
             .map(|request| Effect::Fetch(FetchRequest::Page(request)))
@@ -412,14 +452,112 @@ impl AppState {
         effect
     }
 
+    /// The time zone messages are shown in.
+    fn zone(&self) -> LocalZone {
+        *self.viewport.layout().zone()
+    }
+
+    /// An overlay closed with an answer: act on it.
+    fn answered(&mut self, overlay: Overlay) -> Vec<Effect> {
+        self.dirty = true;
+        match overlay {
+            Overlay::Jump(prompt) => self.start_jump(Target::parse(prompt.text())),
+            Overlay::Help | Overlay::Detail(_) => {}
+        }
+        self.request_more()
+    }
+
+    /// Looks for `target`, or says why there is nothing to look for.
+    fn start_jump(&mut self, target: Result<Target, Status>) {
+        match target {
+            Ok(target) => {
+                self.jump.start(target);
+                self.advance_jump();
+            }
+            Err(notice) => self.set_status(notice),
+        }
+    }
+
+    /// Checks a pending jump against what is loaded: goes there once found.
+    fn advance_jump(&mut self) {
+        let loaded = Loaded {
+            settled: self.history.settled(),
+            beginning: self.history.reached_beginning(),
+            complete: self.history.complete(),
+            total: self.history.total(),
+        };
+        let zone = self.zone();
+        let notice = match self.jump.advance(&self.conversation, zone, loaded) {
+            None => return,
+            Some(Step::Found(id, note)) => {
+                self.viewport.jump_to(&self.conversation, id);
+                if self
+                    .status
+                    .as_ref()
+                    .is_some_and(|s| s.topic == StatusTopic::Jump)
+                {
+                    self.status = None;
+                }
+                match note {
+                    Some(note) => note,
+                    None => return,
+                }
+            }
+            Some(Step::Missing(notice) | Step::Searching(notice)) => notice,
+        };
+        self.set_status(notice);
+    }
+
+    /// Sends the selected message's text, as sanitized for the screen and
+    /// without the view's gutter or indent, to the clipboard.
+    fn copy_text(&mut self) -> Option<Effect> {
+        let selected = self.viewport.selected();
+        let Some(message) = selected.and_then(|id| self.conversation.get(id)) else {
+            self.set_status(Status::info("no message selected"));
+            return None;
+        };
+        let text = sanitize_text(&message.body);
+        if text.trim().is_empty() {
+            self.set_status(Status::info("this message has no text"));
+            return None;
+        }
+        // OSC 52 has no answer: say what was done, not that it worked.
+        self.set_status(Status::info("message text sent to the terminal clipboard"));
+        Some(Effect::Copy(text))
+    }
+
+    /// Opens the selected message's details.
+    fn show_detail(&mut self) {
+        match self.viewport.selected() {
+            Some(id) => {
+                self.overlays.open(Overlay::Detail(Detail::new(id)));
+                self.fit_details();
+            }
+            None => self.set_status(Status::info("no message selected")),
+        }
+    }
+
+    /// Tells each detail overlay how long its content is at the view's size.
+    fn fit_details(&mut self) {
+        let (width, height) = self.viewport.size();
+        let area = ui::detail::content_area(Rect::new(0, 0, width, height));
+        let zone = self.zone();
+        for detail in self.overlays.details_mut() {
+            let lines = self.conversation.get(detail.id()).map_or(0, |message| {
+                ui::detail::detail_lines(message, zone, area.width).len()
+            });
+            detail.fit(lines, usize::from(area.height));
+        }
+    }
+
     fn effect_failed(&mut self, failure: Failure) {
         match failure {
             Failure::Open(reason) => self.set_status(Status::error(format!(
                 "could not start a browser: {reason} (set $BROWSER, or press y to copy the link)"
             ))),
-            Failure::Copy(reason) => {
-                self.set_status(Status::error(format!("could not copy the link: {reason}")));
-            }
+            Failure::Copy(reason) => self.set_status(Status::error(format!(
+                "could not send to the terminal clipboard: {reason}"
+            ))),
             Failure::FetchTaskGone => {
                 self.exit.get_or_insert(Exit::Fatal(
                     "the fetch task stopped unexpectedly".to_owned(),

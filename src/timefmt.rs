@@ -1,7 +1,10 @@
 //! Timestamps as the operator reads them, in an injected time zone so that tests and
 //! snapshots do not depend on the machine they run on.
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, Offset, Utc};
+use chrono::{
+    DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone,
+    Utc,
+};
 
 /// The time zone timestamps are shown in.
 #[derive(Clone, Copy, Debug)]
@@ -45,6 +48,36 @@ impl LocalZone {
     pub fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
         self.to_local(t).date()
     }
+
+    /// `t` in this zone, with the zone's offset from UTC at that moment.
+    #[must_use]
+    pub fn zoned(&self, t: DateTime<Utc>) -> DateTime<FixedOffset> {
+        match self {
+            LocalZone::System => t.with_timezone(&Local).fixed_offset(),
+            LocalZone::Fixed(offset) => t.with_timezone(offset),
+        }
+    }
+
+    /// The first moment of local day `date`: midnight, or the first hour that
+    /// exists where a clock change skips midnight.
+    #[must_use]
+    pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
+        let midnight = date.and_time(NaiveTime::MIN);
+        match self {
+            LocalZone::System => first_existing(&Local, midnight),
+            LocalZone::Fixed(offset) => first_existing(offset, midnight),
+        }
+    }
+}
+
+/// The first of the hours from `local` on that exists in `zone`, in UTC.
+fn first_existing<Z: TimeZone>(zone: &Z, local: NaiveDateTime) -> DateTime<Utc> {
+    (0..=24)
+        .find_map(|hour| {
+            zone.from_local_datetime(&(local + TimeDelta::hours(hour)))
+                .earliest()
+        })
+        .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]
@@ -74,6 +107,19 @@ mod tests {
             tokyo.local_date(t),
             NaiveDate::from_ymd_opt(2018, 2, 10).unwrap()
         );
+    }
+
+    #[test]
+    fn a_day_starts_at_local_midnight() {
+        let date = NaiveDate::from_ymd_opt(2018, 2, 10).unwrap();
+        let tokyo = LocalZone::Fixed(FixedOffset::east_opt(9 * 3600).unwrap());
+        assert_eq!(tokyo.start_of_day(date), at("2018-02-09T15:00:00Z"));
+        assert_eq!(
+            LocalZone::utc().start_of_day(date),
+            at("2018-02-10T00:00:00Z")
+        );
+        let t = at("2018-02-09T17:18:50.000Z");
+        assert_eq!(tokyo.zoned(t).to_rfc3339(), "2018-02-10T02:18:50+09:00");
     }
 
     #[test]

@@ -4,14 +4,16 @@
 //! Untrusted text (anything from a message) is sanitized before it becomes a `Span`.
 
 pub mod conversation;
+pub mod detail;
 pub mod help;
 pub mod message_block;
+pub mod prompt;
 pub mod status_bar;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::state::{AppState, Overlay};
+use crate::state::{AppState, JUMP_EXAMPLES, Overlay};
 
 /// The conversation's part of the screen: everything but the status bar.
 pub fn conversation_area(screen: Rect) -> Rect {
@@ -30,6 +32,15 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     for overlay in state.overlays().iter() {
         match overlay {
             Overlay::Help => frame.render_widget(help::HelpOverlay, conversation),
+            Overlay::Jump(typed) => {
+                let hint = format!("{JUMP_EXAMPLES} · Enter jumps · Esc cancels ");
+                let line = prompt::PromptLine::new(":", typed.text(), &hint);
+                frame.set_cursor_position(line.cursor(status));
+                frame.render_widget(line, status);
+            }
+            Overlay::Detail(detail) => {
+                frame.render_widget(detail::DetailOverlay::new(state, detail), conversation);
+            }
         }
     }
 }

@@ -205,6 +205,8 @@ fn seed_page() -> Page {
                 read_by_user: Some(true),
                 read_by_operator: Some(true),
                 unreadable: None,
+                sender_id: Some(1),
+                raw_json: seed_object(0).into(),
             },
             Message {
                 id: 2,
@@ -220,9 +222,19 @@ fn seed_page() -> Page {
                 read_by_user: Some(false),
                 read_by_operator: Some(true),
                 unreadable: None,
+                sender_id: Some(1),
+                raw_json: seed_object(1).into(),
             },
         ],
     }
+}
+
+/// The text of the seed page's `index`th message object, byte for byte as
+/// the page holds it (the page is indented: each object opens with "    {").
+fn seed_object(index: usize) -> &'static str {
+    let start = SEED_PAGE.match_indices("\n    {").nth(index).unwrap().0 + 5;
+    let end = SEED_PAGE[start..].find("\n    }").unwrap() + start + 6;
+    &SEED_PAGE[start..end]
 }
 
 /// What the real API would say about a request's headers, or `None` if they are right.
@@ -285,6 +297,8 @@ async fn single_message_request_parses_seed_sample() {
     let message = client(&srv.base, 3).message(1234, &ignore).await.unwrap();
 
     assert_eq!(message.id, 1234);
+    assert_eq!(message.sender_id, Some(1));
+    assert_eq!(&*message.raw_json, SEED_MESSAGE, "the object as received");
     assert_eq!(message.body, "test chat message");
     assert_eq!(message.sender.display_name(), "David Smith");
     assert_eq!(

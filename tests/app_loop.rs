@@ -17,7 +17,8 @@ use tokio::sync::mpsc;
 
 use common::{RecordingDesktop, client, message_json};
 use szchat::app::{App, AppConfig};
-use szchat::state::{AppState, Exit, StatusKind};
+use szchat::sanitize::sanitize_text;
+use szchat::state::{AppState, Effect, Exit, StatusKind};
 use szchat::timefmt::LocalZone;
 use szchat_fake::{FakeConfig, FakeServer, synthetic_messages};
 
@@ -218,4 +219,34 @@ async fn a_signal_ends_the_loop_and_so_does_the_end_of_input() {
     session.input = Box::new(stream::empty());
     session.run_until(|_| false).await;
     assert_eq!(session.state().exit(), Some(&Exit::Quit));
+}
+
+#[tokio::test]
+async fn c_sends_exactly_the_sanitized_text_without_gutter_or_indent() {
+    let body = "the invoice\n\tline two\x1b]52;c;ZXZpbA==\x07 end";
+    let messages = vec![
+        message_json(1, 1, true, "hello", None),
+        // An operator's message: drawn indented, behind a gutter.
+        message_json(2, 2, false, body, None),
+    ];
+    let server = FakeServer::start(FakeConfig::new(SECRET, USER, messages))
+        .await
+        .unwrap();
+    let mut session = Session::start(&server, RecordingDesktop::default());
+    session.run_until(AppState::is_quiet).await;
+    assert_eq!(session.state().selected(), Some(2));
+    assert!(session.screen().contains("▌ the invoice"));
+
+    session.press(KeyCode::Char('c'), KeyModifiers::NONE);
+    session.run_until(|state| state.status().is_some()).await;
+    let expected = "the invoice\n    line two␛]52;c;ZXZpbA==␇ end";
+    assert_eq!(expected, sanitize_text(body));
+    assert_eq!(
+        session.app.desktop().handed,
+        [Effect::Copy(expected.to_owned())]
+    );
+    assert_eq!(
+        session.state().status().unwrap().text,
+        "message text sent to the terminal clipboard"
+    );
 }

@@ -91,7 +91,7 @@ fn message_and_status_bar_name_an_attachment_alike() {
     for (link, name) in cases {
         for (purpose, said) in [
             (LinkPurpose::Open, format!("opening {name}")),
-            (LinkPurpose::Copy, format!("link to {name} copied")),
+            (LinkPurpose::Copy, format!("link to {name} sent")),
         ] {
             let screen = screen_after(link, purpose);
             let text = screen.join("\n");

@@ -867,3 +867,74 @@ fn scrolling_across_emoji_sequences_leaves_the_screen_a_fresh_start_shows() {
     scrolled.send_keys(&["q"]);
     assert_eq!(scrolled.wait_for_exit().status, 0);
 }
+
+// ----- 8. jumping and taking things out -----
+
+#[test]
+fn c_puts_exactly_the_message_text_on_the_clipboard_of_tmux() {
+    let body = "first line\n\tsecond ☕ 👋🏽 line\x1b]0;title\x07";
+    let messages = vec![
+        message_json(1, 1, true, "hello", None),
+        // An operator's message: on screen behind an indent and a gutter.
+        message_json(2, 2, false, body, None),
+    ];
+    let server = Server::start(FakeConfig::new(SECRET, USER, messages));
+    // The harness's tmux runs with `set-clipboard on`, which makes tmux keep
+    // what applications send with OSC 52 as a paste buffer.
+    let Some(tmux) = Tmux::start("copy-text", WIDTH, HEIGHT, &server.launch(SECRET, USER)) else {
+        return;
+    };
+    let screen = tmux.wait_for("the operator's message", |s| s.contains("first line"));
+    assert_selected(&screen, "first line");
+    assert_eq!(tmux.clipboard(), Vec::<String>::new());
+
+    tmux.send_keys(&["c"]);
+    tmux::eventually("the text on the clipboard", || !tmux.clipboard().is_empty());
+    let expected = szchat::sanitize::sanitize_text(body);
+    assert_eq!(expected, "first line\n    second ☕ 👋 line␛]0;title␇");
+    assert_eq!(tmux.clipboard(), [expected]);
+    tmux.wait_for("the notice", |s| {
+        s.rows
+            .last()
+            .is_some_and(|bar| bar.contains("sent to the terminal clipboard"))
+    });
+
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
+
+#[test]
+fn colon_jumps_to_an_id_in_older_pages_and_i_shows_its_details() {
+    let messages: Vec<Value> = (1..=300)
+        .map(|id| message_json(id, id as i64 * 20, id % 2 == 1, &format!("m{id} end"), None))
+        .collect();
+    let server = Server::start(FakeConfig::new(SECRET, USER, messages));
+    let Some(tmux) = Tmux::start("jump", WIDTH, HEIGHT, &server.launch(SECRET, USER)) else {
+        return;
+    };
+    tmux.wait_for("the newest message", |s| s.contains("m300 end"));
+
+    tmux.send_keys(&[":"]);
+    let screen = tmux.wait_for("the prompt", |s| {
+        s.rows.last().is_some_and(|bar| bar.starts_with(':'))
+    });
+    assert!(
+        screen.rows.last().unwrap().contains("Esc cancels"),
+        "{screen:?}"
+    );
+    tmux.send_keys(&["#12", "Enter"]);
+    let screen = tmux.wait_for("message 12", |s| s.contains("m12 end"));
+    assert_selected(&screen, "m12 end");
+
+    tmux.send_keys(&["i"]);
+    let screen = tmux.wait_for("the details", |s| s.contains("JSON as received"));
+    assert!(screen.contains("message #12"), "{screen:?}");
+    assert!(screen.contains(r#""id":12,"#), "{screen:?}");
+    tmux.send_keys(&["Escape"]);
+    tmux.wait_for("the conversation again", |s| {
+        !s.contains("JSON as received")
+    });
+
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{SEED_PAGE, message, page_requests};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use szchat::action::Action;
@@ -12,7 +13,7 @@ use szchat::api::wire;
 use szchat::fetch::FetchEvent;
 use szchat::model::{Message, Page, Sender};
 use szchat::paging::PageRequest;
-use szchat::state::AppState;
+use szchat::state::{AppState, Input};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 
@@ -211,4 +212,87 @@ fn loading_then_the_beginning_marker() {
     let state = state_with(seed_messages(), 50, 12);
     let terminal = draw(&state, 50, 12);
     assert!(screen_text(&terminal).contains("beginning of conversation"));
+}
+
+/// Presses `code` as the terminal would send it.
+fn press(state: &mut AppState, code: KeyCode) {
+    state.handle(Input::Key(KeyEvent::from(code)));
+}
+
+#[test]
+fn the_jump_prompt_replaces_the_status_bar_while_typing() {
+    let mut state = state_with(seed_messages(), 70, 12);
+    press(&mut state, KeyCode::Char(':'));
+    for c in "2026-11-2".chars() {
+        press(&mut state, KeyCode::Char(c));
+    }
+    let mut terminal = draw(&state, 70, 12);
+    insta::assert_snapshot!(terminal.backend());
+    // The terminal's cursor waits after what was typed.
+    assert!(terminal.backend().cursor_visible());
+    terminal.backend_mut().assert_cursor_position((10, 11));
+    press(&mut state, KeyCode::Esc);
+    let terminal = draw(&state, 70, 12);
+    assert!(!terminal.backend().cursor_visible());
+    assert!(screen_text(&terminal).contains(" visitor 4821"));
+}
+
+/// A page as the API sends it (compact), with a message that has every
+/// field, an attachment, an escape sequence in its body and a field szchat
+/// does not know, and an operator's reply.
+const DETAIL_PAGE: &str = concat!(
+    r#"{"limit":50,"offset":0,"total":2,"messages":["#,
+    r#"{"id":4711,"body":"the invoice, charged twice\u001b]0;pwned\u0007\nsee attached","#,
+    r#""read_by_user":true,"created_at":"2026-11-20T09:41:07.000Z","#,
+    r#""file_url":"https://files.example/u/4821/invoice%20march.pdf?sig=a1b2","#,
+    r#""auto_invitation":false,"sender_type":"user","read_by_operator":null,"#,
+    r#""sender":{"id":4821,"name":"Hana Whitfield","email":"hana@example.com"},"rating":null},"#,
+    r#"{"id":4712,"body":"Refunded.","read_by_user":false,"created_at":"2026-11-20T09:52:00.000Z","#,
+    r#""file_url":null,"auto_invitation":true,"sender_type":"operator","read_by_operator":true,"#,
+    r#""sender":{"id":12,"forename":"Tomás","surname":"Lindqvist","email":"tomas@support.example","#,
+    r#""picture_thumb_url":null}}]}"#
+);
+
+#[test]
+fn the_detail_overlay_shows_every_field_and_the_json_as_received() {
+    let tokyo = LocalZone::Fixed(chrono::FixedOffset::east_opt(9 * 3600).unwrap());
+    let page = wire::parse_page(DETAIL_PAGE.as_bytes(), 0, 50).unwrap();
+    let mut state = AppState::new(4821, 50, tokyo, 70, 24);
+    let request = page_requests(&state.start())[0];
+    state.apply(FetchEvent::Page {
+        request,
+        result: Ok(page),
+    });
+    state.update(Action::SelectPrevious);
+    assert_eq!(state.selected(), Some(4711));
+    state.update(Action::ShowDetail);
+    let terminal = draw(&state, 70, 24);
+    insta::assert_snapshot!("detail_top", terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+
+    // The end of the JSON, a key away.
+    state.update(Action::Newest);
+    let terminal = draw(&state, 70, 24);
+    insta::assert_snapshot!("detail_bottom", terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains(r#""rating":null}"#), "{text}");
+    assert!(
+        !text.contains("picture_thumb_url"),
+        "only this message's object"
+    );
+
+    // Esc closes it; i opens it again, on the message selected.
+    state.update(Action::Close);
+    assert!(state.overlays().iter().next().is_none());
+    state.update(Action::SelectNext);
+    state.update(Action::ShowDetail);
+    let text = screen_text(&draw(&state, 70, 24));
+    assert!(
+        text.contains("message #4712") && text.contains("Lindqvist"),
+        "{text}"
+    );
 }

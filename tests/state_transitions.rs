@@ -501,7 +501,7 @@ fn a_failed_effect_comes_back_as_an_input_and_shows_in_the_status_bar() {
     state.handle(Input::Failed(Failure::Copy("broken pipe".into())));
     assert_eq!(
         state.status().unwrap().text,
-        "could not copy the link: broken pipe"
+        "could not send to the terminal clipboard: broken pipe"
     );
     assert!(state.exit().is_none());
 }
@@ -542,4 +542,31 @@ fn a_signal_or_the_end_of_input_ends_the_app() {
     let mut state = self::state(50);
     state.handle(Input::InputClosed);
     assert_eq!(state.exit(), Some(&Exit::Quit));
+}
+
+#[test]
+fn y_says_the_link_was_sent_to_the_terminal_clipboard_not_that_it_arrived() {
+    let mut history = messages(3);
+    history[2].file_url = Some("https://old.example/expired.pdf".into());
+    let mut state = state(50);
+    let effects = state.start();
+    answer_first(&mut state, effects, &history);
+    state.update(Action::CopyLink);
+    let mut fresh = history[2].clone();
+    fresh.file_url = Some("https://cdn.example/fresh/invoice.pdf?sig=1".into());
+    let effects = state.apply(FetchEvent::Message {
+        id: 3,
+        purpose: LinkPurpose::Copy,
+        result: Ok(Box::new(fresh)),
+    });
+    assert_eq!(
+        effects,
+        [Effect::Copy(
+            "https://cdn.example/fresh/invoice.pdf?sig=1".to_owned()
+        )]
+    );
+    assert_eq!(
+        state.status().unwrap().text,
+        "link to invoice.pdf sent to the terminal clipboard (valid for 20 s)"
+    );
 }

@@ -36,6 +36,8 @@ fn seed_visitor() -> Message {
         read_by_user: Some(true),
         read_by_operator: Some(true),
         unreadable: None,
+        sender_id: None,
+        raw_json: "{}".into(),
     }
 }
 
@@ -55,6 +57,8 @@ fn seed_operator() -> Message {
         read_by_user: Some(false),
         read_by_operator: Some(true),
         unreadable: None,
+        sender_id: None,
+        raw_json: "{}".into(),
     }
 }
 
@@ -424,6 +428,8 @@ fn arb_message() -> impl Strategy<Value = Message> {
                 read_by_user: rbu,
                 read_by_operator: rbo,
                 unreadable: None,
+                sender_id: None,
+                raw_json: "{}".into(),
             },
         )
 }

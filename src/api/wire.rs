@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::lenient;
 use crate::model::{
@@ -50,8 +51,8 @@ pub fn parse_page(
         .entries
         .iter()
         .zip(0u64..)
-        .map(|(entry, index)| {
-            read_entry(entry).unwrap_or_else(|(id, reason)| {
+        .map(|(raw, index)| {
+            read_entry(raw).unwrap_or_else(|(id, reason)| {
                 let offset = requested_offset.saturating_add(index);
                 let entry = id.map_or(EntryRef::Offset(offset), EntryRef::Id);
                 let unreadable = Unreadable {
@@ -59,7 +60,11 @@ pub fn parse_page(
                     reason,
                     placement: None,
                 };
-                Message::placeholder(id.unwrap_or_else(|| placeholder_id(offset)), unreadable)
+                let mut placeholder =
+                    Message::placeholder(id.unwrap_or_else(|| placeholder_id(offset)), unreadable);
+                // The detail view shows what the server sent, mended only to be text.
+                placeholder.raw_json = String::from_utf8_lossy(raw).into();
+                placeholder
             })
         })
         .collect();
@@ -83,20 +88,29 @@ pub fn parse_message(body: &[u8]) -> Result<Message, String> {
 
 /// One entry as a message, or its id (when readable) and why it is not one.
 fn read_entry(raw: &[u8]) -> Result<Message, (Option<MessageId>, String)> {
-    let value: Value = serde_json::from_slice(&lenient::repair(raw))
+    let raw: Box<RawValue> = serde_json::from_slice(&lenient::repair(raw))
         .map_err(|err| (None, shorten(&err.to_string())))?;
-    let id = value.get("id").and_then(Value::as_u64);
-    serde_path_to_error::deserialize::<_, MessageDto>(value)
-        .map(MessageDto::into_message)
-        .map_err(|err| {
+    let mut fields = serde_json::Deserializer::from_str(raw.get());
+    match serde_path_to_error::deserialize::<_, MessageFields>(&mut fields) {
+        Ok(fields) => Ok(MessageDto { fields, raw }.into_message()),
+        Err(err) => {
+            let id = serde_json::from_str::<Value>(raw.get())
+                .ok()
+                .and_then(|value| value.get("id").and_then(Value::as_u64));
             let path = err.path().to_string();
+            let inner = err.inner();
+            // The position is within one entry's text: noise on screen.
+            let full = inner.to_string();
+            let position = format!(" at line {} column {}", inner.line(), inner.column());
+            let what = full.strip_suffix(&position).unwrap_or(&full);
             let reason = if path == "." {
-                err.inner().to_string()
+                what.to_owned()
             } else {
-                format!("{path}: {}", err.inner())
+                format!("{path}: {what}")
             };
-            (id, shorten(&reason))
-        })
+            Err((id, shorten(&reason)))
+        }
+    }
 }
 
 /// `text` cut to [`MAX_REASON_CHARS`], ending in '…' when cut.
@@ -109,9 +123,27 @@ fn shorten(text: &str) -> String {
     short
 }
 
-/// One message object, from the list or from `GET .../messages/{id}`.
+/// One message object, from the list or from `GET .../messages/{id}`: its
+/// fields, and its text exactly as received (the detail view shows it).
 #[derive(Debug, Deserialize)]
+#[serde(try_from = "Box<RawValue>")]
 pub struct MessageDto {
+    pub fields: MessageFields,
+    pub raw: Box<RawValue>,
+}
+
+impl TryFrom<Box<RawValue>> for MessageDto {
+    type Error = serde_json::Error;
+
+    fn try_from(raw: Box<RawValue>) -> Result<Self, Self::Error> {
+        let fields = serde_json::from_str(raw.get())?;
+        Ok(Self { fields, raw })
+    }
+}
+
+/// The fields of one message object that szchat reads.
+#[derive(Debug, Deserialize)]
+pub struct MessageFields {
     pub id: MessageId,
     #[serde(default)]
     pub body: Option<String>,
@@ -135,17 +167,20 @@ pub struct MessageDto {
 impl MessageDto {
     /// Converts into a domain message.
     pub fn into_message(self) -> Message {
-        let sender = sender_from(self.sender_type.as_deref(), self.sender.as_ref());
+        let fields = self.fields;
+        let sender = sender_from(fields.sender_type.as_deref(), fields.sender.as_ref());
         Message {
-            id: self.id,
-            body: self.body.unwrap_or_default(),
-            created_at: self.created_at.as_deref().and_then(parse_timestamp),
+            id: fields.id,
+            body: fields.body.unwrap_or_default(),
+            created_at: fields.created_at.as_deref().and_then(parse_timestamp),
             sender,
-            file_url: self.file_url.filter(|url| !url.trim().is_empty()),
-            auto_invitation: self.auto_invitation.unwrap_or(false),
-            read_by_user: self.read_by_user,
-            read_by_operator: self.read_by_operator,
+            sender_id: fields.sender.as_ref().and_then(sender_id),
+            file_url: fields.file_url.filter(|url| !url.trim().is_empty()),
+            auto_invitation: fields.auto_invitation.unwrap_or(false),
+            read_by_user: fields.read_by_user,
+            read_by_operator: fields.read_by_operator,
             unreadable: None,
+            raw_json: self.raw.get().into(),
         }
     }
 }
@@ -154,6 +189,11 @@ fn parse_timestamp(raw: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(raw.trim())
         .ok()
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// The sender object's `id`, if it is a number.
+fn sender_id(sender: &Value) -> Option<u64> {
+    sender.get("id").and_then(Value::as_u64)
 }
 
 fn sender_from(sender_type: Option<&str>, sender: Option<&Value>) -> Sender {

@@ -56,6 +56,18 @@ impl History {
         self.pager.reached_beginning()
     }
 
+    /// True once every message the server had is loaded.
+    pub(super) fn complete(&self) -> bool {
+        self.pager.is_complete()
+    }
+
+    /// True when no page is needed to complete what is shown (the first
+    /// pages, a catch-up with new arrivals): what is loaded is one unbroken
+    /// run up to the newest message.
+    pub(super) fn settled(&self) -> bool {
+        !self.pager.wants_eager_fetch()
+    }
+
     /// The next page to ask for, if nothing is in flight and either the view
     /// needs older messages or the pager must fetch regardless (the start,
     /// a catch-up).

@@ -72,9 +72,12 @@ impl Links {
                         Status::info(format!("opening {name} (link valid for 20 s)")),
                         Some(Effect::Open(url)),
                     ),
+                    // OSC 52 has no answer: say what was done, not that it worked.
                     LinkPurpose::Copy => (
-                        Status::info(format!("link to {name} copied (valid for 20 s)")),
-                        Some(Effect::Copy(url)),
+                        Status::info(format!(
+                            "link to {name} sent to the terminal clipboard (valid for 20 s)"
+                        )),
+                        Some(Effect::Copy(url.as_str().to_owned())),
                     ),
                 }
             }

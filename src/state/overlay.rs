@@ -1,7 +1,12 @@
 //! What is drawn over the conversation and takes the reader's actions first:
 //! a stack, the top overlay last. Each overlay says what it does with an
-//! action; what it passes on reaches the conversation below.
+//! action; what it passes on reaches the conversation below. An overlay that
+//! takes text (a prompt) sees each key before the key map does.
 
+use crossterm::event::KeyEvent;
+
+use super::detail::Detail;
+use super::prompt::{Edit, Prompt};
 use crate::action::Action;
 
 /// One overlay. An overlay with state of its own (a prompt's text, say)
@@ -10,6 +15,21 @@ use crate::action::Action;
 pub enum Overlay {
     /// Every key and what it does.
     Help,
+    /// The prompt for a date or a message id to jump to.
+    Jump(Prompt),
+    /// Every field of one message, and its JSON.
+    Detail(Detail),
+}
+
+/// What the top overlay did with a key, before the key map saw it.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum KeyTaken {
+    /// Not for it: the key map turns the key into an action.
+    Pass,
+    /// Taken (the overlay may have closed).
+    Consumed,
+    /// Taken, and the overlay closed with an answer, for the state to act on.
+    Answered(Overlay),
 }
 
 /// What an overlay does with an action.
@@ -19,6 +39,8 @@ enum Response {
     Consumed,
     /// Taken, and the overlay closes.
     Close,
+    /// Taken, and the overlay closes with its answer.
+    Answer,
     /// Not for the overlay: the conversation below handles it.
     Pass,
 }
@@ -31,6 +53,40 @@ impl Overlay {
                 Action::Quit | Action::Redraw => Response::Pass,
                 _ => Response::Consumed,
             },
+            // Keys reach it first (see `take_key`): only what they passed on,
+            // and the mouse, come here.
+            Overlay::Jump(_) => match action {
+                Action::Quit | Action::Redraw => Response::Pass,
+                _ => Response::Consumed,
+            },
+            Overlay::Detail(detail) => match action {
+                Action::ShowDetail | Action::Close => Response::Close,
+                // They act on the selected message, the one shown.
+                Action::OpenAttachment
+                | Action::CopyLink
+                | Action::CopyText
+                | Action::ToggleHelp
+                | Action::Retry
+                | Action::Quit
+                | Action::Redraw => Response::Pass,
+                _ => {
+                    detail.scroll_for(action);
+                    Response::Consumed
+                }
+            },
+        }
+    }
+
+    /// Takes a key before the key map does; only prompts want keys raw.
+    fn take_key(&mut self, key: KeyEvent) -> Response {
+        match self {
+            Overlay::Jump(prompt) => match prompt.edit(key) {
+                Edit::Taken => Response::Consumed,
+                Edit::Cancelled => Response::Close,
+                Edit::Submitted => Response::Answer,
+                Edit::Pass => Response::Pass,
+            },
+            Overlay::Help | Overlay::Detail(_) => Response::Pass,
         }
     }
 }
@@ -55,6 +111,30 @@ impl Overlays {
         self.0.push(overlay);
     }
 
+    /// The detail overlays shown, to fit their scrolling to the view.
+    pub(super) fn details_mut(&mut self) -> impl Iterator<Item = &mut Detail> {
+        self.0.iter_mut().filter_map(|overlay| match overlay {
+            Overlay::Detail(detail) => Some(detail),
+            _ => None,
+        })
+    }
+
+    /// Offers a key press to the top overlay, before the key map sees it.
+    pub(super) fn offer_key(&mut self, key: KeyEvent) -> KeyTaken {
+        let Some(top) = self.0.last_mut() else {
+            return KeyTaken::Pass;
+        };
+        match top.take_key(key) {
+            Response::Pass => KeyTaken::Pass,
+            Response::Consumed => KeyTaken::Consumed,
+            Response::Close => {
+                self.0.pop();
+                KeyTaken::Consumed
+            }
+            Response::Answer => self.0.pop().map_or(KeyTaken::Consumed, KeyTaken::Answered),
+        }
+    }
+
     /// Offers `action` to the top overlay. Returns the action if it passed
     /// it on (or no overlay is shown), for the conversation to handle.
     pub(super) fn offer(&mut self, action: Action) -> Option<Action> {
@@ -63,7 +143,7 @@ impl Overlays {
         };
         match top.respond(action) {
             Response::Consumed => None,
-            Response::Close => {
+            Response::Close | Response::Answer => {
                 self.0.pop();
                 None
             }

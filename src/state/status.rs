@@ -13,6 +13,8 @@ pub enum StatusKind {
 pub enum StatusTopic {
     /// Loading pages: cleared when a page arrives.
     Paging,
+    /// Looking for a jump's target: cleared when the jump ends.
+    Jump,
     Other,
 }
 

@@ -71,6 +71,12 @@ impl Viewport {
         self.selected
     }
 
+    /// The view's width and height, in cells.
+    pub fn size(&self) -> (u16, u16) {
+        let height = u16::try_from(self.height).unwrap_or(u16::MAX);
+        (self.layout.borrow().width(), height)
+    }
+
     /// The laid-out messages, for the view to draw from.
     pub fn layout(&self) -> RefMut<'_, LayoutCache> {
         self.layout.borrow_mut()
@@ -165,6 +171,16 @@ impl Viewport {
     pub(super) fn follow_oldest(&mut self, conversation: &Conversation) {
         self.follow = Follow::Oldest;
         self.settle(conversation);
+    }
+
+    /// Selects message `id` and shows it at the top of the view, its day
+    /// line with it, as far as the end of the conversation allows.
+    pub(super) fn jump_to(&mut self, conversation: &Conversation, id: MessageId) {
+        self.follow = Follow::Nothing;
+        self.selected = Some(id);
+        self.top = Item::Message(id);
+        self.skip = 0;
+        self.clamp_to_bottom(conversation);
     }
 
     /// Rows a page key moves: a screen, less one row kept for context.

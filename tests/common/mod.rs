@@ -50,6 +50,9 @@ pub fn message(id: u64, minute: i64, visitor: bool, body: &str) -> Message {
         read_by_user: Some(true),
         read_by_operator: Some(true),
         unreadable: None,
+        // As `message_json` has it.
+        sender_id: Some(if visitor { 7 } else { 1 }),
+        raw_json: "{}".into(),
     }
 }
 
@@ -145,8 +148,8 @@ impl Desktop for RecordingDesktop {
         self.hand(Effect::Open(url.clone()))
     }
 
-    fn copy(&mut self, url: &CheckedUrl) -> io::Result<()> {
-        self.hand(Effect::Copy(url.clone()))
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        self.hand(Effect::Copy(text.to_owned()))
     }
 }
 

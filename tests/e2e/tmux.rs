@@ -29,11 +29,13 @@ const POLL: Duration = Duration::from_millis(25);
 /// The title the wrapper script gives the pane before szchat starts.
 pub const PANE_TITLE: &str = "szchat-e2e-title";
 /// Variables that must not leak from the developer's shell into a session.
-const SCRUBBED: [&str; 4] = [
+const SCRUBBED: [&str; 5] = [
     "SIGNALZEN_API_SECRET",
     "SIGNALZEN_BASE_URL",
     "BROWSER",
     "TMUX",
+    // In GNU screen szchat wraps OSC 52 for screen, which tmux would drop.
+    "STY",
 ];
 
 /// What to run in the session.

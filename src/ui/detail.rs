@@ -1,0 +1,247 @@
+//! The detail overlay: every field of one message, then the message's JSON
+//! exactly as the server sent it, all sanitized, in a scrollable box over
+//! the conversation.
+//!
+//! ```text
+//! ┌ message #1 ──────────────────────────────┐
+//! │id                1                       │
+//! │sender id         7                       │
+//! │name              David Smith             │
+//! │…                                         │
+//! │JSON as received                          │
+//! │{"id":1,"body":"test chat message",…      │
+//! └ 1–20 of 31 ────── j/k scroll · Esc closes┘
+//! ```
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Widget};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::attachment::display_name;
+use crate::model::{Message, Sender};
+use crate::sanitize::{sanitize_line, sanitize_text};
+use crate::state::{AppState, Detail};
+use crate::timefmt::LocalZone;
+use crate::wrap::{TOO_WIDE_PLACEHOLDER, display_width, wrap};
+
+/// Columns of the label column, the gap after the longest label included.
+const LABEL_WIDTH: usize = 18;
+/// Below this many columns for values, each value goes under its label.
+const MIN_VALUE_WIDTH: usize = 16;
+/// Indent of a value under its label, in the narrow layout.
+const NARROW_INDENT: usize = 2;
+/// Shown for a field the server left out.
+const NOT_GIVEN: &str = "—";
+/// The keys the box answers to, on its lower edge.
+const KEYS: &str = " j/k scroll · c copy text · Esc closes ";
+
+/// The inside of the overlay's border in `area`: where the content goes.
+pub fn content_area(area: Rect) -> Rect {
+    Block::bordered().inner(area)
+}
+
+/// The overlay's content for `message` at `width` columns, every line
+/// sanitized and no wider than `width`.
+pub fn detail_lines(message: &Message, zone: LocalZone, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width).max(1);
+    let mut lines = Vec::new();
+    for (label, value) in fields(message, zone) {
+        field_lines(&mut lines, label, &value, width);
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "JSON as received",
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+    ));
+    // Cut at the width rather than between words: every character as sent.
+    for row in sanitize_text(&message.raw_json)
+        .split('\n')
+        .flat_map(|line| cut(line, width))
+    {
+        lines.push(Line::raw(row));
+    }
+    lines
+}
+
+/// Every field, labelled, sanitized.
+fn fields(message: &Message, zone: LocalZone) -> Vec<(&'static str, String)> {
+    let given = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map_or_else(|| NOT_GIVEN.to_owned(), sanitize_line)
+    };
+    let flag = |value: Option<bool>| {
+        match value {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => NOT_GIVEN,
+        }
+        .to_owned()
+    };
+    let mut fields = vec![
+        ("id", message.id.to_string()),
+        (
+            "sender id",
+            message
+                .sender_id
+                .map_or_else(|| NOT_GIVEN.to_owned(), |id| id.to_string()),
+        ),
+    ];
+    match &message.sender {
+        Sender::Visitor { name, email } => {
+            fields.push(("name", given(name)));
+            fields.push(("email", given(email)));
+        }
+        Sender::Operator {
+            forename,
+            surname,
+            email,
+        } => {
+            fields.push(("forename", given(forename)));
+            fields.push(("surname", given(surname)));
+            fields.push(("email", given(email)));
+        }
+        Sender::Other { .. } => {}
+    }
+    let role = match &message.sender {
+        Sender::Other { kind: Some(kind) } => {
+            format!("other (sender type “{}”)", sanitize_line(kind))
+        }
+        Sender::Other { kind: None } => "other (no sender type)".to_owned(),
+        sender => sender.role_label().to_owned(),
+    };
+    fields.push(("role", role));
+    let (local, utc) = match message.created_at {
+        Some(t) => (
+            zone.zoned(t)
+                .format("%a %-d %b %Y %H:%M:%S %:z")
+                .to_string(),
+            t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        ),
+        None => (NOT_GIVEN.to_owned(), NOT_GIVEN.to_owned()),
+    };
+    fields.push(("local time", local));
+    fields.push(("UTC time", utc));
+    fields.push(("read by visitor", flag(message.read_by_user)));
+    fields.push(("read by operator", flag(message.read_by_operator)));
+    fields.push(("auto-invitation", flag(Some(message.auto_invitation))));
+    match &message.file_url {
+        Some(url) => {
+            let name = display_name(url);
+            fields.push(("attachment", name));
+            fields.push(("attachment URL", sanitize_line(url)));
+        }
+        None => fields.push(("attachment", "none".to_owned())),
+    }
+    fields.push(("text", sanitize_text(&message.body)));
+    fields
+}
+
+/// One field: the label, then the (sanitized) value wrapped beside it, or
+/// under it when the value column would be too narrow.
+fn field_lines(lines: &mut Vec<Line<'static>>, label: &'static str, value: &str, width: usize) {
+    let label_style = Style::new().add_modifier(Modifier::BOLD);
+    let value = if value.trim().is_empty() {
+        NOT_GIVEN
+    } else {
+        value
+    };
+    let beside = width.saturating_sub(LABEL_WIDTH);
+    if beside >= MIN_VALUE_WIDTH {
+        for (i, row) in wrap(value, beside).into_iter().enumerate() {
+            let head = if i == 0 { label } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{head:<LABEL_WIDTH$}"), label_style),
+                Span::raw(row),
+            ]));
+        }
+    } else {
+        lines.push(Line::from(cut(label, width).remove(0)).style(label_style));
+        let indent = NARROW_INDENT.min(width - 1);
+        for row in wrap(value, width - indent) {
+            lines.push(Line::raw(format!("{}{row}", " ".repeat(indent))));
+        }
+    }
+}
+
+/// `line` in pieces of at most `width` columns, cut between graphemes; a
+/// grapheme wider than the whole line becomes a placeholder.
+fn cut(line: &str, width: usize) -> Vec<String> {
+    let mut rows = vec![String::new()];
+    let mut used = 0;
+    for grapheme in line.graphemes(true) {
+        let too_wide = display_width(grapheme) > width;
+        let w = if too_wide { 1 } else { display_width(grapheme) };
+        if used + w > width {
+            rows.push(String::new());
+            used = 0;
+        }
+        if let Some(row) = rows.last_mut() {
+            if too_wide {
+                row.push(TOO_WIDE_PLACEHOLDER);
+            } else {
+                row.push_str(grapheme);
+            }
+        }
+        used += w;
+    }
+    rows
+}
+
+/// The detail overlay, drawn over the conversation.
+#[derive(Debug, Clone, Copy)]
+pub struct DetailOverlay<'a> {
+    state: &'a AppState,
+    detail: &'a Detail,
+}
+
+impl<'a> DetailOverlay<'a> {
+    /// The overlay `detail` of `state`'s conversation.
+    pub fn new(state: &'a AppState, detail: &'a Detail) -> Self {
+        Self { state, detail }
+    }
+}
+
+impl Widget for DetailOverlay<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
+        let inner = content_area(area);
+        let zone = *self.state.viewport().layout().zone();
+        let lines = match self.state.conversation().get(self.detail.id()) {
+            Some(message) => detail_lines(message, zone, inner.width),
+            None => vec![Line::raw("this message is not loaded")],
+        };
+        let rows = usize::from(inner.height);
+        let first = self.detail.scroll().min(lines.len().saturating_sub(1));
+        let mut block = Block::bordered()
+            .title(format!(" message #{} ", self.detail.id()))
+            .title_bottom(Line::from(KEYS).right_aligned());
+        if lines.len() > rows {
+            let last = (first + rows).min(lines.len());
+            block = block.title_bottom(format!(" {}–{last} of {} ", first + 1, lines.len()));
+        }
+        Clear.render(area, buf);
+        block.render(area, buf);
+        for (y, line) in (inner.y..inner.bottom()).zip(lines.iter().skip(first)) {
+            buf.set_line(inner.x, y, line, inner.width);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cutting_keeps_every_character_and_no_row_is_too_wide() {
+        assert_eq!(cut("abcdefg", 3), ["abc", "def", "g"]);
+        assert_eq!(cut("", 3), [""]);
+        assert_eq!(cut("a日本", 3), ["a日", "本"]);
+        assert_eq!(cut("日本", 1), ["▯", "▯"]);
+    }
+}
