@@ -11,6 +11,7 @@ mod demo;
 mod faults;
 mod history;
 mod links;
+mod rng;
 mod routes;
 
 use std::collections::HashMap;
@@ -103,8 +104,9 @@ impl FakeConfig {
         }
     }
 
-    /// The embedded demo conversation of visitor [`DEMO_USER_ID`], with its
-    /// attachments, behind [`DEMO_SECRET`]. Works from any working directory.
+    /// The demo conversation of visitor [`DEMO_USER_ID`], with its
+    /// attachments, behind [`DEMO_SECRET`]. Generated in memory, so it works
+    /// from any working directory.
     #[must_use]
     pub fn demo() -> Self {
         demo::config()
