@@ -1,4 +1,4 @@
-//! Seeded random numbers for the demo: Python's
+//! Seeded random numbers for the demo and the live chat: Python's
 //! `random.Random` (MT19937 with CPython's seeding and its `randint`,
 //! `random` and `choice`), so the demo conversation first written with a
 //! Python generator comes out of the Rust one byte for byte, and no
