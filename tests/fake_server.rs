@@ -764,7 +764,14 @@ async fn demo_conversation_is_a_realistic_week() {
         .filter(|m| m["file_url"].is_string())
         .count();
     assert!(attachments >= 3);
-    assert_eq!(config.files.len(), attachments);
+    // Other demo visitors have attachments too; each of hers is among the files.
+    for message in messages.iter().filter(|m| m["file_url"].is_string()) {
+        let name = message["file_url"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("files/");
+        assert!(config.files.iter().any(|(file, _)| file == name), "{name}");
+    }
 }
 
 #[tokio::test]
@@ -1225,4 +1232,69 @@ async fn a_live_chat_for_an_unknown_visitor_adds_nothing_anywhere() {
         0
     );
     assert_eq!(server.message_count(), 3);
+}
+
+/// The JSON of a demo server's answer, which must be 200.
+async fn demo_get(server: &FakeServer, path: &str) -> Value {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path}", server.base_url()))
+        .header("Authorization", format!("Bearer {DEMO_SECRET}"))
+        .header("Accept", API_ACCEPT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    serde_json::from_str(&response.text().await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_serves_ten_varied_visitors() {
+    let demo = FakeConfig::demo();
+    let live = demo.live.clone().expect("the demo chats live");
+    assert!(live.every >= Duration::from_secs(1) && live.every <= Duration::from_secs(10));
+    let started = SystemTime::now();
+    let server = start(demo).await;
+    let page = demo_get(&server, "/external/users?limit=99").await;
+    let users = page["users"].as_array().unwrap().clone();
+    assert!(users.len() >= 8, "{} visitors", users.len());
+    assert_eq!(page["total"].as_u64(), Some(users.len() as u64));
+    assert!(
+        users
+            .iter()
+            .any(|u| u["id"] == DEMO_USER_ID && u["name"] == "Hana Whitfield")
+    );
+
+    let live_user = users.iter().find(|u| u["id"] == live.user_id).unwrap();
+    let online: chrono::DateTime<chrono::Utc> =
+        live_user["online_at"].as_str().unwrap().parse().unwrap();
+    let started: chrono::DateTime<chrono::Utc> = started.into();
+    let age = started.signed_duration_since(online);
+    assert!(age < chrono::TimeDelta::minutes(2), "{online} vs {started}");
+
+    let mut totals = Vec::new();
+    for user in &users {
+        let id = user["id"].as_u64().unwrap();
+        let page = demo_get(&server, &format!("/external/users/{id}/messages?limit=1")).await;
+        totals.push(page["total"].as_u64().unwrap());
+    }
+    assert!(totals.iter().any(|t| *t >= 5_000), "{totals:?}");
+    assert!(totals.contains(&0), "{totals:?}");
+    assert!(users.iter().any(|u| {
+        u["last_url"].is_string() && u["user_attributes"].as_array().unwrap().len() >= 10
+    }));
+
+    // Another visitor's attachment downloads from the same server.
+    let kenji = users.iter().find(|u| u["name"] == "佐藤 健二").unwrap();
+    let path = format!("/external/users/{}/messages?limit=99", kenji["id"]);
+    let page = demo_get(&server, &path).await;
+    let link = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|m| m["file_url"].as_str())
+        .unwrap()
+        .to_owned();
+    let photo = reqwest::get(&link).await.unwrap();
+    assert_eq!(photo.status(), 200);
+    assert!(photo.bytes().await.unwrap().starts_with(b"\x89PNG"));
 }

@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -139,12 +140,19 @@ impl FakeConfig {
         }
     }
 
-    /// The demo conversation of visitor [`DEMO_USER_ID`], with its
-    /// attachments, behind [`DEMO_SECRET`]. Generated in memory, so it works
-    /// from any working directory.
+    /// The demo as of now: visitor [`DEMO_USER_ID`] and nine more, with their
+    /// conversations and attachments, behind [`DEMO_SECRET`], and one live
+    /// chat. Built in memory, so it works offline from any directory.
     #[must_use]
     pub fn demo() -> Self {
-        demo::config()
+        demo::config(Utc::now())
+    }
+
+    /// The demo as it would be started at `now`: every visitor but Hana
+    /// Whitfield (whose week is fixed in November 2026) is dated relative to it.
+    #[must_use]
+    pub fn demo_at(now: DateTime<Utc>) -> Self {
+        demo::config(now)
     }
 }
 

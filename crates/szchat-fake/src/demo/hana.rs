@@ -6,6 +6,7 @@
 //! and files, which the tests below compare byte for byte.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::{Value, json};
 
 use super::formats::{pdf, png};
 use super::story::{DemoMessage, Extra, Sender, Story, file, wait};
@@ -16,6 +17,9 @@ pub(crate) const USER_ID: u64 = 4821;
 const SEED: u64 = 4821;
 /// Her first message's id.
 const FIRST_ID: u64 = 1_530_204;
+
+/// When she last had the chat open: a minute after her last message.
+const ONLINE_AT: &str = "2026-11-24T11:47:22.000Z";
 
 const TERMINAL_FAILURE: &str = "$ ledgerline export --month 2026-10 --out exports/\n\
     \u{1b}[1mLedgerline CLI 3.8.2\u{1b}[0m\n\
@@ -141,6 +145,25 @@ pub(crate) fn tomas() -> Sender {
 /// Priya of billing, without a picture.
 pub(crate) fn priya() -> Sender {
     Sender::operator(87, "Priya", "Raman", "priya.raman@ledgerline.example", None)
+}
+
+/// Her user object.
+pub(crate) fn profile() -> Value {
+    json!({
+        "id": USER_ID,
+        "name": "Hana Whitfield",
+        "email": "hana.whitfield@kestrel-outdoor.example",
+        "reference": "kestrel-outdoor-supply",
+        "created_at": "2026-08-03T16:12:40.000Z",
+        "updated_at": "2026-11-19T10:40:02.000Z",
+        "online_at": ONLINE_AT,
+        "last_url": "https://app.ledgerline.example/settings/billing?tab=invoices",
+        "user_attributes": [
+            {"name": "company", "value": "Kestrel Outdoor Supply"},
+            {"name": "plan", "value": "Growth"},
+            {"name": "warehouses", "value": "Portland, Tacoma, Osaka"},
+        ],
+    })
 }
 
 /// Her attachments by name: the files her messages refer to.
@@ -776,5 +799,17 @@ mod tests {
         let mut names: Vec<String> = files.into_iter().map(|(name, _)| name).collect();
         names.sort();
         assert_eq!(names, golden_names, "no golden file without its generator");
+    }
+
+    #[test]
+    fn she_was_last_seen_after_her_last_message() {
+        let messages = conversation();
+        let last_own = messages
+            .iter()
+            .rev()
+            .find(|m| m.sender_type == "user")
+            .unwrap();
+        assert!(last_own.created_at.as_str() < ONLINE_AT);
+        assert_eq!(profile()["online_at"], ONLINE_AT);
     }
 }

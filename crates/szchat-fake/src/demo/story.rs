@@ -186,6 +186,16 @@ impl Story {
         &mut self.rng
     }
 
+    /// When the last message was sent (the session start before any).
+    pub(crate) fn clock(&self) -> DateTime<Utc> {
+        self.clock
+    }
+
+    /// Appends one plain message from `from`.
+    pub(crate) fn say(&mut self, from: &Sender, body: &str) {
+        self.say_with(from, body, Extra::default());
+    }
+
     /// Appends one message from `from`, with something special about it.
     pub(crate) fn say_with(&mut self, from: &Sender, body: &str, extra: Extra) {
         if !self.messages.is_empty() {
