@@ -289,7 +289,7 @@ async fn other_methods_are_405_and_unknown_paths_404() {
     }
     for path in [
         "/nope",
-        "/external/users",
+        "/external/visitors",
         "/external/users/77/messages/1/extra",
     ] {
         assert_eq!(status_of(api_get(&server, path)).await, 404, "{path}");
@@ -764,7 +764,14 @@ async fn demo_conversation_is_a_realistic_week() {
         .filter(|m| m["file_url"].is_string())
         .count();
     assert!(attachments >= 3);
-    assert_eq!(config.files.len(), attachments);
+    // Other demo visitors have attachments too; each of hers is among the files.
+    for message in messages.iter().filter(|m| m["file_url"].is_string()) {
+        let name = message["file_url"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("files/");
+        assert!(config.files.iter().any(|(file, _)| file == name), "{name}");
+    }
 }
 
 #[tokio::test]
@@ -814,4 +821,480 @@ async fn demo_server_pages_through_everything_and_serves_attachments() {
         kinds.insert(kind);
     }
     assert!(kinds.contains("image/png") && kinds.contains("application/pdf"));
+}
+
+// ----- visitors: GET /external/users and /external/users/{id} -----
+
+use szchat_fake::{LiveChat, Visitor};
+
+/// The first visitor (`USER`, three messages) and `more` silent visitors,
+/// ids 1000, 1001, ...
+fn crowd(more: u64) -> FakeConfig {
+    let mut config = config(3);
+    config.other_visitors = (1000..1000 + more)
+        .map(|id| Visitor::new(id, Vec::new()))
+        .collect();
+    config
+}
+
+fn user_ids(page: &Value) -> Vec<u64> {
+    page["users"]
+        .as_array()
+        .expect("users array")
+        .iter()
+        .map(|u| u["id"].as_u64().expect("numeric id"))
+        .collect()
+}
+
+#[tokio::test]
+async fn users_envelope_has_limit_offset_total_and_users_by_id() {
+    let server = start(crowd(130)).await;
+    let (status, page) = get_json(&server, "/external/users").await;
+    assert_eq!(status, 200);
+    let keys: BTreeSet<&str> = page
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, BTreeSet::from(["limit", "offset", "total", "users"]));
+    assert_eq!(
+        (page["limit"].as_u64(), page["offset"].as_u64()),
+        (Some(50), Some(0))
+    );
+    assert_eq!(page["total"], 131);
+    let ids = user_ids(&page);
+    assert_eq!(ids.len(), 50);
+    assert_eq!(ids[..3], [USER, 1000, 1001]);
+
+    let (_, page) = get_json(&server, "/external/users?offset=120&limit=99").await;
+    assert_eq!(user_ids(&page), (1119..1130).collect::<Vec<_>>());
+    assert_eq!(
+        (page["limit"].as_u64(), page["offset"].as_u64()),
+        (Some(99), Some(120))
+    );
+    let (status, page) = get_json(&server, "/external/users?offset=131").await;
+    assert_eq!(status, 200);
+    assert!(user_ids(&page).is_empty());
+    assert_eq!(page["total"], 131);
+}
+
+#[tokio::test]
+async fn users_page_through_every_visitor_once() {
+    let server = start(crowd(40)).await;
+    let mut seen = Vec::new();
+    loop {
+        let (status, page) = get_json(
+            &server,
+            &format!("/external/users?offset={}&limit=7", seen.len()),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let batch = user_ids(&page);
+        assert_eq!(page["total"], 41);
+        if batch.is_empty() {
+            break;
+        }
+        assert!(batch.len() <= 7);
+        seen.extend(batch);
+    }
+    let expected: Vec<u64> = std::iter::once(USER).chain(1000..1040).collect();
+    assert_eq!(seen, expected);
+}
+
+#[tokio::test]
+async fn users_list_refuses_bad_paging_like_messages() {
+    let server = start(crowd(2)).await;
+    for query in [
+        "limit=0",
+        "limit=100",
+        "limit=-1",
+        "limit=abc",
+        "offset=-1",
+        "offset=1.5",
+    ] {
+        let path = format!("/external/users?{query}");
+        assert_eq!(status_of(api_get(&server, &path)).await, 400, "{query}");
+    }
+    assert_eq!(
+        status_of(api_get(&server, "/external/users?limit=99")).await,
+        200
+    );
+    assert_eq!(
+        status_of(api_get(&server, "/external/users?limit=1")).await,
+        200
+    );
+}
+
+#[tokio::test]
+async fn users_endpoints_need_the_secret_then_the_media_type() {
+    let server = start(crowd(1)).await;
+    let client = reqwest::Client::new();
+    for path in [
+        "/external/users",
+        "/external/users/1000",
+        "/external/users/999",
+    ] {
+        let url = format!("{}{path}", server.base_url());
+        let no_auth = client.get(&url).header("Accept", API_ACCEPT);
+        assert_eq!(status_of(no_auth).await, 401, "{path}");
+        let wrong = client
+            .get(&url)
+            .header("Authorization", "Bearer wrong")
+            .header("Accept", API_ACCEPT);
+        assert_eq!(status_of(wrong).await, 401, "{path}");
+        let no_accept = client
+            .get(&url)
+            .header("Authorization", format!("Bearer {SECRET}"));
+        assert_eq!(status_of(no_accept).await, 406, "{path}");
+        let json_only = client
+            .get(&url)
+            .header("Authorization", format!("Bearer {SECRET}"))
+            .header("Accept", "application/json");
+        assert_eq!(status_of(json_only).await, 406, "{path}");
+    }
+    // Bad paging is only looked at once the headers pass.
+    let bad_everything = client.get(format!("{}/external/users?limit=0", server.base_url()));
+    assert_eq!(status_of(bad_everything).await, 401);
+}
+
+#[tokio::test]
+async fn a_single_user_is_its_user_object_and_unknown_ones_are_404() {
+    let mut config = crowd(1);
+    config.profile = json!({
+        "id": 1,
+        "name": "Ana Ortega",
+        "email": "ana@example.com",
+        "reference": "acct_77",
+        "created_at": "2026-11-01T10:00:00.000Z",
+        "updated_at": "2026-11-20T10:00:00.000Z",
+        "online_at": "2026-11-27T08:00:00.000Z",
+        "last_url": "https://app.example/checkout?step=2",
+        "user_attributes": [{"name": "plan", "value": "Growth"}],
+    });
+    let server = start(config).await;
+    let (status, user) = get_json(&server, &format!("/external/users/{USER}")).await;
+    assert_eq!(status, 200);
+    // The id in the path wins over whatever the configured object said.
+    assert_eq!(user["id"], USER);
+    assert_eq!(user["name"], "Ana Ortega");
+    assert_eq!(
+        user["user_attributes"][0],
+        json!({"name": "plan", "value": "Growth"})
+    );
+    let (status, plain) = get_json(&server, "/external/users/1000").await;
+    assert_eq!(status, 200);
+    for field in [
+        "id",
+        "name",
+        "email",
+        "reference",
+        "created_at",
+        "updated_at",
+        "online_at",
+        "last_url",
+        "user_attributes",
+    ] {
+        assert!(plain.get(field).is_some(), "{field} missing in {plain}");
+    }
+    // The listing carries the same objects.
+    let (_, page) = get_json(&server, "/external/users").await;
+    assert_eq!(page["users"][0], user);
+    for path in [
+        "/external/users/999",
+        "/external/users/abc",
+        "/external/users/+77",
+        "/external/users/",
+    ] {
+        assert_eq!(status_of(api_get(&server, path)).await, 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_without_messages_has_an_empty_history_and_unknown_ones_404() {
+    let server = start(crowd(1)).await;
+    let (status, page) = get_json(&server, "/external/users/1000/messages").await;
+    assert_eq!(status, 200);
+    assert_eq!(page["total"], 0);
+    assert_eq!(page["messages"], json!([]));
+    assert_eq!(
+        status_of(api_get(&server, "/external/users/1000/messages/1")).await,
+        404
+    );
+    for path in [
+        "/external/users/999/messages",
+        "/external/users/999/messages/1",
+    ] {
+        assert_eq!(status_of(api_get(&server, path)).await, 404, "{path}");
+    }
+    // The first visitor's history is untouched by the others.
+    assert_eq!(get_json(&server, &messages_path("")).await.1["total"], 3);
+}
+
+#[tokio::test]
+async fn faults_apply_to_the_users_endpoints_too() {
+    let mut config = crowd(30);
+    config.faults = vec![
+        Fault::Status {
+            nth: 1,
+            status: 503,
+            retry_after: None,
+        },
+        Fault::Malformed { nth: 2 },
+        Fault::Truncated { nth: 3 },
+        Fault::Drop { nth: 4 },
+        Fault::Status {
+            nth: 5,
+            status: 429,
+            retry_after: Some("1".to_owned()),
+        },
+    ];
+    let server = start(config).await;
+    let list = "/external/users";
+    let single = "/external/users/1000";
+
+    assert_eq!(status_of(api_get(&server, list)).await, 503);
+    let malformed = api_get(&server, single).send().await.unwrap();
+    assert_eq!(malformed.status(), 200);
+    let body = malformed.text().await.unwrap();
+    assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
+    let truncated = api_get(&server, list).send().await.unwrap();
+    assert_eq!(truncated.status(), 200);
+    assert!(truncated.bytes().await.is_err());
+    let dropped = api_get(&server, single)
+        .send()
+        .await
+        .expect_err("no answer");
+    assert!(dropped.status().is_none());
+    let slow_down = api_get(&server, list).send().await.unwrap();
+    assert_eq!(slow_down.status(), 429);
+    assert_eq!(slow_down.headers()["retry-after"], "1");
+    assert_eq!(get_json(&server, list).await.0, 200);
+    assert_eq!(get_json(&server, single).await.0, 200);
+    let statuses: Vec<_> = server.requests().iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(503),
+            Some(200),
+            Some(200),
+            None,
+            Some(429),
+            Some(200),
+            Some(200)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn chaos_reaches_the_users_endpoints() {
+    let mut config = crowd(3);
+    config.chaos = Some(Chaos {
+        seed: 5,
+        p_5xx: 1.0,
+        p_429: 0.0,
+        p_drop: 0.0,
+        p_truncate: 0.0,
+        max_latency: Duration::ZERO,
+    });
+    let server = start(config).await;
+    for path in ["/external/users", "/external/users/1000"] {
+        let status = status_of(api_get(&server, path)).await;
+        assert!(status == 500 || status == 503, "{path}: {status}");
+    }
+}
+
+#[tokio::test]
+async fn growth_per_request_grows_the_conversation_that_was_listed() {
+    let mut config = crowd(1);
+    config.growth_per_request = 2;
+    let server = start(config).await;
+    let (_, first) = get_json(&server, "/external/users/1000/messages").await;
+    assert_eq!(first["total"], 0);
+    let (_, second) = get_json(&server, "/external/users/1000/messages").await;
+    assert_eq!(second["total"], 2);
+    let grown = &second["messages"][0];
+    assert_eq!(grown["sender_type"], "user");
+    assert_eq!(grown["sender"]["id"], 1000);
+    assert_eq!(grown["sender"]["name"], "Visitor 1000");
+    assert_eq!(server.message_count(), 3, "the first visitor did not grow");
+}
+
+/// A server whose visitor 1000 chats live: `limit` messages, one every 20 ms.
+fn live_crowd(limit: usize, seed: u64) -> FakeConfig {
+    let mut config = crowd(2);
+    config.live = Some(LiveChat {
+        user_id: 1000,
+        every: Duration::from_millis(20),
+        limit,
+        seed,
+    });
+    config
+}
+
+/// Waits (polling over HTTP) until visitor 1000 has `count` messages.
+async fn live_messages(server: &FakeServer, count: u64) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, page) = get_json(server, "/external/users/1000/messages?limit=99").await;
+        assert_eq!(status, 200);
+        if page["total"].as_u64() == Some(count) {
+            return page["messages"].as_array().unwrap().clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still {} live messages",
+            page["total"]
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_live_chat_grows_by_itself_up_to_its_limit_and_keeps_the_visitor_online() {
+    let (_, before) = {
+        let server = start(crowd(1)).await;
+        get_json(&server, "/external/users/1000").await
+    };
+    let server = start(live_crowd(6, 1)).await;
+    let messages = live_messages(&server, 6).await;
+    let ids: Vec<u64> = messages.iter().map(|m| m["id"].as_u64().unwrap()).collect();
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "{ids:?}");
+    let times: Vec<&str> = messages
+        .iter()
+        .map(|m| m["created_at"].as_str().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|pair| pair[0] < pair[1]), "{times:?}");
+    let visitor_lines: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["sender_type"] == "user")
+        .collect();
+    assert!(!visitor_lines.is_empty());
+    for line in &visitor_lines {
+        assert_eq!(line["sender"]["id"], 1000);
+    }
+    // Online as of its newest message, later than the configured last visit.
+    let (_, user) = get_json(&server, "/external/users/1000").await;
+    assert_eq!(user["online_at"], messages[5]["created_at"]);
+    assert_eq!(
+        server.profile_of(1000).unwrap()["online_at"],
+        user["online_at"]
+    );
+    assert!(user["online_at"].as_str() > before["online_at"].as_str());
+
+    // Well past the limit, nothing more is added; the other visitors never grew.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let (_, page) = get_json(&server, "/external/users/1000/messages").await;
+    assert_eq!(page["total"], 6);
+    assert_eq!(server.message_count(), 3);
+    assert_eq!(server.messages_of(1001).unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_live_chat_says_the_same_for_the_same_seed() {
+    let said = |messages: Vec<Value>| -> Vec<(String, String)> {
+        messages
+            .iter()
+            .map(|m| {
+                (
+                    m["sender_type"].as_str().unwrap().to_owned(),
+                    m["body"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let a = start(live_crowd(8, 42)).await;
+    let b = start(live_crowd(8, 42)).await;
+    let c = start(live_crowd(8, 43)).await;
+    let (a, b, c) = (
+        said(live_messages(&a, 8).await),
+        said(live_messages(&b, 8).await),
+        said(live_messages(&c, 8).await),
+    );
+    assert_eq!(a, b);
+    // The first exchange is fixed; what follows it depends on the seed.
+    let a_rest: Vec<_> = a.iter().skip(6).collect();
+    let c_rest: Vec<_> = c.iter().skip(6).collect();
+    assert_eq!(a[..6], c[..6]);
+    assert_ne!(a_rest, c_rest);
+}
+
+#[tokio::test]
+async fn a_live_chat_for_an_unknown_visitor_adds_nothing_anywhere() {
+    let mut config = live_crowd(3, 1);
+    if let Some(live) = config.live.as_mut() {
+        live.user_id = 999;
+    }
+    let server = start(config).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        get_json(&server, "/external/users/1000/messages").await.1["total"],
+        0
+    );
+    assert_eq!(server.message_count(), 3);
+}
+
+/// The JSON of a demo server's answer, which must be 200.
+async fn demo_get(server: &FakeServer, path: &str) -> Value {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path}", server.base_url()))
+        .header("Authorization", format!("Bearer {DEMO_SECRET}"))
+        .header("Accept", API_ACCEPT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    serde_json::from_str(&response.text().await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_serves_ten_varied_visitors() {
+    let demo = FakeConfig::demo();
+    let live = demo.live.clone().expect("the demo chats live");
+    assert!(live.every >= Duration::from_secs(1) && live.every <= Duration::from_secs(10));
+    let started = SystemTime::now();
+    let server = start(demo).await;
+    let page = demo_get(&server, "/external/users?limit=99").await;
+    let users = page["users"].as_array().unwrap().clone();
+    assert!(users.len() >= 8, "{} visitors", users.len());
+    assert_eq!(page["total"].as_u64(), Some(users.len() as u64));
+    assert!(
+        users
+            .iter()
+            .any(|u| u["id"] == DEMO_USER_ID && u["name"] == "Hana Whitfield")
+    );
+
+    let live_user = users.iter().find(|u| u["id"] == live.user_id).unwrap();
+    let online: chrono::DateTime<chrono::Utc> =
+        live_user["online_at"].as_str().unwrap().parse().unwrap();
+    let started: chrono::DateTime<chrono::Utc> = started.into();
+    let age = started.signed_duration_since(online);
+    assert!(age < chrono::TimeDelta::minutes(2), "{online} vs {started}");
+
+    let mut totals = Vec::new();
+    for user in &users {
+        let id = user["id"].as_u64().unwrap();
+        let page = demo_get(&server, &format!("/external/users/{id}/messages?limit=1")).await;
+        totals.push(page["total"].as_u64().unwrap());
+    }
+    assert!(totals.iter().any(|t| *t >= 5_000), "{totals:?}");
+    assert!(totals.contains(&0), "{totals:?}");
+    assert!(users.iter().any(|u| {
+        u["last_url"].is_string() && u["user_attributes"].as_array().unwrap().len() >= 10
+    }));
+
+    // Another visitor's attachment downloads from the same server.
+    let kenji = users.iter().find(|u| u["name"] == "佐藤 健二").unwrap();
+    let path = format!("/external/users/{}/messages?limit=99", kenji["id"]);
+    let page = demo_get(&server, &path).await;
+    let link = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|m| m["file_url"].as_str())
+        .unwrap()
+        .to_owned();
+    let photo = reqwest::get(&link).await.unwrap();
+    assert_eq!(photo.status(), 200);
+    assert!(photo.bytes().await.unwrap().starts_with(b"\x89PNG"));
 }

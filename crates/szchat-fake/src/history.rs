@@ -28,8 +28,8 @@ const LIVE_LINES: &[&str] = &[
 ];
 
 /// Who sent a message, as far as alternation is concerned.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Side {
     Visitor,
     Operator,
 }
@@ -58,41 +58,61 @@ pub fn synthetic_messages(n: usize) -> Vec<Value> {
         .collect()
 }
 
-/// Appends `count` new messages that continue `messages`: ids above every
-/// existing id, timestamps after every existing one and no earlier than
-/// `now`, senders alternating and copied from the history where possible.
-pub(super) fn grow(messages: &mut Vec<Value>, count: usize, now: DateTime<Utc>) {
-    // Timestamps are written with millisecond precision; compare at that precision
-    // so two messages grown in the same millisecond still get distinct times.
-    let now = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+/// Appends `count` new messages that continue `messages`, senders
+/// alternating, each as [`append`] writes it.
+pub(super) fn grow(messages: &mut Vec<Value>, count: usize, now: DateTime<Utc>, visitor: &Value) {
     for _ in 0..count {
-        let id = messages
-            .iter()
-            .filter_map(|m| m.get("id").and_then(Value::as_u64))
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let latest = messages
-            .iter()
-            .filter_map(|m| m.get("created_at").and_then(Value::as_str))
-            .filter_map(|s| DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| t.with_timezone(&Utc))
-            .max();
-        let at = match latest {
-            Some(latest) if latest >= now => latest + TimeDelta::seconds(1),
-            _ => now,
-        };
         let side = match messages.last().map(side_of) {
             Some(Side::Visitor) => Side::Operator,
             _ => Side::Visitor,
         };
-        let sender = last_sender(messages, side).unwrap_or_else(|| match side {
-            Side::Visitor => default_visitor(),
-            Side::Operator => default_operator(),
-        });
+        let id = next_id(messages);
         let line = LIVE_LINES[usize::try_from(id).unwrap_or(0) % LIVE_LINES.len()];
-        messages.push(message(id, line, at, side, &sender));
+        append(messages, side, line, now, visitor);
     }
+}
+
+/// Appends one message saying `body` from `side`: its id above every
+/// existing id, its time after every existing one and no earlier than `now`,
+/// its sender copied from the history's latest of that side, else `visitor`
+/// (for the visitor) or a stock operator. Returns the time it was given.
+pub(crate) fn append(
+    messages: &mut Vec<Value>,
+    side: Side,
+    body: &str,
+    now: DateTime<Utc>,
+    visitor: &Value,
+) -> DateTime<Utc> {
+    // Timestamps are written with millisecond precision; compare at that precision
+    // so two messages added in the same millisecond still get distinct times.
+    let now = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+    let latest = messages
+        .iter()
+        .filter_map(|m| m.get("created_at").and_then(Value::as_str))
+        .filter_map(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .max();
+    let at = match latest {
+        Some(latest) if latest >= now => latest + TimeDelta::seconds(1),
+        _ => now,
+    };
+    let sender = last_sender(messages, side).unwrap_or_else(|| match side {
+        Side::Visitor => visitor.clone(),
+        Side::Operator => default_operator(),
+    });
+    let id = next_id(messages);
+    messages.push(message(id, body, at, side, &sender));
+    at
+}
+
+/// One above the highest message id so far.
+fn next_id(messages: &[Value]) -> u64 {
+    messages
+        .iter()
+        .filter_map(|m| m.get("id").and_then(Value::as_u64))
+        .max()
+        .unwrap_or(0)
+        + 1
 }
 
 fn side_of(message: &Value) -> Side {
@@ -172,7 +192,7 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-02-01T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        grow(&mut messages, 2, now);
+        grow(&mut messages, 2, now, &default_visitor());
         assert_eq!(messages.len(), 5);
         assert_eq!(messages[3]["id"], 4);
         assert_eq!(messages[4]["id"], 5);
@@ -189,15 +209,18 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2020-01-01T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        grow(&mut messages, 1, now);
+        grow(&mut messages, 1, now, &default_visitor());
         assert_eq!(messages[1]["created_at"], "2026-01-05T09:00:01.000Z");
     }
 
     #[test]
-    fn growth_from_nothing_starts_with_the_visitor() {
+    fn growth_from_nothing_starts_with_the_given_visitor() {
         let mut messages = Vec::new();
-        grow(&mut messages, 1, Utc::now());
+        let ana = json!({"id": 6107, "name": "Ana Ortega", "email": "ana@example.com"});
+        grow(&mut messages, 2, Utc::now(), &ana);
         assert_eq!(messages[0]["id"], 1);
         assert_eq!(messages[0]["sender_type"], "user");
+        assert_eq!(messages[0]["sender"], ana);
+        assert_eq!(messages[1]["sender"]["forename"], "Olive");
     }
 }

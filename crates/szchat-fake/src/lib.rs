@@ -1,7 +1,8 @@
 //! A fake SignalZen HTTP server on 127.0.0.1, used by `szchat --demo` and by
-//! the integration tests. It follows the documented API (headers, paging
-//! rules, expiring attachment links) and, with the `faults` feature (for
-//! tests; the demo carries none of it), injects faults on demand.
+//! the integration tests. It follows the documented API (visitors and their
+//! messages, headers, paging rules, expiring attachment links), can grow a
+//! conversation live, and, with the `faults` feature (for tests; the demo
+//! carries none of it), injects faults on demand.
 //!
 //! It builds every answer from `serde_json::Value`s and never reuses the
 //! client's wire types, so a bug in the client's parsing is not mirrored here.
@@ -11,24 +12,31 @@ mod demo;
 mod faults;
 mod history;
 mod links;
+mod live;
+mod rng;
 mod routes;
+mod visitors;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 #[cfg(feature = "faults")]
 pub use faults::{Chaos, Fault};
 pub use history::synthetic_messages;
+use visitors::Conversation;
+pub use visitors::{Visitor, synthetic_profile};
 
-/// The visitor whose conversation the demo serves.
+/// The visitor whose conversation the demo opens (Hana Whitfield).
 pub const DEMO_USER_ID: u64 = 4821;
 /// The API secret the demo server expects in `Authorization: Bearer ...`.
 pub const DEMO_SECRET: &str = "demo-secret";
@@ -45,18 +53,40 @@ pub enum ServeOrder {
     NewestFirst,
 }
 
+/// A conversation that grows by itself while the server runs, the way a
+/// live chat does: one message every `every`, at most `limit` of them.
+#[derive(Clone, Debug)]
+pub struct LiveChat {
+    /// The visitor whose conversation grows; its `online_at` follows along.
+    pub user_id: u64,
+    /// The time between two new messages (at least a millisecond).
+    pub every: Duration,
+    /// How many messages it adds in all, so a server left running for days
+    /// does not grow without bound.
+    pub limit: usize,
+    /// What is said, and by whom, follows from this seed alone.
+    pub seed: u64,
+}
+
 /// Everything the fake server serves and how it misbehaves.
 #[derive(Clone, Debug)]
 pub struct FakeConfig {
     /// The API secret expected after `Authorization: Bearer `.
     pub secret: String,
-    /// The only visitor that exists; other user ids get 404.
+    /// The first visitor, whose conversation `messages` is. User ids that are
+    /// neither this nor in `other_visitors` get 404.
     pub user_id: u64,
     /// Messages oldest-first, each a JSON object shaped like the seed's message objects.
     /// A `file_url` that is a relative path like "files/invoice.pdf" is served by this
     /// server: the response rewrites it into an absolute expiring URL on this server.
     /// An absolute one (anything containing ':') is passed through untouched.
     pub messages: Vec<Value>,
+    /// The user object of `user_id` (its `id` is always served as `user_id`).
+    pub profile: Value,
+    /// More visitors, each with its user object and conversation. `GET
+    /// /external/users` lists them all by id; a repeated id replaces the
+    /// earlier visitor.
+    pub other_visitors: Vec<Visitor>,
     /// Attachment bytes by name, served under `/files/{name}`.
     pub files: Vec<(String, Vec<u8>)>,
     /// The order the list endpoint serves messages in.
@@ -79,17 +109,23 @@ pub struct FakeConfig {
     pub growth_limit: Option<usize>,
     /// How long attachment links stay valid after the response carrying them.
     pub link_ttl: Duration,
+    /// A conversation that grows on a timer; `None` (the default) keeps
+    /// every history still unless requests grow it.
+    pub live: Option<LiveChat>,
 }
 
 impl FakeConfig {
-    /// A well-behaved server for `user_id` with these messages (oldest first)
-    /// and no files, faults or growth.
+    /// A well-behaved server for one visitor, `user_id`, with these messages
+    /// (oldest first), a plain user object (see [`Visitor::new`]) and no
+    /// files, faults or growth.
     #[must_use]
     pub fn new(secret: &str, user_id: u64, messages: Vec<Value>) -> Self {
         FakeConfig {
             secret: secret.to_owned(),
             user_id,
+            profile: visitors::profile_for(user_id, &messages),
             messages,
+            other_visitors: Vec::new(),
             files: Vec::new(),
             order: ServeOrder::default(),
             latency: Duration::ZERO,
@@ -100,14 +136,23 @@ impl FakeConfig {
             growth_per_request: 0,
             growth_limit: None,
             link_ttl: LINK_TTL,
+            live: None,
         }
     }
 
-    /// The embedded demo conversation of visitor [`DEMO_USER_ID`], with its
-    /// attachments, behind [`DEMO_SECRET`]. Works from any working directory.
+    /// The demo as of now: visitor [`DEMO_USER_ID`] and nine more, with their
+    /// conversations and attachments, behind [`DEMO_SECRET`], and one live
+    /// chat. Built in memory, so it works offline from any directory.
     #[must_use]
     pub fn demo() -> Self {
-        demo::config()
+        demo::config(Utc::now())
+    }
+
+    /// The demo as it would be started at `now`: every visitor but Hana
+    /// Whitfield (whose week is fixed in November 2026) is dated relative to it.
+    #[must_use]
+    pub fn demo_at(now: DateTime<Utc>) -> Self {
+        demo::config(now)
     }
 }
 
@@ -124,10 +169,11 @@ pub struct RecordedRequest {
     pub received_at: Instant,
 }
 
-/// A running fake server; stops serving when dropped.
+/// A running fake server; stops serving (and growing) when dropped.
 pub struct FakeServer {
     shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
+    live: Option<JoinHandle<()>>,
 }
 
 impl FakeServer {
@@ -138,6 +184,7 @@ impl FakeServer {
     pub async fn start(config: FakeConfig) -> std::io::Result<FakeServer> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
+        let live = config.live.clone();
         let shared = Arc::new(Shared::new(config, addr));
         let app = routes::router(Arc::clone(&shared));
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -151,9 +198,11 @@ impl FakeServer {
                 .with_graceful_shutdown(shutdown_signal)
                 .await;
         });
+        let live = live.map(|chat| tokio::spawn(live::run(Arc::clone(&shared), chat)));
         Ok(FakeServer {
             shared,
             shutdown: Some(shutdown),
+            live,
         })
     }
 
@@ -169,17 +218,38 @@ impl FakeServer {
         self.shared.external_requests.load(Ordering::SeqCst)
     }
 
-    /// The current history length (grows with `growth_per_request`).
+    /// The current length of the first visitor's history (grows with
+    /// `growth_per_request`).
     #[must_use]
     pub fn message_count(&self) -> usize {
-        self.shared.state().messages.len()
+        let state = self.shared.state();
+        state
+            .visitors
+            .get(&self.shared.first_user_id)
+            .map_or(0, |c| c.messages.len())
     }
 
-    /// The server's current history, oldest first, as configured (relative
-    /// `file_url`s are not rewritten).
+    /// The first visitor's current history, oldest first, as configured
+    /// (relative `file_url`s are not rewritten).
     #[must_use]
     pub fn messages(&self) -> Vec<Value> {
-        self.shared.state().messages.clone()
+        self.messages_of(self.shared.first_user_id)
+            .unwrap_or_default()
+    }
+
+    /// A visitor's current history, oldest first, as configured; `None` for
+    /// an unknown visitor.
+    #[must_use]
+    pub fn messages_of(&self, user_id: u64) -> Option<Vec<Value>> {
+        let state = self.shared.state();
+        state.visitors.get(&user_id).map(|c| c.messages.clone())
+    }
+
+    /// A visitor's user object as it is served now; `None` for an unknown visitor.
+    #[must_use]
+    pub fn profile_of(&self, user_id: u64) -> Option<Value> {
+        let state = self.shared.state();
+        state.visitors.get(&user_id).map(|c| c.profile.clone())
     }
 
     /// Every request seen so far (API and files), in arrival order.
@@ -191,6 +261,9 @@ impl FakeServer {
 
 impl Drop for FakeServer {
     fn drop(&mut self) {
+        if let Some(live) = self.live.take() {
+            live.abort();
+        }
         if let Some(shutdown) = self.shutdown.take() {
             // The serving task may already be gone with its runtime; nothing to do then.
             let _ = shutdown.send(());
@@ -201,7 +274,8 @@ impl Drop for FakeServer {
 /// The state shared by the handle and the request handlers.
 struct Shared {
     secret: String,
-    user_id: u64,
+    /// `FakeConfig::user_id`, whose history `FakeServer::messages` returns.
+    first_user_id: u64,
     order: ServeOrder,
     latency: Duration,
     #[cfg(feature = "faults")]
@@ -219,7 +293,8 @@ struct Shared {
 
 /// The part that changes while serving.
 struct State {
-    messages: Vec<Value>,
+    /// Every visitor by id: what `GET /external/users` lists, in this order.
+    visitors: BTreeMap<u64, Conversation>,
     requests: Vec<RecordedRequest>,
     /// Messages growth has added so far.
     grown: usize,
@@ -228,9 +303,20 @@ struct State {
 impl Shared {
     fn new(config: FakeConfig, addr: SocketAddr) -> Self {
         let base_url = format!("http://{addr}");
+        let mut visitors = BTreeMap::new();
+        visitors.insert(
+            config.user_id,
+            Conversation::new(config.user_id, config.profile, config.messages),
+        );
+        for visitor in config.other_visitors {
+            visitors.insert(
+                visitor.id,
+                Conversation::new(visitor.id, visitor.profile, visitor.messages),
+            );
+        }
         Shared {
             secret: config.secret,
-            user_id: config.user_id,
+            first_user_id: config.user_id,
             order: config.order,
             latency: config.latency,
             #[cfg(feature = "faults")]
@@ -248,7 +334,7 @@ impl Shared {
             base_url,
             external_requests: AtomicU64::new(0),
             state: Mutex::new(State {
-                messages: config.messages,
+                visitors,
                 requests: Vec::new(),
                 grown: 0,
             }),

@@ -1,5 +1,6 @@
-//! The HTTP surface: the two message endpoints, attachment downloads, and a
-//! middleware that records requests (and, with feature `faults`, injects faults).
+//! The HTTP surface: the visitor and message endpoints, attachment
+//! downloads, and a middleware that records requests (and, with feature
+//! `faults`, injects faults).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -32,6 +33,8 @@ const API_PREFIX: &str = "/external/";
 /// All routes, wrapped in the recording/fault middleware.
 pub(super) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
+        .route("/external/users", get(list_users))
+        .route("/external/users/{user_id}", get(get_user))
         .route("/external/users/{user_id}/messages", get(list_messages))
         .route(
             "/external/users/{user_id}/messages/{message_id}",
@@ -82,6 +85,47 @@ async fn answer_api(shared: &Shared, _nth: u64, request: Request, next: Next) ->
     (next.run(request).await, true)
 }
 
+/// `GET /external/users?offset=&limit=`: every visitor, by id.
+async fn list_users(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Response {
+    if let Err(refusal) = admit(&shared, &headers) {
+        return error_response(refusal);
+    }
+    let Some((offset, limit)) = paging(&uri) else {
+        return error_response(StatusCode::BAD_REQUEST);
+    };
+    let state = shared.state();
+    let page: Vec<Value> = state
+        .visitors
+        .values()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .map(|conversation| conversation.profile.clone())
+        .collect();
+    let body = json!({
+        "limit": limit,
+        "offset": offset,
+        "total": state.visitors.len(),
+        "users": page,
+    });
+    axum::Json(body).into_response()
+}
+
+/// `GET /external/users/{user_id}`
+async fn get_user(
+    State(shared): State<Arc<Shared>>,
+    Path(user_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = admit(&shared, &headers) {
+        return error_response(refusal);
+    }
+    let state = shared.state();
+    match parse_number(&user_id).and_then(|id| state.visitors.get(&id)) {
+        Some(conversation) => axum::Json(conversation.profile.clone()).into_response(),
+        None => error_response(StatusCode::NOT_FOUND),
+    }
+}
+
 /// `GET /external/users/{user_id}/messages?offset=&limit=`
 async fn list_messages(
     State(shared): State<Arc<Shared>>,
@@ -89,16 +133,22 @@ async fn list_messages(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    if let Err(refusal) = admit(&shared, &headers, &user_id) {
+    if let Err(refusal) = admit(&shared, &headers) {
         return error_response(refusal);
     }
+    let mut guard = shared.state();
+    let state = &mut *guard;
+    let Some(conversation) = parse_number(&user_id).and_then(|id| state.visitors.get_mut(&id))
+    else {
+        return error_response(StatusCode::NOT_FOUND);
+    };
     let Some((offset, limit)) = paging(&uri) else {
         return error_response(StatusCode::BAD_REQUEST);
     };
 
     let now_ms = links::now_ms();
-    let mut state = shared.state();
-    let total = state.messages.len();
+    let messages = &conversation.messages;
+    let total = messages.len();
     let start = usize::try_from(offset).unwrap_or(usize::MAX).min(total);
     let end = start
         .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
@@ -109,7 +159,7 @@ async fn list_messages(
             ServeOrder::NewestFirst => total - 1 - i,
         })
         .map(|i| {
-            let mut message = state.messages[i].clone();
+            let mut message = messages[i].clone();
             shared.links.rewrite(&mut message, now_ms);
             message
         })
@@ -125,7 +175,8 @@ async fn list_messages(
         .map_or(usize::MAX, |limit| limit.saturating_sub(state.grown));
     let growth = shared.growth_per_request.min(room);
     state.grown += growth;
-    history::grow(&mut state.messages, growth, Utc::now());
+    let visitor = conversation.sender();
+    history::grow(&mut conversation.messages, growth, Utc::now(), &visitor);
     #[cfg(feature = "faults")]
     if let Some(bytes) = faults::corrupted_page(&shared.faults, &body) {
         return ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
@@ -139,18 +190,24 @@ async fn get_message(
     Path((user_id, message_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refusal) = admit(&shared, &headers, &user_id) {
+    if let Err(refusal) = admit(&shared, &headers) {
         return error_response(refusal);
     }
-    let Some(message_id) = parse_number(&message_id) else {
-        return error_response(StatusCode::NOT_FOUND);
+    let found = {
+        let state = shared.state();
+        let Some(conversation) = parse_number(&user_id).and_then(|id| state.visitors.get(&id))
+        else {
+            return error_response(StatusCode::NOT_FOUND);
+        };
+        let Some(message_id) = parse_number(&message_id) else {
+            return error_response(StatusCode::NOT_FOUND);
+        };
+        conversation
+            .messages
+            .iter()
+            .find(|m| m.get("id").and_then(Value::as_u64) == Some(message_id))
+            .cloned()
     };
-    let found = shared
-        .state()
-        .messages
-        .iter()
-        .find(|m| m.get("id").and_then(Value::as_u64) == Some(message_id))
-        .cloned();
     match found {
         Some(mut message) => {
             shared.links.rewrite(&mut message, links::now_ms());
@@ -209,9 +266,9 @@ pub(super) async fn pause(wait: Duration) {
     }
 }
 
-/// The checks every API request passes, in order: the secret (401), the
-/// media type (406), then the user (404).
-fn admit(shared: &Shared, headers: &HeaderMap, user_id: &str) -> Result<(), StatusCode> {
+/// The checks every API request passes first, in order: the secret (401),
+/// then the media type (406). A visitor in the path is checked after (404).
+fn admit(shared: &Shared, headers: &HeaderMap) -> Result<(), StatusCode> {
     let authorized = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -233,9 +290,6 @@ fn admit(shared: &Shared, headers: &HeaderMap, user_id: &str) -> Result<(), Stat
         });
     if !accepts_api {
         return Err(StatusCode::NOT_ACCEPTABLE);
-    }
-    if parse_number(user_id) != Some(shared.user_id) {
-        return Err(StatusCode::NOT_FOUND);
     }
     Ok(())
 }
