@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use crate::action::Action;
 use crate::api::client::ApiClient;
 use crate::fetch::{self, FetchRequest};
+use crate::paging::PageSize;
 use crate::state::{AppState, Effect, Exit, StatusKind};
 use crate::timefmt::LocalZone;
 use crate::{clipboard, open, ui};
@@ -21,7 +22,7 @@ use crate::{clipboard, open, ui};
 pub struct AppConfig {
     pub client: ApiClient,
     pub user_id: u64,
-    pub page_size: u32,
+    pub page_size: PageSize,
     pub zone: LocalZone,
 }
 

@@ -79,7 +79,7 @@ async fn run(cli: Cli) -> ExitCode {
         ApiConfig::new(&cli.base_url, secret, user_id)
     };
     let user_id = api_config.user_id;
-    tracing::info!(user_id, base_url = %api_config.base_url, page_size = cli.page_size, "starting");
+    tracing::info!(user_id, base_url = %api_config.base_url, page_size = %cli.page_size, "starting");
     let client = match ApiClient::new(api_config) {
         Ok(client) => client,
         Err(error) => return fail(EXIT_USAGE, &error.to_string()),

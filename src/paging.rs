@@ -21,10 +21,89 @@
 //! long as each few requests bring us closer; one growing as fast as we fetch is
 //! left alone after [`CATCH_UP_PATIENCE`] requests that gain nothing.
 
+use std::fmt;
+use std::str::FromStr;
+
 use crate::model::{Message, Page};
 
-/// The API's rule: 0 < limit < 100.
-pub const MAX_PAGE_SIZE: u32 = 99;
+/// How many messages one request asks for. The API's rule (0 < limit < 100)
+/// is checked when a value is made, so a `PageSize` is always one the API takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageSize(u32);
+
+impl PageSize {
+    /// The smallest page the API serves.
+    pub const MIN: PageSize = PageSize(1);
+    /// The largest page the API serves ("lower than 100").
+    pub const MAX: PageSize = PageSize(99);
+    /// The API's default, and szchat's.
+    pub const DEFAULT: PageSize = PageSize(50);
+    /// The probe's least size: two messages reveal the server's order.
+    const ORDER_REVEALING: PageSize = PageSize(2);
+
+    /// `limit` as a page size, if the API accepts it.
+    pub const fn new(limit: u32) -> Option<PageSize> {
+        if limit >= Self::MIN.0 && limit <= Self::MAX.0 {
+            Some(PageSize(limit))
+        } else {
+            None
+        }
+    }
+
+    /// The number of messages.
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+
+    /// This size, or fewer when only `wanted` (at least one) are wanted:
+    /// never larger than `self`, so still one the API takes.
+    fn at_most(self, wanted: u64) -> PageSize {
+        let wanted = u32::try_from(wanted).unwrap_or(u32::MAX).max(Self::MIN.0);
+        PageSize(self.0.min(wanted))
+    }
+}
+
+impl fmt::Display for PageSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Why a text is not a page size.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a page holds {min} to {max} messages (the API's rule)", min = PageSize::MIN, max = PageSize::MAX)]
+pub struct PageSizeError;
+
+impl FromStr for PageSize {
+    type Err = PageSizeError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse()
+            .ok()
+            .and_then(PageSize::new)
+            .ok_or(PageSizeError)
+    }
+}
+
+impl From<PageSize> for u32 {
+    fn from(size: PageSize) -> u32 {
+        size.0
+    }
+}
+
+impl From<PageSize> for u64 {
+    fn from(size: PageSize) -> u64 {
+        u64::from(size.0)
+    }
+}
+
+impl TryFrom<u32> for PageSize {
+    type Error = PageSizeError;
+
+    fn try_from(limit: u32) -> Result<Self, Self::Error> {
+        PageSize::new(limit).ok_or(PageSizeError)
+    }
+}
 
 /// Catch-up requests in a row that may leave the backlog of unfetched arrivals
 /// no smaller before we stop chasing: a conversation that grows as fast as we
@@ -35,7 +114,7 @@ pub const CATCH_UP_PATIENCE: u32 = 20;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     pub offset: u64,
-    pub limit: u32,
+    pub limit: PageSize,
 }
 
 /// The order the server turned out to page in.
@@ -83,7 +162,7 @@ enum Phase {
 /// Decides the next page request and which fetched messages the view may show.
 #[derive(Clone, Debug)]
 pub struct Pager {
-    page_size: u32,
+    page_size: PageSize,
     phase: Phase,
     order: ServerOrder,
     /// The `total` of the last answer.
@@ -112,11 +191,24 @@ struct Chase {
     idle_requests: u32,
 }
 
+/// What one answer says, beyond its messages.
+#[derive(Clone, Copy, Debug)]
+struct Answer {
+    /// Where the page starts.
+    offset: u64,
+    /// Entries in the page.
+    received: u64,
+    /// The answer's `total`.
+    total: u64,
+    /// How many messages arrived since the previous answer, per the totals.
+    growth: u64,
+}
+
 impl Pager {
-    /// A pager asking for pages of `page_size` messages (clamped to the API's 1..=99).
-    pub fn new(page_size: u32) -> Self {
+    /// A pager asking for pages of `page_size` messages.
+    pub fn new(page_size: PageSize) -> Self {
         Self {
-            page_size: page_size.clamp(1, MAX_PAGE_SIZE),
+            page_size,
             phase: Phase::Probe,
             order: ServerOrder::Unknown,
             total: None,
@@ -168,28 +260,26 @@ impl Pager {
 
     /// The request to send next, or `None` when everything is loaded.
     pub fn next_request(&self) -> Option<PageRequest> {
-        let page = u64::from(self.page_size);
+        let page = u64::from(self.page_size.get());
         let total = self.total.unwrap_or(0);
-        let request = |offset: u64, limit: u64| PageRequest {
+        let request = |offset: u64, wanted: u64| PageRequest {
             offset,
-            // Callers only pass 1..=page_size, which is within the API's rule.
-            limit: u32::try_from(limit.clamp(1, page)).unwrap_or(self.page_size),
+            limit: self.page_size.at_most(wanted),
         };
         match self.phase {
-            // Two messages at least, so the first page reveals the order.
             Phase::Probe => Some(PageRequest {
                 offset: 0,
-                limit: self.page_size.max(2),
+                limit: self.page_size.max(PageSize::ORDER_REVEALING),
             }),
             Phase::OldestFirstTail => {
                 let held = self.held_oldest.len() as u64;
                 let offset = total.saturating_sub(page).max(held);
-                Some(request(offset, total - offset))
+                Some(request(offset, total.saturating_sub(offset)))
             }
             Phase::OldestFirstOlder { low } => {
                 let held = self.held_oldest.len() as u64;
                 let offset = low.saturating_sub(page).max(held);
-                Some(request(offset, low - offset))
+                Some(request(offset, low.saturating_sub(offset)))
             }
             // A whole page, not just what the last answer counted: whatever
             // arrived since comes in the same request.
@@ -204,93 +294,130 @@ impl Pager {
     /// Takes the answer to `request` and returns the messages the view may show now.
     pub fn accept(&mut self, request: PageRequest, page: Page) -> Vec<Message> {
         let previous_total = self.total.unwrap_or(page.total);
-        let growth = page.total.saturating_sub(previous_total);
-        self.total = Some(page.total);
-        let received = page.messages.len() as u64;
-        // An empty page before the end would make us ask for it forever.
-        let exhausted = |next: u64| received == 0 || next >= page.total;
-
-        let mut show = page.messages;
-        self.phase = match std::mem::replace(&mut self.phase, Phase::Complete) {
-            Phase::Probe => {
-                if received == 0 || received >= page.total {
-                    Phase::Complete
-                } else {
-                    self.order = detect_order(&show);
-                    match self.order {
-                        ServerOrder::OldestFirst => {
-                            self.held_oldest = std::mem::take(&mut show);
-                            Phase::OldestFirstTail
-                        }
-                        ServerOrder::NewestFirst => Phase::NewestFirstOlder { next: received },
-                        _ => Phase::Sequential { next: received },
-                    }
-                }
-            }
-            previous @ (Phase::OldestFirstTail | Phase::OldestFirstOlder { .. }) => {
-                if previous == Phase::OldestFirstTail {
-                    // Offsets are stable oldest-first: catch-up starts right after the tail.
-                    self.newest_end = request.offset + received;
-                }
-                let held = self.held_oldest.len() as u64;
-                if request.offset <= held || received == 0 {
-                    show.append(&mut self.held_oldest);
-                    let arrived = page.total.saturating_sub(self.newest_end);
-                    if arrived > 0 && self.keep_chasing(arrived) {
-                        Phase::OldestFirstCatchUp {
-                            end: self.newest_end,
-                        }
-                    } else {
-                        Phase::Complete
-                    }
-                } else {
-                    Phase::OldestFirstOlder {
-                        low: request.offset,
-                    }
-                }
-            }
-            Phase::OldestFirstCatchUp { end } => {
-                let end = end + received;
-                if exhausted(end) || !self.keep_chasing(page.total - end) {
-                    Phase::Complete
-                } else {
-                    Phase::OldestFirstCatchUp { end }
-                }
-            }
-            Phase::NewestFirstOlder { .. } => {
-                let next = self.newest_first_step(request.offset, &mut show, growth);
-                if exhausted(next) {
-                    self.start_newest_first_catch_up()
-                } else {
-                    Phase::NewestFirstOlder { next }
-                }
-            }
-            Phase::NewestFirstCatchUp { boundary, .. } => {
-                let next = self.newest_first_step(request.offset, &mut show, growth);
-                let boundary = boundary + growth;
-                self.held_newest.append(&mut show);
-                if next >= boundary || received == 0 {
-                    // The round reached what is shown: no hole, show it all.
-                    show = std::mem::take(&mut self.held_newest);
-                    self.start_newest_first_catch_up()
-                } else if self.keep_chasing(boundary - next + self.grown_since_start) {
-                    Phase::NewestFirstCatchUp { next, boundary }
-                } else {
-                    // Showing half a round would leave a hole; it is dropped.
-                    self.held_newest.clear();
-                    Phase::Complete
-                }
-            }
-            Phase::Sequential { .. } => {
-                let next = request.offset + received;
-                if exhausted(next) {
-                    Phase::Complete
-                } else {
-                    Phase::Sequential { next }
-                }
-            }
-            Phase::Complete => Phase::Complete,
+        let answer = Answer {
+            offset: request.offset,
+            received: page.messages.len() as u64,
+            total: page.total,
+            growth: page.total.saturating_sub(previous_total),
         };
+        self.total = Some(page.total);
+        let show = page.messages;
+        match std::mem::replace(&mut self.phase, Phase::Complete) {
+            Phase::Probe => self.after_probe(answer, show),
+            Phase::OldestFirstTail => {
+                // Offsets are stable oldest-first: catch-up starts right after the tail.
+                self.newest_end = answer.offset + answer.received;
+                self.after_oldest_first_older(answer, show)
+            }
+            Phase::OldestFirstOlder { .. } => self.after_oldest_first_older(answer, show),
+            Phase::OldestFirstCatchUp { end } => {
+                self.after_oldest_first_catch_up(answer, end, show)
+            }
+            Phase::NewestFirstOlder { .. } => self.after_newest_first_older(answer, show),
+            Phase::NewestFirstCatchUp { boundary, .. } => {
+                self.after_newest_first_catch_up(answer, boundary, show)
+            }
+            Phase::Sequential { .. } => self.after_sequential(answer, show),
+            Phase::Complete => show,
+        }
+    }
+
+    /// The first page tells the order, unless it holds everything.
+    fn after_probe(&mut self, answer: Answer, mut show: Vec<Message>) -> Vec<Message> {
+        if answer.received == 0 || answer.received >= answer.total {
+            return show;
+        }
+        self.order = detect_order(&show);
+        self.phase = match self.order {
+            ServerOrder::OldestFirst => {
+                self.held_oldest = std::mem::take(&mut show);
+                Phase::OldestFirstTail
+            }
+            ServerOrder::NewestFirst => Phase::NewestFirstOlder {
+                next: answer.received,
+            },
+            _ => Phase::Sequential {
+                next: answer.received,
+            },
+        };
+        show
+    }
+
+    /// Oldest-first, walking down from the newest page: once the walk reaches
+    /// the held probe page, everything from the oldest message up is shown.
+    fn after_oldest_first_older(&mut self, answer: Answer, mut show: Vec<Message>) -> Vec<Message> {
+        let held = self.held_oldest.len() as u64;
+        if answer.offset > held && answer.received > 0 {
+            self.phase = Phase::OldestFirstOlder { low: answer.offset };
+            return show;
+        }
+        show.append(&mut self.held_oldest);
+        let arrived = answer.total.saturating_sub(self.newest_end);
+        if arrived > 0 && self.keep_chasing(arrived) {
+            self.phase = Phase::OldestFirstCatchUp {
+                end: self.newest_end,
+            };
+        }
+        show
+    }
+
+    /// Oldest-first: arrivals are appended after `end`, so each page of them
+    /// joins what is shown.
+    fn after_oldest_first_catch_up(
+        &mut self,
+        answer: Answer,
+        end: u64,
+        show: Vec<Message>,
+    ) -> Vec<Message> {
+        let end = end + answer.received;
+        let exhausted = answer.received == 0 || end >= answer.total;
+        if !exhausted && self.keep_chasing(answer.total - end) {
+            self.phase = Phase::OldestFirstCatchUp { end };
+        }
+        show
+    }
+
+    /// Newest-first, walking towards the oldest message.
+    fn after_newest_first_older(&mut self, answer: Answer, mut show: Vec<Message>) -> Vec<Message> {
+        let next = self.newest_first_step(answer.offset, &mut show, answer.growth);
+        self.phase = if answer.received == 0 || next >= answer.total {
+            self.start_newest_first_catch_up()
+        } else {
+            Phase::NewestFirstOlder { next }
+        };
+        show
+    }
+
+    /// Newest-first: a round of arrivals is held until it reaches what is shown.
+    fn after_newest_first_catch_up(
+        &mut self,
+        answer: Answer,
+        boundary: u64,
+        mut show: Vec<Message>,
+    ) -> Vec<Message> {
+        let next = self.newest_first_step(answer.offset, &mut show, answer.growth);
+        let boundary = boundary + answer.growth;
+        self.held_newest.append(&mut show);
+        if next >= boundary || answer.received == 0 {
+            // The round reached what is shown: no hole, show it all.
+            self.phase = self.start_newest_first_catch_up();
+            return std::mem::take(&mut self.held_newest);
+        }
+        if self.keep_chasing(boundary - next + self.grown_since_start) {
+            self.phase = Phase::NewestFirstCatchUp { next, boundary };
+        } else {
+            // Showing half a round would leave a hole; it is dropped.
+            self.held_newest.clear();
+        }
+        Vec::new()
+    }
+
+    /// No order: every page is shown as it comes, start to end.
+    fn after_sequential(&mut self, answer: Answer, show: Vec<Message>) -> Vec<Message> {
+        let next = answer.offset + answer.received;
+        if answer.received > 0 && next < answer.total {
+            self.phase = Phase::Sequential { next };
+        }
         show
     }
 
@@ -373,6 +500,10 @@ mod tests {
     use chrono::{TimeZone, Utc};
     use std::collections::BTreeSet;
 
+    fn size(limit: u32) -> PageSize {
+        PageSize::new(limit).unwrap()
+    }
+
     fn message(id: MessageId) -> Message {
         Message {
             id,
@@ -407,10 +538,10 @@ mod tests {
                 ordered.reverse();
             }
             let start = (request.offset as usize).min(ordered.len());
-            let end = (start + request.limit as usize).min(ordered.len());
+            let end = (start + request.limit.get() as usize).min(ordered.len());
             let page = Page {
                 offset: request.offset,
-                limit: u64::from(request.limit),
+                limit: u64::from(request.limit.get()),
                 total: ordered.len() as u64,
                 messages: ordered[start..end].to_vec(),
             };
@@ -426,13 +557,13 @@ mod tests {
     /// Drives a pager to completion; returns the ids shown, in the order shown,
     /// how many requests it took, and the ids of the first batch shown.
     fn run(server: &mut SimServer, page_size: u32) -> (Vec<MessageId>, usize, Vec<MessageId>) {
-        let mut pager = Pager::new(page_size);
+        let mut pager = Pager::new(size(page_size));
         let mut stored = BTreeSet::new();
         let mut shown_order = Vec::new();
         let mut first_batch = Vec::new();
         let mut requests = 0;
         while let Some(request) = pager.next_request() {
-            assert!((1..=99).contains(&request.limit), "limit {request:?}");
+            assert!((1..=99).contains(&request.limit.get()), "limit {request:?}");
             requests += 1;
             assert!(requests < 10_000, "pager does not finish");
             let page = server.answer(request);
@@ -466,6 +597,33 @@ mod tests {
             growth,
             growth_budget: budget,
         }
+    }
+
+    #[test]
+    fn a_page_size_is_one_the_api_takes() {
+        assert_eq!("1".parse(), Ok(PageSize::MIN));
+        assert_eq!("99".parse(), Ok(PageSize::MAX));
+        assert_eq!(PageSize::try_from(50), Ok(PageSize::DEFAULT));
+        for refused in ["0", "100", "-1", "many", "", " 5", "4294967296"] {
+            assert_eq!(
+                refused.parse::<PageSize>(),
+                Err(PageSizeError),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(PageSize::new(0), None);
+        assert_eq!(PageSize::new(100), None);
+        assert_eq!(
+            PageSizeError.to_string(),
+            "a page holds 1 to 99 messages (the API's rule)"
+        );
+    }
+
+    #[test]
+    fn a_shorter_page_is_never_longer_than_the_page_size_nor_empty() {
+        assert_eq!(size(10).at_most(3), size(3));
+        assert_eq!(size(10).at_most(0), size(1));
+        assert_eq!(size(10).at_most(u64::MAX), size(10));
     }
 
     #[test]
@@ -556,7 +714,7 @@ mod tests {
 
     #[test]
     fn oldest_first_catch_up_asks_for_a_whole_page() {
-        let mut pager = Pager::new(10);
+        let mut pager = Pager::new(size(10));
         let probe = pager.next_request().unwrap();
         let first = Page {
             offset: 0,
@@ -577,7 +735,7 @@ mod tests {
             pager.next_request(),
             Some(PageRequest {
                 offset: 12,
-                limit: 10
+                limit: size(10)
             }),
             "one message is known to have arrived, more may have since"
         );
@@ -601,12 +759,12 @@ mod tests {
 
     #[test]
     fn page_size_one_still_detects_order_with_a_two_message_probe() {
-        let mut pager = Pager::new(1);
+        let mut pager = Pager::new(size(1));
         assert_eq!(
             pager.next_request(),
             Some(PageRequest {
                 offset: 0,
-                limit: 2
+                limit: size(2)
             })
         );
         let page = Page {
@@ -618,7 +776,7 @@ mod tests {
         let shown = pager.accept(
             PageRequest {
                 offset: 0,
-                limit: 2,
+                limit: size(2),
             },
             page,
         );
@@ -628,14 +786,14 @@ mod tests {
             pager.next_request(),
             Some(PageRequest {
                 offset: 2,
-                limit: 1
+                limit: size(1)
             })
         );
     }
 
     #[test]
     fn unordered_server_is_read_start_to_end() {
-        let mut pager = Pager::new(2);
+        let mut pager = Pager::new(size(2));
         let probe = pager.next_request().unwrap();
         let page = Page {
             offset: 0,
@@ -650,14 +808,14 @@ mod tests {
             pager.next_request(),
             Some(PageRequest {
                 offset: 2,
-                limit: 2
+                limit: size(2)
             })
         );
     }
 
     #[test]
     fn an_empty_page_before_the_end_stops_instead_of_looping() {
-        let mut pager = Pager::new(10);
+        let mut pager = Pager::new(size(10));
         let probe = pager.next_request().unwrap();
         let first = Page {
             offset: 0,
@@ -679,7 +837,7 @@ mod tests {
 
     #[test]
     fn oldest_first_holds_the_probe_page_until_the_walk_reaches_it() {
-        let mut pager = Pager::new(10);
+        let mut pager = Pager::new(size(10));
         let probe = pager.next_request().unwrap();
         let first = Page {
             offset: 0,
@@ -693,7 +851,7 @@ mod tests {
             tail,
             PageRequest {
                 offset: 15,
-                limit: 10
+                limit: size(10)
             }
         );
         assert!(!pager.reached_beginning());
@@ -709,7 +867,7 @@ mod tests {
             middle,
             PageRequest {
                 offset: 10,
-                limit: 5
+                limit: size(5)
             }
         );
         let page = Page {

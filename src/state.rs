@@ -11,7 +11,7 @@ use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use crate::layout::{self, Item, LayoutCache};
 use crate::model::{Message, MessageId, Page};
 use crate::open::{self, CheckedUrl};
-use crate::paging::{PageRequest, Pager};
+use crate::paging::{PageRequest, PageSize, Pager};
 use crate::timefmt::LocalZone;
 
 /// Older pages are fetched once fewer than this many messages are above the view.
@@ -116,7 +116,13 @@ pub struct AppState {
 impl AppState {
     /// A state for visitor `user_id`, fetching `page_size` messages a page,
     /// for a conversation view of `width` x `height` cells.
-    pub fn new(user_id: u64, page_size: u32, zone: LocalZone, width: u16, height: u16) -> Self {
+    pub fn new(
+        user_id: u64,
+        page_size: PageSize,
+        zone: LocalZone,
+        width: u16,
+        height: u16,
+    ) -> Self {
         Self {
             user_id,
             conversation: Conversation::new(),

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use common::{Driver, client, message_json, seed_messages_json};
 use szchat::action::Action;
 use szchat::fake::{FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
+use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Exit, LoadState, StatusKind};
 use szchat::timefmt::LocalZone;
 
@@ -15,6 +16,7 @@ const SECRET: &str = "test-secret";
 const USER: u64 = 4821;
 
 fn new_state(page_size: u32) -> AppState {
+    let page_size = PageSize::new(page_size).unwrap();
     AppState::new(USER, page_size, LocalZone::utc(), 80, 24)
 }
 
@@ -160,7 +162,7 @@ async fn an_unknown_visitor_is_fatal() {
     let server = FakeServer::start(FakeConfig::new(SECRET, USER, synthetic_messages(5)))
         .await
         .unwrap();
-    let mut state = AppState::new(999, 50, LocalZone::utc(), 80, 24);
+    let mut state = AppState::new(999, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
     let mut driver = Driver::new(client(&server.base_url(), SECRET, 999));
     driver.carry_out(state.start());
     driver.settle(&mut state).await;

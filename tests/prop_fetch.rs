@@ -19,7 +19,7 @@ use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
 use szchat::fake::{FakeConfig, FakeServer, Fault, ServeOrder};
-use szchat::paging::{CATCH_UP_PATIENCE, MAX_PAGE_SIZE};
+use szchat::paging::{CATCH_UP_PATIENCE, PageSize};
 use szchat::secret::Secret;
 use szchat::state::{AppState, LoadState};
 use szchat::timefmt::LocalZone;
@@ -91,7 +91,7 @@ fn case() -> impl Strategy<Value = Case> {
     (
         proptest::collection::vec((0u8..3, 0u8..3), 0..=400),
         any::<bool>(),
-        1u32..=MAX_PAGE_SIZE,
+        1u32..=PageSize::MAX.get(),
         0usize..=3,
         0usize..=GROWING_ANSWERS,
         proptest::collection::vec(
@@ -182,7 +182,13 @@ async fn load(case: &Case) -> (AppState, FakeServer) {
     config.growth_limit = Some(case.growth_limit);
     config.faults = faults(&case.troubles);
     let server = FakeServer::start(config).await.unwrap();
-    let mut state = AppState::new(USER, case.page_size, LocalZone::utc(), 80, 24);
+    let mut state = AppState::new(
+        USER,
+        PageSize::new(case.page_size).unwrap(),
+        LocalZone::utc(),
+        80,
+        24,
+    );
     let mut driver = common::Driver::new(client(&server.base_url()));
     driver.carry_out(state.start());
     driver.settle(&mut state).await;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use szchat::model::{Message, MessageId, Page, SortKey};
-use szchat::paging::{CATCH_UP_PATIENCE, MAX_PAGE_SIZE, PageRequest, Pager};
+use szchat::paging::{CATCH_UP_PATIENCE, PageRequest, PageSize, Pager};
 
 /// Growth stops after at most this many answers. A conversation that never
 /// stops growing can never be fully loaded, so completeness is only promised
@@ -46,7 +46,7 @@ impl Model {
     fn answer(&mut self, request: PageRequest) -> Page {
         let total = self.history.len();
         let start = usize::try_from(request.offset).unwrap().min(total);
-        let end = (start + request.limit as usize).min(total);
+        let end = (start + request.limit.get() as usize).min(total);
         let messages = (start..end)
             .map(|i| {
                 let index = if self.newest_first { total - 1 - i } else { i };
@@ -55,7 +55,7 @@ impl Model {
             .collect();
         let page = Page {
             offset: request.offset,
-            limit: u64::from(request.limit),
+            limit: u64::from(request.limit.get()),
             total: total as u64,
             messages,
         };
@@ -127,7 +127,7 @@ fn scenario(max_len: usize, max_growth_per_answer: usize) -> impl Strategy<Value
     (
         proptest::collection::vec((0u8..3, 0u8..3), 0..=max_len),
         any::<bool>(),
-        1u32..=MAX_PAGE_SIZE,
+        1u32..=PageSize::MAX.get(),
         0..=max_growth_per_answer,
         0usize..=GROWING_ANSWERS,
         proptest::collection::vec(proptest::bool::weighted(0.15), 0..48),
@@ -158,7 +158,7 @@ struct Run {
 /// Drives `pager` to completion against `scenario`, checking the invariants
 /// that must hold after every answer.
 fn run(scenario: &mut Scenario) -> Result<Run, TestCaseError> {
-    let mut pager = Pager::new(scenario.page_size);
+    let mut pager = Pager::new(PageSize::new(scenario.page_size).unwrap());
     let mut stored: BTreeMap<SortKey, MessageId> = BTreeMap::new();
     let mut requests = 0;
     // The newest message when the first answer the pager took was made: the
@@ -166,11 +166,6 @@ fn run(scenario: &mut Scenario) -> Result<Run, TestCaseError> {
     let mut newest_at_first_answer = None;
     let mut first_batch_checked = false;
     while let Some(request) = pager.next_request() {
-        prop_assert!(
-            (1..=MAX_PAGE_SIZE).contains(&request.limit),
-            "limit out of the API's range: {:?}",
-            request
-        );
         requests += 1;
         prop_assert!(requests <= REQUEST_CEILING, "the pager never finishes");
         let newest_now = scenario.model.history.last().map(|m| m.id);
@@ -289,7 +284,7 @@ proptest! {
     fn a_quiet_history_takes_one_request_per_page(
         steps in proptest::collection::vec((0u8..3, 0u8..3), 0..=400),
         newest_first in any::<bool>(),
-        page_size in 1u32..=MAX_PAGE_SIZE,
+        page_size in 1u32..=PageSize::MAX.get(),
     ) {
         let history = history(&steps);
         let n = history.len();

@@ -11,14 +11,14 @@ use szchat::api::error::ApiError;
 use szchat::api::wire::PageDto;
 use szchat::fetch::FetchEvent;
 use szchat::model::{Message, Page, Sender};
-use szchat::paging::PageRequest;
+use szchat::paging::{PageRequest, PageSize};
 use szchat::state::AppState;
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 
 /// A state of a `width` x `height` screen that has received `history` (one page).
 fn state_with(history: Vec<Message>, width: u16, height: u16) -> AppState {
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), width, height - 1);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), width, height - 1);
     let effects = state.start();
     let request = page_requests(&effects)[0];
     let total = history.len() as u64;
@@ -129,14 +129,14 @@ fn an_error_in_the_status_bar_keeps_the_messages_on_screen() {
     let history: Vec<Message> = (1..=120)
         .map(|id| message(id, id as i64, id % 2 == 0, &format!("message {id}")))
         .collect();
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), 70, 11);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), 70, 11);
     state.start();
     // Newest-first server: the first page is the newest 50.
     let newest: Vec<Message> = history.iter().rev().take(50).cloned().collect();
     state.apply(FetchEvent::Page {
         request: PageRequest {
             offset: 0,
-            limit: 50,
+            limit: PageSize::DEFAULT,
         },
         result: Ok(Page {
             offset: 0,
@@ -202,7 +202,7 @@ fn a_hostile_message_reaches_the_screen_without_control_characters() {
 
 #[test]
 fn loading_then_the_beginning_marker() {
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), 50, 5);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), 50, 5);
     state.start();
     let terminal = draw(&mut state, 50, 6);
     assert!(screen_text(&terminal).contains("loading messages…"));

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::fake::{FakeConfig, FakeServer, Fault, synthetic_messages};
+use szchat::paging::PageSize;
 use szchat::secret::Secret;
 
 const SECRET: &str = "sz-live-7f3a9c1d2e";
@@ -48,7 +49,10 @@ async fn logs_of_failing_and_retried_requests_never_hold_the_secret() {
     config.faults = vec![Fault::Malformed { nth: 1 }];
     let server = FakeServer::start(config).await.unwrap();
     let client = common::client(&server.base_url(), SECRET, 4821);
-    let error = client.messages_page(0, 50, &|_| {}).await.unwrap_err();
+    let error = client
+        .messages_page(0, PageSize::DEFAULT, &|_| {})
+        .await
+        .unwrap_err();
     assert!(!error.to_string().contains(SECRET));
 
     let logged = std::fs::read_to_string(&log).unwrap();

@@ -23,10 +23,9 @@ use tokio::sync::mpsc;
 use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::{DEFAULT_MAX_ATTEMPTS, RetryPolicy};
-use szchat::cli::DEFAULT_PAGE_SIZE;
 use szchat::fake::{Chaos, FakeConfig, FakeServer, ServeOrder, synthetic_messages};
 use szchat::fetch::{self, FetchEvent, FetchRequest};
-use szchat::paging::PageRequest;
+use szchat::paging::{PageRequest, PageSize};
 use szchat::secret::Secret;
 use szchat::state::{AppState, Effect, LoadState};
 use szchat::timefmt::LocalZone;
@@ -210,7 +209,7 @@ async fn soak(order: ServeOrder, seed: u64, messages: usize) -> Figures {
     config.growth_limit = Some(GROWTH_LIMIT);
     let server = FakeServer::start(config).await.unwrap();
 
-    let mut state = AppState::new(USER, DEFAULT_PAGE_SIZE, LocalZone::utc(), 100, 40);
+    let mut state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 100, 40);
     let mut app = Loop::new(client(&server.base_url()));
     app.carry_out(state.start());
     app.settle(&mut state, deadline).await;
@@ -256,8 +255,9 @@ async fn chaos_soak_loads_everything_in_order() {
     let seed = env_or("SOAK_SEED", DEFAULT_SEED);
     let messages = env_or("SOAK_MESSAGES", MESSAGES);
     println!(
-        "soak: {messages} messages (+{GROWTH_LIMIT} arriving), page size {DEFAULT_PAGE_SIZE}, \
-         chaos seed {seed}, {DEFAULT_MAX_ATTEMPTS} attempts per request"
+        "soak: {messages} messages (+{GROWTH_LIMIT} arriving), page size {}, \
+         chaos seed {seed}, {DEFAULT_MAX_ATTEMPTS} attempts per request",
+        PageSize::DEFAULT
     );
     let started = Instant::now();
     for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {

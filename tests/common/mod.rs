@@ -87,7 +87,7 @@ pub fn serve_all(
         let Some(request) = page_requests(&effects).first().copied() else {
             return;
         };
-        let page = page_of(history, request.offset, request.limit, newest_first);
+        let page = page_of(history, request.offset, request.limit.get(), newest_first);
         effects = state.apply(FetchEvent::Page {
             request,
             result: Ok(page),
