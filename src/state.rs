@@ -287,6 +287,7 @@ impl AppState {
             Action::ScrollUp(rows) => self.scroll(rows, false),
             Action::Oldest => {
                 self.follow = Follow::Oldest;
+                self.pager.read_on();
                 self.settle();
             }
             Action::Newest => {
@@ -392,6 +393,14 @@ impl AppState {
             self.layout.forget(message.id);
             self.conversation.insert(message);
         }
+        if let Some(stop) = self.pager.stopped() {
+            let kind = if stop.is_problem() {
+                StatusKind::Error
+            } else {
+                StatusKind::Info
+            };
+            self.set_status_about(StatusTopic::Paging, kind, stop.to_string());
+        }
         // Messages arrived above the marker: keep what the reader sees in place.
         if self.top == Item::Marker
             && let Some(first) = first_before
@@ -430,6 +439,11 @@ impl AppState {
             self.load = LoadState::Loading(request);
             self.set_status_about(StatusTopic::Paging, StatusKind::Info, "retrying…");
             return Some(Effect::Fetch(FetchRequest::Page(request)));
+        }
+        if self.pager.try_again() {
+            // `update` sends the request the pager now wants.
+            self.set_status_about(StatusTopic::Paging, StatusKind::Info, "trying again…");
+            return None;
         }
         self.set_status(StatusKind::Info, "nothing to retry");
         None
