@@ -22,6 +22,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use faults::Lies;
 pub use history::synthetic_messages;
 
 /// The visitor whose conversation the demo serves.
@@ -114,6 +115,8 @@ pub struct FakeConfig {
     pub growth_limit: Option<usize>,
     /// How long attachment links stay valid after the response carrying them.
     pub link_ttl: Duration,
+    /// What the list endpoint lies about (nothing by default).
+    pub lies: Lies,
 }
 
 impl FakeConfig {
@@ -133,6 +136,7 @@ impl FakeConfig {
             growth_per_request: 0,
             growth_limit: None,
             link_ttl: LINK_TTL,
+            lies: Lies::default(),
         }
     }
 
@@ -241,6 +245,7 @@ struct Shared {
     chaos: Option<Chaos>,
     growth_per_request: usize,
     growth_limit: Option<usize>,
+    lies: Lies,
     files: HashMap<String, Bytes>,
     links: links::Signer,
     base_url: String,
@@ -254,6 +259,8 @@ struct State {
     requests: Vec<RecordedRequest>,
     /// Messages growth has added so far.
     grown: usize,
+    /// List requests answered so far.
+    list_answers: usize,
 }
 
 impl Shared {
@@ -268,6 +275,7 @@ impl Shared {
             chaos: config.chaos,
             growth_per_request: config.growth_per_request,
             growth_limit: config.growth_limit,
+            lies: config.lies,
             files: config
                 .files
                 .into_iter()
@@ -280,6 +288,7 @@ impl Shared {
                 messages: config.messages,
                 requests: Vec::new(),
                 grown: 0,
+                list_answers: 0,
             }),
         }
     }

@@ -121,11 +121,13 @@ async fn list_messages(
             message
         })
         .collect();
+    let claimed = shared.lies.total(state.list_answers, total as u64);
+    state.list_answers += 1;
     let body = json!({
         "limit": limit,
         "offset": offset,
-        "total": total,
-        "messages": page,
+        "total": claimed,
+        "messages": shared.lies.repeat(page),
     });
     let room = shared
         .growth_limit
