@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use szchat::action::Action;
 use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::model::{Message, Page, Sender};
+use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
@@ -62,7 +63,7 @@ fn message(id: u64) -> Message {
 
 /// A state holding `n` messages, loaded page by page from a newest-first server.
 fn loaded_state(n: u64) -> AppState {
-    let mut state = AppState::new(1, 99, LocalZone::utc(), WIDTH, HEIGHT);
+    let mut state = AppState::new(1, PageSize::MAX, LocalZone::utc(), WIDTH, HEIGHT);
     let mut effects = state.start();
     effects.extend(state.update(Action::Oldest));
     while let Some(request) = effects.iter().find_map(|effect| match effect {

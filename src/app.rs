@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 use crate::api::client::ApiClient;
 use crate::fetch::{self, FetchEvent, FetchRequest};
 use crate::open::CheckedUrl;
+use crate::paging::PageSize;
 use crate::state::{AppState, Effect, Exit, Failure, Input};
 use crate::timefmt::LocalZone;
 use crate::{clipboard, open, ui};
@@ -30,7 +31,7 @@ use crate::{clipboard, open, ui};
 pub struct AppConfig {
     pub client: ApiClient,
     pub user_id: u64,
-    pub page_size: u32,
+    pub page_size: PageSize,
     pub zone: LocalZone,
 }
 

@@ -7,15 +7,13 @@ use std::path::PathBuf;
 use clap::Parser;
 use clap_complete::Shell;
 
-use crate::paging::MAX_PAGE_SIZE;
+use crate::paging::PageSize;
 use crate::secret::{Secret, SecretError};
 
 /// SignalZen's API, unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.signalzen.com";
 /// Where the secret is read from when no file is given.
 pub const SECRET_VARIABLE: &str = "SIGNALZEN_API_SECRET";
-/// Messages per page unless told otherwise (the API's default too).
-pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// Exit status when the app could not do its job: rejected secret, unknown
 /// visitor, no server.
 pub const EXIT_FAILURE: u8 = 1;
@@ -60,13 +58,8 @@ pub struct Cli {
     pub base_url: String,
 
     /// Messages per request: the API accepts 1 to 99.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = DEFAULT_PAGE_SIZE,
-        value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGE_SIZE))
-    )]
-    pub page_size: u32,
+    #[arg(long, value_name = "N", default_value_t = PageSize::DEFAULT)]
+    pub page_size: PageSize,
 
     /// Read the API secret from this file (first line) instead of $SIGNALZEN_API_SECRET.
     #[arg(long, value_name = "PATH")]

@@ -86,7 +86,7 @@ async fn run(
             if let Ok(answer) = &result {
                 tracing::debug!(
                     offset = page.offset,
-                    limit = page.limit,
+                    limit = page.limit.get(),
                     received = answer.messages.len(),
                     total = answer.total,
                     "page"

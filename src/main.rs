@@ -83,7 +83,7 @@ async fn run(cli: Cli) -> ExitCode {
     tracing::info!(
         user_id,
         base_url = client.base_url(),
-        page_size = cli.page_size,
+        page_size = %cli.page_size,
         "starting"
     );
 

@@ -19,23 +19,147 @@
 //! Whatever happens, callers store messages by id, so an overlap is harmless.
 //! A conversation that grows while we chase its newest messages is chased for as
 //! long as each few requests bring us closer; one growing as fast as we fetch is
-//! left alone after [`CATCH_UP_PATIENCE`] requests that gain nothing.
+//! left alone after [`CATCH_UP_PATIENCE`] requests that gain nothing, until
+//! the reader tries again.
+//!
+//! The server's answers are claims, and a server may lie: work has a reason
+//! and a ceiling. Offsets advance by the offsets a page answers for (its
+//! entries, no more than were asked for), never past messages not seen, and
+//! all offset arithmetic saturates. Reading the pager does on its own stops
+//! after [`READ_LIMIT`] messages until the reader says go on. A walk stops
+//! when pages stop bringing new messages ([`BARREN_PAGES`]) or bring too few
+//! for the requests they take ([`PAGES_PER_PAGEFUL`], [`SPARE_PAGES`]), and
+//! what it holds back is bounded ([`MAX_HELD`]). When the server contradicts
+//! itself, or fewer distinct messages came than it counted, the pager says
+//! so ([`Stop`]) and lets everything it received be shown; it never claims
+//! the beginning of the conversation with messages missing.
 
-use crate::model::{Message, Page};
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
 
-/// The API's rule: 0 < limit < 100.
-pub const MAX_PAGE_SIZE: u32 = 99;
+use crate::model::{Message, MessageId, Page};
+
+/// How many messages one request asks for. The API's rule (0 < limit < 100)
+/// is checked when a value is made, so a `PageSize` is always one the API takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageSize(u32);
+
+impl PageSize {
+    /// The smallest page the API serves.
+    pub const MIN: PageSize = PageSize(1);
+    /// The largest page the API serves ("lower than 100").
+    pub const MAX: PageSize = PageSize(99);
+    /// The API's default, and szchat's.
+    pub const DEFAULT: PageSize = PageSize(50);
+    /// The probe's least size: two messages reveal the server's order.
+    const ORDER_REVEALING: PageSize = PageSize(2);
+
+    /// `limit` as a page size, if the API accepts it.
+    pub const fn new(limit: u32) -> Option<PageSize> {
+        if limit >= Self::MIN.0 && limit <= Self::MAX.0 {
+            Some(PageSize(limit))
+        } else {
+            None
+        }
+    }
+
+    /// The number of messages.
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+
+    /// This size, or fewer when only `wanted` (at least one) are wanted:
+    /// never larger than `self`, so still one the API takes.
+    fn at_most(self, wanted: u64) -> PageSize {
+        let wanted = u32::try_from(wanted).unwrap_or(u32::MAX).max(Self::MIN.0);
+        PageSize(self.0.min(wanted))
+    }
+}
+
+impl fmt::Display for PageSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Why a text is not a page size.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a page holds {min} to {max} messages (the API's rule)", min = PageSize::MIN, max = PageSize::MAX)]
+pub struct PageSizeError;
+
+impl FromStr for PageSize {
+    type Err = PageSizeError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse()
+            .ok()
+            .and_then(PageSize::new)
+            .ok_or(PageSizeError)
+    }
+}
+
+impl From<PageSize> for u32 {
+    fn from(size: PageSize) -> u32 {
+        size.0
+    }
+}
+
+impl From<PageSize> for u64 {
+    fn from(size: PageSize) -> u64 {
+        u64::from(size.0)
+    }
+}
+
+impl TryFrom<u32> for PageSize {
+    type Error = PageSizeError;
+
+    fn try_from(limit: u32) -> Result<Self, Self::Error> {
+        PageSize::new(limit).ok_or(PageSizeError)
+    }
+}
 
 /// Catch-up requests in a row that may leave the backlog of unfetched arrivals
 /// no smaller before we stop chasing: a conversation that grows as fast as we
 /// fetch must not keep us fetching forever.
 pub const CATCH_UP_PATIENCE: u32 = 20;
 
+/// Messages (page entries) the pager reads on its own before it stops and
+/// waits for the reader to say go on (`g`, [`Pager::read_on`]): reading a
+/// server whose order it cannot tell start to end, and catching up with
+/// arrivals. Reading towards the beginning as the reader scrolls or after `g`
+/// is not counted: the reader asked for it, and [`PAGES_PER_PAGEFUL`] bounds it.
+pub const READ_LIMIT: u64 = 10_000;
+
+/// Pages in a row that bring no message the walk has not seen, while the
+/// server's count stands still, after which the server is taken to repeat
+/// itself and the walk stops.
+pub const BARREN_PAGES: u32 = 3;
+
+/// A walk takes at most this many pages for each page size's worth of
+/// progress, plus [`SPARE_PAGES`]; a server that trickles one new message into
+/// each page is stopped by this. Progress is the distinct messages received,
+/// and, newest-first, the offsets that growth shifted known messages into
+/// (which the walk cannot help fetching again); those are bounded by [`MAX_HELD`].
+pub const PAGES_PER_PAGEFUL: u64 = 3;
+
+/// The pages a walk may take beyond [`PAGES_PER_PAGEFUL`]'s share: twice the
+/// catch-up's patience (a chase after a conversation that grows by one message
+/// a request gains one message a page), and a few for the probe and overlaps.
+pub const SPARE_PAGES: u64 = 2 * CATCH_UP_PATIENCE as u64 + 10;
+
+/// The most messages held back until the gap below them closes, and the most
+/// arrivals a newest-first walk follows before the catch-up fetches them. Only
+/// the newest-first catch-up holds more than a page, and an honest one holds
+/// what arrived during one walk; a server claiming more arrivals than this is
+/// not believed.
+pub const MAX_HELD: usize = 10_000;
+
 /// One request for a slice of the message list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     pub offset: u64,
-    pub limit: u32,
+    pub limit: PageSize,
 }
 
 /// The order the server turned out to page in.
@@ -47,6 +171,56 @@ pub enum ServerOrder {
     NewestFirst,
     /// Neither: the whole list is fetched before the view can trust its ends.
     Unordered,
+}
+
+/// Why the pager stopped asking for pages before it had everything the
+/// server counted. Every stop but [`Stop::ReadLimit`] lifts with
+/// [`Pager::try_again`]; that one lifts with [`Pager::read_on`] too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// It read `read` messages ([`READ_LIMIT`] or more) without being asked to.
+    ReadLimit { read: u64 },
+    /// New messages arrive faster than the catch-up fetches them; per the
+    /// server's count, `not_loaded` are not loaded yet.
+    Behind { not_loaded: u64 },
+    /// Every offset the server counted was asked for, yet `missing` of the
+    /// `total` messages it counted never came (the server repeated some).
+    Missing { missing: u64, total: u64 },
+    /// The server's answers contradict each other (an empty page before its
+    /// own count, more messages than it counts, pages that stopped bringing
+    /// new messages); all `received` distinct messages it sent are shown.
+    Inconsistent { received: u64 },
+}
+
+impl Stop {
+    /// True when the server is at fault, rather than the pager pausing.
+    pub fn is_problem(&self) -> bool {
+        matches!(self, Stop::Missing { .. } | Stop::Inconsistent { .. })
+    }
+}
+
+impl fmt::Display for Stop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stop::ReadLimit { read } => {
+                write!(f, "stopped after reading {read} messages: g reads on")
+            }
+            Stop::Behind { not_loaded } => write!(
+                f,
+                "{not_loaded} newer messages not loaded, they arrive faster than they load: r tries again"
+            ),
+            Stop::Missing { missing, total } => {
+                write!(
+                    f,
+                    "{missing} of {total} messages did not arrive: r tries again"
+                )
+            }
+            Stop::Inconsistent { received } => write!(
+                f,
+                "the server's count does not add up: showing the {received} messages it sent (r tries again)"
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,7 +257,7 @@ enum Phase {
 /// Decides the next page request and which fetched messages the view may show.
 #[derive(Clone, Debug)]
 pub struct Pager {
-    page_size: u32,
+    page_size: PageSize,
     phase: Phase,
     order: ServerOrder,
     /// The `total` of the last answer.
@@ -91,17 +265,31 @@ pub struct Pager {
     /// Oldest-first only: the probe page, the very oldest messages, shown once
     /// the walk from the newest end reaches them.
     held_oldest: Vec<Message>,
+    /// Oldest-first only: the offsets the probe page covered, `0..probe_end`.
+    probe_end: u64,
     /// Oldest-first only: the offset just past the newest message fetched.
     newest_end: u64,
     /// Newest-first only: how many messages arrived (per `total`) since the walk
     /// or the current catch-up round began. They sit at offsets `0..` and are
     /// not fetched yet.
     grown_since_start: u64,
+    /// Newest-first only: arrivals that came in a page before their turn, kept
+    /// for the catch-up round that fetches their offsets.
+    early_arrivals: Vec<Message>,
     /// Newest-first only: the current catch-up round's messages, shown together
     /// once the round reaches the messages already shown, so the view never has a hole.
     held_newest: Vec<Message>,
     /// How the chase after new arrivals is going, once it has begun.
     chase: Option<Chase>,
+    /// Every distinct message id received, over all walks.
+    received: HashSet<MessageId>,
+    /// What the current walk has gained, to tell a slow server from one that repeats itself.
+    walk: Walk,
+    /// Messages read in the phases that fetch on their own since the reader last said go on.
+    read_unasked: u64,
+    /// The walk towards the oldest message ended with nothing missing.
+    beginning: bool,
+    stop: Option<Stop>,
 }
 
 /// Progress of the catch-up: the smallest backlog of unfetched arrivals seen,
@@ -112,19 +300,55 @@ struct Chase {
     idle_requests: u32,
 }
 
+/// The pages of one walk (from the start, or since the reader pressed `r`)
+/// and the distinct messages they brought.
+#[derive(Clone, Debug, Default)]
+struct Walk {
+    ids: HashSet<MessageId>,
+    pages: u64,
+    /// Newest-first: offsets of pages that growth had shifted known messages into.
+    shifted: u64,
+    /// Pages in a row that brought nothing new while the count stood still.
+    barren_run: u32,
+}
+
+/// What one answer says, beyond its messages.
+#[derive(Clone, Copy, Debug)]
+struct Answer {
+    /// Where the page starts.
+    offset: u64,
+    /// Entries in the page.
+    received: u64,
+    /// The offsets the page answers for: the entries, but no more than were
+    /// asked for. Offsets advance by these, so a page repeating its entries
+    /// cannot push the next request past messages never seen.
+    positions: u64,
+    /// The answer's `total`.
+    total: u64,
+    /// How many messages arrived since the previous answer, per the totals.
+    growth: u64,
+}
+
 impl Pager {
-    /// A pager asking for pages of `page_size` messages (clamped to the API's 1..=99).
-    pub fn new(page_size: u32) -> Self {
+    /// A pager asking for pages of `page_size` messages.
+    pub fn new(page_size: PageSize) -> Self {
         Self {
-            page_size: page_size.clamp(1, MAX_PAGE_SIZE),
+            page_size,
             phase: Phase::Probe,
             order: ServerOrder::Unknown,
             total: None,
             held_oldest: Vec::new(),
+            probe_end: 0,
             newest_end: 0,
             grown_since_start: 0,
+            early_arrivals: Vec::new(),
             held_newest: Vec::new(),
             chase: None,
+            received: HashSet::new(),
+            walk: Walk::default(),
+            read_unasked: 0,
+            beginning: false,
+            stop: None,
         }
     }
 
@@ -133,23 +357,40 @@ impl Pager {
         self.total
     }
 
+    /// How many distinct messages have arrived.
+    pub fn received(&self) -> u64 {
+        self.received.len() as u64
+    }
+
     /// The order the server was found to page in.
     pub fn order(&self) -> ServerOrder {
         self.order
     }
 
-    /// True once every message the server had has been fetched.
+    /// True once every message the server counted has been fetched.
     pub fn is_complete(&self) -> bool {
-        self.phase == Phase::Complete
+        self.phase == Phase::Complete && self.stop.is_none()
     }
 
-    /// True once the walk towards the oldest message is over: everything older
-    /// than the first message shown is loaded (newer arrivals may still be on their way).
+    /// Why the pager stopped before it had everything, if it did.
+    pub fn stopped(&self) -> Option<Stop> {
+        self.stop
+    }
+
+    /// Messages received but held back until the gap below them closes.
+    pub fn held_back(&self) -> impl Iterator<Item = &Message> {
+        self.held_oldest
+            .iter()
+            .chain(&self.early_arrivals)
+            .chain(&self.held_newest)
+    }
+
+    /// True once the walk towards the oldest message is over with nothing
+    /// missing: everything older than the first message shown is loaded
+    /// (newer arrivals may still be on their way). Never true while the server
+    /// is known to have sent fewer messages than it counts.
     pub fn reached_beginning(&self) -> bool {
-        matches!(
-            self.phase,
-            Phase::Complete | Phase::OldestFirstCatchUp { .. } | Phase::NewestFirstCatchUp { .. }
-        )
+        self.beginning && !self.stop.is_some_and(|stop| stop.is_problem())
     }
 
     /// True while the next request is needed before the newest messages can be
@@ -166,30 +407,60 @@ impl Pager {
         )
     }
 
-    /// The request to send next, or `None` when everything is loaded.
+    /// The reader asked for more (`g`): the pager may read another
+    /// [`READ_LIMIT`] messages on its own, and goes on if that is what stopped it.
+    pub fn read_on(&mut self) {
+        self.read_unasked = 0;
+        if matches!(self.stop, Some(Stop::ReadLimit { .. })) {
+            self.stop = None;
+        }
+    }
+
+    /// The reader asked to try again (`r`): a pause is lifted, and after a
+    /// problem the pager walks the list again from the start, keeping count
+    /// of what arrived before. False if it had not stopped.
+    pub fn try_again(&mut self) -> bool {
+        let Some(stop) = self.stop.take() else {
+            return false;
+        };
+        if stop.is_problem() {
+            *self = Pager {
+                total: self.total,
+                received: std::mem::take(&mut self.received),
+                ..Pager::new(self.page_size)
+            };
+        } else {
+            self.read_unasked = 0;
+            self.chase = None;
+            self.walk = Walk::default();
+        }
+        true
+    }
+
+    /// The request to send next, or `None` when everything is loaded or the
+    /// pager has stopped.
     pub fn next_request(&self) -> Option<PageRequest> {
-        let page = u64::from(self.page_size);
+        if self.stop.is_some() {
+            return None;
+        }
+        let page = u64::from(self.page_size.get());
         let total = self.total.unwrap_or(0);
-        let request = |offset: u64, limit: u64| PageRequest {
+        let request = |offset: u64, wanted: u64| PageRequest {
             offset,
-            // Callers only pass 1..=page_size, which is within the API's rule.
-            limit: u32::try_from(limit.clamp(1, page)).unwrap_or(self.page_size),
+            limit: self.page_size.at_most(wanted),
         };
         match self.phase {
-            // Two messages at least, so the first page reveals the order.
             Phase::Probe => Some(PageRequest {
                 offset: 0,
-                limit: self.page_size.max(2),
+                limit: self.page_size.max(PageSize::ORDER_REVEALING),
             }),
             Phase::OldestFirstTail => {
-                let held = self.held_oldest.len() as u64;
-                let offset = total.saturating_sub(page).max(held);
-                Some(request(offset, total - offset))
+                let offset = total.saturating_sub(page).max(self.probe_end);
+                Some(request(offset, total.saturating_sub(offset)))
             }
             Phase::OldestFirstOlder { low } => {
-                let held = self.held_oldest.len() as u64;
-                let offset = low.saturating_sub(page).max(held);
-                Some(request(offset, low - offset))
+                let offset = low.saturating_sub(page).max(self.probe_end);
+                Some(request(offset, low.saturating_sub(offset)))
             }
             // A whole page, not just what the last answer counted: whatever
             // arrived since comes in the same request.
@@ -203,94 +474,274 @@ impl Pager {
 
     /// Takes the answer to `request` and returns the messages the view may show now.
     pub fn accept(&mut self, request: PageRequest, page: Page) -> Vec<Message> {
-        let previous_total = self.total.unwrap_or(page.total);
-        let growth = page.total.saturating_sub(previous_total);
-        self.total = Some(page.total);
+        self.received.extend(page.messages.iter().map(|m| m.id));
+        if self.phase == Phase::Complete || self.stop.is_some() {
+            // Nothing was asked for: the caller's stale answer, shown as it is.
+            return page.messages;
+        }
         let received = page.messages.len() as u64;
-        // An empty page before the end would make us ask for it forever.
-        let exhausted = |next: u64| received == 0 || next >= page.total;
-
-        let mut show = page.messages;
-        self.phase = match std::mem::replace(&mut self.phase, Phase::Complete) {
-            Phase::Probe => {
-                if received == 0 || received >= page.total {
-                    Phase::Complete
-                } else {
-                    self.order = detect_order(&show);
-                    match self.order {
-                        ServerOrder::OldestFirst => {
-                            self.held_oldest = std::mem::take(&mut show);
-                            Phase::OldestFirstTail
-                        }
-                        ServerOrder::NewestFirst => Phase::NewestFirstOlder { next: received },
-                        _ => Phase::Sequential { next: received },
-                    }
-                }
-            }
-            previous @ (Phase::OldestFirstTail | Phase::OldestFirstOlder { .. }) => {
-                if previous == Phase::OldestFirstTail {
-                    // Offsets are stable oldest-first: catch-up starts right after the tail.
-                    self.newest_end = request.offset + received;
-                }
-                let held = self.held_oldest.len() as u64;
-                if request.offset <= held || received == 0 {
-                    show.append(&mut self.held_oldest);
-                    let arrived = page.total.saturating_sub(self.newest_end);
-                    if arrived > 0 && self.keep_chasing(arrived) {
-                        Phase::OldestFirstCatchUp {
-                            end: self.newest_end,
-                        }
-                    } else {
-                        Phase::Complete
-                    }
-                } else {
-                    Phase::OldestFirstOlder {
-                        low: request.offset,
-                    }
-                }
-            }
-            Phase::OldestFirstCatchUp { end } => {
-                let end = end + received;
-                if exhausted(end) || !self.keep_chasing(page.total - end) {
-                    Phase::Complete
-                } else {
-                    Phase::OldestFirstCatchUp { end }
-                }
-            }
-            Phase::NewestFirstOlder { .. } => {
-                let next = self.newest_first_step(request.offset, &mut show, growth);
-                if exhausted(next) {
-                    self.start_newest_first_catch_up()
-                } else {
-                    Phase::NewestFirstOlder { next }
-                }
-            }
-            Phase::NewestFirstCatchUp { boundary, .. } => {
-                let next = self.newest_first_step(request.offset, &mut show, growth);
-                let boundary = boundary + growth;
-                self.held_newest.append(&mut show);
-                if next >= boundary || received == 0 {
-                    // The round reached what is shown: no hole, show it all.
-                    show = std::mem::take(&mut self.held_newest);
-                    self.start_newest_first_catch_up()
-                } else if self.keep_chasing(boundary - next + self.grown_since_start) {
-                    Phase::NewestFirstCatchUp { next, boundary }
-                } else {
-                    // Showing half a round would leave a hole; it is dropped.
-                    self.held_newest.clear();
-                    Phase::Complete
-                }
-            }
-            Phase::Sequential { .. } => {
-                let next = request.offset + received;
-                if exhausted(next) {
-                    Phase::Complete
-                } else {
-                    Phase::Sequential { next }
-                }
-            }
-            Phase::Complete => Phase::Complete,
+        let answer = Answer {
+            offset: request.offset,
+            received,
+            positions: received.min(u64::from(request.limit)),
+            total: page.total,
+            growth: page.total.saturating_sub(self.total.unwrap_or(page.total)),
         };
+        self.total = Some(page.total);
+        if self.wants_eager_fetch() {
+            self.read_unasked = self.read_unasked.saturating_add(received);
+        }
+        if self.contradicted_by(answer, &page.messages) {
+            return self.give_up(page.messages);
+        }
+        let show = page.messages;
+        let mut show = match std::mem::replace(&mut self.phase, Phase::Complete) {
+            Phase::Probe => self.after_probe(answer, show),
+            Phase::OldestFirstTail => {
+                // Offsets are stable oldest-first: catch-up starts right after the tail.
+                self.newest_end = answer.offset.saturating_add(answer.positions);
+                self.after_oldest_first_older(answer, show)
+            }
+            Phase::OldestFirstOlder { .. } => self.after_oldest_first_older(answer, show),
+            Phase::OldestFirstCatchUp { end } => {
+                self.after_oldest_first_catch_up(answer, end, show)
+            }
+            Phase::NewestFirstOlder { .. } => self.after_newest_first_older(answer, show),
+            Phase::NewestFirstCatchUp { boundary, .. } => {
+                self.after_newest_first_catch_up(answer, boundary, show)
+            }
+            Phase::Sequential { .. } => self.after_sequential(answer, show),
+            Phase::Complete => show,
+        };
+        let held = self.held_oldest.len() + self.early_arrivals.len() + self.held_newest.len();
+        if held > MAX_HELD || self.grown_since_start > MAX_HELD as u64 {
+            show.append(&mut self.give_up(Vec::new()));
+        } else if self.stop.is_some_and(|stop| stop.is_problem()) {
+            show.append(&mut self.release_held());
+        } else if self.stop.is_none() && self.wants_eager_fetch() && self.read_unasked >= READ_LIMIT
+        {
+            self.stop = Some(Stop::ReadLimit {
+                read: self.read_unasked,
+            });
+        }
+        show
+    }
+
+    /// Counts the answer into the walk; true if it shows the server
+    /// contradicting itself, after which nothing it says is worth asking for.
+    fn contradicted_by(&mut self, answer: Answer, messages: &[Message]) -> bool {
+        self.walk.pages += 1;
+        if answer.received == 0 {
+            // The count says there is a message at this offset.
+            return answer.offset < answer.total;
+        }
+        let known = self.walk.ids.len();
+        self.walk.ids.extend(messages.iter().map(|m| m.id));
+        if self.walk.ids.len() > known {
+            self.walk.barren_run = 0;
+        } else if answer.growth == 0 && !self.holds_any(messages) {
+            // Growth shifts known messages into a newest-first page, and the
+            // catch-up fetches held arrivals again on purpose: neither is a repeat.
+            self.walk.barren_run += 1;
+        }
+        if self.order == ServerOrder::NewestFirst {
+            let shifted = answer.growth.min(answer.positions);
+            self.walk.shifted = self.walk.shifted.saturating_add(shifted);
+        }
+        let distinct = self.walk.ids.len() as u64;
+        let page_fuls = distinct
+            .saturating_add(self.walk.shifted)
+            .div_ceil(u64::from(self.page_size.get()));
+        let fair_pages = PAGES_PER_PAGEFUL
+            .saturating_mul(page_fuls)
+            .saturating_add(SPARE_PAGES);
+        distinct > answer.total
+            || self.walk.barren_run >= BARREN_PAGES
+            || self.walk.pages > fair_pages
+    }
+
+    /// True if any of `messages` is held back for the newest-first catch-up.
+    fn holds_any(&self, messages: &[Message]) -> bool {
+        if self.early_arrivals.is_empty() && self.held_newest.is_empty() {
+            return false;
+        }
+        let ids: HashSet<MessageId> = messages.iter().map(|m| m.id).collect();
+        self.early_arrivals
+            .iter()
+            .chain(&self.held_newest)
+            .any(|m| ids.contains(&m.id))
+    }
+
+    /// Stops for good after a contradiction; `show` and everything held back
+    /// are shown, so no message received is lost.
+    fn give_up(&mut self, mut show: Vec<Message>) -> Vec<Message> {
+        self.phase = Phase::Complete;
+        self.stop = Some(Stop::Inconsistent {
+            received: self.received(),
+        });
+        show.append(&mut self.release_held());
+        show
+    }
+
+    fn release_held(&mut self) -> Vec<Message> {
+        let mut held = std::mem::take(&mut self.held_oldest);
+        held.append(&mut self.early_arrivals);
+        held.append(&mut self.held_newest);
+        held
+    }
+
+    /// The walk towards the oldest message is over, having asked for the
+    /// offsets of `expected` messages: true if as many distinct ones came,
+    /// not counting `elsewhere` received for other offsets, else the pager
+    /// stops with them missing.
+    fn reach_beginning(&mut self, expected: u64, elsewhere: u64) -> bool {
+        let received = self.received().saturating_sub(elsewhere);
+        if received >= expected {
+            self.beginning = true;
+            return true;
+        }
+        self.phase = Phase::Complete;
+        self.stop = Some(Stop::Missing {
+            missing: expected - received,
+            total: expected,
+        });
+        false
+    }
+
+    /// Nothing is left to ask for: complete, if every message counted came.
+    fn finish(&mut self) {
+        self.phase = Phase::Complete;
+        let total = self.total.unwrap_or(0);
+        let received = self.received();
+        if received < total {
+            self.stop = Some(Stop::Missing {
+                missing: total - received,
+                total,
+            });
+        }
+    }
+
+    /// Goes on with `phase` while the chase after `backlog` arrivals is worth
+    /// it; else pauses there, so `r` can resume it.
+    fn chase_or_pause(&mut self, backlog: u64, phase: Phase) {
+        if !self.keep_chasing(backlog) {
+            self.stop = Some(Stop::Behind {
+                not_loaded: backlog,
+            });
+        }
+        self.phase = phase;
+    }
+
+    /// The first page tells the order, unless it holds everything.
+    fn after_probe(&mut self, answer: Answer, mut show: Vec<Message>) -> Vec<Message> {
+        if answer.positions >= answer.total {
+            if self.reach_beginning(answer.total, 0) {
+                self.finish();
+            }
+            return show;
+        }
+        self.order = detect_order(&show);
+        self.phase = match self.order {
+            ServerOrder::OldestFirst => {
+                self.held_oldest = std::mem::take(&mut show);
+                self.probe_end = answer.positions;
+                Phase::OldestFirstTail
+            }
+            ServerOrder::NewestFirst => Phase::NewestFirstOlder {
+                next: answer.positions,
+            },
+            _ => Phase::Sequential {
+                next: answer.positions,
+            },
+        };
+        show
+    }
+
+    /// Oldest-first, walking down from the newest page: once the walk reaches
+    /// the held probe page, everything from the oldest message up is shown.
+    fn after_oldest_first_older(&mut self, answer: Answer, mut show: Vec<Message>) -> Vec<Message> {
+        if answer.offset > self.probe_end && answer.received > 0 {
+            self.phase = Phase::OldestFirstOlder { low: answer.offset };
+            return show;
+        }
+        show.append(&mut self.held_oldest);
+        if !self.reach_beginning(self.newest_end, 0) {
+            return show;
+        }
+        let arrived = answer.total.saturating_sub(self.newest_end);
+        if arrived > 0 {
+            let end = self.newest_end;
+            self.chase_or_pause(arrived, Phase::OldestFirstCatchUp { end });
+        } else {
+            self.finish();
+        }
+        show
+    }
+
+    /// Oldest-first: arrivals are appended after `end`, so each page of them
+    /// joins what is shown.
+    fn after_oldest_first_catch_up(
+        &mut self,
+        answer: Answer,
+        end: u64,
+        show: Vec<Message>,
+    ) -> Vec<Message> {
+        let end = end.saturating_add(answer.positions);
+        if answer.received == 0 || end >= answer.total {
+            self.finish();
+        } else {
+            self.chase_or_pause(answer.total - end, Phase::OldestFirstCatchUp { end });
+        }
+        show
+    }
+
+    /// Newest-first, walking towards the oldest message.
+    fn after_newest_first_older(&mut self, answer: Answer, mut show: Vec<Message>) -> Vec<Message> {
+        let next = self.newest_first_step(answer, &mut show);
+        if answer.received > 0 && next < answer.total {
+            self.phase = Phase::NewestFirstOlder { next };
+            return show;
+        }
+        // The count includes the arrivals, which are the catch-up's to fetch;
+        // those that came early do not stand for older messages.
+        let early: HashSet<MessageId> = self.early_arrivals.iter().map(|m| m.id).collect();
+        let expected = answer.total.saturating_sub(self.grown_since_start);
+        if self.reach_beginning(expected, early.len() as u64) {
+            show.append(&mut self.start_newest_first_catch_up());
+        }
+        show
+    }
+
+    /// Newest-first: a round of arrivals is held until it reaches what is shown.
+    fn after_newest_first_catch_up(
+        &mut self,
+        answer: Answer,
+        boundary: u64,
+        mut show: Vec<Message>,
+    ) -> Vec<Message> {
+        let next = self.newest_first_step(answer, &mut show);
+        let boundary = boundary.saturating_add(answer.growth);
+        self.held_newest.append(&mut show);
+        if next >= boundary || answer.received == 0 {
+            // The round reached what is shown: no hole, show it all.
+            let mut round = std::mem::take(&mut self.held_newest);
+            round.append(&mut self.start_newest_first_catch_up());
+            return round;
+        }
+        // Showing half a round would leave a hole: a pause keeps it held.
+        let backlog = (boundary - next).saturating_add(self.grown_since_start);
+        self.chase_or_pause(backlog, Phase::NewestFirstCatchUp { next, boundary });
+        Vec::new()
+    }
+
+    /// No order: every page is shown as it comes, start to end.
+    fn after_sequential(&mut self, answer: Answer, show: Vec<Message>) -> Vec<Message> {
+        let next = answer.offset.saturating_add(answer.positions);
+        if answer.received > 0 && next < answer.total {
+            self.phase = Phase::Sequential { next };
+        } else if self.reach_beginning(answer.total, 0) {
+            self.finish();
+        }
         show
     }
 
@@ -306,47 +757,61 @@ impl Pager {
             chase.least_backlog = backlog;
             chase.idle_requests = 0;
         } else {
-            chase.idle_requests += 1;
+            chase.idle_requests = chase.idle_requests.saturating_add(1);
         }
         chase.idle_requests <= CATCH_UP_PATIENCE
     }
 
-    /// Newest-first: takes a page answered at `offset` after `growth` new
-    /// arrivals, drops from `show` what are arrivals rather than the older
-    /// messages asked for, and returns where the next page starts.
+    /// Newest-first: takes a page answered at `answer.offset` after
+    /// `answer.growth` new arrivals, moves out of `show` what are arrivals
+    /// rather than the older messages asked for, and returns where the next
+    /// page starts.
     ///
-    /// The page sits at `offset` in the new frame, while everything known
+    /// The page sits at its offset in the new frame, while everything known
     /// before it moved `growth` places down, so coverage reaches whichever
     /// ends further. Arrivals occupy offsets `0..grown_since_start`; a page
     /// reaching into them would show them apart from their older neighbours,
-    /// a hole in the view, so they are left to the catch-up, which fetches
-    /// them in order.
-    fn newest_first_step(&mut self, offset: u64, show: &mut Vec<Message>, growth: u64) -> u64 {
-        let received = show.len() as u64;
-        self.grown_since_start += growth;
-        if offset == 0 && received >= self.grown_since_start {
+    /// a hole in the view, so they wait for the catch-up round that fetches
+    /// their offsets, and are shown with it.
+    fn newest_first_step(&mut self, answer: Answer, show: &mut Vec<Message>) -> u64 {
+        self.grown_since_start = self.grown_since_start.saturating_add(answer.growth);
+        if answer.offset == 0 && answer.positions >= self.grown_since_start {
             // A page from the top that reaches past the arrivals has fetched them all.
             self.grown_since_start = 0;
         }
-        let arrivals_in_page = self.grown_since_start.saturating_sub(offset).min(received);
-        show.drain(..usize::try_from(arrivals_in_page).unwrap_or(show.len()));
-        offset + received.max(growth)
+        let arrivals_in_page = self
+            .grown_since_start
+            .saturating_sub(answer.offset)
+            .min(answer.positions);
+        let arrivals = usize::try_from(arrivals_in_page)
+            .unwrap_or(usize::MAX)
+            .min(show.len());
+        self.early_arrivals.extend(show.drain(..arrivals));
+        answer
+            .offset
+            .saturating_add(answer.positions.max(answer.growth))
     }
 
     /// Newest-first: the arrivals since the walk or the last round began are
     /// at the front; fetch them from offset 0, if there are any and they are
-    /// still worth chasing.
-    fn start_newest_first_catch_up(&mut self) -> Phase {
+    /// still worth chasing. Returns early arrivals that no round needs any more.
+    fn start_newest_first_catch_up(&mut self) -> Vec<Message> {
         let arrived = self.grown_since_start;
-        if arrived > 0 && self.keep_chasing(arrived) {
-            self.grown_since_start = 0;
+        if arrived == 0 {
+            // A page from the top covered them: they join what is shown.
+            self.finish();
+            return std::mem::take(&mut self.early_arrivals);
+        }
+        self.grown_since_start = 0;
+        self.held_newest.append(&mut self.early_arrivals);
+        self.chase_or_pause(
+            arrived,
             Phase::NewestFirstCatchUp {
                 next: 0,
                 boundary: arrived,
-            }
-        } else {
-            Phase::Complete
-        }
+            },
+        );
+        Vec::new()
     }
 }
 
@@ -372,6 +837,10 @@ mod tests {
     use crate::model::{MessageId, Sender};
     use chrono::{TimeZone, Utc};
     use std::collections::BTreeSet;
+
+    fn size(limit: u32) -> PageSize {
+        PageSize::new(limit).unwrap()
+    }
 
     fn message(id: MessageId) -> Message {
         Message {
@@ -410,10 +879,10 @@ mod tests {
                 ordered.reverse();
             }
             let start = (request.offset as usize).min(ordered.len());
-            let end = (start + request.limit as usize).min(ordered.len());
+            let end = (start + request.limit.get() as usize).min(ordered.len());
             let page = Page {
                 offset: request.offset,
-                limit: u64::from(request.limit),
+                limit: u64::from(request.limit.get()),
                 total: ordered.len() as u64,
                 messages: ordered[start..end].to_vec(),
             };
@@ -429,13 +898,13 @@ mod tests {
     /// Drives a pager to completion; returns the ids shown, in the order shown,
     /// how many requests it took, and the ids of the first batch shown.
     fn run(server: &mut SimServer, page_size: u32) -> (Vec<MessageId>, usize, Vec<MessageId>) {
-        let mut pager = Pager::new(page_size);
+        let mut pager = Pager::new(size(page_size));
         let mut stored = BTreeSet::new();
         let mut shown_order = Vec::new();
         let mut first_batch = Vec::new();
         let mut requests = 0;
         while let Some(request) = pager.next_request() {
-            assert!((1..=99).contains(&request.limit), "limit {request:?}");
+            assert!((1..=99).contains(&request.limit.get()), "limit {request:?}");
             requests += 1;
             assert!(requests < 10_000, "pager does not finish");
             let page = server.answer(request);
@@ -469,6 +938,33 @@ mod tests {
             growth,
             growth_budget: budget,
         }
+    }
+
+    #[test]
+    fn a_page_size_is_one_the_api_takes() {
+        assert_eq!("1".parse(), Ok(PageSize::MIN));
+        assert_eq!("99".parse(), Ok(PageSize::MAX));
+        assert_eq!(PageSize::try_from(50), Ok(PageSize::DEFAULT));
+        for refused in ["0", "100", "-1", "many", "", " 5", "4294967296"] {
+            assert_eq!(
+                refused.parse::<PageSize>(),
+                Err(PageSizeError),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(PageSize::new(0), None);
+        assert_eq!(PageSize::new(100), None);
+        assert_eq!(
+            PageSizeError.to_string(),
+            "a page holds 1 to 99 messages (the API's rule)"
+        );
+    }
+
+    #[test]
+    fn a_shorter_page_is_never_longer_than_the_page_size_nor_empty() {
+        assert_eq!(size(10).at_most(3), size(3));
+        assert_eq!(size(10).at_most(0), size(1));
+        assert_eq!(size(10).at_most(u64::MAX), size(10));
     }
 
     #[test]
@@ -523,6 +1019,70 @@ mod tests {
     }
 
     #[test]
+    fn a_chase_left_alone_keeps_what_it_holds_and_try_again_resumes_it() {
+        // Nine arrivals per answer against pages of ten: each catch-up round
+        // falls further behind.
+        let mut sim = server(100, true, 9, usize::MAX);
+        let mut pager = Pager::new(size(10));
+        let mut received = BTreeSet::new();
+        let mut shown = BTreeSet::new();
+        while let Some(request) = pager.next_request() {
+            let page = sim.answer(request);
+            received.extend(page.messages.iter().map(|m| m.id));
+            shown.extend(pager.accept(request, page).iter().map(|m| m.id));
+        }
+        let Some(Stop::Behind { not_loaded }) = pager.stopped() else {
+            panic!("{:?}", pager.stopped());
+        };
+        assert!(not_loaded > 0);
+        assert!(
+            pager.reached_beginning(),
+            "the pause is about newer messages"
+        );
+        let held: BTreeSet<MessageId> = pager.held_back().map(|m| m.id).collect();
+        assert!(!held.is_empty(), "half a round is held, not dropped");
+        assert!(
+            received
+                .iter()
+                .all(|id| shown.contains(id) || held.contains(id))
+        );
+
+        assert!(pager.try_again());
+        assert!(pager.next_request().is_some(), "the round goes on");
+        assert!(!pager.try_again(), "nothing stopped it now");
+    }
+
+    #[test]
+    fn the_read_limit_pauses_only_what_the_pager_reads_on_its_own() {
+        // An unordered server counting more than the limit: read start to end
+        // on the pager's own account, up to the limit.
+        let mut pager = Pager::new(size(99));
+        let mut next = 0;
+        while let Some(request) = pager.next_request() {
+            let ids = next..next + u64::from(request.limit.get());
+            next = ids.end;
+            let mut messages: Vec<Message> = ids.map(|id| message(id + 1)).collect();
+            messages.swap(0, 1);
+            let page = Page {
+                offset: request.offset,
+                limit: u64::from(request.limit.get()),
+                total: 3 * READ_LIMIT,
+                messages,
+            };
+            pager.accept(request, page);
+        }
+        let read = READ_LIMIT.div_ceil(99) * 99;
+        assert_eq!(pager.stopped(), Some(Stop::ReadLimit { read }));
+        assert_eq!(
+            pager.stopped().unwrap().to_string(),
+            format!("stopped after reading {read} messages: g reads on")
+        );
+        pager.read_on();
+        assert_eq!(pager.stopped(), None);
+        assert!(pager.next_request().is_some());
+    }
+
+    #[test]
     fn newest_first_growth_faster_than_a_page_leaves_no_gap() {
         // Found by tests/prop_paging.rs: 4 arrivals per answer at page size 1 put
         // arrivals where the walk asked for older messages; the catch-up then
@@ -559,7 +1119,7 @@ mod tests {
 
     #[test]
     fn oldest_first_catch_up_asks_for_a_whole_page() {
-        let mut pager = Pager::new(10);
+        let mut pager = Pager::new(size(10));
         let probe = pager.next_request().unwrap();
         let first = Page {
             offset: 0,
@@ -580,7 +1140,7 @@ mod tests {
             pager.next_request(),
             Some(PageRequest {
                 offset: 12,
-                limit: 10
+                limit: size(10)
             }),
             "one message is known to have arrived, more may have since"
         );
@@ -604,12 +1164,12 @@ mod tests {
 
     #[test]
     fn page_size_one_still_detects_order_with_a_two_message_probe() {
-        let mut pager = Pager::new(1);
+        let mut pager = Pager::new(size(1));
         assert_eq!(
             pager.next_request(),
             Some(PageRequest {
                 offset: 0,
-                limit: 2
+                limit: size(2)
             })
         );
         let page = Page {
@@ -621,7 +1181,7 @@ mod tests {
         let shown = pager.accept(
             PageRequest {
                 offset: 0,
-                limit: 2,
+                limit: size(2),
             },
             page,
         );
@@ -631,14 +1191,14 @@ mod tests {
             pager.next_request(),
             Some(PageRequest {
                 offset: 2,
-                limit: 1
+                limit: size(1)
             })
         );
     }
 
     #[test]
     fn unordered_server_is_read_start_to_end() {
-        let mut pager = Pager::new(2);
+        let mut pager = Pager::new(size(2));
         let probe = pager.next_request().unwrap();
         let page = Page {
             offset: 0,
@@ -653,14 +1213,14 @@ mod tests {
             pager.next_request(),
             Some(PageRequest {
                 offset: 2,
-                limit: 2
+                limit: size(2)
             })
         );
     }
 
     #[test]
     fn an_empty_page_before_the_end_stops_instead_of_looping() {
-        let mut pager = Pager::new(10);
+        let mut pager = Pager::new(size(10));
         let probe = pager.next_request().unwrap();
         let first = Page {
             offset: 0,
@@ -677,12 +1237,15 @@ mod tests {
             messages: vec![],
         };
         pager.accept(next, empty);
-        assert!(pager.is_complete());
+        assert_eq!(pager.next_request(), None);
+        // The count promised 90 more: that is the server contradicting itself.
+        assert_eq!(pager.stopped(), Some(Stop::Inconsistent { received: 10 }));
+        assert!(!pager.reached_beginning());
     }
 
     #[test]
     fn oldest_first_holds_the_probe_page_until_the_walk_reaches_it() {
-        let mut pager = Pager::new(10);
+        let mut pager = Pager::new(size(10));
         let probe = pager.next_request().unwrap();
         let first = Page {
             offset: 0,
@@ -696,7 +1259,7 @@ mod tests {
             tail,
             PageRequest {
                 offset: 15,
-                limit: 10
+                limit: size(10)
             }
         );
         assert!(!pager.reached_beginning());
@@ -712,7 +1275,7 @@ mod tests {
             middle,
             PageRequest {
                 offset: 10,
-                limit: 5
+                limit: size(5)
             }
         );
         let page = Page {

@@ -28,13 +28,14 @@ use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use crate::layout::Item;
 use crate::model::{Message, MessageId};
 use crate::open::CheckedUrl;
+use crate::paging::PageSize;
 use crate::sanitize::sanitize_text;
 use crate::timefmt::LocalZone;
 use crate::ui;
 
 pub use detail::Detail;
 pub use history::LoadState;
-use history::{History, PageOutcome};
+use history::{History, PageOutcome, Retry};
 pub use jump::JUMP_EXAMPLES;
 use jump::{Jump, Loaded, Step, Target};
 use links::Links;
@@ -139,7 +140,13 @@ fn view_size(width: u16, height: u16) -> (u16, u16) {
 impl AppState {
     /// A state for visitor `user_id`, fetching `page_size` messages a page,
     /// on a screen of `width` x `height` cells.
-    pub fn new(user_id: u64, page_size: u32, zone: LocalZone, width: u16, height: u16) -> Self {
+    pub fn new(
+        user_id: u64,
+        page_size: PageSize,
+        zone: LocalZone,
+        width: u16,
+        height: u16,
+    ) -> Self {
         let (width, height) = view_size(width, height);
         Self {
             user_id,
@@ -311,7 +318,10 @@ impl AppState {
             Action::HalfPageUp => view.scroll(conversation, view.half_page_rows(), false),
             Action::ScrollDown(rows) => view.scroll(conversation, rows, true),
             Action::ScrollUp(rows) => view.scroll(conversation, rows, false),
-            Action::Oldest => view.follow_oldest(conversation),
+            Action::Oldest => {
+                self.history.read_on();
+                view.follow_oldest(conversation);
+            }
             Action::Newest => view.follow_newest(conversation),
             Action::Jump => self.overlays.open(Overlay::Jump(Prompt::default())),
             Action::PreviousDay | Action::NextDay => {
@@ -343,6 +353,7 @@ impl AppState {
                 None => return Vec::new(),
                 Some(PageOutcome::Arrived(messages)) => {
                     self.show(messages);
+                    self.say_why_paging_stopped();
                     self.advance_jump();
                 }
                 Some(PageOutcome::Failed(reason)) => {
@@ -432,16 +443,33 @@ impl AppState {
     }
 
     fn retry(&mut self) -> Option<Effect> {
-        let Some(request) = self.history.retry() else {
-            self.set_status(Status::info("nothing to retry"));
-            return None;
+        let (text, effect) = match self.history.retry() {
+            Retry::Resend(request) => (
+                "retrying…",
+                Some(Effect::Fetch(FetchRequest::Page(request))),
+            ),
+            // `update` sends the request the pager now wants.
+            Retry::Resumed => ("trying again…", None),
+            Retry::Nothing => {
+                self.set_status(Status::info("nothing to retry"));
+                return None;
+            }
         };
-        self.set_status(Status::about(
-            StatusTopic::Paging,
-            StatusKind::Info,
-            "retrying…",
-        ));
-        Some(Effect::Fetch(FetchRequest::Page(request)))
+        self.set_status(Status::about(StatusTopic::Paging, StatusKind::Info, text));
+        effect
+    }
+
+    /// When the pager stopped short of the whole history, the status bar
+    /// says why in words; what arrived stays on screen.
+    fn say_why_paging_stopped(&mut self) {
+        if let Some(stop) = self.history.stopped() {
+            let kind = if stop.is_problem() {
+                StatusKind::Error
+            } else {
+                StatusKind::Info
+            };
+            self.set_status(Status::about(StatusTopic::Paging, kind, stop.to_string()));
+        }
     }
 
     fn fetch_link(&mut self, purpose: LinkPurpose) -> Option<Effect> {

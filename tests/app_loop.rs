@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 
 use common::{RecordingDesktop, client, message_json};
 use szchat::app::{App, AppConfig};
+use szchat::paging::PageSize;
 use szchat::sanitize::sanitize_text;
 use szchat::state::{AppState, Effect, Exit, StatusKind};
 use szchat::timefmt::LocalZone;
@@ -42,7 +43,7 @@ impl Session {
         let config = AppConfig {
             client: client(&server.base_url(), SECRET, USER),
             user_id: USER,
-            page_size: 50,
+            page_size: PageSize::DEFAULT,
             zone: LocalZone::utc(),
         };
         let app = App::spawn(config, Size::new(WIDTH, HEIGHT), desktop);

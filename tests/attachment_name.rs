@@ -9,6 +9,7 @@ use ratatui::backend::TestBackend;
 use szchat::action::Action;
 use szchat::fetch::{FetchEvent, LinkPurpose};
 use szchat::model::Page;
+use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
@@ -44,7 +45,7 @@ fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
 fn screen_after(link: &str, purpose: LinkPurpose) -> Vec<String> {
     let mut attached = message(7, 0, true, "the report");
     attached.file_url = Some(link.to_owned());
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), WIDTH, HEIGHT);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), WIDTH, HEIGHT);
     let request = page_requests(&state.start())[0];
     state.apply(FetchEvent::Page {
         request,

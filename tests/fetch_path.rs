@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use common::{Driver, client, message_json, seed_messages_json};
 use szchat::action::Action;
 use szchat::state::{AppState, Effect, Exit, LoadState, StatusKind};
-use szchat_fake::{FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
+use szchat_fake::{FakeConfig, FakeServer, Fault, Lies, ServeOrder, synthetic_messages};
 
 const SECRET: &str = "test-secret";
 const USER: u64 = 4821;
@@ -264,4 +264,71 @@ async fn a_request_slower_than_the_others_does_not_reorder_anything() {
     let server = FakeServer::start(config).await.unwrap();
     let driver = load_everything(&server, 25).await;
     assert_eq!(ids(driver.state()), (1..=80).collect::<Vec<_>>());
+}
+
+/// The offsets of the list requests `server` answered, in order.
+fn offsets_asked(server: &FakeServer) -> Vec<u64> {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/messages"))
+        .filter_map(|r| {
+            let query = r.query.as_deref()?;
+            let offset = query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("offset="))?;
+            offset.parse().ok()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pages_that_repeat_their_entries_skip_no_message() {
+    // Issue 7: such a server made szchat ask offsets 0 and 100, never 50.
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(120));
+    config.lies = Lies {
+        repeat_entries: 2,
+        ..Lies::default()
+    };
+    let server = FakeServer::start(config).await.unwrap();
+    let driver = load_everything(&server, 50).await;
+    let state = driver.state();
+    assert_eq!(offsets_asked(&server), [0, 50, 100]);
+    assert_eq!(ids(state), (1..=120).collect::<Vec<_>>());
+    assert!(state.reached_beginning());
+    assert!(state.status().is_none());
+}
+
+#[tokio::test]
+async fn a_count_that_does_not_add_up_is_said_in_words_and_r_asks_again() {
+    // The count jumps to a trillion after the first answer; the messages do not.
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(100));
+    config.lies = Lies {
+        totals: vec![None, Some(1_000_000_000_000)],
+        ..Lies::default()
+    };
+    let server = FakeServer::start(config).await.unwrap();
+    let mut driver = load_everything(&server, 50).await;
+    let state = driver.state();
+    // Probe, newest page, and one page of "arrivals" that is empty.
+    assert_eq!(server.request_count(), 3);
+    assert_eq!(ids(state), (1..=100).collect::<Vec<_>>(), "nothing lost");
+    assert!(
+        !state.reached_beginning(),
+        "the count is short by a trillion"
+    );
+    let status = state.status().unwrap().clone();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert_eq!(
+        status.text,
+        "the server's count does not add up: showing the 100 messages it sent (r tries again)"
+    );
+
+    driver.act(Action::Retry);
+    driver.settle().await;
+    let state = driver.state();
+    // The probe, then the "newest" page at offset 10^12 - 50, which is empty.
+    assert_eq!(server.request_count(), 5);
+    assert_eq!(ids(state), (1..=100).collect::<Vec<_>>());
+    assert_eq!(state.status().unwrap().text, status.text);
 }

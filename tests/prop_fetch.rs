@@ -18,7 +18,7 @@ use serde_json::Value;
 use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
-use szchat::paging::{CATCH_UP_PATIENCE, MAX_PAGE_SIZE};
+use szchat::paging::{CATCH_UP_PATIENCE, PageSize};
 use szchat::secret::Secret;
 use szchat::state::LoadState;
 use szchat_fake::{FakeConfig, FakeServer, Fault, ServeOrder};
@@ -90,7 +90,7 @@ fn case() -> impl Strategy<Value = Case> {
     (
         proptest::collection::vec((0u8..3, 0u8..3), 0..=400),
         any::<bool>(),
-        1u32..=MAX_PAGE_SIZE,
+        1u32..=PageSize::MAX.get(),
         0usize..=3,
         0usize..=GROWING_ANSWERS,
         proptest::collection::vec(

@@ -8,11 +8,14 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use proptest::prelude::*;
 use szchat::model::{Message, MessageId, Page, SortKey};
-use szchat::paging::{CATCH_UP_PATIENCE, MAX_PAGE_SIZE, PageRequest, Pager};
+use szchat::paging::{
+    CATCH_UP_PATIENCE, MAX_HELD, PAGES_PER_PAGEFUL, PageRequest, PageSize, Pager, READ_LIMIT,
+    SPARE_PAGES, ServerOrder, Stop,
+};
 
 /// Growth stops after at most this many answers. A conversation that never
 /// stops growing can never be fully loaded, so completeness is only promised
@@ -46,7 +49,7 @@ impl Model {
     fn answer(&mut self, request: PageRequest) -> Page {
         let total = self.history.len();
         let start = usize::try_from(request.offset).unwrap().min(total);
-        let end = (start + request.limit as usize).min(total);
+        let end = (start + request.limit.get() as usize).min(total);
         let messages = (start..end)
             .map(|i| {
                 let index = if self.newest_first { total - 1 - i } else { i };
@@ -55,7 +58,7 @@ impl Model {
             .collect();
         let page = Page {
             offset: request.offset,
-            limit: u64::from(request.limit),
+            limit: u64::from(request.limit.get()),
             total: total as u64,
             messages,
         };
@@ -127,7 +130,7 @@ fn scenario(max_len: usize, max_growth_per_answer: usize) -> impl Strategy<Value
     (
         proptest::collection::vec((0u8..3, 0u8..3), 0..=max_len),
         any::<bool>(),
-        1u32..=MAX_PAGE_SIZE,
+        1u32..=PageSize::MAX.get(),
         0..=max_growth_per_answer,
         0usize..=GROWING_ANSWERS,
         proptest::collection::vec(proptest::bool::weighted(0.15), 0..48),
@@ -158,19 +161,15 @@ struct Run {
 /// Drives `pager` to completion against `scenario`, checking the invariants
 /// that must hold after every answer.
 fn run(scenario: &mut Scenario) -> Result<Run, TestCaseError> {
-    let mut pager = Pager::new(scenario.page_size);
+    let mut pager = Pager::new(PageSize::new(scenario.page_size).unwrap());
     let mut stored: BTreeMap<SortKey, MessageId> = BTreeMap::new();
     let mut requests = 0;
     // The newest message when the first answer the pager took was made: the
     // newest the pager can know of when it picks what to show first.
     let mut newest_at_first_answer = None;
     let mut first_batch_checked = false;
+    let mut received = HashSet::new();
     while let Some(request) = pager.next_request() {
-        prop_assert!(
-            (1..=MAX_PAGE_SIZE).contains(&request.limit),
-            "limit out of the API's range: {:?}",
-            request
-        );
         requests += 1;
         prop_assert!(requests <= REQUEST_CEILING, "the pager never finishes");
         let newest_now = scenario.model.history.last().map(|m| m.id);
@@ -181,6 +180,7 @@ fn run(scenario: &mut Scenario) -> Result<Run, TestCaseError> {
         if newest_at_first_answer.is_none() {
             newest_at_first_answer = Some(newest_now);
         }
+        received.extend(page.messages.iter().map(|m| m.id));
         let shown = pager.accept(request, page);
         if !first_batch_checked && !shown.is_empty() {
             first_batch_checked = true;
@@ -198,6 +198,18 @@ fn run(scenario: &mut Scenario) -> Result<Run, TestCaseError> {
         }
         check_no_hole(&stored, &scenario.model.history)?;
     }
+    let stop = pager.stopped();
+    prop_assert!(
+        !stop.is_some_and(|stop| stop.is_problem()),
+        "an honest server was accused: {:?}",
+        stop
+    );
+    let kept: HashSet<MessageId> = stored
+        .values()
+        .copied()
+        .chain(pager.held_back().map(|m| m.id))
+        .collect();
+    prop_assert!(received.is_subset(&kept), "a received message was lost");
     Ok(Run {
         stored,
         requests,
@@ -289,7 +301,7 @@ proptest! {
     fn a_quiet_history_takes_one_request_per_page(
         steps in proptest::collection::vec((0u8..3, 0u8..3), 0..=400),
         newest_first in any::<bool>(),
-        page_size in 1u32..=MAX_PAGE_SIZE,
+        page_size in 1u32..=PageSize::MAX.get(),
     ) {
         let history = history(&steps);
         let n = history.len();
@@ -303,5 +315,481 @@ proptest! {
         prop_assert_eq!(run.stored.len(), n);
         let pages = n.div_ceil(page_size as usize).max(1);
         prop_assert!(run.requests <= pages + 1, "{} requests for {} pages", run.requests, pages);
+    }
+}
+
+// ----- servers that lie -----
+//
+// Issue 7 measured these against the old pager: an unordered first page with
+// `total` = 10^12 and new ids on every page (380 requests/s, memory without
+// bound, `G` could not stop it); the same page for every offset (never
+// ended); `total` jumping from 100 to 10^12 oldest-first (11,819 requests in
+// 20 s with nothing pressed); `total` swinging between 100 and u64::MAX
+// newest-first (pages held for ever, and `boundary + growth` overflowing);
+// pages repeating their entries (offsets 50..100 never asked, yet "beginning
+// of conversation"). Each has a test below, and a property mixes them.
+
+/// A server that misbehaves on purpose. Offsets below `history.len()` hold its
+/// messages, in `order`; past them, `endless` servers make up new ones.
+#[derive(Clone, Debug)]
+struct Liar {
+    /// What the server really has, oldest first.
+    history: Vec<Message>,
+    order: LiarOrder,
+    /// The `total` of answer `i` is `totals[i]`, the last one from there on;
+    /// `None` is the true count.
+    totals: Vec<Option<u64>>,
+    /// Each entry of a page comes this many times in a row.
+    repeats: usize,
+    /// A page holds no more entries than were asked for, repeats included.
+    cut_to_limit: bool,
+    /// Every offset is answered with the page at offset 0.
+    same_page: bool,
+    /// Offsets past the history hold messages never seen before.
+    endless: bool,
+    answers: usize,
+}
+
+#[derive(Clone, Debug)]
+enum LiarOrder {
+    OldestFirst,
+    NewestFirst,
+    /// Offset `i` holds `history[permutation[i]]`.
+    Shuffled(Vec<usize>),
+}
+
+impl Liar {
+    fn new(history: Vec<Message>, order: LiarOrder) -> Self {
+        Liar {
+            history,
+            order,
+            totals: vec![None],
+            repeats: 1,
+            cut_to_limit: false,
+            same_page: false,
+            endless: false,
+            answers: 0,
+        }
+    }
+
+    /// The message at `position`, if the server has one there.
+    fn at(&self, position: u64) -> Option<Message> {
+        let n = self.history.len();
+        match usize::try_from(position).ok().filter(|&i| i < n) {
+            Some(i) => Some(match &self.order {
+                LiarOrder::OldestFirst => self.history[i].clone(),
+                LiarOrder::NewestFirst => self.history[n - 1 - i].clone(),
+                LiarOrder::Shuffled(permutation) => self.history[permutation[i]].clone(),
+            }),
+            // Far above any real id; the minutes keep them in offset order.
+            None if self.endless => {
+                let id = position.wrapping_add(1_000_000_000);
+                let minute = i64::try_from(position % 1_000_000_000).unwrap();
+                Some(common::message(id, minute, id.is_multiple_of(2), "made up"))
+            }
+            None => None,
+        }
+    }
+
+    fn answer(&mut self, request: PageRequest) -> Page {
+        let start = if self.same_page { 0 } else { request.offset };
+        let messages = (0..u64::from(request.limit))
+            .map_while(|i| start.checked_add(i).and_then(|position| self.at(position)))
+            .flat_map(|m| std::iter::repeat_n(m, self.repeats))
+            .take(if self.cut_to_limit {
+                request.limit.get() as usize
+            } else {
+                usize::MAX
+            })
+            .collect();
+        let lie = self.totals[self.answers.min(self.totals.len() - 1)];
+        let total = lie.unwrap_or(self.history.len() as u64);
+        self.answers += 1;
+        Page {
+            offset: request.offset,
+            limit: u64::from(request.limit),
+            total,
+            messages,
+        }
+    }
+}
+
+/// How the reader drives a run against a liar.
+#[derive(Clone, Copy, Debug)]
+struct Reader {
+    /// For this many requests the view follows the oldest message (the
+    /// reader pressed `g`), so every request the pager offers is wanted; then
+    /// the reader presses `G`, and only those it fetches on its own are (the
+    /// view is full and far from the top).
+    follows_oldest_for: usize,
+    /// How often the reader presses `g` again after a stop at the read limit.
+    read_ons: u32,
+    /// How often the reader presses `r` after any other stop.
+    retries: u32,
+}
+
+/// What a run against a liar saw.
+#[derive(Debug, Default)]
+struct Hostile {
+    requests: Vec<PageRequest>,
+    /// Every id any answer carried.
+    received: BTreeSet<MessageId>,
+    /// Every id the pager let the view show.
+    shown: BTreeSet<MessageId>,
+}
+
+/// Requests after which a run against a liar counts as endless when the reader
+/// follows the oldest message for ever.
+const HOSTILE_CEILING: usize = 50_000;
+
+/// Drives `pager` against `liar` the way the app would for `reader`, checking
+/// after every answer that held pages stay bounded and each walk stays
+/// within the documented number of requests.
+fn drive(pager: &mut Pager, liar: &mut Liar, reader: Reader) -> Result<Hostile, TestCaseError> {
+    let page_size = u64::from(liar_page_size(pager));
+    let mut run = Hostile::default();
+    let mut read_ons = reader.read_ons;
+    let mut retries = reader.retries;
+    // Per walk (a start or an `r`): pages, distinct ids, shifted offsets.
+    let mut walk_pages = 0u64;
+    let mut walk_ids = HashSet::new();
+    let mut walk_shifted = 0u64;
+    let mut read_unasked = 0u64;
+    let mut last_total = None;
+    loop {
+        let wanted = pager.next_request().filter(|_| {
+            run.requests.len() < reader.follows_oldest_for || pager.wants_eager_fetch()
+        });
+        let Some(request) = wanted else {
+            match pager.stopped() {
+                Some(Stop::ReadLimit { .. }) if read_ons > 0 => {
+                    read_ons -= 1;
+                    read_unasked = 0;
+                    pager.read_on();
+                }
+                Some(stop) if !matches!(stop, Stop::ReadLimit { .. }) && retries > 0 => {
+                    retries -= 1;
+                    prop_assert!(pager.try_again());
+                    (walk_pages, walk_shifted, read_unasked) = (0, 0, 0);
+                    walk_ids.clear();
+                }
+                _ => return Ok(run),
+            }
+            continue;
+        };
+        // Each press lets the pager read READ_LIMIT entries on its own, a
+        // page of at least one at a time (an empty page ends a walk).
+        let presses = 1 + reader.read_ons + reader.retries;
+        let ceiling = (presses as usize) * (READ_LIMIT as usize + 1)
+            + reader.follows_oldest_for.min(HOSTILE_CEILING);
+        prop_assert!(run.requests.len() < ceiling, "the pager never stops");
+        run.requests.push(request);
+        let eager = pager.wants_eager_fetch();
+        let newest_first = pager.order() == ServerOrder::NewestFirst;
+        let page = liar.answer(request);
+        let growth = page.total.saturating_sub(last_total.unwrap_or(page.total));
+        last_total = Some(page.total);
+        let entries = page.messages.len() as u64;
+        if eager {
+            read_unasked += entries;
+        }
+        walk_pages += 1;
+        walk_ids.extend(page.messages.iter().map(|m| m.id));
+        if newest_first {
+            walk_shifted += growth.min(entries.min(u64::from(request.limit)));
+        }
+        run.received.extend(page.messages.iter().map(|m| m.id));
+        run.shown
+            .extend(pager.accept(request, page).iter().map(|m| m.id));
+
+        let held = pager.held_back().count();
+        prop_assert!(held <= MAX_HELD, "{} messages held back", held);
+        let progress = (walk_ids.len() as u64 + walk_shifted).div_ceil(page_size);
+        prop_assert!(
+            walk_pages <= PAGES_PER_PAGEFUL * progress + SPARE_PAGES,
+            "{} pages for {} distinct messages and {} shifted offsets",
+            walk_pages,
+            walk_ids.len(),
+            walk_shifted
+        );
+        // One page may cross the limit; the pager stops after it.
+        prop_assert!(
+            read_unasked < READ_LIMIT + entries,
+            "{} messages read without the reader asking",
+            read_unasked
+        );
+    }
+}
+
+/// The page size the pager asks for, read from its first request.
+fn liar_page_size(pager: &Pager) -> u32 {
+    pager.next_request().map_or(1, |r| r.limit.get())
+}
+
+/// Everything received is on screen or still held for a gap that may close.
+fn check_nothing_lost(run: &Hostile, pager: &Pager) -> Result<(), TestCaseError> {
+    let held: BTreeSet<MessageId> = pager.held_back().map(|m| m.id).collect();
+    let lost: Vec<&MessageId> = run
+        .received
+        .iter()
+        .filter(|id| !run.shown.contains(id) && !held.contains(id))
+        .collect();
+    prop_assert!(lost.is_empty(), "received, never shown: {:?}", lost);
+    Ok(())
+}
+
+/// The beginning is claimed only with every message the count promised.
+fn check_honest_beginning(pager: &Pager) -> Result<(), TestCaseError> {
+    if pager.is_complete() {
+        prop_assert!(pager.reached_beginning());
+        prop_assert!(pager.received() >= pager.total().unwrap_or(0));
+    }
+    if pager.stopped().is_some_and(|stop| stop.is_problem()) {
+        prop_assert!(!pager.reached_beginning());
+    }
+    Ok(())
+}
+
+fn size(limit: u32) -> PageSize {
+    PageSize::new(limit).unwrap()
+}
+
+fn pressing_nothing() -> Reader {
+    Reader {
+        follows_oldest_for: 0,
+        read_ons: 0,
+        retries: 0,
+    }
+}
+
+fn pressing_g() -> Reader {
+    Reader {
+        follows_oldest_for: usize::MAX,
+        ..pressing_nothing()
+    }
+}
+
+/// `n` messages, ids 1..=n, a minute apart.
+fn plain_history(n: u64) -> Vec<Message> {
+    (1..=n)
+        .map(|id| common::message(id, i64::try_from(id).unwrap(), id % 2 == 1, "real"))
+        .collect()
+}
+
+#[test]
+fn an_unordered_server_with_endless_new_messages_is_read_up_to_the_limit() {
+    // The first two swapped: no order can be told.
+    let mut permutation: Vec<usize> = (0..100).collect();
+    permutation.swap(0, 1);
+    let mut liar = Liar::new(plain_history(100), LiarOrder::Shuffled(permutation));
+    liar.totals = vec![Some(1_000_000_000_000)];
+    liar.endless = true;
+    let mut pager = Pager::new(size(50));
+    let run = drive(&mut pager, &mut liar, pressing_nothing()).unwrap();
+    assert_eq!(pager.stopped(), Some(Stop::ReadLimit { read: READ_LIMIT }));
+    assert_eq!(run.requests.len() as u64, READ_LIMIT / 50);
+    assert_eq!(run.shown.len() as u64, READ_LIMIT, "all shown as they came");
+    assert!(!pager.reached_beginning());
+
+    // `g` reads as much again, and no more.
+    let again = drive(
+        &mut pager,
+        &mut liar,
+        Reader {
+            read_ons: 1,
+            ..pressing_nothing()
+        },
+    )
+    .unwrap();
+    assert_eq!(again.requests.len() as u64, READ_LIMIT / 50);
+    assert_eq!(pager.received(), 2 * READ_LIMIT);
+}
+
+#[test]
+fn the_same_page_for_every_offset_ends_the_walk() {
+    let mut permutation: Vec<usize> = (0..50).collect();
+    permutation.swap(0, 1);
+    let mut liar = Liar::new(plain_history(50), LiarOrder::Shuffled(permutation));
+    liar.totals = vec![Some(1_000)];
+    liar.same_page = true;
+    let mut pager = Pager::new(size(50));
+    let run = drive(&mut pager, &mut liar, pressing_g()).unwrap();
+    assert_eq!(
+        run.requests.len(),
+        1 + szchat::paging::BARREN_PAGES as usize
+    );
+    assert_eq!(pager.stopped(), Some(Stop::Inconsistent { received: 50 }));
+    assert_eq!(
+        pager.stopped().unwrap().to_string(),
+        "the server's count does not add up: showing the 50 messages it sent (r tries again)"
+    );
+    assert_eq!(run.shown, (1..=50).collect());
+    assert!(!pager.reached_beginning());
+}
+
+#[test]
+fn a_total_jumping_to_a_trillion_oldest_first_is_not_chased_for_ever() {
+    // Answers 1 (the probe) and 2 count 100; then 10^12.
+    for endless in [true, false] {
+        let mut liar = Liar::new(plain_history(100), LiarOrder::OldestFirst);
+        liar.totals = vec![None, Some(1_000_000_000_000)];
+        liar.endless = endless;
+        let mut pager = Pager::new(size(50));
+        let run = drive(&mut pager, &mut liar, pressing_nothing()).unwrap();
+        check_nothing_lost(&run, &pager).unwrap();
+        // The walk to the oldest message was honest: 100 messages from 1.
+        assert!((1..=100).all(|id| run.shown.contains(&id)));
+        if endless {
+            // Catching up with "arrivals" it is never asked for: up to the limit.
+            assert_eq!(pager.stopped(), Some(Stop::ReadLimit { read: READ_LIMIT }));
+            assert!(run.requests.len() as u64 <= 2 + READ_LIMIT / 50);
+        } else {
+            // The first page of "arrivals" is empty.
+            assert_eq!(run.requests.len(), 3);
+            assert_eq!(pager.stopped(), Some(Stop::Inconsistent { received: 100 }));
+        }
+    }
+}
+
+#[test]
+fn a_total_swinging_to_u64_max_newest_first_neither_overflows_nor_holds_for_ever() {
+    let mut liar = Liar::new(plain_history(250), LiarOrder::NewestFirst);
+    liar.totals = [Some(100), Some(u64::MAX)].repeat(1_000);
+    let mut pager = Pager::new(size(50));
+    let run = drive(&mut pager, &mut liar, pressing_g()).unwrap();
+    check_nothing_lost(&run, &pager).unwrap();
+    assert!(run.requests.len() <= 4, "{:?}", run.requests);
+    assert_eq!(pager.held_back().count(), 0);
+    assert!(matches!(pager.stopped(), Some(Stop::Inconsistent { .. })));
+    assert!(!pager.reached_beginning());
+}
+
+#[test]
+fn pages_repeating_their_entries_skip_no_offset() {
+    // Issue 7: 120 messages, every page carries each of its entries twice.
+    let mut liar = Liar::new(plain_history(120), LiarOrder::OldestFirst);
+    liar.repeats = 2;
+    let mut pager = Pager::new(size(50));
+    let run = drive(&mut pager, &mut liar, pressing_g()).unwrap();
+    let offsets: Vec<u64> = run.requests.iter().map(|r| r.offset).collect();
+    assert_eq!(offsets, [0, 50, 100]);
+    assert_eq!(run.shown, (1..=120).collect());
+    assert!(pager.is_complete());
+    assert!(pager.reached_beginning());
+}
+
+#[test]
+fn a_short_count_of_distinct_messages_is_not_the_beginning_and_r_tries_again() {
+    // Each page of 50 offsets holds 25 messages, twice: 70 of 120 arrive.
+    let mut liar = Liar::new(plain_history(120), LiarOrder::OldestFirst);
+    liar.repeats = 2;
+    liar.cut_to_limit = true;
+    let mut pager = Pager::new(size(50));
+    let run = drive(&mut pager, &mut liar, pressing_g()).unwrap();
+    check_nothing_lost(&run, &pager).unwrap();
+    assert_eq!(run.shown.len(), 70);
+    assert_eq!(
+        pager.stopped(),
+        Some(Stop::Missing {
+            missing: 50,
+            total: 120
+        })
+    );
+    assert_eq!(
+        pager.stopped().unwrap().to_string(),
+        "50 of 120 messages did not arrive: r tries again"
+    );
+    assert!(!pager.reached_beginning());
+
+    // The server mends its ways; `r` walks the list again.
+    liar.repeats = 1;
+    liar.cut_to_limit = false;
+    let again = drive(
+        &mut pager,
+        &mut liar,
+        Reader {
+            retries: 1,
+            ..pressing_g()
+        },
+    )
+    .unwrap();
+    assert_eq!(again.shown.len(), 120);
+    assert!(pager.is_complete());
+    assert!(pager.reached_beginning());
+}
+
+fn liar() -> impl Strategy<Value = (Liar, u32, Reader)> {
+    let total = prop_oneof![
+        3 => Just(None),
+        2 => (0u64..600).prop_map(Some),
+        1 => any::<u64>().prop_map(Some),
+        1 => Just(Some(u64::MAX)),
+        1 => Just(Some(1_000_000_000_000)),
+    ];
+    let order = prop_oneof![Just(0u8), Just(1u8), Just(2u8)];
+    (
+        0u64..300,
+        order,
+        proptest::collection::vec(total, 1..6),
+        any::<bool>(),
+        (
+            1usize..=3,
+            any::<bool>(),
+            proptest::bool::weighted(0.2),
+            any::<bool>(),
+        ),
+        1u32..=PageSize::MAX.get(),
+        (prop_oneof![Just(0usize), 0usize..400], 0u32..=2, 0u32..=2),
+        any::<u64>(),
+    )
+        .prop_map(
+            |(n, order, totals, swing, faults, page_size, reader, seed)| {
+                let (repeats, cut_to_limit, same_page, endless) = faults;
+                let (follows_oldest_for, read_ons, retries) = reader;
+                let mut permutation: Vec<usize> = (0..n as usize).collect();
+                fastrand::Rng::with_seed(seed).shuffle(&mut permutation);
+                let order = match order {
+                    0 => LiarOrder::OldestFirst,
+                    1 => LiarOrder::NewestFirst,
+                    _ => LiarOrder::Shuffled(permutation),
+                };
+                let totals = if swing { totals.repeat(200) } else { totals };
+                let liar = Liar {
+                    repeats,
+                    cut_to_limit,
+                    same_page,
+                    endless,
+                    totals,
+                    ..Liar::new(plain_history(n), order)
+                };
+                let reader = Reader {
+                    follows_oldest_for,
+                    read_ons,
+                    retries,
+                };
+                (liar, page_size, reader)
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300),
+        ..ProptestConfig::default()
+    })]
+
+    /// Random and swinging totals up to u64::MAX, repeated pages, repeated
+    /// entries, shuffled order, new ids for ever, and a reader who presses
+    /// `g`, `G` and `r`: the pager stops within its documented bounds (checked
+    /// after every answer by `drive`), never overflows, never loses a message
+    /// it received, and never claims the beginning while messages are missing.
+    #[test]
+    fn a_lying_server_is_read_within_bounds_and_nothing_is_lost(
+        (mut liar, page_size, reader) in liar()
+    ) {
+        let mut pager = Pager::new(size(page_size));
+        let run = drive(&mut pager, &mut liar, reader)?;
+        check_nothing_lost(&run, &pager)?;
+        check_honest_beginning(&pager)?;
     }
 }

@@ -12,14 +12,14 @@ use szchat::api::error::ApiError;
 use szchat::api::wire;
 use szchat::fetch::FetchEvent;
 use szchat::model::{Message, Page, Sender};
-use szchat::paging::PageRequest;
+use szchat::paging::{PageRequest, PageSize};
 use szchat::state::{AppState, Input};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 
 /// A state of a `width` x `height` screen that has received `history` (one page).
 fn state_with(history: Vec<Message>, width: u16, height: u16) -> AppState {
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), width, height);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), width, height);
     let effects = state.start();
     let request = page_requests(&effects)[0];
     let total = history.len() as u64;
@@ -131,14 +131,14 @@ fn an_error_in_the_status_bar_keeps_the_messages_on_screen() {
     let history: Vec<Message> = (1..=120)
         .map(|id| message(id, id as i64, id % 2 == 0, &format!("message {id}")))
         .collect();
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), 70, 12);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), 70, 12);
     state.start();
     // Newest-first server: the first page is the newest 50.
     let newest: Vec<Message> = history.iter().rev().take(50).cloned().collect();
     state.apply(FetchEvent::Page {
         request: PageRequest {
             offset: 0,
-            limit: 50,
+            limit: PageSize::DEFAULT,
         },
         result: Ok(Page {
             offset: 0,
@@ -205,7 +205,7 @@ fn a_hostile_message_reaches_the_screen_without_control_characters() {
 
 #[test]
 fn loading_then_the_beginning_marker() {
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), 50, 6);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), 50, 6);
     state.start();
     let terminal = draw(&state, 50, 6);
     assert!(screen_text(&terminal).contains("loading messages…"));
@@ -257,7 +257,7 @@ const DETAIL_PAGE: &str = concat!(
 fn the_detail_overlay_shows_every_field_and_the_json_as_received() {
     let tokyo = LocalZone::Fixed(chrono::FixedOffset::east_opt(9 * 3600).unwrap());
     let page = wire::parse_page(DETAIL_PAGE.as_bytes(), 0, 50).unwrap();
-    let mut state = AppState::new(4821, 50, tokyo, 70, 24);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, tokyo, 70, 24);
     let request = page_requests(&state.start())[0];
     state.apply(FetchEvent::Page {
         request,

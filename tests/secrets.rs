@@ -7,6 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
 use szchat::api::client::{ApiClient, ApiConfig};
+use szchat::paging::PageSize;
 use szchat::secret::Secret;
 use szchat_fake::{FakeConfig, FakeServer, Fault, synthetic_messages};
 
@@ -48,7 +49,10 @@ async fn logs_of_failing_and_retried_requests_never_hold_the_secret() {
     config.faults = vec![Fault::Malformed { nth: 1 }];
     let server = FakeServer::start(config).await.unwrap();
     let client = common::client(&server.base_url(), SECRET, 4821);
-    let error = client.messages_page(0, 50, &|_| {}).await.unwrap_err();
+    let error = client
+        .messages_page(0, PageSize::DEFAULT, &|_| {})
+        .await
+        .unwrap_err();
     assert!(!error.to_string().contains(SECRET));
 
     let logged = std::fs::read_to_string(&log).unwrap();
@@ -192,7 +196,7 @@ async fn a_one_character_secret_leaves_error_messages_whole() {
     let url = format!("{base}/external/users/4821/messages?offset=0&limit=50");
     for one in ["x", "e", "s", "1", "/", ".", ":", "?", "="] {
         let error = common::client(&base, one, 4821)
-            .messages_page(0, 50, &|_| {})
+            .messages_page(0, PageSize::DEFAULT, &|_| {})
             .await
             .unwrap_err()
             .to_string();

@@ -29,9 +29,8 @@ use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::{DEFAULT_MAX_ATTEMPTS, RetryPolicy};
 use szchat::app::App;
-use szchat::cli::DEFAULT_PAGE_SIZE;
 use szchat::fetch::{self, FetchRequest};
-use szchat::paging::PageRequest;
+use szchat::paging::{PageRequest, PageSize};
 use szchat::secret::Secret;
 use szchat::state::{AppState, LoadState};
 use szchat::timefmt::LocalZone;
@@ -211,7 +210,7 @@ async fn soak(order: ServeOrder, seed: u64, messages: usize) -> Figures {
     let server = FakeServer::start(config).await.unwrap();
 
     let (width, height) = common::SCREEN;
-    let state = AppState::new(USER, DEFAULT_PAGE_SIZE, LocalZone::utc(), width, height);
+    let state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), width, height);
     let mut app = Loop::new(client(&server.base_url()), state);
     app.settle(deadline).await;
     app.driver.act(Action::Oldest);
@@ -258,8 +257,9 @@ async fn chaos_soak_loads_everything_in_order() {
     let seed = env_or("SOAK_SEED", DEFAULT_SEED);
     let messages = env_or("SOAK_MESSAGES", MESSAGES);
     println!(
-        "soak: {messages} messages (+{GROWTH_LIMIT} arriving), page size {DEFAULT_PAGE_SIZE}, \
-         chaos seed {seed}, {DEFAULT_MAX_ATTEMPTS} attempts per request"
+        "soak: {messages} messages (+{GROWTH_LIMIT} arriving), page size {}, \
+         chaos seed {seed}, {DEFAULT_MAX_ATTEMPTS} attempts per request",
+        PageSize::DEFAULT
     );
     let started = Instant::now();
     for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {

@@ -12,7 +12,7 @@ use szchat::api::error::ApiError;
 use szchat::fetch::FetchEvent;
 use szchat::layout::Item;
 use szchat::model::Message;
-use szchat::paging::PageRequest;
+use szchat::paging::{PageRequest, PageSize};
 use szchat::state::{AppState, Effect, Input, Overlay};
 use szchat::timefmt::LocalZone;
 
@@ -31,7 +31,7 @@ fn history(count: u64) -> Vec<Message> {
 
 /// A state in `zone` that has shown the newest page of `history` (50 a page).
 fn opened(history: &[Message], zone: LocalZone) -> AppState {
-    let mut state = AppState::new(4821, 50, zone, WIDTH, HEIGHT);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, zone, WIDTH, HEIGHT);
     let mut effects = state.start();
     while state.conversation().is_empty() {
         effects = answer(&mut state, &effects, history);
@@ -43,7 +43,7 @@ fn opened(history: &[Message], zone: LocalZone) -> AppState {
 /// Answers the first page request among `effects` from `history`.
 fn answer(state: &mut AppState, effects: &[Effect], history: &[Message]) -> Vec<Effect> {
     let request = page_requests(effects)[0];
-    let page = page_of(history, request.offset, request.limit, false);
+    let page = page_of(history, request.offset, request.limit.get(), false);
     state.apply(FetchEvent::Page {
         request,
         result: Ok(page),
@@ -97,7 +97,7 @@ fn an_id_loads_older_pages_with_progress_until_it_is_found() {
         page_requests(&effects),
         [PageRequest {
             offset: 500,
-            limit: 50
+            limit: PageSize::DEFAULT
         }]
     );
     assert_eq!(status(&state), "looking for #12… 50/600 loaded");
@@ -296,12 +296,12 @@ fn brackets_go_to_the_first_message_of_the_previous_and_next_day() {
 #[test]
 fn a_newest_first_server_is_searched_the_same_way() {
     let history = history(MESSAGES);
-    let mut state = AppState::new(4821, 50, LocalZone::utc(), WIDTH, HEIGHT);
+    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), WIDTH, HEIGHT);
     let effects = state.start();
     let request = page_requests(&effects)[0];
     state.apply(FetchEvent::Page {
         request,
-        result: Ok(page_of(&history, request.offset, request.limit, true)),
+        result: Ok(page_of(&history, request.offset, request.limit.get(), true)),
     });
     assert_eq!(state.selected(), Some(600));
     let effects = jump(&mut state, "2018-02-10");

@@ -8,14 +8,14 @@ use szchat::action::Action;
 use szchat::api::error::ApiError;
 use szchat::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use szchat::layout::Item;
-use szchat::paging::PageRequest;
+use szchat::paging::{PageRequest, PageSize};
 use szchat::state::{AppState, Effect, Exit, Failure, Input, LoadState, StatusKind};
 use szchat::timefmt::LocalZone;
 
 /// The first request of every start with page size 50.
 const PROBE: PageRequest = PageRequest {
     offset: 0,
-    limit: 50,
+    limit: PageSize::DEFAULT,
 };
 
 const WIDTH: u16 = 60;
@@ -23,6 +23,7 @@ const WIDTH: u16 = 60;
 const HEIGHT: u16 = 21;
 
 fn state(page_size: u32) -> AppState {
+    let page_size = PageSize::new(page_size).unwrap();
     AppState::new(4821, page_size, LocalZone::utc(), WIDTH, HEIGHT)
 }
 
@@ -56,7 +57,7 @@ fn opens_at_the_newest_message_of_an_oldest_first_server() {
         page_requests(&effects),
         vec![PageRequest {
             offset: 0,
-            limit: 50
+            limit: PageSize::DEFAULT
         }]
     );
     // Probe: offset 0 holds the oldest; the newest page is asked for next.
@@ -70,7 +71,7 @@ fn opens_at_the_newest_message_of_an_oldest_first_server() {
         tail,
         vec![PageRequest {
             offset: 150,
-            limit: 50
+            limit: PageSize::DEFAULT
         }]
     );
     let effects = answer(&mut state, tail[0], Ok(page_of(&history, 150, 50, false)));
@@ -203,7 +204,7 @@ fn an_answer_nobody_waits_for_is_ignored() {
     state.start();
     let stale = PageRequest {
         offset: 40,
-        limit: 50,
+        limit: PageSize::DEFAULT,
     };
     answer(&mut state, stale, Ok(page_of(&history, 0, 10, false)));
     assert!(state.conversation().is_empty());
@@ -375,7 +376,7 @@ fn messages_arriving_during_paging_are_neither_doubled_nor_lost() {
         let Some(request) = page_requests(&effects).first().copied() else {
             break;
         };
-        let page = page_of(&history, request.offset, request.limit, true);
+        let page = page_of(&history, request.offset, request.limit.get(), true);
         // Two new messages arrive after each answer, for a while.
         if next_id < 140 {
             for _ in 0..2 {
@@ -403,7 +404,7 @@ fn answer_first(
         effects = answer(
             state,
             request,
-            Ok(page_of(history, request.offset, request.limit, false)),
+            Ok(page_of(history, request.offset, request.limit.get(), false)),
         );
         if !state.conversation().is_empty() {
             break;

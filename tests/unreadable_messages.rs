@@ -13,6 +13,7 @@ use szchat::action::Action;
 use szchat::api::wire;
 use szchat::fetch::FetchEvent;
 use szchat::model::{EntryRef, Message};
+use szchat::paging::PageSize;
 use szchat::state::{AppState, LoadState};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
@@ -147,7 +148,7 @@ fn poisoned_messages() -> Vec<Message> {
 #[test]
 fn placeholder_rows_on_screen() {
     let (width, height) = (64, 16);
-    let mut state = AppState::new(USER, 50, LocalZone::utc(), width, height);
+    let mut state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), width, height);
     let request = page_requests(&state.start())[0];
     state.apply(FetchEvent::Page {
         request,

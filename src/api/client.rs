@@ -13,6 +13,7 @@ use super::error::ApiError;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::wire;
 use crate::model::{Message, MessageId, Page};
+use crate::paging::PageSize;
 use crate::secret::Secret;
 
 /// SignalZen's production API.
@@ -25,10 +26,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Largest answer accepted; a page of 99 messages is far smaller.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-/// The smallest `limit` the API accepts ("greater than 0").
-pub const MIN_PAGE_LIMIT: u32 = 1;
-/// The largest `limit` the API accepts ("lower than 100").
-pub const MAX_PAGE_LIMIT: u32 = 99;
 
 /// Sent as `User-Agent` so the server's logs can tell szchat apart.
 const USER_AGENT: &str = concat!("szchat/", env!("CARGO_PKG_VERSION"));
@@ -161,27 +158,19 @@ impl ApiClient {
         &self.inner.base_str
     }
 
-    /// GET {base}/external/users/{user}/messages?offset=O&limit=L  (limit must be 1..=99: debug_assert / error)
-    ///
-    /// A `limit` outside `1..=99` is a caller bug: it panics in debug builds
-    /// and is clamped into range in release builds.
+    /// GET {base}/external/users/{user}/messages?offset=O&limit=L
     pub async fn messages_page(
         &self,
         offset: u64,
-        limit: u32,
+        limit: PageSize,
         on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
     ) -> Result<Page, ApiError> {
-        debug_assert!(
-            (MIN_PAGE_LIMIT..=MAX_PAGE_LIMIT).contains(&limit),
-            "page limit {limit} outside {MIN_PAGE_LIMIT}..={MAX_PAGE_LIMIT}"
-        );
-        let limit = limit.clamp(MIN_PAGE_LIMIT, MAX_PAGE_LIMIT);
         let mut url = self.endpoint(None);
         url.query_pairs_mut()
             .append_pair("offset", &offset.to_string())
             .append_pair("limit", &limit.to_string());
         self.get(&url, on_retry, |body| {
-            wire::parse_page(body, offset, u64::from(limit))
+            wire::parse_page(body, offset, u64::from(limit.get()))
         })
         .await
     }

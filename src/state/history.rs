@@ -3,7 +3,7 @@
 
 use crate::api::error::ApiError;
 use crate::model::{Message, Page};
-use crate::paging::{PageRequest, Pager};
+use crate::paging::{PageRequest, PageSize, Pager, Stop};
 
 /// Where older pages stand.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub(super) struct History {
 }
 
 impl History {
-    pub(super) fn new(page_size: u32) -> Self {
+    pub(super) fn new(page_size: PageSize) -> Self {
         Self {
             pager: Pager::new(page_size),
             load: LoadState::Idle,
@@ -111,12 +111,35 @@ impl History {
         })
     }
 
-    /// Sends the failed request again, if the last one failed.
-    pub(super) fn retry(&mut self) -> Option<PageRequest> {
-        let LoadState::Failed { request, .. } = self.load else {
-            return None;
-        };
-        self.load = LoadState::Loading(request);
-        Some(request)
+    /// Why the pager stopped short of the whole history, while it has.
+    pub(super) fn stopped(&self) -> Option<Stop> {
+        self.pager.stopped()
     }
+
+    /// The reader asked for everything (`g`): a pause at the read limit lifts.
+    pub(super) fn read_on(&mut self) {
+        self.pager.read_on();
+    }
+
+    /// `r`: sends the failed request again, or lets a stopped pager resume.
+    pub(super) fn retry(&mut self) -> Retry {
+        if let LoadState::Failed { request, .. } = self.load {
+            self.load = LoadState::Loading(request);
+            return Retry::Resend(request);
+        }
+        if self.pager.try_again() {
+            return Retry::Resumed;
+        }
+        Retry::Nothing
+    }
+}
+
+/// What `r` did.
+#[derive(Debug)]
+pub(super) enum Retry {
+    /// The failed request goes out again.
+    Resend(PageRequest),
+    /// The pager stopped, and now asks for more at the next chance.
+    Resumed,
+    Nothing,
 }

@@ -21,6 +21,7 @@ use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::keymap::{self, Trigger};
 use szchat::model::{Message, Page, Sender};
 use szchat::open::CheckedUrl;
+use szchat::paging::PageSize;
 use szchat::secret::Secret;
 use szchat::state::{AppState, Effect, Input};
 use szchat::timefmt::LocalZone;
@@ -101,7 +102,7 @@ pub fn serve_all(
         let Some(request) = page_requests(&effects).first().copied() else {
             return;
         };
-        let page = page_of(history, request.offset, request.limit, newest_first);
+        let page = page_of(history, request.offset, request.limit.get(), newest_first);
         effects = state.apply(FetchEvent::Page {
             request,
             result: Ok(page),
@@ -195,7 +196,7 @@ impl Driver {
         let config = AppConfig {
             client,
             user_id,
-            page_size,
+            page_size: PageSize::new(page_size).expect("a page size the API allows"),
             zone: LocalZone::utc(),
         };
         Self::with(App::spawn(

@@ -70,6 +70,37 @@ pub struct Chaos {
     pub max_latency: Duration,
 }
 
+/// Lies the list endpoint tells about the conversation, for testing a client
+/// that must not believe them. The default tells none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lies {
+    /// The `total` of list answer `i` (0-based) is `totals[i]`, the last one
+    /// from there on; `None` is the true count. Empty: always the true count.
+    pub totals: Vec<Option<u64>>,
+    /// Every entry of a page comes this many times in a row (0 counts as 1).
+    pub repeat_entries: usize,
+}
+
+impl Lies {
+    /// The `total` to claim in list answer number `answer` (0-based).
+    pub(super) fn total(&self, answer: usize, truth: u64) -> u64 {
+        self.totals
+            .get(answer)
+            .or(self.totals.last())
+            .copied()
+            .flatten()
+            .unwrap_or(truth)
+    }
+
+    /// `page` with each entry repeated as told.
+    pub(super) fn repeat(&self, page: Vec<Value>) -> Vec<Value> {
+        let times = self.repeat_entries.max(1);
+        page.into_iter()
+            .flat_map(|entry| std::iter::repeat_n(entry, times))
+            .collect()
+    }
+}
+
 /// What the server does with one `/external` request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Outcome {
@@ -291,6 +322,29 @@ mod tests {
             p_truncate: 0.2,
             max_latency: Duration::from_millis(50),
         }
+    }
+
+    #[test]
+    fn lies_about_the_total_follow_the_list_then_keep_the_last() {
+        let honest = Lies::default();
+        assert_eq!(honest.total(0, 7), 7);
+        let lies = Lies {
+            totals: vec![None, Some(u64::MAX), Some(3)],
+            repeat_entries: 0,
+        };
+        let claimed: Vec<u64> = (0..5).map(|answer| lies.total(answer, 7)).collect();
+        assert_eq!(claimed, [7, u64::MAX, 3, 3, 3]);
+    }
+
+    #[test]
+    fn repeated_entries_come_in_a_row() {
+        let lies = Lies {
+            totals: Vec::new(),
+            repeat_entries: 2,
+        };
+        let page = vec![serde_json::json!(1), serde_json::json!(2)];
+        assert_eq!(lies.repeat(page.clone()), [1, 1, 2, 2]);
+        assert_eq!(Lies::default().repeat(page.clone()), page);
     }
 
     #[test]

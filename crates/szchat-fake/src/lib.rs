@@ -31,7 +31,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 #[cfg(feature = "faults")]
-pub use faults::{Chaos, Fault};
+pub use faults::{Chaos, Fault, Lies};
 pub use history::synthetic_messages;
 use visitors::Conversation;
 pub use visitors::{Visitor, synthetic_profile};
@@ -112,6 +112,9 @@ pub struct FakeConfig {
     /// A conversation that grows on a timer; `None` (the default) keeps
     /// every history still unless requests grow it.
     pub live: Option<LiveChat>,
+    /// What the list endpoint lies about (nothing by default).
+    #[cfg(feature = "faults")]
+    pub lies: Lies,
 }
 
 impl FakeConfig {
@@ -137,6 +140,8 @@ impl FakeConfig {
             growth_limit: None,
             link_ttl: LINK_TTL,
             live: None,
+            #[cfg(feature = "faults")]
+            lies: Lies::default(),
         }
     }
 
@@ -284,6 +289,8 @@ struct Shared {
     chaos: Option<Chaos>,
     growth_per_request: usize,
     growth_limit: Option<usize>,
+    #[cfg(feature = "faults")]
+    lies: Lies,
     files: HashMap<String, Bytes>,
     links: links::Signer,
     base_url: String,
@@ -298,6 +305,8 @@ struct State {
     requests: Vec<RecordedRequest>,
     /// Messages growth has added so far.
     grown: usize,
+    /// List requests answered so far.
+    list_answers: usize,
 }
 
 impl Shared {
@@ -325,6 +334,8 @@ impl Shared {
             chaos: config.chaos,
             growth_per_request: config.growth_per_request,
             growth_limit: config.growth_limit,
+            #[cfg(feature = "faults")]
+            lies: config.lies,
             files: config
                 .files
                 .into_iter()
@@ -337,6 +348,7 @@ impl Shared {
                 visitors,
                 requests: Vec::new(),
                 grown: 0,
+                list_answers: 0,
             }),
         }
     }

@@ -164,10 +164,12 @@ async fn list_messages(
             message
         })
         .collect();
+    let (claimed, page) = claim(&shared, state.list_answers, total, page);
+    state.list_answers += 1;
     let body = json!({
         "limit": limit,
         "offset": offset,
-        "total": total,
+        "total": claimed,
         "messages": page,
     });
     let room = shared
@@ -182,6 +184,19 @@ async fn list_messages(
         return ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
     }
     axum::Json(body).into_response()
+}
+
+/// The `total` and the entries list answer number `answer` claims: the
+/// truth, unless a test told the server to lie.
+#[cfg(feature = "faults")]
+fn claim(shared: &Shared, answer: usize, total: usize, page: Vec<Value>) -> (u64, Vec<Value>) {
+    let lies = &shared.lies;
+    (lies.total(answer, total as u64), lies.repeat(page))
+}
+
+#[cfg(not(feature = "faults"))]
+fn claim(_: &Shared, _: usize, total: usize, page: Vec<Value>) -> (u64, Vec<Value>) {
+    (total as u64, page)
 }
 
 /// `GET /external/users/{user_id}/messages/{message_id}`
