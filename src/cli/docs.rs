@@ -61,7 +61,11 @@ fn environment_rows() -> Vec<(String, String)> {
             "the API's base URL, unless --base-url is given",
         ),
         ("RUST_LOG", "what --log-file records, e.g. szchat=debug"),
-        ("BROWSER", "the program o opens attachments with"),
+        (
+            "BROWSER",
+            "the browsers o opens attachments with, tried in order: commands separated \
+             by colons, %s for the link (else it comes last)",
+        ),
     ]
     .into_iter()
     .map(|(name, what)| (name.to_owned(), what.to_owned()))
