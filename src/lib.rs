@@ -9,6 +9,7 @@ pub mod api;
 pub mod app;
 pub mod attachment;
 pub mod cli;
+pub mod config;
 pub mod conversation;
 pub mod fetch;
 pub mod keymap;
