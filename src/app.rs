@@ -49,7 +49,15 @@ pub struct SystemDesktop;
 
 impl Desktop for SystemDesktop {
     fn open(&mut self, url: &CheckedUrl) -> io::Result<()> {
-        open::open_in_browser(url)
+        let launched = open::launch(url).map_err(io::Error::other)?;
+        // Until the loop takes late effect outcomes as inputs, a browser
+        // that fails at once reaches the log only.
+        tokio::spawn(async move {
+            if let Err(error) = launched.outcome().await {
+                tracing::warn!(%error, "the browser failed");
+            }
+        });
+        Ok(())
     }
 
     fn copy(&mut self, text: &str) -> io::Result<()> {

@@ -8,7 +8,6 @@ use clap::Parser;
 use clap_complete::Shell;
 
 use crate::paging::PageSize;
-use crate::secret::{Secret, SecretError};
 
 /// SignalZen's API, unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.signalzen.com";
@@ -22,9 +21,10 @@ pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 /// Where the secret comes from, said under the flags of `-h` and `--help`.
-const SECRET_NOTE: &str = "The API secret is read from $SIGNALZEN_API_SECRET, or from \
-                           --secret-file PATH (a file only you can read). It is never taken \
-                           as a flag value.";
+const SECRET_NOTE: &str = "The API secret is read from --secret-file PATH, else \
+                           $SIGNALZEN_API_SECRET, else the config file's secret-file, else \
+                           ~/.config/szchat/secret: a file only you can read (chmod 600). It is \
+                           never taken as a flag value.";
 
 /// Browse one SignalZen visitor's chat history in the terminal.
 #[derive(Debug, Parser)]
@@ -65,6 +65,11 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub secret_file: Option<PathBuf>,
 
+    /// Read settings from this file instead of $XDG_CONFIG_HOME/szchat/config.toml (by
+    /// default ~/.config/szchat/config.toml); flags and the environment still win.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
     /// Write diagnostics to this file (level from RUST_LOG, default szchat=info).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
@@ -76,26 +81,4 @@ pub struct Cli {
     /// Print the manual page (roff) and exit.
     #[arg(long, conflicts_with_all = ["user_id", "demo"])]
     pub man: bool,
-}
-
-/// Why no usable secret was found.
-#[derive(Debug, thiserror::Error)]
-pub enum SecretSourceError {
-    #[error("no API secret: set {SECRET_VARIABLE} or pass --secret-file PATH")]
-    Missing,
-    #[error(transparent)]
-    Invalid(#[from] SecretError),
-}
-
-impl Cli {
-    /// The secret from --secret-file, else from the environment.
-    pub fn secret(&self) -> Result<Secret, SecretSourceError> {
-        if let Some(path) = &self.secret_file {
-            return Ok(Secret::from_file(path)?);
-        }
-        match std::env::var(SECRET_VARIABLE) {
-            Ok(raw) if !raw.trim().is_empty() => Ok(Secret::new(&raw)?),
-            _ => Err(SecretSourceError::Missing),
-        }
-    }
 }

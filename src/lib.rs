@@ -10,6 +10,7 @@ pub mod app;
 pub mod attachment;
 pub mod cli;
 pub mod clipboard;
+pub mod config;
 pub mod conversation;
 pub mod fetch;
 pub mod keymap;

@@ -5,11 +5,13 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use szchat::api::client::{ApiClient, ApiConfig};
+use szchat::api::error::ApiError;
 use szchat::app::{self, AppConfig};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
+use szchat::config::{self, ColorChoice, Origin, Settings};
 use szchat::logging;
 use szchat::signals;
 use szchat::state::Exit;
@@ -20,7 +22,12 @@ use szchat::timefmt::LocalZone;
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(100);
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The matches say which values are clap's defaults, which the config file may replace.
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     if let Some(shell) = cli.completions {
         return print(&docs::completion_script(shell));
     }
@@ -46,19 +53,28 @@ fn main() -> ExitCode {
             );
         }
     };
-    let code = runtime.block_on(run(cli));
+    let code = runtime.block_on(run(cli, matches));
     // Requests still in flight (a hanging DNS lookup, say) must not delay the exit.
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
     code
 }
 
-async fn run(cli: Cli) -> ExitCode {
+async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     if let Some(path) = &cli.log_file {
         let filter = std::env::var("RUST_LOG").ok();
         if let Err(error) = logging::init(path, filter.as_deref()) {
             return fail(EXIT_USAGE, &error.to_string());
         }
     }
+    let dir = config::config_dir(|name| std::env::var_os(name));
+    let file = match config::load(cli.config.as_deref(), dir.as_deref()) {
+        Ok(file) => file,
+        Err(error) => return fail(EXIT_USAGE, &error.to_string()),
+    };
+    let settings = Settings::resolve(&cli, &matches, &file, dir.as_deref(), |name| {
+        std::env::var_os(name)
+    });
+    apply_color(settings.color);
     // The demo server serves as long as `_demo_server` lives: to the end of the session.
     let (api_config, _demo_server) = if cli.demo {
         match demo::start().await {
@@ -66,24 +82,28 @@ async fn run(cli: Cli) -> ExitCode {
             Err(code) => return code,
         }
     } else {
-        let secret = match cli.secret() {
+        let secret = match settings.secret.read() {
             Ok(secret) => secret,
             Err(error) => return fail(EXIT_USAGE, &error.to_string()),
         };
         let user_id = cli.user_id.expect("clap requires USER_ID without --demo");
-        (ApiConfig::new(&cli.base_url, secret, user_id), None)
+        (ApiConfig::new(&settings.base_url, secret, user_id), None)
     };
     let user_id = api_config.user_id;
     let client = match ApiClient::new(api_config) {
         Ok(client) => client,
-        Err(error) => return fail(EXIT_USAGE, &error.to_string()),
+        Err(error) => return fail(EXIT_USAGE, &client_error(&settings.base_url_origin, &error)),
     };
     // Only the validated base URL is logged: the flag as typed may carry
     // credentials or a query.
     tracing::info!(
         user_id,
         base_url = client.base_url(),
-        page_size = %cli.page_size,
+        page_size = %settings.page_size,
+        concurrency = settings.concurrency,
+        poll_interval = ?settings.poll_interval,
+        color = ?settings.color,
+        config_file = ?file.path,
         "starting"
     );
 
@@ -104,7 +124,7 @@ async fn run(cli: Cli) -> ExitCode {
     let config = AppConfig {
         client,
         user_id,
-        page_size: cli.page_size,
+        page_size: settings.page_size,
         zone: LocalZone::System,
     };
     let outcome = app::run(session.terminal(), config, signals).await;
@@ -115,6 +135,27 @@ async fn run(cli: Cli) -> ExitCode {
         Ok(Exit::Fatal(reason)) => fail(EXIT_FAILURE, &reason),
         Ok(Exit::Signal(number)) => ExitCode::from(128 + u8::try_from(number).unwrap_or(0)),
         Err(error) => fail(EXIT_FAILURE, &error.to_string()),
+    }
+}
+
+/// `color` for every colour crossterm writes; `auto` leaves crossterm to
+/// honour `NO_COLOR`.
+fn apply_color(color: ColorChoice) {
+    match color {
+        ColorChoice::Auto => {}
+        ColorChoice::Always => crossterm::style::force_color_output(true),
+        ColorChoice::Never => crossterm::style::force_color_output(false),
+    }
+}
+
+/// Why the client could not be built; a refused base URL from the config
+/// file is named by its line there.
+fn client_error(base_url_origin: &Origin, error: &ApiError) -> String {
+    match (base_url_origin, error) {
+        (Origin::File { path, line }, ApiError::InvalidBaseUrl { .. }) => {
+            format!("config file {}, line {line}: {error}", path.display())
+        }
+        _ => error.to_string(),
     }
 }
 

@@ -84,7 +84,8 @@ impl Input {
 /// Why an effect could not be carried out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {
-    /// No browser could be started (the reason).
+    /// No browser could be started, or it failed at once: what happened,
+    /// naming the command (see [`crate::open::OpenError`]).
     Open(String),
     /// Text could not be sent to the clipboard (the reason).
     Copy(String),
@@ -581,7 +582,7 @@ impl AppState {
     fn effect_failed(&mut self, failure: Failure) {
         match failure {
             Failure::Open(reason) => self.set_status(Status::error(format!(
-                "could not start a browser: {reason} (set $BROWSER, or press y to copy the link)"
+                "{reason} (press y to copy the link)"
             ))),
             Failure::Copy(reason) => self.set_status(Status::error(format!(
                 "could not send to the terminal clipboard: {reason}"

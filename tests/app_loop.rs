@@ -177,7 +177,7 @@ async fn a_browser_that_fails_to_start_shows_in_the_status_bar() {
     config.files = vec![("invoice.pdf".into(), b"%PDF-1.4".to_vec())];
     let server = FakeServer::start(config).await.unwrap();
     let desktop = RecordingDesktop {
-        failure: Some("no browser here".into()),
+        failure: Some("could not start `firefox` from $BROWSER: no such file".into()),
         ..RecordingDesktop::default()
     };
     let mut session = Session::start(&server, desktop);
@@ -194,10 +194,10 @@ async fn a_browser_that_fails_to_start_shows_in_the_status_bar() {
         .await;
     assert_eq!(
         session.state().status().unwrap().text,
-        "could not start a browser: no browser here (set $BROWSER, or press y to copy the link)"
+        "could not start `firefox` from $BROWSER: no such file (press y to copy the link)"
     );
     assert!(
-        session.screen().contains("✗ could not start a b"),
+        session.screen().contains("✗ could not start `fi"),
         "{}",
         session.screen()
     );

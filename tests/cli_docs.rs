@@ -38,9 +38,10 @@ fn help_lists_every_key_the_exit_statuses_and_examples() {
     for line in [
         "Exit status:",
         "  0      quit with q or Ctrl-c",
-        "  2      bad flags, a missing or invalid secret, or no terminal (input or output redirected)",
+        "  2      bad flags, a bad config file, a missing or invalid secret, or no terminal (input or output redirected)",
         "Environment:",
         "  SIGNALZEN_API_SECRET  the API secret, unless --secret-file is given (never taken as a flag)",
+        "Files:",
         "Examples:",
         "  szchat --demo",
     ] {
@@ -80,6 +81,7 @@ fn the_man_page_has_the_flags_keys_exit_status_and_examples() {
         ".SH KEYS",
         ".SH \"EXIT STATUS\"",
         ".SH ENVIRONMENT",
+        ".SH FILES",
         ".SH EXAMPLES",
     ] {
         assert!(page.contains(heading), "{heading}:\n{page}");

@@ -17,7 +17,14 @@ fn szchat() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_szchat"));
     command.env_remove("SIGNALZEN_API_SECRET");
     command.env_remove("SIGNALZEN_BASE_URL");
+    // Neither the developer's config file nor their default secret file.
+    command.env("XDG_CONFIG_HOME", empty_config_home());
     command
+}
+
+/// A config home that does not exist.
+fn empty_config_home() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("szchat-test-{}-no-config", std::process::id()))
 }
 
 #[test]
@@ -93,7 +100,11 @@ fn a_missing_secret_is_one_clear_line_and_exit_2() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         stderr.trim(),
-        "szchat: no API secret: set SIGNALZEN_API_SECRET or pass --secret-file PATH"
+        format!(
+            "szchat: no API secret: set SIGNALZEN_API_SECRET, pass --secret-file PATH, \
+             or put it in {} (chmod 600)",
+            empty_config_home().join("szchat/secret").display()
+        )
     );
 }
 

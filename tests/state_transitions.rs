@@ -490,14 +490,16 @@ fn a_failed_effect_comes_back_as_an_input_and_shows_in_the_status_bar() {
     let mut state = state(50);
     state.start();
     state.take_dirty();
-    let effects = state.handle(Input::Failed(Failure::Open("no such file".into())));
+    let effects = state.handle(Input::Failed(Failure::Open(
+        "could not start `firefox` from $BROWSER: no such file".into(),
+    )));
     assert!(effects.is_empty());
     assert!(state.take_dirty(), "the status bar changed");
     let status = state.status().unwrap();
     assert_eq!(status.kind, StatusKind::Error);
     assert_eq!(
         status.text,
-        "could not start a browser: no such file (set $BROWSER, or press y to copy the link)"
+        "could not start `firefox` from $BROWSER: no such file (press y to copy the link)"
     );
     state.handle(Input::Failed(Failure::Copy("broken pipe".into())));
     assert_eq!(

@@ -38,8 +38,8 @@ fn exit_rows() -> Vec<(String, String)> {
         ),
         (
             EXIT_USAGE.to_string(),
-            "bad flags, a missing or invalid secret, or no terminal (input or output \
-             redirected)"
+            "bad flags, a bad config file, a missing or invalid secret, or no terminal \
+             (input or output redirected)"
                 .to_owned(),
         ),
         (
@@ -61,10 +61,41 @@ fn environment_rows() -> Vec<(String, String)> {
             "the API's base URL, unless --base-url is given",
         ),
         ("RUST_LOG", "what --log-file records, e.g. szchat=debug"),
-        ("BROWSER", "the program o opens attachments with"),
+        (
+            "XDG_CONFIG_HOME",
+            "where szchat/config.toml and szchat/secret are looked for (default ~/.config)",
+        ),
+        (
+            "NO_COLOR",
+            "set and not empty: no colours, whatever the config file says",
+        ),
+        (
+            "BROWSER",
+            "the browsers o opens attachments with, tried in order: commands separated \
+             by colons, %s for the link (else it comes last)",
+        ),
     ]
     .into_iter()
     .map(|(name, what)| (name.to_owned(), what.to_owned()))
+    .collect()
+}
+
+/// The files szchat reads unless told otherwise.
+fn file_rows() -> Vec<(String, String)> {
+    [
+        (
+            "~/.config/szchat/config.toml",
+            "settings: base-url, page-size, color (auto, always, never), secret-file; \
+             concurrency (1-16) and poll-interval (seconds) are checked but not used yet. \
+             Flags and the environment win; --config PATH reads another file",
+        ),
+        (
+            "~/.config/szchat/secret",
+            "the API secret (first line), when nothing else gives one; chmod 600",
+        ),
+    ]
+    .into_iter()
+    .map(|(path, what)| (path.to_owned(), what.to_owned()))
     .collect()
 }
 
@@ -80,8 +111,9 @@ fn example_rows() -> Vec<(String, String)> {
             "open visitor 4821's conversation, with the secret in $SIGNALZEN_API_SECRET",
         ),
         (
-            "szchat --secret-file ~/.config/szchat/secret 4821",
-            "the same, with the secret in a file only you can read (chmod 600)",
+            "szchat --secret-file ~/keys/signalzen 4821",
+            "the same, with the secret in a file only you can read (chmod 600); \
+             ~/.config/szchat/secret is read without the flag",
         ),
         (
             "RUST_LOG=szchat=debug szchat --log-file /tmp/szchat.log 4821",
@@ -107,6 +139,7 @@ pub fn after_long_help() -> String {
     let mut text = section("Keys (while szchat runs)", &key_rows());
     text.push_str(&section("\nExit status", &exit_rows()));
     text.push_str(&section("\nEnvironment", &environment_rows()));
+    text.push_str(&section("\nFiles", &file_rows()));
     text.push_str("\nExamples:\n");
     for (command, what) in example_rows() {
         text.push_str(&format!(
@@ -154,6 +187,8 @@ pub fn man_page() -> io::Result<Vec<u8>> {
     tagged_paragraphs(&mut roff, &exit_rows());
     roff.control("SH", ["ENVIRONMENT"]);
     tagged_paragraphs(&mut roff, &environment_rows());
+    roff.control("SH", ["FILES"]);
+    tagged_paragraphs(&mut roff, &file_rows());
     roff.control("SH", ["EXAMPLES"]);
     tagged_paragraphs(&mut roff, &example_rows());
     roff.control("SH", ["SECURITY"])

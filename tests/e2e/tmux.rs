@@ -231,6 +231,11 @@ impl Tmux {
         }
         // A fixed zone, so times on screen do not depend on the machine.
         szchat.push_str(" TZ=UTC");
+        // No config file or default secret file of the developer's.
+        szchat.push_str(&format!(
+            " XDG_CONFIG_HOME={}",
+            sh_quote(&self.dir.path().join("no-config").to_string_lossy())
+        ));
         for (name, value) in &launch.env {
             szchat.push(' ');
             szchat.push_str(&sh_quote(&format!("{name}={value}")));
