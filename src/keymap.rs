@@ -138,8 +138,16 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "retry a failed load",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('!')), A::ShowError)],
+        what: "the last error in full",
+    },
+    HelpRow {
         bindings: &[(Ctrl('l'), A::Redraw)],
         what: "redraw the screen",
+    },
+    HelpRow {
+        bindings: &[(Ctrl('z'), A::Suspend)],
+        what: "suspend (fg resumes)",
     },
     HelpRow {
         bindings: &[(Key(K::Char('?')), A::ToggleHelp)],
@@ -147,7 +155,7 @@ pub const KEY_MAP: &[HelpRow] = &[
     },
     HelpRow {
         bindings: &[(Key(K::Esc), A::Close)],
-        what: "close this help",
+        what: "close a window; dismiss the error",
     },
     HelpRow {
         bindings: &[(Key(K::Char('q')), A::Quit), (Ctrl('c'), A::Quit)],
@@ -314,6 +322,8 @@ mod tests {
         assert_eq!(keys[4], "Ctrl-d / Ctrl-u");
         assert_eq!(keys[5], "mouse wheel");
         assert!(keys.contains(&"Ctrl-l".to_owned()));
+        assert!(keys.contains(&"Ctrl-z".to_owned()));
+        assert!(keys.contains(&"!".to_owned()));
         assert!(keys.contains(&"q  Ctrl-c".to_owned()));
     }
 }

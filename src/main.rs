@@ -1,7 +1,7 @@
 //! The `szchat` binary: parses flags, takes over the terminal, runs the app,
 //! and turns the outcome into a one-line reason and an exit code.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -15,6 +15,7 @@ use szchat::signals;
 use szchat::state::Exit;
 use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
+use szchat::ui::color::Colors;
 
 /// How long exiting waits for requests still in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(100);
@@ -101,11 +102,19 @@ async fn run(cli: Cli) -> ExitCode {
         Ok(session) => session,
         Err(error) => return fail(EXIT_FAILURE, &format!("cannot use this terminal: {error}")),
     };
+    let colors = cli.color.unwrap_or_default().resolve(
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::io::stdout().is_terminal(),
+    );
+    // crossterm reads NO_COLOR on its own; the decision above is the one that holds.
+    crossterm::style::force_color_output(colors == Colors::On);
     let config = AppConfig {
         client,
         user_id,
         page_size: cli.page_size,
         zone: LocalZone::System,
+        colors,
+        log_file: cli.log_file.clone(),
     };
     let outcome = app::run(session.terminal(), config, signals).await;
     drop(session);

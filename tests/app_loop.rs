@@ -19,6 +19,7 @@ use common::{RecordingDesktop, client, message_json};
 use szchat::app::{App, AppConfig};
 use szchat::state::{AppState, Exit, StatusKind};
 use szchat::timefmt::LocalZone;
+use szchat::ui::color::Colors;
 use szchat_fake::{FakeConfig, FakeServer, synthetic_messages};
 
 const SECRET: &str = "loop-secret";
@@ -43,6 +44,8 @@ impl Session {
             user_id: USER,
             page_size: 50,
             zone: LocalZone::utc(),
+            colors: Colors::On,
+            log_file: None,
         };
         let app = App::spawn(config, Size::new(WIDTH, HEIGHT), desktop);
         let (keys, key_rx) = mpsc::unbounded_channel();

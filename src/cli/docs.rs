@@ -62,6 +62,10 @@ fn environment_rows() -> Vec<(String, String)> {
         ),
         ("RUST_LOG", "what --log-file records, e.g. szchat=debug"),
         ("BROWSER", "the program o opens attachments with"),
+        (
+            "NO_COLOR",
+            "when set (not empty), no colours, only bold and reverse video; --color always overrides",
+        ),
     ]
     .into_iter()
     .map(|(name, what)| (name.to_owned(), what.to_owned()))

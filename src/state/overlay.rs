@@ -9,7 +9,57 @@ use crate::action::Action;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
     /// Every key and what it does.
-    Help,
+    Help(Scroll),
+    /// The last error in full (as it was when opened), and where the log is.
+    Error { text: String, scroll: Scroll },
+}
+
+/// How far a box of text that may not fit is scrolled, and how far it can be.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scroll {
+    offset: usize,
+    /// The largest offset: rows of text less rows of box.
+    max: usize,
+    /// Rows the box shows, for page keys.
+    page: usize,
+}
+
+impl Scroll {
+    /// Rows of text scrolled off the top of the box.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Takes the box's new extent: `rows` of text in a box of `page` rows.
+    pub(super) fn fit(&mut self, rows: usize, page: usize) {
+        self.page = page;
+        self.max = rows.saturating_sub(page);
+        self.offset = self.offset.min(self.max);
+    }
+
+    /// Moves for a scrolling action; false if `action` does not scroll.
+    fn take(&mut self, action: Action) -> bool {
+        let page = self.page.saturating_sub(1).max(1);
+        let (rows, down) = match action {
+            Action::SelectNext => (1, true),
+            Action::SelectPrevious => (1, false),
+            Action::ScrollDown(rows) => (rows, true),
+            Action::ScrollUp(rows) => (rows, false),
+            Action::PageDown => (page, true),
+            Action::PageUp => (page, false),
+            Action::HalfPageDown => ((page / 2).max(1), true),
+            Action::HalfPageUp => ((page / 2).max(1), false),
+            Action::Newest => (self.max, true),
+            Action::Oldest => (self.max, false),
+            _ => return false,
+        };
+        self.offset = if down {
+            self.offset.saturating_add(rows).min(self.max)
+        } else {
+            self.offset.saturating_sub(rows)
+        };
+        true
+    }
 }
 
 /// What an overlay does with an action.
@@ -26,10 +76,21 @@ enum Response {
 impl Overlay {
     fn respond(&mut self, action: Action) -> Response {
         match self {
-            Overlay::Help => match action {
+            Overlay::Help(scroll) => match action {
                 Action::ToggleHelp | Action::Close => Response::Close,
-                Action::Quit | Action::Redraw => Response::Pass,
-                _ => Response::Consumed,
+                Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
+                _ => {
+                    scroll.take(action);
+                    Response::Consumed
+                }
+            },
+            Overlay::Error { scroll, .. } => match action {
+                Action::ShowError | Action::Close => Response::Close,
+                Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
+                _ => {
+                    scroll.take(action);
+                    Response::Consumed
+                }
             },
         }
     }
@@ -48,6 +109,11 @@ impl Overlays {
     /// True if `overlay` is shown.
     pub fn contains(&self, overlay: &Overlay) -> bool {
         self.0.contains(overlay)
+    }
+
+    /// The overlays shown, bottom first, to fit them to the screen.
+    pub(super) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Overlay> {
+        self.0.iter_mut()
     }
 
     /// Shows `overlay` on top of the others.

@@ -24,6 +24,7 @@ use szchat::open::CheckedUrl;
 use szchat::secret::Secret;
 use szchat::state::{AppState, Effect, Input};
 use szchat::timefmt::LocalZone;
+use szchat::ui::color::Colors;
 
 /// A message at `minute` minutes past 2018-02-09 17:00 UTC.
 pub fn message(id: u64, minute: i64, visitor: bool, body: &str) -> Message {
@@ -147,6 +148,10 @@ impl Desktop for RecordingDesktop {
     fn copy(&mut self, url: &CheckedUrl) -> io::Result<()> {
         self.hand(Effect::Copy(url.clone()))
     }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        self.hand(Effect::Suspend)
+    }
 }
 
 /// The input that sets `action` off: the first key (or wheel turn) the key
@@ -193,6 +198,8 @@ impl Driver {
             user_id,
             page_size,
             zone: LocalZone::utc(),
+            colors: Colors::On,
+            log_file: None,
         };
         Self::with(App::spawn(
             config,
