@@ -38,8 +38,12 @@ pub enum Action {
     Retry,
     /// Paints the whole screen again, whatever the terminal shows now.
     Redraw,
+    /// Hands the terminal back to the shell until `fg`.
+    Suspend,
     ToggleHelp,
-    /// Closes an overlay; does nothing otherwise.
+    /// Shows the last error in full.
+    ShowError,
+    /// Closes an overlay; without one, dismisses the error.
     Close,
     Quit,
 }

@@ -1,5 +1,6 @@
-//! The event loop: one `select!` over terminal input, fetch answers and
-//! signals. Each becomes an [`Input`] for the state, and the loop carries out
+//! The event loop: one `select!` over terminal input, fetch answers,
+//! signals, and a timer while a notice waits to fade. Each becomes an
+//! [`Input`] for the state, with the time it came at, and the loop carries out
 //! the effects the state answers with; an effect that fails comes back to the
 //! state as an input. It never awaits the network, so keys answer while a
 //! request hangs.
@@ -9,6 +10,8 @@
 //! `TestBackend`, with input they script and a desktop that records.
 
 use std::io;
+use std::path::PathBuf;
+use std::time::Instant;
 
 use crossterm::event::{Event, EventStream};
 use futures_util::{Stream, StreamExt};
@@ -24,7 +27,8 @@ use crate::open::CheckedUrl;
 use crate::paging::PageSize;
 use crate::state::{AppState, Effect, Exit, Failure, Input};
 use crate::timefmt::LocalZone;
-use crate::{clipboard, open, ui};
+use crate::ui::color::Colors;
+use crate::{clipboard, open, terminal, ui};
 
 /// What the app needs to start.
 #[derive(Debug, Clone)]
@@ -33,14 +37,22 @@ pub struct AppConfig {
     pub user_id: u64,
     pub page_size: PageSize,
     pub zone: LocalZone,
+    /// Whether the screen is drawn in colour.
+    pub colors: Colors,
+    /// Where diagnostics go (`--log-file`), to tell the reader of an error.
+    pub log_file: Option<PathBuf>,
 }
 
-/// Where things go outside the terminal: the browser and the clipboard.
+/// What the app asks of the world outside its screen: the browser, the
+/// clipboard, and the shell's job control.
 pub trait Desktop {
     /// Opens a checked link in the browser.
     fn open(&mut self, url: &CheckedUrl) -> io::Result<()>;
     /// Sends `text` to the clipboard. Nothing confirms that it arrived.
     fn copy(&mut self, text: &str) -> io::Result<()>;
+    /// Gives the terminal back to the shell until it continues the app
+    /// (`fg`), then takes it again; the app repaints the screen after.
+    fn suspend(&mut self) -> io::Result<()>;
 }
 
 /// The reader's own browser, and the terminal's clipboard.
@@ -63,6 +75,10 @@ impl Desktop for SystemDesktop {
     fn copy(&mut self, text: &str) -> io::Result<()> {
         clipboard::copy_to_clipboard(&mut io::stdout(), text, clipboard::inside_screen())
     }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        terminal::suspend()
+    }
 }
 
 /// The state and everything its effects are carried out with.
@@ -74,7 +90,9 @@ pub struct App<D> {
     /// The fetch task, when the app started it itself.
     fetcher: Option<JoinHandle<()>>,
     desktop: D,
-    /// Set by Ctrl-L: the next draw starts from a blank terminal.
+    colors: Colors,
+    /// Set by Ctrl-L and after a suspension: the next draw starts from a
+    /// blank terminal.
     clear_screen: bool,
 }
 
@@ -93,8 +111,16 @@ impl<D: Desktop> App<D> {
             answers,
             fetcher: None,
             desktop,
+            colors: Colors::On,
             clear_screen: false,
         }
+    }
+
+    /// The same app, drawing with `colors`.
+    #[must_use]
+    pub fn with_colors(mut self, colors: Colors) -> Self {
+        self.colors = colors;
+        self
     }
 
     /// An app with its own fetch task, on a screen of `screen` cells, started.
@@ -108,8 +134,9 @@ impl<D: Desktop> App<D> {
             config.zone,
             screen.width,
             screen.height,
-        );
-        let mut app = Self::new(state, request_tx, event_rx, desktop);
+        )
+        .with_log_file(config.log_file);
+        let mut app = Self::new(state, request_tx, event_rx, desktop).with_colors(config.colors);
         app.fetcher = Some(fetcher);
         app.start();
         app
@@ -131,9 +158,10 @@ impl<D: Desktop> App<D> {
         &self.desktop
     }
 
-    /// Feeds one input to the state and carries out what it asks for.
+    /// Feeds one input to the state, with the time, and carries out what
+    /// it asks for.
     pub fn handle(&mut self, input: Input) {
-        let effects = self.state.handle(input);
+        let effects = self.state.handle_at(input, now());
         self.carry_out(effects);
     }
 
@@ -170,6 +198,12 @@ impl<D: Desktop> App<D> {
                 self.clear_screen = true;
                 Ok(())
             }
+            Effect::Suspend => {
+                let suspended = self.desktop.suspend();
+                // Whatever the shell did meanwhile, the screen is unknown now.
+                self.clear_screen = true;
+                suspended.map_err(|error| Failure::Suspend(error.to_string()))
+            }
         }
     }
 
@@ -183,22 +217,39 @@ impl<D: Desktop> App<D> {
         let cleared = std::mem::take(&mut self.clear_screen);
         if cleared {
             terminal.clear().map_err(io::Error::other)?;
+            // The window may have been resized while the app was suspended.
+            let size = terminal.size().map_err(io::Error::other)?;
+            self.handle(Input::Resize {
+                width: size.width,
+                height: size.height,
+            });
         }
         if self.state.take_dirty() || cleared {
+            let colors = self.colors;
             terminal
-                .draw(|frame| ui::draw(frame, &self.state))
+                .draw(|frame| ui::draw_with(frame, &self.state, colors))
                 .map_err(io::Error::other)?;
         }
         Ok(())
     }
 
-    /// Waits for the next input: a terminal event, a fetch answer or a signal.
+    /// Waits for the next input: a terminal event, a fetch answer, a signal,
+    /// or the time a notice fades.
     async fn next_input<E, G>(&mut self, events: &mut E, signals: &mut G) -> io::Result<Input>
     where
         E: Stream<Item = io::Result<Event>> + Unpin,
         G: Stream<Item = i32> + Unpin,
     {
         loop {
+            // A timer only while a notice waits to fade: otherwise nothing
+            // wakes the loop but input.
+            let deadline = self.state.next_deadline();
+            let fade = async move {
+                match deadline {
+                    Some(at) => tokio::time::sleep_until(at.into()).await,
+                    None => std::future::pending().await,
+                }
+            };
             let input = tokio::select! {
                 event = events.next() => match event {
                     Some(Ok(event)) => Input::from_terminal(&event),
@@ -210,6 +261,7 @@ impl<D: Desktop> App<D> {
                     None => Input::Failed(Failure::FetchTaskGone),
                 }),
                 Some(number) = signals.next() => Some(Input::Signal(number)),
+                () = fade => Some(Input::Tick),
             };
             if let Some(input) = input {
                 return Ok(input);
@@ -241,6 +293,11 @@ impl<D: Desktop> App<D> {
             self.handle(input);
         }
     }
+}
+
+/// The time, from tokio's clock: tests that pause it control what fades when.
+fn now() -> Instant {
+    tokio::time::Instant::now().into_std()
 }
 
 impl<D> Drop for App<D> {

@@ -8,6 +8,7 @@ use clap::Parser;
 use clap_complete::Shell;
 
 use crate::paging::PageSize;
+use crate::ui::color::ColorMode;
 
 /// SignalZen's API, unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.signalzen.com";
@@ -73,6 +74,11 @@ pub struct Cli {
     /// Write diagnostics to this file (level from RUST_LOG, default szchat=info).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+
+    /// When to use colour: auto (unless NO_COLOR is set or the output is not a terminal), always, never [default: auto].
+    // No clap default: a flag given must be told from one left out, for the config file.
+    #[arg(long, value_name = "WHEN", value_enum)]
+    pub color: Option<ColorMode>,
 
     /// Print a completion script for SHELL and exit.
     #[arg(long, value_name = "SHELL", conflicts_with_all = ["user_id", "demo", "man"])]

@@ -18,6 +18,7 @@ use toml::Spanned;
 use crate::cli::{Cli, SECRET_VARIABLE};
 use crate::paging::PageSize;
 use crate::secret::{Secret, SecretError};
+use crate::ui::color::ColorMode;
 
 /// The directory under the config home that holds szchat's files.
 const APP_DIR: &str = "szchat";
@@ -51,19 +52,6 @@ pub fn config_dir(lookup: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> 
     Some(home.join(APP_DIR))
 }
 
-/// Whether colours are drawn: `auto` leaves it to the terminal and `NO_COLOR`.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ColorChoice {
-    /// Colours unless `NO_COLOR` is set.
-    #[default]
-    Auto,
-    /// Colours even with `NO_COLOR`.
-    Always,
-    /// No colours.
-    Never,
-}
-
 /// What a config file may say, as written. Unknown keys are errors: a typo
 /// must not be silently ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -80,7 +68,7 @@ pub struct FileSettings {
     /// The file the API secret is read from.
     pub secret_file: Option<PathBuf>,
     /// Whether colours are drawn.
-    pub color: Option<ColorChoice>,
+    pub color: Option<ColorMode>,
 }
 
 /// A whole number as written in the file, so that a wrong type reads
@@ -349,7 +337,7 @@ pub struct Settings {
     /// How often to look for new messages. Reserved: szchat does not poll yet.
     pub poll_interval: Option<Duration>,
     /// Whether colours are drawn.
-    pub color: ColorChoice,
+    pub color: ColorMode,
     /// Where the API secret is read from.
     pub secret: SecretSource,
 }
@@ -390,8 +378,9 @@ impl Settings {
             _ => cli.page_size,
         };
 
-        let color = match lookup("NO_COLOR") {
-            Some(value) if !value.is_empty() => ColorChoice::Never,
+        let color = match (cli.color, lookup("NO_COLOR")) {
+            (Some(flag), _) => flag,
+            (None, Some(value)) if !value.is_empty() => ColorMode::Never,
             _ => from_file.color.unwrap_or_default(),
         };
 
@@ -525,7 +514,7 @@ mod tests {
             s.secret,
             SecretSource::ConfigFile(PathBuf::from("/home/u/keys/sz"))
         );
-        assert_eq!(s.color, ColorChoice::Never);
+        assert_eq!(s.color, ColorMode::Never);
     }
 
     #[test]
@@ -536,7 +525,7 @@ mod tests {
         assert_eq!(s.page_size, PageSize::DEFAULT);
         assert_eq!(s.concurrency, DEFAULT_CONCURRENCY);
         assert_eq!(s.poll_interval, None);
-        assert_eq!(s.color, ColorChoice::Auto);
+        assert_eq!(s.color, ColorMode::Auto);
     }
 
     #[test]
@@ -558,12 +547,12 @@ mod tests {
             (s.base_url.as_str(), s.base_url_origin, s.page_size.get()),
             ("https://flag.example", Origin::Flag, 30)
         );
-        assert_eq!(s.color, ColorChoice::Always);
+        assert_eq!(s.color, ColorMode::Always);
         let s = settings(&["4821"], &[("NO_COLOR", "1")], &loaded);
-        assert_eq!(s.color, ColorChoice::Never);
+        assert_eq!(s.color, ColorMode::Never);
         // An empty NO_COLOR means nothing, as no-color.org says.
         let s = settings(&["4821"], &[("NO_COLOR", "")], &loaded);
-        assert_eq!(s.color, ColorChoice::Always);
+        assert_eq!(s.color, ColorMode::Always);
     }
 
     #[test]

@@ -109,6 +109,27 @@ impl Conversation {
             .map_or(0, |key| self.by_key.range(..key).rev().take(limit).count())
     }
 
+    /// How many loaded messages come before `id` and how many after it.
+    /// Both sides are walked in step until one ends, so the cost is that of
+    /// the nearer end: small wherever the reader usually is.
+    pub fn rank(&self, id: MessageId) -> Option<(usize, usize)> {
+        use std::ops::Bound::{Excluded, Unbounded};
+        let key = self.key(id)?;
+        let others = self.len() - 1;
+        let mut before = self.by_key.range(..key);
+        let mut after = self.by_key.range((Excluded(key), Unbounded));
+        let mut steps = 0;
+        loop {
+            if before.next_back().is_none() {
+                return Some((steps, others - steps));
+            }
+            if after.next().is_none() {
+                return Some((others - steps, steps));
+            }
+            steps += 1;
+        }
+    }
+
     /// All messages, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Message> {
         self.by_key.values()
@@ -193,5 +214,18 @@ mod tests {
         assert_eq!(conversation.previous(10).map(|m| m.id), Some(30));
         assert_eq!(conversation.count_before(10, 5), 2);
         assert_eq!(conversation.count_before(10, 1), 1);
+    }
+
+    #[test]
+    fn rank_counts_both_sides_from_either_end() {
+        let mut conversation = Conversation::new();
+        for id in 1..=7 {
+            conversation.insert(at(id, id as i64));
+        }
+        for id in 1..=7 {
+            let before = id as usize - 1;
+            assert_eq!(conversation.rank(id), Some((before, 6 - before)), "id {id}");
+        }
+        assert_eq!(conversation.rank(99), None);
     }
 }

@@ -157,8 +157,16 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "retry a failed load",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('!')), A::ShowError)],
+        what: "the last error in full",
+    },
+    HelpRow {
         bindings: &[(Ctrl('l'), A::Redraw)],
         what: "redraw the screen",
+    },
+    HelpRow {
+        bindings: &[(Ctrl('z'), A::Suspend)],
+        what: "suspend (fg resumes)",
     },
     HelpRow {
         bindings: &[(Key(K::Char('?')), A::ToggleHelp)],
@@ -166,7 +174,7 @@ pub const KEY_MAP: &[HelpRow] = &[
     },
     HelpRow {
         bindings: &[(Key(K::Esc), A::Close)],
-        what: "close / cancel",
+        what: "close / cancel; dismiss the error",
     },
     HelpRow {
         bindings: &[(Key(K::Char('q')), A::Quit), (Ctrl('c'), A::Quit)],
@@ -333,6 +341,8 @@ mod tests {
         assert_eq!(keys[4], "Ctrl-d / Ctrl-u");
         assert_eq!(keys[5], "mouse wheel");
         assert!(keys.contains(&"Ctrl-l".to_owned()));
+        assert!(keys.contains(&"Ctrl-z".to_owned()));
+        assert!(keys.contains(&"!".to_owned()));
         assert!(keys.contains(&"q  Ctrl-c".to_owned()));
     }
 }

@@ -1,7 +1,7 @@
 //! The `szchat` binary: parses flags, takes over the terminal, runs the app,
 //! and turns the outcome into a one-line reason and an exit code.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -11,12 +11,13 @@ use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::error::ApiError;
 use szchat::app::{self, AppConfig};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
-use szchat::config::{self, ColorChoice, Origin, Settings};
+use szchat::config::{self, Origin, Settings};
 use szchat::logging;
 use szchat::signals;
 use szchat::state::Exit;
 use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
+use szchat::ui::color::Colors;
 
 /// How long exiting waits for requests still in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(100);
@@ -74,7 +75,6 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     let settings = Settings::resolve(&cli, &matches, &file, dir.as_deref(), |name| {
         std::env::var_os(name)
     });
-    apply_color(settings.color);
     // The demo server serves as long as `_demo_server` lives: to the end of the session.
     let (api_config, _demo_server) = if cli.demo {
         match demo::start().await {
@@ -121,11 +121,19 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         Ok(session) => session,
         Err(error) => return fail(EXIT_FAILURE, &format!("cannot use this terminal: {error}")),
     };
+    let colors = settings.color.resolve(
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::io::stdout().is_terminal(),
+    );
+    // crossterm reads NO_COLOR on its own; the decision above is the one that holds.
+    crossterm::style::force_color_output(colors == Colors::On);
     let config = AppConfig {
         client,
         user_id,
         page_size: settings.page_size,
         zone: LocalZone::System,
+        colors,
+        log_file: cli.log_file.clone(),
     };
     let outcome = app::run(session.terminal(), config, signals).await;
     drop(session);
@@ -135,16 +143,6 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         Ok(Exit::Fatal(reason)) => fail(EXIT_FAILURE, &reason),
         Ok(Exit::Signal(number)) => ExitCode::from(128 + u8::try_from(number).unwrap_or(0)),
         Err(error) => fail(EXIT_FAILURE, &error.to_string()),
-    }
-}
-
-/// `color` for every colour crossterm writes; `auto` leaves crossterm to
-/// honour `NO_COLOR`.
-fn apply_color(color: ColorChoice) {
-    match color {
-        ColorChoice::Auto => {}
-        ColorChoice::Always => crossterm::style::force_color_output(true),
-        ColorChoice::Never => crossterm::style::force_color_output(false),
     }
 }
 

@@ -7,7 +7,9 @@
 //! the terminal left raw, on the alternate screen, with the cursor hidden.
 //! SIGPIPE stays ignored, as in every Rust program: a write to a closed
 //! terminal fails as an error, and the loop ends on it. SIGWINCH (a resize)
-//! and SIGTSTP (Ctrl-Z) do not end anything. Elsewhere, Ctrl-C only.
+//! and SIGTSTP (Ctrl-Z) do not end anything; SIGTSTP keeps its default
+//! action, which `terminal::suspend` relies on (Ctrl-Z itself reaches szchat
+//! as a key, the terminal being raw). Elsewhere, Ctrl-C only.
 
 use std::io;
 

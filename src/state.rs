@@ -4,7 +4,7 @@
 //! loaded (`history`), what the view shows (`viewport`), attachment links
 //! (`links`), what is drawn over the conversation (`overlay`, with its
 //! `prompt` and `detail`), a jump looking for its target (`jump`) and the
-//! status bar's message (`status`). The loop feeds it [`Input`]s and it
+//! status bar's notices (`status`). The loop feeds it [`Input`]s and it
 //! answers with [`Effect`]s for the loop to carry out; an effect that fails
 //! comes back as an input. Tests drive it the same way, without a terminal or
 //! a network.
@@ -17,6 +17,9 @@ mod overlay;
 mod prompt;
 mod status;
 mod viewport;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use crossterm::event::{Event, KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -40,9 +43,9 @@ pub use jump::JUMP_EXAMPLES;
 use jump::{Jump, Loaded, Step, Target};
 use links::Links;
 use overlay::KeyTaken;
-pub use overlay::{Overlay, Overlays};
+pub use overlay::{Overlay, Overlays, Scroll};
 pub use prompt::Prompt;
-pub use status::{Status, StatusKind, StatusTopic};
+pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
 pub use viewport::{PREFETCH_MESSAGES, Viewport};
 
 /// Something that happened, for the state to take in.
@@ -63,6 +66,8 @@ pub enum Input {
     Signal(i32),
     /// The terminal's input ended.
     InputClosed,
+    /// Time passed: a notice may be due to fade (see [`AppState::handle_at`]).
+    Tick,
 }
 
 impl Input {
@@ -91,6 +96,8 @@ pub enum Failure {
     Copy(String),
     /// The fetch task is gone: nothing can load any more.
     FetchTaskGone,
+    /// The terminal could not be handed back to the shell (the reason).
+    Suspend(String),
 }
 
 /// Something for the loop to do on the state's behalf.
@@ -104,6 +111,9 @@ pub enum Effect {
     Copy(String),
     /// Clear the terminal and paint the whole screen again.
     ClearScreen,
+    /// Give the terminal back to the shell and stop until `fg`, then take it
+    /// again and paint the whole screen.
+    Suspend,
 }
 
 /// Why the app stops.
@@ -116,6 +126,16 @@ pub enum Exit {
     Signal(i32),
 }
 
+/// Where the selected message stands in the conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// Its place counted from the oldest message on the server, of `total`.
+    InHistory { number: u64, total: u64 },
+    /// Its place among the loaded messages: how many older ones the server
+    /// has is not known for sure yet.
+    InLoaded { number: usize, loaded: usize },
+}
+
 /// The whole app state.
 #[derive(Debug)]
 pub struct AppState {
@@ -126,7 +146,11 @@ pub struct AppState {
     links: Links,
     overlays: Overlays,
     jump: Jump,
-    status: Option<Status>,
+    notices: Notices,
+    /// The time that came with the latest input, when the loop gives it.
+    now: Option<Instant>,
+    /// Where diagnostics go, to tell the reader of an error.
+    log_file: Option<PathBuf>,
     exit: Option<Exit>,
     dirty: bool,
 }
@@ -157,10 +181,20 @@ impl AppState {
             links: Links::default(),
             overlays: Overlays::default(),
             jump: Jump::default(),
-            status: None,
+            notices: Notices::default(),
+            now: None,
+            log_file: None,
             exit: None,
             dirty: true,
         }
+    }
+
+    /// The same state, telling the reader of an error that diagnostics are
+    /// written to `log_file`.
+    #[must_use]
+    pub fn with_log_file(mut self, log_file: Option<PathBuf>) -> Self {
+        self.log_file = log_file;
+        self
     }
 
     /// The first requests: call once when the loop starts.
@@ -222,12 +256,48 @@ impl AppState {
 
     /// True while the help overlay is shown.
     pub fn help_visible(&self) -> bool {
-        self.overlays.contains(&Overlay::Help)
+        self.overlays.iter().any(|o| matches!(o, Overlay::Help(_)))
     }
 
-    /// The status-bar message.
+    /// The status-bar message most worth reading: the passing notice, else the error.
     pub fn status(&self) -> Option<&Status> {
-        self.status.as_ref()
+        self.notices.info().or(self.notices.error())
+    }
+
+    /// The passing notice and the error the status bar shows.
+    pub fn notices(&self) -> &Notices {
+        &self.notices
+    }
+
+    /// Where diagnostics are written, if anywhere.
+    pub fn log_file(&self) -> Option<&Path> {
+        self.log_file.as_deref()
+    }
+
+    /// Where the selected message stands: counted from the oldest message on
+    /// the server when the loaded messages make that certain (every older one
+    /// is loaded, or every newer one and the total is steady), else among the
+    /// loaded ones.
+    pub fn position(&self) -> Option<Position> {
+        let (before, after) = self.conversation.rank(self.selected()?)?;
+        let loaded = self.conversation.len();
+        let total = self.total();
+        Some(match total {
+            Some(total) if self.reached_beginning() => Position::InHistory {
+                number: before as u64 + 1,
+                total: total.max(loaded as u64),
+            },
+            Some(total) if self.history.newer_end_complete() && total >= loaded as u64 => {
+                Position::InHistory {
+                    number: total - after as u64,
+                    total,
+                }
+            }
+            _ => Position::InLoaded {
+                number: before + 1,
+                loaded,
+            },
+        })
     }
 
     /// True while a fresh attachment link is being fetched.
@@ -252,7 +322,23 @@ impl AppState {
 
     // ----- what changes it -----
 
-    /// Takes one input of any kind: the loop's single way in.
+    /// Takes one input that came at `now`: the loop's way in. The time lets
+    /// passing notices fade; nothing here reads a clock.
+    pub fn handle_at(&mut self, input: Input, now: Instant) -> Vec<Effect> {
+        self.now = Some(now);
+        if self.notices.expire(now) {
+            self.dirty = true;
+        }
+        self.handle(input)
+    }
+
+    /// When the next passing notice fades, if one waits to: the loop sends
+    /// an [`Input::Tick`] then, and needs no timer otherwise.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.notices.deadline()
+    }
+
+    /// Takes one input of any kind, at the time of the last [`Self::handle_at`].
     pub fn handle(&mut self, input: Input) -> Vec<Effect> {
         match input {
             Input::Key(key) => match self.overlays.offer_key(key) {
@@ -280,6 +366,7 @@ impl AppState {
                 self.exit.get_or_insert(Exit::Quit);
                 Vec::new()
             }
+            Input::Tick => Vec::new(),
         }
     }
 
@@ -291,7 +378,7 @@ impl AppState {
             return Vec::new();
         }
         self.dirty = true;
-        self.fit_details();
+        self.fit_overlays();
         self.request_more()
     }
 
@@ -299,7 +386,7 @@ impl AppState {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         self.dirty = true;
         self.viewport.keep_place();
-        self.fit_details();
+        self.notices.next_action();
         let Some(action) = self.overlays.offer(action) else {
             return Vec::new();
         };
@@ -336,8 +423,18 @@ impl AppState {
             Action::ShowDetail => self.show_detail(),
             Action::Retry => effects.extend(self.retry()),
             Action::Redraw => effects.push(Effect::ClearScreen),
-            Action::ToggleHelp => self.overlays.open(Overlay::Help),
-            Action::Close => {}
+            Action::Suspend => effects.push(Effect::Suspend),
+            Action::ToggleHelp => self.open_overlay(Overlay::Help(Scroll::default())),
+            Action::ShowError => match self.notices.last_error() {
+                Some(error) => self.open_overlay(Overlay::Error {
+                    text: error.text.clone(),
+                    scroll: Scroll::default(),
+                }),
+                None => self.set_status(Status::info("no error so far")),
+            },
+            Action::Close => {
+                self.notices.dismiss_error();
+            }
             Action::Quit => self.exit = Some(Exit::Quit),
         }
         effects.extend(self.request_more());
@@ -387,7 +484,7 @@ impl AppState {
             FetchEvent::Retrying { request, notice } => {
                 let (what, topic) = match request {
                     FetchRequest::Page(_) => ("messages", StatusTopic::Paging),
-                    FetchRequest::Message { .. } => ("link", StatusTopic::Other),
+                    FetchRequest::Message { .. } => ("link", StatusTopic::Link),
                 };
                 self.set_status(Status::about(
                     topic,
@@ -405,8 +502,41 @@ impl AppState {
     }
 
     fn set_status(&mut self, status: Status) {
-        self.status = Some(status);
+        self.notices.post(status, self.now);
         self.dirty = true;
+    }
+
+    fn open_overlay(&mut self, overlay: Overlay) {
+        self.overlays.open(overlay);
+        self.fit_overlays();
+    }
+
+    /// Tells each overlay how much of its text the screen has room for.
+    fn fit_overlays(&mut self) {
+        let area = self.viewport.area();
+        let zone = self.zone();
+        let log_file = self.log_file.as_deref();
+        let conversation = &self.conversation;
+        for overlay in self.overlays.iter_mut() {
+            match overlay {
+                Overlay::Help(scroll) => {
+                    let (rows, page) = ui::help::extent(area);
+                    scroll.fit(rows, page);
+                }
+                Overlay::Error { text, scroll } => {
+                    let (rows, page) = ui::error_detail::extent(text, log_file, area);
+                    scroll.fit(rows, page);
+                }
+                Overlay::Detail(detail) => {
+                    let content = ui::detail::content_area(area);
+                    let lines = conversation.get(detail.id()).map_or(0, |message| {
+                        ui::detail::detail_lines(message, zone, content.width).len()
+                    });
+                    detail.fit(lines, usize::from(content.height));
+                }
+                Overlay::Jump(_) => {}
+            }
+        }
     }
 
     /// Asks for the next page if nothing is in flight and the view needs it:
@@ -428,13 +558,7 @@ impl AppState {
 
     /// Shows the messages of a page that arrived.
     fn show(&mut self, messages: Vec<Message>) {
-        if self
-            .status
-            .as_ref()
-            .is_some_and(|s| s.topic == StatusTopic::Paging)
-        {
-            self.status = None;
-        }
+        self.notices.settle(StatusTopic::Paging);
         let first_before = self.conversation.first().map(|m| m.id);
         for message in messages {
             self.viewport.forget(message.id);
@@ -444,19 +568,17 @@ impl AppState {
     }
 
     fn retry(&mut self) -> Option<Effect> {
-        let (text, effect) = match self.history.retry() {
-            Retry::Resend(request) => (
-                "retrying…",
-                Some(Effect::Fetch(FetchRequest::Page(request))),
-            ),
+        let effect = match self.history.retry() {
+            Retry::Resend(request) => Some(Effect::Fetch(FetchRequest::Page(request))),
             // `update` sends the request the pager now wants.
-            Retry::Resumed => ("trying again…", None),
+            Retry::Resumed => None,
             Retry::Nothing => {
                 self.set_status(Status::info("nothing to retry"));
                 return None;
             }
         };
-        self.set_status(Status::about(StatusTopic::Paging, StatusKind::Info, text));
+        // The error no longer holds; "loading…" in the bar says what happens.
+        self.notices.settle(StatusTopic::Paging);
         effect
     }
 
@@ -476,9 +598,13 @@ impl AppState {
     fn fetch_link(&mut self, purpose: LinkPurpose) -> Option<Effect> {
         let selected = self.viewport.selected();
         let message = selected.and_then(|id| self.conversation.get(id));
-        let (status, effect) = self.links.fetch(message, purpose);
-        self.set_status(status);
-        effect
+        match self.links.fetch(message, purpose) {
+            Ok(effect) => Some(effect),
+            Err(status) => {
+                self.set_status(status);
+                None
+            }
+        }
     }
 
     /// The time zone messages are shown in.
@@ -491,7 +617,7 @@ impl AppState {
         self.dirty = true;
         match overlay {
             Overlay::Jump(prompt) => self.start_jump(Target::parse(prompt.text())),
-            Overlay::Help | Overlay::Detail(_) => {}
+            Overlay::Help(_) | Overlay::Error { .. } | Overlay::Detail(_) => {}
         }
         self.request_more()
     }
@@ -520,13 +646,7 @@ impl AppState {
             None => return,
             Some(Step::Found(id, note)) => {
                 self.viewport.jump_to(&self.conversation, id);
-                if self
-                    .status
-                    .as_ref()
-                    .is_some_and(|s| s.topic == StatusTopic::Jump)
-                {
-                    self.status = None;
-                }
+                self.notices.settle(StatusTopic::Jump);
                 match note {
                     Some(note) => note,
                     None => return,
@@ -558,35 +678,28 @@ impl AppState {
     /// Opens the selected message's details.
     fn show_detail(&mut self) {
         match self.viewport.selected() {
-            Some(id) => {
-                self.overlays.open(Overlay::Detail(Detail::new(id)));
-                self.fit_details();
-            }
+            Some(id) => self.open_overlay(Overlay::Detail(Detail::new(id))),
             None => self.set_status(Status::info("no message selected")),
-        }
-    }
-
-    /// Tells each detail overlay how long its content is at the view's size.
-    fn fit_details(&mut self) {
-        let (width, height) = self.viewport.size();
-        let area = ui::detail::content_area(Rect::new(0, 0, width, height));
-        let zone = self.zone();
-        for detail in self.overlays.details_mut() {
-            let lines = self.conversation.get(detail.id()).map_or(0, |message| {
-                ui::detail::detail_lines(message, zone, area.width).len()
-            });
-            detail.fit(lines, usize::from(area.height));
         }
     }
 
     fn effect_failed(&mut self, failure: Failure) {
         match failure {
-            Failure::Open(reason) => self.set_status(Status::error(format!(
-                "{reason} (press y to copy the link)"
-            ))),
-            Failure::Copy(reason) => self.set_status(Status::error(format!(
-                "could not send to the terminal clipboard: {reason}"
-            ))),
+            Failure::Open(reason) => self.set_status(Status::about(
+                StatusTopic::Link,
+                StatusKind::Error,
+                format!("{reason} (press y to copy the link)"),
+            )),
+            Failure::Copy(reason) => self.set_status(Status::about(
+                StatusTopic::Link,
+                StatusKind::Error,
+                format!("could not send to the terminal clipboard: {reason}"),
+            )),
+            Failure::Suspend(reason) => self.set_status(Status::about(
+                StatusTopic::Other,
+                StatusKind::Error,
+                format!("could not suspend: {reason}"),
+            )),
             Failure::FetchTaskGone => {
                 self.exit.get_or_insert(Exit::Fatal(
                     "the fetch task stopped unexpectedly".to_owned(),

@@ -83,6 +83,40 @@ impl Drop for TerminalSession {
     }
 }
 
+/// Gives the terminal back to the shell and stops the process, as Ctrl-Z
+/// does to a program that has not taken the terminal; when the shell
+/// continues it (`fg`), takes the terminal again as `start` did. The caller
+/// repaints the whole screen.
+#[cfg(unix)]
+pub fn suspend() -> io::Result<()> {
+    use signal_hook::consts::SIGTSTP;
+
+    restore();
+    // SIGTSTP keeps its default action (see `signals`): this returns once
+    // the process is continued.
+    signal_hook::low_level::raise(SIGTSTP)?;
+    resume()
+}
+
+/// Suspending needs a Unix shell's job control.
+#[cfg(not(unix))]
+pub fn suspend() -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "job control needs a Unix shell",
+    ))
+}
+
+/// Takes the terminal again after [`suspend`]: raw mode, the alternate
+/// screen and mouse capture, as `start` left them.
+#[cfg(unix)]
+fn resume() -> io::Result<()> {
+    use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
+
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)
+}
+
 /// Undoes everything `start` did; safe to call more than once.
 pub fn restore() {
     let _ = execute!(stdout(), DisableMouseCapture, Show);

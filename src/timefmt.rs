@@ -43,6 +43,17 @@ impl LocalZone {
         self.to_local(t).format("%a %-d %b %Y").to_string()
     }
 
+    /// Date, time and UTC offset, for the status bar: "Tue 24 Nov 2026 11:46 UTC+01:00".
+    /// The offset is the one in force at `t`, so summer and winter time tell apart.
+    #[must_use]
+    pub fn full_timestamp(&self, t: DateTime<Utc>) -> String {
+        const FORMAT: &str = "%a %-d %b %Y %H:%M UTC%:z";
+        match self {
+            LocalZone::System => t.with_timezone(&Local).format(FORMAT).to_string(),
+            LocalZone::Fixed(offset) => t.with_timezone(offset).format(FORMAT).to_string(),
+        }
+    }
+
     /// The local calendar date, to tell when a new day starts.
     #[must_use]
     pub fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
@@ -101,7 +112,11 @@ mod tests {
         );
 
         let tokyo = LocalZone::Fixed(FixedOffset::east_opt(9 * 3600).unwrap());
+        assert_eq!(utc.full_timestamp(t), "Fri 9 Feb 2018 17:18 UTC+00:00");
         assert_eq!(tokyo.time_of_day(t), "02:18");
+        assert_eq!(tokyo.full_timestamp(t), "Sat 10 Feb 2018 02:18 UTC+09:00");
+        let west = LocalZone::Fixed(FixedOffset::west_opt(3 * 3600 + 1800).unwrap());
+        assert_eq!(west.full_timestamp(t), "Fri 9 Feb 2018 13:48 UTC-03:30");
         assert_eq!(tokyo.day_label(t), "Sat 10 Feb 2018");
         assert_eq!(
             tokyo.local_date(t),

@@ -3,17 +3,21 @@
 //!
 //! Untrusted text (anything from a message) is sanitized before it becomes a `Span`.
 
+pub mod color;
 pub mod conversation;
 pub mod detail;
+pub mod error_detail;
 pub mod help;
 pub mod message_block;
 pub mod prompt;
 pub mod status_bar;
+pub mod text_box;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use crate::state::{AppState, JUMP_EXAMPLES, Overlay};
+use color::Colors;
 
 /// The conversation's part of the screen: everything but the status bar.
 pub fn conversation_area(screen: Rect) -> Rect {
@@ -24,14 +28,35 @@ fn split(screen: Rect) -> [Rect; 2] {
     Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(screen)
 }
 
-/// Draws the whole screen from the state, which it only reads.
+/// Draws the whole screen from the state, which it only reads, in colour.
 pub fn draw(frame: &mut Frame, state: &AppState) {
+    draw_with(frame, state, Colors::On);
+}
+
+/// Draws the whole screen from the state with `colors`.
+pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
     let [conversation, status] = split(frame.area());
     frame.render_widget(conversation::ConversationView::new(state), conversation);
-    frame.render_widget(status_bar::StatusBar::new(state), status);
+    frame.render_widget(
+        status_bar::StatusBar::new(state).with_colors(colors),
+        status,
+    );
     for overlay in state.overlays().iter() {
         match overlay {
-            Overlay::Help => frame.render_widget(help::HelpOverlay, conversation),
+            Overlay::Help(scroll) => frame.render_widget(
+                help::HelpOverlay {
+                    scroll: scroll.offset(),
+                },
+                conversation,
+            ),
+            Overlay::Error { text, scroll } => frame.render_widget(
+                error_detail::ErrorDetail {
+                    text,
+                    log_file: state.log_file(),
+                    scroll: scroll.offset(),
+                },
+                conversation,
+            ),
             Overlay::Jump(typed) => {
                 let hint = format!("{JUMP_EXAMPLES} · Enter jumps · Esc cancels ");
                 let line = prompt::PromptLine::new(":", typed.text(), &hint);
@@ -42,5 +67,8 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
                 frame.render_widget(detail::DetailOverlay::new(state, detail), conversation);
             }
         }
+    }
+    if colors == Colors::Off {
+        color::strip(frame.buffer_mut());
     }
 }

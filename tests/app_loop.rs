@@ -21,6 +21,7 @@ use szchat::paging::PageSize;
 use szchat::sanitize::sanitize_text;
 use szchat::state::{AppState, Effect, Exit, StatusKind};
 use szchat::timefmt::LocalZone;
+use szchat::ui::color::Colors;
 use szchat_fake::{FakeConfig, FakeServer, synthetic_messages};
 
 const SECRET: &str = "loop-secret";
@@ -45,6 +46,8 @@ impl Session {
             user_id: USER,
             page_size: PageSize::DEFAULT,
             zone: LocalZone::utc(),
+            colors: Colors::On,
+            log_file: None,
         };
         let app = App::spawn(config, Size::new(WIDTH, HEIGHT), desktop);
         let (keys, key_rx) = mpsc::unbounded_channel();

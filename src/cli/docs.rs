@@ -67,7 +67,7 @@ fn environment_rows() -> Vec<(String, String)> {
         ),
         (
             "NO_COLOR",
-            "set and not empty: no colours, whatever the config file says",
+            "when set (not empty), no colours, only bold and reverse video; --color always overrides",
         ),
         (
             "BROWSER",

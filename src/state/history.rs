@@ -3,7 +3,7 @@
 
 use crate::api::error::ApiError;
 use crate::model::{Message, Page};
-use crate::paging::{PageRequest, PageSize, Pager, Stop};
+use crate::paging::{PageRequest, PageSize, Pager, ServerOrder, Stop};
 
 /// Where older pages stand.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +34,9 @@ pub(super) enum PageOutcome {
 pub(super) struct History {
     pager: Pager,
     load: LoadState,
+    /// False once two answers disagreed on the total: the server's list
+    /// changed while we paged, so its newest end may hold messages not loaded.
+    steady_total: bool,
 }
 
 impl History {
@@ -41,6 +44,7 @@ impl History {
         Self {
             pager: Pager::new(page_size),
             load: LoadState::Idle,
+            steady_total: true,
         }
     }
 
@@ -66,6 +70,18 @@ impl History {
     /// run up to the newest message.
     pub(super) fn settled(&self) -> bool {
         !self.pager.wants_eager_fetch()
+    }
+
+    /// True while every message newer than the oldest one shown is loaded:
+    /// an ordered server's pages are fetched from its newest end down without
+    /// a gap, and the total never changed meanwhile (a change may be a new
+    /// message not fetched yet). Positions can then be counted back from the total.
+    pub(super) fn newer_end_complete(&self) -> bool {
+        self.steady_total
+            && matches!(
+                self.pager.order(),
+                ServerOrder::OldestFirst | ServerOrder::NewestFirst
+            )
     }
 
     /// The next page to ask for, if nothing is in flight and either the view
@@ -95,6 +111,9 @@ impl History {
         Some(match result {
             Ok(page) => {
                 self.load = LoadState::Idle;
+                if self.pager.total().is_some_and(|total| total != page.total) {
+                    self.steady_total = false;
+                }
                 PageOutcome::Arrived(self.pager.accept(request, page))
             }
             Err(error) if self.pager.total().is_none() && error.is_fatal_at_start() => {

@@ -2,7 +2,7 @@
 //! that carried them, so each `o` or `y` fetches the message again and acts
 //! on the fresh link only if it is still the one waited for.
 
-use super::{Effect, Status};
+use super::{Effect, Status, StatusKind, StatusTopic};
 use crate::api::error::ApiError;
 use crate::fetch::{FetchRequest, LinkPurpose};
 use crate::model::{Message, MessageId};
@@ -25,17 +25,17 @@ impl Links {
         &mut self,
         message: Option<&Message>,
         purpose: LinkPurpose,
-    ) -> (Status, Option<Effect>) {
+    ) -> Result<Effect, Status> {
         let Some(message) = message else {
-            return (Status::info("no message selected"), None);
+            return Err(Status::info("no message selected"));
         };
         if message.file_url.is_none() {
-            return (Status::info("this message has no attachment"), None);
+            return Err(Status::info("this message has no attachment"));
         }
         let id = message.id;
         self.pending = Some((id, purpose));
-        let request = FetchRequest::Message { id, purpose };
-        (Status::info("fetching link…"), Some(Effect::Fetch(request)))
+        // No notice: the status bar shows "fetching link…" while it is pending.
+        Ok(Effect::Fetch(FetchRequest::Message { id, purpose }))
     }
 
     /// Takes a fetched message; `None` if no one waits for this link.
@@ -53,35 +53,40 @@ impl Links {
             Ok(message) => message,
             Err(error) => {
                 return Some((
-                    Status::error(format!("could not fetch the link: {error}")),
+                    link_error(format!("could not fetch the link: {error}")),
                     None,
                 ));
             }
         };
         let Some(raw) = message.file_url.as_deref() else {
-            return Some((
-                Status::error("the message no longer has an attachment"),
-                None,
-            ));
+            return Some((link_error("the message no longer has an attachment"), None));
         };
         Some(match open::check_url(raw) {
             Ok(url) => {
                 let name = url.file_name();
                 match purpose {
                     LinkPurpose::Open => (
-                        Status::info(format!("opening {name} (link valid for 20 s)")),
+                        link_info(format!("opening {name} (link valid for 20 s)")),
                         Some(Effect::Open(url)),
                     ),
                     // OSC 52 has no answer: say what was done, not that it worked.
                     LinkPurpose::Copy => (
-                        Status::info(format!(
+                        link_info(format!(
                             "link to {name} sent to the terminal clipboard (valid for 20 s)"
                         )),
                         Some(Effect::Copy(url.as_str().to_owned())),
                     ),
                 }
             }
-            Err(refusal) => (Status::error(refusal.to_string()), None),
+            Err(refusal) => (link_error(refusal.to_string()), None),
         })
     }
+}
+
+fn link_info(text: String) -> Status {
+    Status::about(StatusTopic::Link, StatusKind::Info, text)
+}
+
+fn link_error(text: impl Into<String>) -> Status {
+    Status::about(StatusTopic::Link, StatusKind::Error, text)
 }

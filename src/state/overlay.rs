@@ -14,7 +14,9 @@ use crate::action::Action;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
     /// Every key and what it does.
-    Help,
+    Help(Scroll),
+    /// The last error in full (as it was when opened), and where the log is.
+    Error { text: String, scroll: Scroll },
     /// The prompt for a date or a message id to jump to.
     Jump(Prompt),
     /// Every field of one message, and its JSON.
@@ -30,6 +32,54 @@ pub(super) enum KeyTaken {
     Consumed,
     /// Taken, and the overlay closed with an answer, for the state to act on.
     Answered(Overlay),
+}
+
+/// How far a box of text that may not fit is scrolled, and how far it can be.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scroll {
+    offset: usize,
+    /// The largest offset: rows of text less rows of box.
+    max: usize,
+    /// Rows the box shows, for page keys.
+    page: usize,
+}
+
+impl Scroll {
+    /// Rows of text scrolled off the top of the box.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Takes the box's new extent: `rows` of text in a box of `page` rows.
+    pub(super) fn fit(&mut self, rows: usize, page: usize) {
+        self.page = page;
+        self.max = rows.saturating_sub(page);
+        self.offset = self.offset.min(self.max);
+    }
+
+    /// Moves for a scrolling action; false if `action` does not scroll.
+    fn take(&mut self, action: Action) -> bool {
+        let page = self.page.saturating_sub(1).max(1);
+        let (rows, down) = match action {
+            Action::SelectNext => (1, true),
+            Action::SelectPrevious => (1, false),
+            Action::ScrollDown(rows) => (rows, true),
+            Action::ScrollUp(rows) => (rows, false),
+            Action::PageDown => (page, true),
+            Action::PageUp => (page, false),
+            Action::HalfPageDown => ((page / 2).max(1), true),
+            Action::HalfPageUp => ((page / 2).max(1), false),
+            Action::Newest => (self.max, true),
+            Action::Oldest => (self.max, false),
+            _ => return false,
+        };
+        self.offset = if down {
+            self.offset.saturating_add(rows).min(self.max)
+        } else {
+            self.offset.saturating_sub(rows)
+        };
+        true
+    }
 }
 
 /// What an overlay does with an action.
@@ -48,15 +98,26 @@ enum Response {
 impl Overlay {
     fn respond(&mut self, action: Action) -> Response {
         match self {
-            Overlay::Help => match action {
+            Overlay::Help(scroll) => match action {
                 Action::ToggleHelp | Action::Close => Response::Close,
-                Action::Quit | Action::Redraw => Response::Pass,
-                _ => Response::Consumed,
+                Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
+                _ => {
+                    scroll.take(action);
+                    Response::Consumed
+                }
+            },
+            Overlay::Error { scroll, .. } => match action {
+                Action::ShowError | Action::Close => Response::Close,
+                Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
+                _ => {
+                    scroll.take(action);
+                    Response::Consumed
+                }
             },
             // Keys reach it first (see `take_key`): only what they passed on,
             // and the mouse, come here.
             Overlay::Jump(_) => match action {
-                Action::Quit | Action::Redraw => Response::Pass,
+                Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
                 _ => Response::Consumed,
             },
             Overlay::Detail(detail) => match action {
@@ -68,7 +129,8 @@ impl Overlay {
                 | Action::ToggleHelp
                 | Action::Retry
                 | Action::Quit
-                | Action::Redraw => Response::Pass,
+                | Action::Redraw
+                | Action::Suspend => Response::Pass,
                 _ => {
                     detail.scroll_for(action);
                     Response::Consumed
@@ -86,7 +148,7 @@ impl Overlay {
                 Edit::Submitted => Response::Answer,
                 Edit::Pass => Response::Pass,
             },
-            Overlay::Help | Overlay::Detail(_) => Response::Pass,
+            Overlay::Help(_) | Overlay::Error { .. } | Overlay::Detail(_) => Response::Pass,
         }
     }
 }
@@ -106,17 +168,14 @@ impl Overlays {
         self.0.contains(overlay)
     }
 
+    /// The overlays shown, bottom first, to fit them to the screen.
+    pub(super) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Overlay> {
+        self.0.iter_mut()
+    }
+
     /// Shows `overlay` on top of the others.
     pub(super) fn open(&mut self, overlay: Overlay) {
         self.0.push(overlay);
-    }
-
-    /// The detail overlays shown, to fit their scrolling to the view.
-    pub(super) fn details_mut(&mut self) -> impl Iterator<Item = &mut Detail> {
-        self.0.iter_mut().filter_map(|overlay| match overlay {
-            Overlay::Detail(detail) => Some(detail),
-            _ => None,
-        })
     }
 
     /// Offers a key press to the top overlay, before the key map sees it.

@@ -5,6 +5,8 @@
 
 use std::cell::{RefCell, RefMut};
 
+use ratatui::layout::Rect;
+
 use crate::conversation::Conversation;
 use crate::layout::{self, Item, LayoutCache};
 use crate::model::MessageId;
@@ -12,6 +14,10 @@ use crate::timefmt::LocalZone;
 
 /// Older pages are fetched once fewer than this many messages are above the view.
 pub const PREFETCH_MESSAGES: usize = 30;
+
+/// Below this many rows the view shows no sticky day line: it would take
+/// too much of what little there is.
+pub const STICKY_DAY_MIN_ROWS: usize = 4;
 
 /// Which end of the conversation the view keeps jumping to as pages arrive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +81,44 @@ impl Viewport {
     pub fn size(&self) -> (u16, u16) {
         let height = u16::try_from(self.height).unwrap_or(u16::MAX);
         (self.layout.borrow().width(), height)
+    }
+
+    /// The conversation's part of the screen, at the origin.
+    pub fn area(&self) -> Rect {
+        let height = u16::try_from(self.height).unwrap_or(u16::MAX);
+        Rect::new(0, 0, self.layout.borrow().width(), height)
+    }
+
+    /// The time zone timestamps are shown in.
+    pub fn zone(&self) -> LocalZone {
+        *self.layout.borrow().zone()
+    }
+
+    /// The day to show on the top row, over whatever is there, when the
+    /// separator of the day at the top has scrolled off: the reader always
+    /// sees which day they are reading.
+    pub fn sticky_day(&self, conversation: &Conversation) -> Option<String> {
+        sticky_day(
+            &mut self.layout.borrow_mut(),
+            conversation,
+            self.top,
+            self.skip,
+            self.height,
+        )
+    }
+
+    /// True if the sticky day line hides the top row.
+    fn top_row_covered(&self, conversation: &Conversation) -> bool {
+        self.sticky_day(conversation).is_some()
+    }
+
+    /// If the sticky day line would hide the first row of the item at the
+    /// top, scrolls one row up: the row above is the previous item's blank
+    /// spacing line, so the line then hides nothing.
+    fn uncover_top(&mut self, conversation: &Conversation) {
+        if self.top_row_covered(conversation) {
+            self.scroll_up_rows(conversation, 1);
+        }
     }
 
     /// The laid-out messages, for the view to draw from.
@@ -327,9 +371,14 @@ impl Viewport {
     /// Scrolls the least needed to show the whole of message `id`.
     fn ensure_visible(&mut self, conversation: &Conversation, id: MessageId) {
         let item = Item::Message(id);
-        if is_before(conversation, item, self.top) || (item == self.top && self.skip > 0) {
+        let head_covered = item == self.top && self.skip == 0 && self.top_row_covered(conversation);
+        if is_before(conversation, item, self.top)
+            || (item == self.top && self.skip > 0)
+            || head_covered
+        {
             self.top = item;
             self.skip = 0;
+            self.uncover_top(conversation);
             return;
         }
         let (top, skip) = (self.top, self.skip);
@@ -338,11 +387,16 @@ impl Viewport {
         if is_before(conversation, self.top, top) || (self.top == top && self.skip <= skip) {
             self.top = top;
             self.skip = skip;
+        } else if self.top == item && self.skip == 0 {
+            // Taller than the screen: its head matters more than its last row.
+            self.uncover_top(conversation);
         }
     }
 
-    /// The messages on screen, top to bottom, each with whether all of it shows.
+    /// The messages on screen, top to bottom, each with whether all of it
+    /// shows. A row under the sticky day line does not show.
     pub fn visible_messages(&self, conversation: &Conversation) -> Vec<(MessageId, bool)> {
+        let first_shown = usize::from(self.top_row_covered(conversation));
         let mut layout = self.layout.borrow_mut();
         let mut visible = Vec::new();
         let mut row = 0;
@@ -353,11 +407,14 @@ impl Viewport {
                 break;
             }
             let height = layout.height(conversation, current);
-            if let Item::Message(id) = current {
-                let whole = skip == 0 && row + height <= self.height;
+            let end = row + height - skip.min(height);
+            if let Item::Message(id) = current
+                && end > first_shown
+            {
+                let whole = skip == 0 && row >= first_shown && end <= self.height;
                 visible.push((id, whole));
             }
-            row += height - skip.min(height);
+            row = end;
             skip = 0;
             item = layout::next_item(conversation, current);
         }
@@ -400,6 +457,37 @@ impl Viewport {
             Follow::Nothing => self.clamp_to_bottom(conversation),
         }
     }
+}
+
+/// The sticky day line for a view of `height` rows whose top row is row
+/// `skip` of `top`: the day of the first message with text on screen, unless
+/// its own day separator shows (or there is no day to tell).
+fn sticky_day(
+    layout: &mut LayoutCache,
+    conversation: &Conversation,
+    mut top: Item,
+    mut skip: usize,
+    height: usize,
+) -> Option<String> {
+    if height < STICKY_DAY_MIN_ROWS {
+        return None;
+    }
+    // Only the blank last row of an item shows: what follows is what is read.
+    if layout.height(conversation, top) == skip + 1
+        && let Some(next) = layout::next_item(conversation, top)
+    {
+        top = next;
+        skip = 0;
+    }
+    let Item::Message(id) = top else {
+        return None;
+    };
+    let message = conversation.get(id)?;
+    let created = message.created_at?;
+    if skip == 0 && layout.day_break(conversation, message).is_some() {
+        return None;
+    }
+    Some(layout.zone().day_label(created))
 }
 
 /// True if `a` comes before `b` in the column.

@@ -7,7 +7,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{Clear, Widget};
 
 use crate::layout::{self, Item};
 use crate::state::{AppState, LoadState};
@@ -32,51 +32,61 @@ impl Widget for ConversationView<'_> {
         if area.is_empty() {
             return;
         }
-        let state = self.state;
-        let (mut item, skip) = state.scroll_position();
-        let marker = marker_line(state, area.width);
-        let selected = state.selected();
-        let conversation = state.conversation();
-        let mut cache = state.viewport().layout();
+        draw_column(self.state, area, buf);
+        // Over the top row: the separator of the day on screen scrolled off.
+        if let Some(day) = self.state.viewport().sticky_day(self.state.conversation()) {
+            let row = Rect::new(area.x, area.y, area.width, 1);
+            Clear.render(row, buf);
+            draw_line(buf, row, &message_block::day_separator(&day, area.width));
+        }
+    }
+}
 
-        let mut rows_left = usize::from(area.height);
-        let mut y = area.y;
-        let mut skip = skip;
-        loop {
-            // Only the selected message is copied (to restyle it); every other
-            // block is drawn straight from the cache.
-            let (head, block): (Vec<Line<'static>>, Rc<[Line<'static>]>) = match item {
-                Item::Marker => (vec![marker.clone(), Line::default()], Rc::from([])),
-                Item::Message(id) => {
-                    let Some(message) = conversation.get(id) else {
-                        break;
-                    };
-                    let separator = cache
-                        .day_break(conversation, message)
-                        .map(|label| message_block::day_separator(&label, area.width));
-                    let block = cache.block(message);
-                    if selected == Some(id) {
-                        let mut lines: Vec<Line<'static>> = block.to_vec();
-                        message_block::highlight(&mut lines);
-                        (separator.into_iter().chain(lines).collect(), Rc::from([]))
-                    } else {
-                        (separator.into_iter().collect(), block)
-                    }
+/// Draws the column from the scroll position down, as far as `area` reaches.
+fn draw_column(state: &AppState, area: Rect, buf: &mut Buffer) {
+    let (mut item, skip) = state.scroll_position();
+    let marker = marker_line(state, area.width);
+    let selected = state.selected();
+    let conversation = state.conversation();
+    let mut cache = state.viewport().layout();
+
+    let mut rows_left = usize::from(area.height);
+    let mut y = area.y;
+    let mut skip = skip;
+    loop {
+        // Only the selected message is copied (to restyle it); every other
+        // block is drawn straight from the cache.
+        let (head, block): (Vec<Line<'static>>, Rc<[Line<'static>]>) = match item {
+            Item::Marker => (vec![marker.clone(), Line::default()], Rc::from([])),
+            Item::Message(id) => {
+                let Some(message) = conversation.get(id) else {
+                    break;
+                };
+                let separator = cache
+                    .day_break(conversation, message)
+                    .map(|label| message_block::day_separator(&label, area.width));
+                let block = cache.block(message);
+                if selected == Some(id) {
+                    let mut lines: Vec<Line<'static>> = block.to_vec();
+                    message_block::highlight(&mut lines);
+                    (separator.into_iter().chain(lines).collect(), Rc::from([]))
+                } else {
+                    (separator.into_iter().collect(), block)
                 }
-            };
-            for line in head.iter().chain(block.iter()).skip(skip) {
-                if rows_left == 0 {
-                    return;
-                }
-                draw_line(buf, Rect::new(area.x, y, area.width, 1), line);
-                y += 1;
-                rows_left -= 1;
             }
-            skip = 0;
-            match layout::next_item(conversation, item) {
-                Some(next) if rows_left > 0 => item = next,
-                _ => break,
+        };
+        for line in head.iter().chain(block.iter()).skip(skip) {
+            if rows_left == 0 {
+                return;
             }
+            draw_line(buf, Rect::new(area.x, y, area.width, 1), line);
+            y += 1;
+            rows_left -= 1;
+        }
+        skip = 0;
+        match layout::next_item(conversation, item) {
+            Some(next) if rows_left > 0 => item = next,
+            _ => break,
         }
     }
 }

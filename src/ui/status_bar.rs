@@ -1,5 +1,8 @@
-//! The one-line status bar: whose conversation, how much is loaded, and the
-//! last thing worth telling (an error in red).
+//! The one-line status bar, in parts set apart by " │ ": whose conversation,
+//! where the selected message stands and when it was written, what is still
+//! loading, and the notice and the error of the moment. When the line is too
+//! short, the parts that matter least give way first, so a notice is read
+//! whole where it can be; `!` shows an error that was cut.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -7,38 +10,204 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use crate::state::{AppState, LoadState, StatusKind};
+use crate::state::{AppState, LoadState, Position};
+use crate::ui::color::Colors;
 use crate::wrap::{display_width, truncate};
+
+/// Between two parts of the bar.
+pub const SEPARATOR: &str = " │ ";
+/// At the right end, when no error is shown.
+const HINT: &str = "? help";
+/// At the right end while an error is shown: it may be cut, `!` shows it all.
+const HINT_WITH_ERROR: &str = "! error · ? help";
+/// Before an error, so it reads as one without colour.
+const ERROR_MARKER: &str = "✗ ";
 
 /// The status bar, drawn from the app state.
 #[derive(Debug)]
 pub struct StatusBar<'a> {
     state: &'a AppState,
+    colors: Colors,
+}
+
+/// What a part of the bar is, which decides its look and when it gives way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    // In the order they give way.
+    Visitor,
+    Loaded,
+    Date,
+    Activity,
+    Position,
+    Info,
+    Error,
+}
+
+struct Part {
+    role: Role,
+    text: String,
 }
 
 impl<'a> StatusBar<'a> {
-    /// A status bar showing `state`.
+    /// A status bar showing `state`, in colour.
     pub fn new(state: &'a AppState) -> Self {
-        Self { state }
+        Self {
+            state,
+            colors: Colors::On,
+        }
     }
 
-    fn summary(&self) -> String {
+    /// The same bar drawn with `colors`.
+    #[must_use]
+    pub fn with_colors(mut self, colors: Colors) -> Self {
+        self.colors = colors;
+        self
+    }
+
+    /// Every part the bar would show given room, left to right.
+    fn parts(&self) -> Vec<Part> {
         let state = self.state;
+        let mut parts = vec![Part {
+            role: Role::Visitor,
+            text: format!("visitor {}", state.user_id()),
+        }];
         let loaded = state.conversation().len();
-        let counts = match state.total() {
-            Some(total) => format!("{loaded}/{total} messages"),
-            None => "connecting…".to_owned(),
-        };
+        match (state.total(), state.position()) {
+            (None, _) => parts.push(Part {
+                role: Role::Position,
+                text: "connecting…".to_owned(),
+            }),
+            (Some(_), Some(Position::InLoaded { number, loaded })) => parts.push(Part {
+                role: Role::Position,
+                text: format!(
+                    "{} of {} loaded",
+                    grouped(number as u64),
+                    grouped(loaded as u64)
+                ),
+            }),
+            (Some(total), position) => {
+                if let Some(Position::InHistory { number, total }) = position {
+                    parts.push(Part {
+                        role: Role::Position,
+                        text: format!("{} of {}", grouped(number), grouped(total)),
+                    });
+                }
+                if (loaded as u64) < total {
+                    parts.push(Part {
+                        role: Role::Loaded,
+                        text: format!("{} loaded", grouped(loaded as u64)),
+                    });
+                }
+            }
+        }
+        let selected = state.selected().and_then(|id| state.conversation().get(id));
+        if let Some(created) = selected.and_then(|message| message.created_at) {
+            // Placed before the load count: where and when belong together.
+            let at = parts
+                .iter()
+                .position(|p| p.role == Role::Loaded)
+                .unwrap_or(parts.len());
+            parts.insert(
+                at,
+                Part {
+                    role: Role::Date,
+                    text: state.viewport().zone().full_timestamp(created),
+                },
+            );
+        }
         let activity = if state.fetching_link() {
-            " · fetching link…"
+            Some("fetching link…")
         } else {
             match state.load_state() {
-                LoadState::Loading(_) if state.total().is_some() => " · loading…",
-                _ => "",
+                LoadState::Loading(_) if state.total().is_some() => Some("loading…"),
+                _ => None,
             }
         };
-        format!(" visitor {} · {counts}{activity} ", state.user_id())
+        if let Some(activity) = activity {
+            parts.push(Part {
+                role: Role::Activity,
+                text: activity.to_owned(),
+            });
+        }
+        let notices = state.notices();
+        if let Some(info) = notices.info() {
+            parts.push(Part {
+                role: Role::Info,
+                text: info.text.clone(),
+            });
+        }
+        if let Some(error) = notices.error() {
+            parts.push(Part {
+                role: Role::Error,
+                text: format!("{ERROR_MARKER}{}", error.text),
+            });
+        }
+        parts
     }
+
+    fn style(&self, role: Role) -> Style {
+        let base = self.base();
+        match (self.colors, role) {
+            (_, Role::Position) => base.add_modifier(Modifier::BOLD),
+            (Colors::On, Role::Info) => base.fg(Color::Yellow),
+            (Colors::On, Role::Error) => base.fg(Color::LightRed).add_modifier(Modifier::BOLD),
+            (Colors::Off, Role::Error) => base.add_modifier(Modifier::BOLD),
+            _ => base,
+        }
+    }
+
+    /// The bar's own look. Without colour, reverse video keeps it apart from
+    /// the conversation (NO_COLOR allows that).
+    fn base(&self) -> Style {
+        match self.colors {
+            Colors::On => Style::default().bg(Color::DarkGray).fg(Color::White),
+            Colors::Off => Style::default().add_modifier(Modifier::REVERSED),
+        }
+    }
+}
+
+/// The width of `parts` set apart by separators, with a blank at each end.
+fn line_width(parts: &[Part]) -> usize {
+    let text: usize = parts.iter().map(|p| display_width(&p.text)).sum();
+    text + display_width(SEPARATOR) * parts.len().saturating_sub(1) + 2
+}
+
+/// Drops the parts that matter least until the rest fits in `room`: a
+/// notice is what the reader just asked about, so it is shown whole while
+/// anything else can give way; what still does not fit is cut at the end.
+fn fit(mut parts: Vec<Part>, room: usize) -> Vec<Part> {
+    loop {
+        if line_width(&parts) <= room {
+            return parts;
+        }
+        let Some(least) = parts
+            .iter()
+            .enumerate()
+            // Where the reader is stays, beside whatever notice.
+            .filter(|(_, p)| p.role < Role::Position)
+            .min_by_key(|(_, p)| p.role)
+            .map(|(i, _)| i)
+        else {
+            return parts;
+        };
+        if parts.len() == 1 {
+            return parts;
+        }
+        parts.remove(least);
+    }
+}
+
+/// `n` with its thousands set apart by commas: "1,204".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 impl Widget for StatusBar<'_> {
@@ -46,39 +215,57 @@ impl Widget for StatusBar<'_> {
         if area.is_empty() {
             return;
         }
-        let base = Style::default().bg(Color::DarkGray).fg(Color::White);
+        let base = self.base();
         buf.set_style(area, base);
         let width = usize::from(area.width);
-        let hint = " ? help ";
-        let summary = self.summary();
-        let mut spans = vec![Span::styled(
-            truncate(&summary, width),
-            base.add_modifier(Modifier::BOLD),
-        )];
-        let used = display_width(&summary);
-        if let Some(status) = self.state.status() {
-            let room = width.saturating_sub(used + display_width(hint) + 1);
-            if room > 0 {
-                let style = match status.kind {
-                    StatusKind::Error => base.fg(Color::LightRed).add_modifier(Modifier::BOLD),
-                    StatusKind::Info => base.fg(Color::Yellow),
-                };
-                let marker = match status.kind {
-                    StatusKind::Error => "✗ ",
-                    StatusKind::Info => "",
-                };
-                spans.push(Span::styled(
-                    truncate(&format!("{marker}{}", status.text), room),
-                    style,
-                ));
+        let hint = if self.state.notices().error().is_some() {
+            HINT_WITH_ERROR
+        } else {
+            HINT
+        };
+        let hint_width = display_width(hint) + 2;
+        // The hint only where it leaves the parts a fair share of the line.
+        let show_hint = width >= hint_width * 3;
+        let room = if show_hint { width - hint_width } else { width };
+        let parts = fit(self.parts(), room);
+
+        let mut pieces = vec![(" ".to_owned(), base)];
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                pieces.push((SEPARATOR.to_owned(), base));
+            }
+            let style = self.style(part.role);
+            pieces.push((part.text, style));
+        }
+        // Cut at `room`, each piece keeping its style.
+        let mut spans = Vec::new();
+        let mut used = 0;
+        for (text, style) in pieces {
+            let shown = truncate(&text, room - used);
+            let cut = shown != text;
+            used += display_width(&shown);
+            spans.push(Span::styled(shown, style));
+            if cut {
+                break;
             }
         }
-        let left = Line::from(spans);
-        buf.set_line(area.x, area.y, &left, area.width);
-        let hint_width = display_width(hint);
-        if used + hint_width < width {
+        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+        if show_hint {
             let x = area.x + area.width - u16::try_from(hint_width).unwrap_or(area.width);
-            buf.set_string(x, area.y, hint, base);
+            buf.set_string(x, area.y, format!(" {hint} "), base);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_204), "1,204");
+        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 }

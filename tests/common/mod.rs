@@ -25,6 +25,7 @@ use szchat::paging::PageSize;
 use szchat::secret::Secret;
 use szchat::state::{AppState, Effect, Input};
 use szchat::timefmt::LocalZone;
+use szchat::ui::color::Colors;
 
 /// A message at `minute` minutes past 2018-02-09 17:00 UTC.
 pub fn message(id: u64, minute: i64, visitor: bool, body: &str) -> Message {
@@ -152,6 +153,10 @@ impl Desktop for RecordingDesktop {
     fn copy(&mut self, text: &str) -> io::Result<()> {
         self.hand(Effect::Copy(text.to_owned()))
     }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        self.hand(Effect::Suspend)
+    }
 }
 
 /// The input that sets `action` off: the first key (or wheel turn) the key
@@ -198,6 +203,8 @@ impl Driver {
             user_id,
             page_size: PageSize::new(page_size).expect("a page size the API allows"),
             zone: LocalZone::utc(),
+            colors: Colors::On,
+            log_file: None,
         };
         Self::with(App::spawn(
             config,
