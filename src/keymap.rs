@@ -21,19 +21,19 @@ impl Trigger {
     /// The trigger's name as the help shows it.
     pub fn name(self) -> String {
         match self {
-            Trigger::Key(KeyCode::Char(' ')) => "Space".to_owned(),
-            Trigger::Key(KeyCode::Char(c)) => c.to_string(),
-            Trigger::Key(KeyCode::Down) => "↓".to_owned(),
-            Trigger::Key(KeyCode::Up) => "↑".to_owned(),
-            Trigger::Key(KeyCode::PageDown) => "PgDn".to_owned(),
-            Trigger::Key(KeyCode::PageUp) => "PgUp".to_owned(),
+            Key(KeyCode::Char(' ')) => "Space".to_owned(),
+            Key(KeyCode::Char(c)) => c.to_string(),
+            Key(KeyCode::Down) => "↓".to_owned(),
+            Key(KeyCode::Up) => "↑".to_owned(),
+            Key(KeyCode::PageDown) => "PgDn".to_owned(),
+            Key(KeyCode::PageUp) => "PgUp".to_owned(),
             // Spelled out: crossterm calls Enter "Return" on macOS.
-            Trigger::Key(KeyCode::Enter) => "Enter".to_owned(),
-            Trigger::Key(KeyCode::Esc) => "Esc".to_owned(),
-            Trigger::Key(KeyCode::Home) => "Home".to_owned(),
-            Trigger::Key(KeyCode::End) => "End".to_owned(),
-            Trigger::Key(code) => code.to_string(),
-            Trigger::Ctrl(c) => format!("Ctrl-{c}"),
+            Key(KeyCode::Enter) => "Enter".to_owned(),
+            Key(KeyCode::Esc) => "Esc".to_owned(),
+            Key(KeyCode::Home) => "Home".to_owned(),
+            Key(KeyCode::End) => "End".to_owned(),
+            Key(code) => code.to_string(),
+            Ctrl(c) => format!("Ctrl-{c}"),
             // One name for both: the help lists "mouse wheel" once.
             Trigger::WheelDown | Trigger::WheelUp => "mouse wheel".to_owned(),
         }

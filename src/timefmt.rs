@@ -12,7 +12,7 @@ pub enum LocalZone {
     /// Whatever the machine's local time zone is (the real program).
     System,
     /// A fixed offset from UTC (tests, or a user-chosen zone).
-    Fixed(chrono::FixedOffset),
+    Fixed(FixedOffset),
 }
 
 impl LocalZone {

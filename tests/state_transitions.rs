@@ -147,7 +147,7 @@ fn a_rejected_secret_on_the_first_page_ends_the_app_with_a_reason_naming_the_var
         answer(&mut state, PROBE, Err(ApiError::Unauthorized { status }));
         match state.exit() {
             Some(Exit::Fatal(reason)) => {
-                assert!(reason.contains("SIGNALZEN_API_SECRET"), "{reason}")
+                assert!(reason.contains("SIGNALZEN_API_SECRET"), "{reason}");
             }
             other => panic!("expected a fatal exit, got {other:?}"),
         }
@@ -243,7 +243,7 @@ fn open_fetches_a_fresh_link_first_and_opens_only_http_links() {
     });
     match effects.as_slice() {
         [Effect::Open(url)] => {
-            assert_eq!(url.as_str(), "https://cdn.example/fresh/invoice.pdf?sig=1")
+            assert_eq!(url.as_str(), "https://cdn.example/fresh/invoice.pdf?sig=1");
         }
         other => panic!("expected one open effect, got {other:?}"),
     }

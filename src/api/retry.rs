@@ -211,7 +211,7 @@ mod tests {
             base_delay: Duration::ZERO,
             ..policy()
         };
-        assert!(waits(&zero, 3).iter().all(|d| d.is_zero()));
+        assert!(waits(&zero, 3).iter().all(Duration::is_zero));
         let tiny_cap = RetryPolicy {
             max_delay: Duration::from_millis(1),
             ..policy()

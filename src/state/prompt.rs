@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The most characters a prompt takes: far more than any date or id, few
 /// enough that a stuck key cannot grow it without bound.
-pub const MAX_PROMPT_CHARS: usize = 64;
+pub(super) const MAX_PROMPT_CHARS: usize = 64;
 
 /// The text typed into a prompt so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -17,7 +17,7 @@ pub const PREFETCH_MESSAGES: usize = 30;
 
 /// Below this many rows the view shows no sticky day line: it would take
 /// too much of what little there is.
-pub const STICKY_DAY_MIN_ROWS: usize = 4;
+pub(super) const STICKY_DAY_MIN_ROWS: usize = 4;
 
 /// Which end of the conversation the view keeps jumping to as pages arrive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

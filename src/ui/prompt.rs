@@ -99,7 +99,10 @@ mod tests {
     }
 
     fn text(buf: &Buffer) -> String {
-        buf.content.iter().map(|cell| cell.symbol()).collect()
+        buf.content
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect()
     }
 
     #[test]

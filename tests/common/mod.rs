@@ -1,6 +1,7 @@
 //! Shared test helpers: message builders, and a driver that runs the app's
 //! own loop (and its real fetch task) against a real HTTP server.
-#![allow(dead_code)]
+// Each test crate uses some of these helpers, and reaches them through `mod common`.
+#![allow(dead_code, unreachable_pub)]
 
 use std::io;
 use std::time::Duration;

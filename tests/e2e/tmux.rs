@@ -8,6 +8,9 @@
 //! Where tmux cannot run, a test skips (says so, checks nothing), except on CI
 //! (`CI` set): there it fails, so a CI run cannot pass without these tests.
 
+// Each tmux test crate reaches these helpers through `mod tmux`.
+#![allow(unreachable_pub)]
+
 use std::env;
 use std::ffi::OsStr;
 use std::fmt;
@@ -119,7 +122,7 @@ pub struct ScratchDir(PathBuf);
 impl ScratchDir {
     /// `szchat-e2e-PID-NAME`, emptied if a previous run left it behind.
     pub fn new(name: &str) -> ScratchDir {
-        let path = std::env::temp_dir().join(format!("szchat-e2e-{}-{name}", std::process::id()));
+        let path = env::temp_dir().join(format!("szchat-e2e-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&path);
         fs::create_dir_all(&path).expect("create a scratch directory");
         ScratchDir(path)
@@ -257,14 +260,13 @@ impl Tmux {
             szchat.push_str(&sh_quote(&path.to_string_lossy()));
         }
         let script = format!(
-            "printf '\\033]2;%s\\007' {title}\n\
+            "printf '\\033]2;%s\\007' {PANE_TITLE}\n\
              tty_before=$(stty -g)\n\
              {szchat}\n\
              status=$?\n\
              if [ \"$(stty -g)\" = \"$tty_before\" ]; then tty=restored; else tty=changed; fi\n\
              echo \"EXIT:$status TTY:$tty\"\n\
              exec sleep 3600\n",
-            title = PANE_TITLE,
         );
         let path = self.dir.path().join("run.sh");
         fs::write(&path, script).expect("write the wrapper script");
