@@ -16,7 +16,7 @@ const UNNAMED: &str = "attachment";
 /// percent-decoded (invalid UTF-8 becomes '�') and sanitized for the terminal.
 /// A link whose path names no file (none, or ending in '/') is shown whole,
 /// sanitized, so the reader still sees where it points.
-pub fn display_name(link: &str) -> String {
+pub(crate) fn display_name(link: &str) -> String {
     let link = link.trim();
     if let Some(name) = file_name(link) {
         return name;

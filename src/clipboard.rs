@@ -9,7 +9,7 @@ use crossterm::Command;
 use crossterm::clipboard::CopyToClipboard;
 
 /// The escape sequence that asks the terminal to put `text` on the clipboard.
-pub fn osc52(text: &str) -> String {
+pub(crate) fn osc52(text: &str) -> String {
     let mut sequence = String::new();
     // Writing into a String cannot fail.
     let _ = CopyToClipboard::to_clipboard_from(text).write_ansi(&mut sequence);
@@ -18,12 +18,12 @@ pub fn osc52(text: &str) -> String {
 
 /// The most bytes put in one DCS string for GNU screen, well under the
 /// 768 it keeps of one (its `MAXSTR`).
-pub const SCREEN_DCS_BYTES: usize = 512;
+pub(crate) const SCREEN_DCS_BYTES: usize = 512;
 
 /// The OSC 52 sequence for `text`, wrapped for GNU screen: screen drops
 /// OSC 52 itself but hands what a DCS string holds to the terminal outside,
 /// so the sequence goes in DCS strings short enough for screen to keep whole.
-pub fn osc52_through_screen(text: &str) -> String {
+pub(crate) fn osc52_through_screen(text: &str) -> String {
     let sequence = osc52(text);
     // The sequence is ASCII: any byte boundary is a character boundary.
     sequence
@@ -36,13 +36,13 @@ pub fn osc52_through_screen(text: &str) -> String {
 /// True when the program runs in GNU screen rather than in tmux: `$STY`
 /// set, `$TMUX` not (tmux started inside screen inherits `$STY`, and tmux
 /// takes OSC 52 as it is).
-pub fn inside_screen() -> bool {
+pub(crate) fn inside_screen() -> bool {
     std::env::var_os("STY").is_some() && std::env::var_os("TMUX").is_none()
 }
 
 /// Writes the OSC 52 sequence for `text` to `out`, wrapped for GNU screen
 /// when `through_screen`.
-pub fn copy_to_clipboard(out: &mut impl Write, text: &str, through_screen: bool) -> io::Result<()> {
+pub(crate) fn copy_to_clipboard(out: &mut impl Write, text: &str, through_screen: bool) -> io::Result<()> {
     let sequence = if through_screen {
         osc52_through_screen(text)
     } else {

@@ -7,9 +7,9 @@
 pub mod action;
 pub mod api;
 pub mod app;
-pub mod attachment;
+pub(crate) mod attachment;
 pub mod cli;
-pub mod clipboard;
+pub(crate) mod clipboard;
 pub mod config;
 pub mod conversation;
 pub mod fetch;
