@@ -42,7 +42,11 @@ pub(crate) fn inside_screen() -> bool {
 
 /// Writes the OSC 52 sequence for `text` to `out`, wrapped for GNU screen
 /// when `through_screen`.
-pub(crate) fn copy_to_clipboard(out: &mut impl Write, text: &str, through_screen: bool) -> io::Result<()> {
+pub(crate) fn copy_to_clipboard(
+    out: &mut impl Write,
+    text: &str,
+    through_screen: bool,
+) -> io::Result<()> {
     let sequence = if through_screen {
         osc52_through_screen(text)
     } else {
