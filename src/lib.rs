@@ -19,6 +19,7 @@ pub mod logging;
 pub mod model;
 pub mod open;
 pub mod paging;
+pub mod picker;
 pub mod sanitize;
 pub mod secret;
 pub mod signals;
