@@ -21,6 +21,7 @@ pub mod open;
 pub mod paging;
 pub mod picker;
 pub mod sanitize;
+pub mod screens;
 pub mod secret;
 pub mod signals;
 pub mod state;
