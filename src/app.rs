@@ -11,7 +11,7 @@
 
 use std::io;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
 use futures_util::{Stream, StreamExt};
@@ -36,6 +36,9 @@ use crate::{clipboard, open, terminal, ui};
 
 /// Why the app ends when a fetch task is gone (it never should be).
 const FETCH_TASK_GONE: &str = "the fetch task stopped unexpectedly";
+
+/// How often the picker is drawn again, so "last seen" stays true.
+const PICKER_REFRESH: Duration = Duration::from_secs(30);
 
 /// What the app needs to start.
 #[derive(Debug, Clone)]
@@ -272,7 +275,8 @@ impl<D: Desktop> App<D> {
                 .map(|action| picker.state.update(action))
                 .unwrap_or_default(),
             Input::Fetched(event) => return self.picker_answer(Some(event)),
-            Input::Resize { .. } => {
+            // "Last seen" is counted from the time of drawing.
+            Input::Resize { .. } | Input::Tick => {
                 picker.state.touch();
                 Vec::new()
             }
@@ -285,7 +289,7 @@ impl<D: Desktop> App<D> {
                 Vec::new()
             }
             // Failures come from a conversation's effects, never the picker's.
-            Input::Mouse(_) | Input::Tick | Input::Failed(_) => Vec::new(),
+            Input::Mouse(_) | Input::Failed(_) => Vec::new(),
         };
         self.carry_out_picker(effects);
     }
@@ -297,7 +301,16 @@ impl<D: Desktop> App<D> {
         };
         let effects = match answer {
             Some(FetchEvent::Users { request, result }) => picker.state.apply(request, result),
-            // Retry notices and anything else are not the picker's to show.
+            Some(FetchEvent::Retrying { notice, .. }) => {
+                picker.state.set_retrying(format!(
+                    "visitors: {}; retrying in {:.1}s (attempt {})",
+                    notice.reason,
+                    notice.delay.as_secs_f32(),
+                    notice.attempt + 1
+                ));
+                Vec::new()
+            }
+            // The picker's channel carries nothing else.
             Some(_) => Vec::new(),
             None => vec![PickerEffect::Fatal(FETCH_TASK_GONE.to_owned())],
         };
@@ -489,7 +502,8 @@ impl<D: Desktop> App<D> {
                     conversation.state.next_deadline(),
                     Some(&mut conversation.channel.answers),
                 ),
-                Screen::Picker => (None, None),
+                // The list says "5 min ago": it is drawn again now and then.
+                Screen::Picker => (Some(now() + PICKER_REFRESH), None),
             };
             let fade = async move {
                 match deadline {

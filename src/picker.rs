@@ -108,6 +108,8 @@ pub struct PickerState {
     unreadable: u64,
     /// A notice about the conversation the reader came back from.
     notice: Option<String>,
+    /// Said while a request for the list waits to be tried again.
+    retrying: Option<String>,
     dirty: bool,
 }
 
@@ -126,6 +128,7 @@ impl PickerState {
             total: None,
             unreadable: 0,
             notice: None,
+            retrying: None,
             dirty: true,
         }
     }
@@ -194,6 +197,7 @@ impl PickerState {
             return Vec::new();
         }
         self.dirty = true;
+        self.retrying = None;
         let page = match result {
             Ok(page) => page,
             Err(error) => {
@@ -229,6 +233,17 @@ impl PickerState {
     pub fn set_notice(&mut self, text: String) {
         self.notice = Some(text);
         self.dirty = true;
+    }
+
+    /// Says that the list's request failed and waits to be tried again.
+    pub fn set_retrying(&mut self, text: String) {
+        self.retrying = Some(text);
+        self.dirty = true;
+    }
+
+    /// What the retrying request said, while it waits.
+    pub fn retrying(&self) -> Option<&str> {
+        self.retrying.as_deref()
     }
 
     /// The notice, if one is shown.

@@ -75,3 +75,37 @@ fn the_demo_opens_the_picker_and_backspace_comes_back_to_it() {
     assert_eq!(ended.status, 0, "{:?}", ended.screen);
     assert!(ended.tty_restored, "{:?}", ended.screen);
 }
+
+#[test]
+fn a_refused_secret_at_the_first_list_request_exits_1_with_one_line() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime
+        .block_on(szchat_fake::FakeServer::start(FakeConfig::demo()))
+        .unwrap();
+    let wrong = "wrong-secret-9876543210";
+    let launch = Launch::args(["--base-url".to_owned(), server.base_url()])
+        .env("SIGNALZEN_API_SECRET", wrong);
+    let Some(tmux) = Tmux::start("picker-secret", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    let ended = tmux.wait_for_exit();
+    assert_eq!(ended.status, 1, "{:?}", ended.screen);
+    assert!(ended.tty_restored, "{:?}", ended.screen);
+    let rows: Vec<&str> = ended
+        .screen
+        .rows
+        .iter()
+        .map(|row| row.trim_end())
+        .filter(|row| !row.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 2, "one reason line, then the report:{rows:?}");
+    assert!(rows[0].starts_with("szchat: "), "{rows:?}");
+    assert!(rows[0].contains("SIGNALZEN_API_SECRET"), "{rows:?}");
+    assert!(!rows[0].contains(wrong), "{rows:?}");
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/external/users"], "one request, for the list");
+}

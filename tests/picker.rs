@@ -249,6 +249,21 @@ fn a_later_failure_keeps_the_rows_and_retry_asks_again() {
     assert_eq!(picker.load(), &ListLoad::Loading);
 }
 
+#[test]
+fn a_retry_in_progress_is_said_until_the_answer_comes() {
+    let profiles = demo_profiles();
+    let mut picker = PickerState::new(PageSize::DEFAULT);
+    let request = fetches(&picker.start())[0];
+    picker.set_retrying("visitors: HTTP 503; retrying in 0.5s (attempt 2)".to_owned());
+    let screen = format!("{:?}", screen(&picker, 100, 4));
+    assert!(
+        screen.contains("visitors: HTTP 503; retrying in 0.5s"),
+        "{screen}"
+    );
+    picker.apply(request, Ok(page_of(&profiles, request)));
+    assert_eq!(picker.retrying(), None);
+}
+
 // ---------------------------------------------------------------- screens
 
 fn screen(picker: &PickerState, width: u16, height: u16) -> TestBackend {

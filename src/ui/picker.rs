@@ -178,6 +178,9 @@ impl Widget for StatusLine<'_> {
             )),
             _ => {}
         }
+        if let Some(retrying) = picker.retrying() {
+            parts.push(sanitize_line(retrying));
+        }
         if picker.unreadable() > 0 {
             parts.push(format!("{} unreadable", picker.unreadable()));
         }
