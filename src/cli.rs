@@ -56,7 +56,7 @@ pub struct Cli {
     )]
     pub base_url: String,
 
-    /// Messages per request: the API accepts 1 to 99.
+    /// Messages (or visitors, in the list) per request: the API accepts 1 to 99.
     #[arg(long, value_name = "N", default_value_t = PageSize::DEFAULT)]
     pub page_size: PageSize,
 
