@@ -45,6 +45,8 @@ pub enum Action {
     ShowError,
     /// Closes an overlay; without one, dismisses the error.
     Close,
+    /// Back to the visitor list, in a conversation opened from it.
+    BackToList,
     Quit,
 }
 

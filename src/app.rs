@@ -11,7 +11,7 @@
 
 use std::io;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
 use futures_util::{Stream, StreamExt};
@@ -19,22 +19,33 @@ use ratatui::backend::Backend;
 use ratatui::layout::Size;
 use ratatui::{DefaultTerminal, Terminal};
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
+use chrono::Utc;
+
+use crate::action::Action;
 use crate::api::client::ApiClient;
-use crate::fetch::{self, FetchEvent, FetchRequest};
+use crate::fetch::{FetchEvent, FetchRequest};
 use crate::open::CheckedUrl;
 use crate::paging::PageSize;
+use crate::picker::{PickerAction, PickerEffect, PickerState};
+use crate::screens::{Channel, ConversationScreen, PickerScreen, Screen};
 use crate::state::{AppState, Effect, Exit, Failure, Input};
 use crate::timefmt::LocalZone;
 use crate::ui::color::Colors;
 use crate::{clipboard, open, terminal, ui};
 
+/// Why the app ends when a fetch task is gone (it never should be).
+const FETCH_TASK_GONE: &str = "the fetch task stopped unexpectedly";
+
+/// How often the picker is drawn again, so "last seen" stays true.
+const PICKER_REFRESH: Duration = Duration::from_secs(30);
+
 /// What the app needs to start.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     pub client: ApiClient,
-    pub user_id: u64,
+    /// The visitor whose conversation opens; `None` opens the visitor picker.
+    pub user_id: Option<u64>,
     pub page_size: PageSize,
     pub zone: LocalZone,
     /// Whether the screen is drawn in colour.
@@ -81,38 +92,72 @@ impl Desktop for SystemDesktop {
     }
 }
 
-/// The state and everything its effects are carried out with.
+/// The screens and everything their effects are carried out with.
 #[derive(Debug)]
 pub struct App<D> {
-    state: AppState,
-    requests: mpsc::UnboundedSender<FetchRequest>,
-    answers: mpsc::Receiver<FetchEvent>,
-    /// The fetch task, when the app started it itself.
-    fetcher: Option<JoinHandle<()>>,
+    /// The active screen; a conversation lives inside it.
+    screen: Screen,
+    /// The visitor picker, when the app started with one.
+    picker: Option<PickerScreen>,
+    /// How conversations opened from the picker are made.
+    opener: Option<Opener>,
+    /// The terminal's size, for conversations opened later.
+    size: Size,
+    /// Why the app ends, when no conversation says so.
+    exit: Option<Exit>,
     desktop: D,
     colors: Colors,
     /// Set by Ctrl-L and after a suspension: the next draw starts from a
     /// blank terminal.
     clear_screen: bool,
+    /// Set when the screen changed: the next draw happens whatever the
+    /// states say.
+    switched: bool,
+}
+
+/// What a conversation opened from the picker is made with: the same
+/// client (for another visitor), page size, zone and log file.
+#[derive(Debug)]
+struct Opener {
+    client: ApiClient,
+    page_size: PageSize,
+    zone: LocalZone,
+    log_file: Option<PathBuf>,
+}
+
+/// Where an input came from, when the screen it is for depends on that.
+enum Arrival {
+    /// For the active screen (keys, resizes, signals, the conversation's answers).
+    Input(Input),
+    /// An answer for the picker, or `None` when its fetch task ended.
+    Picker(Option<FetchEvent>),
 }
 
 impl<D: Desktop> App<D> {
-    /// An app for `state` whose fetch requests go to `requests` and whose
-    /// answers come from `answers`. Call [`App::start`] next.
+    /// An app showing `state`'s conversation, whose fetch requests go to
+    /// `requests` and whose answers come from `answers`. Call [`App::start`] next.
     pub fn new(
         state: AppState,
         requests: mpsc::UnboundedSender<FetchRequest>,
         answers: mpsc::Receiver<FetchEvent>,
         desktop: D,
     ) -> Self {
-        Self {
+        let size = Size::default();
+        let conversation = ConversationScreen {
             state,
-            requests,
-            answers,
-            fetcher: None,
+            channel: Channel::from_parts(requests, answers),
+            from_picker: false,
+        };
+        Self {
+            screen: Screen::Conversation(Box::new(conversation)),
+            picker: None,
+            opener: None,
+            size,
+            exit: None,
             desktop,
             colors: Colors::On,
             clear_screen: false,
+            switched: true,
         }
     }
 
@@ -123,34 +168,76 @@ impl<D: Desktop> App<D> {
         self
     }
 
-    /// An app with its own fetch task, on a screen of `screen` cells, started.
+    /// An app with its own fetch tasks, on a screen of `screen` cells,
+    /// started: the conversation of `config.user_id`, or the picker without one.
     pub fn spawn(config: AppConfig, screen: Size, desktop: D) -> Self {
-        let (request_tx, request_rx) = mpsc::unbounded_channel();
-        let (event_tx, event_rx) = mpsc::channel(fetch::EVENT_BUFFER);
-        let fetcher = fetch::spawn(config.client, request_rx, event_tx);
-        let state = AppState::new(
-            config.user_id,
-            config.page_size,
-            config.zone,
-            screen.width,
-            screen.height,
-        )
-        .with_log_file(config.log_file);
-        let mut app = Self::new(state, request_tx, event_rx, desktop).with_colors(config.colors);
-        app.fetcher = Some(fetcher);
+        let opener = Opener {
+            client: config.client,
+            page_size: config.page_size,
+            zone: config.zone,
+            log_file: config.log_file,
+        };
+        let mut app = Self {
+            screen: Screen::Picker,
+            picker: None,
+            opener: None,
+            size: screen,
+            exit: None,
+            desktop,
+            colors: config.colors,
+            clear_screen: false,
+            switched: true,
+        };
+        match config.user_id {
+            Some(user_id) => {
+                app.screen = Screen::Conversation(Box::new(opener.open(user_id, screen, false)));
+            }
+            None => {
+                app.picker = Some(PickerScreen {
+                    state: PickerState::new(opener.page_size),
+                    channel: Channel::spawn(opener.client.clone()),
+                });
+                app.opener = Some(opener);
+            }
+        }
         app.start();
         app
     }
 
     /// Sends the first requests.
     pub fn start(&mut self) {
-        let effects = self.state.start();
-        self.carry_out(effects);
+        match &mut self.screen {
+            Screen::Conversation(conversation) => {
+                let effects = conversation.state.start();
+                self.carry_out(effects);
+            }
+            Screen::Picker => {
+                if let Some(picker) = &mut self.picker {
+                    let effects = picker.state.start();
+                    self.carry_out_picker(effects);
+                }
+            }
+        }
     }
 
-    /// The app state.
-    pub fn state(&self) -> &AppState {
-        &self.state
+    /// The open conversation's state, if a conversation is open.
+    pub fn state(&self) -> Option<&AppState> {
+        match &self.screen {
+            Screen::Conversation(conversation) => Some(&conversation.state),
+            Screen::Picker => None,
+        }
+    }
+
+    /// The picker's state, if the app has a picker.
+    pub fn picker(&self) -> Option<&PickerState> {
+        self.picker.as_ref().map(|picker| &picker.state)
+    }
+
+    /// Why the app ends, once it does.
+    pub fn exit(&self) -> Option<Exit> {
+        self.exit
+            .clone()
+            .or_else(|| self.state().and_then(AppState::exit).cloned())
     }
 
     /// The desktop links are handed to.
@@ -158,34 +245,185 @@ impl<D: Desktop> App<D> {
         &self.desktop
     }
 
-    /// Feeds one input to the state, with the time, and carries out what
-    /// it asks for.
+    /// Feeds one input to the active screen, with the time, and carries out
+    /// what it asks for.
     pub fn handle(&mut self, input: Input) {
-        let effects = self.state.handle_at(input, now());
-        self.carry_out(effects);
+        if let Input::Resize { width, height } = input {
+            self.size = Size::new(width, height);
+        }
+        match &mut self.screen {
+            Screen::Conversation(conversation) => {
+                if conversation.from_picker && is_back_to_list(&conversation.state, &input) {
+                    self.back_to_picker(None);
+                    return;
+                }
+                let effects = conversation.state.handle_at(input, now());
+                self.carry_out(effects);
+                self.leave_failed_conversation();
+            }
+            Screen::Picker => self.handle_picker(input),
+        }
     }
 
-    /// Carries out `effects`; each failure goes back to the state, which may
-    /// ask for more. Nothing here waits on the network.
+    /// An input while the picker has the keys.
+    fn handle_picker(&mut self, input: Input) {
+        let Some(picker) = &mut self.picker else {
+            return;
+        };
+        let effects = match input {
+            Input::Key(key) => PickerAction::from_key(key)
+                .map(|action| picker.state.update(action))
+                .unwrap_or_default(),
+            Input::Fetched(event) => return self.picker_answer(Some(event)),
+            // "Last seen" is counted from the time of drawing.
+            Input::Resize { .. } | Input::Tick => {
+                picker.state.touch();
+                Vec::new()
+            }
+            Input::Signal(number) => {
+                self.exit.get_or_insert(Exit::Signal(number));
+                Vec::new()
+            }
+            Input::InputClosed => {
+                self.exit.get_or_insert(Exit::Quit);
+                Vec::new()
+            }
+            // Failures come from a conversation's effects, never the picker's.
+            Input::Mouse(_) | Input::Failed(_) => Vec::new(),
+        };
+        self.carry_out_picker(effects);
+    }
+
+    /// An answer from the picker's fetch task, whichever screen is active.
+    fn picker_answer(&mut self, answer: Option<FetchEvent>) {
+        let Some(picker) = &mut self.picker else {
+            return;
+        };
+        let effects = match answer {
+            Some(FetchEvent::Users { request, result }) => picker.state.apply(request, result),
+            Some(FetchEvent::Retrying { notice, .. }) => {
+                picker.state.set_retrying(format!(
+                    "visitors: {}; retrying in {:.1}s (attempt {})",
+                    notice.reason,
+                    notice.delay.as_secs_f32(),
+                    notice.attempt + 1
+                ));
+                Vec::new()
+            }
+            // The picker's channel carries nothing else.
+            Some(_) => Vec::new(),
+            None => vec![PickerEffect::Fatal(FETCH_TASK_GONE.to_owned())],
+        };
+        self.carry_out_picker(effects);
+    }
+
+    /// Carries out what the picker asks.
+    fn carry_out_picker(&mut self, effects: Vec<PickerEffect>) {
+        for effect in effects {
+            match effect {
+                PickerEffect::Fetch(request) => {
+                    let sent = self.picker.as_ref().is_some_and(|p| {
+                        p.channel
+                            .requests
+                            .send(FetchRequest::Users(request))
+                            .is_ok()
+                    });
+                    if !sent {
+                        self.exit
+                            .get_or_insert(Exit::Fatal(FETCH_TASK_GONE.to_owned()));
+                    }
+                }
+                PickerEffect::Open(user_id) => self.open_conversation(user_id),
+                PickerEffect::ClearScreen => self.clear_screen = true,
+                PickerEffect::Suspend => {
+                    let suspended = self.desktop.suspend();
+                    self.clear_screen = true;
+                    if let (Err(error), Some(picker)) = (suspended, &mut self.picker) {
+                        picker
+                            .state
+                            .set_notice(format!("could not suspend: {error}"));
+                    }
+                }
+                PickerEffect::Quit => {
+                    self.exit.get_or_insert(Exit::Quit);
+                }
+                PickerEffect::Fatal(reason) => {
+                    self.exit.get_or_insert(Exit::Fatal(reason));
+                }
+            }
+        }
+    }
+
+    /// Opens `user_id`'s conversation from the picker, with a fresh state
+    /// and a channel of its own.
+    fn open_conversation(&mut self, user_id: u64) {
+        let Some(opener) = &self.opener else {
+            return;
+        };
+        let conversation = opener.open(user_id, self.size, true);
+        self.screen = Screen::Conversation(Box::new(conversation));
+        self.switched = true;
+        self.start();
+    }
+
+    /// Leaves the conversation for the picker, its filter and selection as
+    /// they were, with `notice` shown there. The conversation and its
+    /// channel are dropped: what is still in flight for it lands nowhere.
+    fn back_to_picker(&mut self, notice: Option<String>) {
+        self.screen = Screen::Picker;
+        self.switched = true;
+        if let Some(picker) = &mut self.picker {
+            if let Some(notice) = notice {
+                picker.state.set_notice(notice);
+            }
+            picker.state.touch();
+        }
+    }
+
+    /// A conversation opened from the picker that cannot be shown (an
+    /// unknown visitor, say) goes back to the picker with the reason,
+    /// instead of ending the program.
+    fn leave_failed_conversation(&mut self) {
+        let Screen::Conversation(conversation) = &self.screen else {
+            return;
+        };
+        if !conversation.from_picker {
+            return;
+        }
+        if let Some(Exit::Fatal(reason)) = conversation.state.exit() {
+            let notice = format!("visitor {}: {reason}", conversation.state.user_id());
+            self.back_to_picker(Some(notice));
+        }
+    }
+
+    /// Carries out the conversation's `effects`; each failure goes back to
+    /// it, which may ask for more. Nothing here waits on the network.
     fn carry_out(&mut self, mut effects: Vec<Effect>) {
         while !effects.is_empty() {
             let failures: Vec<Failure> = effects
                 .into_iter()
                 .filter_map(|effect| self.carry_out_one(effect).err())
                 .collect();
+            let Screen::Conversation(conversation) = &mut self.screen else {
+                return;
+            };
             effects = failures
                 .into_iter()
-                .flat_map(|failure| self.state.handle(Input::Failed(failure)))
+                .flat_map(|failure| conversation.state.handle(Input::Failed(failure)))
                 .collect();
         }
     }
 
     fn carry_out_one(&mut self, effect: Effect) -> Result<(), Failure> {
         match effect {
-            Effect::Fetch(request) => self
-                .requests
-                .send(request)
-                .map_err(|_| Failure::FetchTaskGone),
+            Effect::Fetch(request) => match &self.screen {
+                Screen::Conversation(conversation) => conversation
+                    .channel
+                    .requests
+                    .send(request)
+                    .map_err(|_| Failure::FetchTaskGone),
+                Screen::Picker => Ok(()),
+            },
             Effect::Open(url) => self
                 .desktop
                 .open(&url)
@@ -224,18 +462,34 @@ impl<D: Desktop> App<D> {
                 height: size.height,
             });
         }
-        if self.state.take_dirty() || cleared {
-            let colors = self.colors;
-            terminal
-                .draw(|frame| ui::draw_with(frame, &self.state, colors))
-                .map_err(io::Error::other)?;
+        let forced = std::mem::take(&mut self.switched) || cleared;
+        let colors = self.colors;
+        match &mut self.screen {
+            Screen::Conversation(conversation) => {
+                if conversation.state.take_dirty() || forced {
+                    let state = &conversation.state;
+                    terminal
+                        .draw(|frame| ui::draw_with(frame, state, colors))
+                        .map_err(io::Error::other)?;
+                }
+            }
+            Screen::Picker => {
+                if let Some(picker) = &mut self.picker
+                    && (picker.state.take_dirty() || forced)
+                {
+                    let state = &picker.state;
+                    terminal
+                        .draw(|frame| ui::picker::draw(frame, state, Utc::now(), colors))
+                        .map_err(io::Error::other)?;
+                }
+            }
         }
         Ok(())
     }
 
     /// Waits for the next input: a terminal event, a fetch answer, a signal,
     /// or the time a notice fades.
-    async fn next_input<E, G>(&mut self, events: &mut E, signals: &mut G) -> io::Result<Input>
+    async fn next_input<E, G>(&mut self, events: &mut E, signals: &mut G) -> io::Result<Arrival>
     where
         E: Stream<Item = io::Result<Event>> + Unpin,
         G: Stream<Item = i32> + Unpin,
@@ -243,34 +497,56 @@ impl<D: Desktop> App<D> {
         loop {
             // A timer only while a notice waits to fade: otherwise nothing
             // wakes the loop but input.
-            let deadline = self.state.next_deadline();
+            let (deadline, conversation_answers) = match &mut self.screen {
+                Screen::Conversation(conversation) => (
+                    conversation.state.next_deadline(),
+                    Some(&mut conversation.channel.answers),
+                ),
+                // The list says "5 min ago": it is drawn again now and then.
+                Screen::Picker => (Some(now() + PICKER_REFRESH), None),
+            };
             let fade = async move {
                 match deadline {
                     Some(at) => tokio::time::sleep_until(at.into()).await,
                     None => std::future::pending().await,
                 }
             };
-            let input = tokio::select! {
+            let conversation_answer = async move {
+                match conversation_answers {
+                    Some(answers) => answers.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let picker_answers = self.picker.as_mut().map(|p| &mut p.channel.answers);
+            let picker_answer = async move {
+                match picker_answers {
+                    Some(answers) => answers.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let arrival = tokio::select! {
                 event = events.next() => match event {
-                    Some(Ok(event)) => Input::from_terminal(&event),
+                    Some(Ok(event)) => Input::from_terminal(&event).map(Arrival::Input),
                     Some(Err(error)) => return Err(error),
-                    None => Some(Input::InputClosed),
+                    None => Some(Arrival::Input(Input::InputClosed)),
                 },
-                answer = self.answers.recv() => Some(match answer {
+                answer = conversation_answer => Some(Arrival::Input(match answer {
                     Some(answer) => Input::Fetched(answer),
                     None => Input::Failed(Failure::FetchTaskGone),
-                }),
-                Some(number) = signals.next() => Some(Input::Signal(number)),
-                () = fade => Some(Input::Tick),
+                })),
+                answer = picker_answer => Some(Arrival::Picker(answer)),
+                Some(number) = signals.next() => Some(Arrival::Input(Input::Signal(number))),
+                () = fade => Some(Arrival::Input(Input::Tick)),
             };
-            if let Some(input) = input {
-                return Ok(input);
+            if let Some(arrival) = arrival {
+                return Ok(arrival);
             }
         }
     }
 
     /// The loop: draws, then takes inputs from `events`, the fetch task and
-    /// `signals` one at a time, until the state says to exit or `done` holds.
+    /// `signals` one at a time, until the app exits or `done` holds for the
+    /// open conversation.
     pub async fn run_until<B, E, G>(
         &mut self,
         terminal: &mut Terminal<B>,
@@ -284,28 +560,65 @@ impl<D: Desktop> App<D> {
         E: Stream<Item = io::Result<Event>> + Unpin,
         G: Stream<Item = i32> + Unpin,
     {
+        self.run_until_app(terminal, events, signals, |app| {
+            app.state().is_some_and(&done)
+        })
+        .await
+    }
+
+    /// The loop, until the app exits or `done` holds for the app.
+    pub async fn run_until_app<B, E, G>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        events: &mut E,
+        signals: &mut G,
+        done: impl Fn(&Self) -> bool,
+    ) -> io::Result<()>
+    where
+        B: Backend,
+        B::Error: Send + Sync + 'static,
+        E: Stream<Item = io::Result<Event>> + Unpin,
+        G: Stream<Item = i32> + Unpin,
+    {
         loop {
             self.draw(terminal)?;
-            if self.state.exit().is_some() || done(&self.state) {
+            if self.exit().is_some() || done(self) {
                 return Ok(());
             }
-            let input = self.next_input(events, signals).await?;
-            self.handle(input);
+            match self.next_input(events, signals).await? {
+                Arrival::Input(input) => self.handle(input),
+                Arrival::Picker(answer) => self.picker_answer(answer),
+            }
         }
     }
+}
+
+impl Opener {
+    /// A fresh conversation for `user_id` on a `size` screen, its first
+    /// requests not yet sent.
+    fn open(&self, user_id: u64, size: Size, from_picker: bool) -> ConversationScreen {
+        let state = AppState::new(user_id, self.page_size, self.zone, size.width, size.height)
+            .with_log_file(self.log_file.clone());
+        ConversationScreen {
+            state,
+            channel: Channel::spawn(self.client.for_user(user_id)),
+            from_picker,
+        }
+    }
+}
+
+/// Whether `input` asks to go back to the list: the key bound to it, while
+/// no overlay or prompt would take the key itself.
+fn is_back_to_list(state: &AppState, input: &Input) -> bool {
+    let Input::Key(key) = input else {
+        return false;
+    };
+    state.overlays().iter().next().is_none() && Action::from_key(*key) == Some(Action::BackToList)
 }
 
 /// The time, from tokio's clock: tests that pause it control what fades when.
 fn now() -> Instant {
     tokio::time::Instant::now().into_std()
-}
-
-impl<D> Drop for App<D> {
-    fn drop(&mut self) {
-        if let Some(fetcher) = &self.fetcher {
-            fetcher.abort();
-        }
-    }
 }
 
 /// Runs the app on the real terminal until the reader quits, a fatal error,
@@ -317,7 +630,7 @@ pub async fn run(
 ) -> io::Result<Exit> {
     let mut app = App::spawn(config, terminal.size()?, SystemDesktop);
     let mut events = EventStream::new();
-    app.run_until(terminal, &mut events, &mut signals, |_| false)
+    app.run_until_app(terminal, &mut events, &mut signals, |_| false)
         .await?;
-    Ok(app.state().exit().cloned().unwrap_or(Exit::Quit))
+    Ok(app.exit().unwrap_or(Exit::Quit))
 }

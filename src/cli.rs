@@ -36,15 +36,13 @@ const SECRET_NOTE: &str = "The API secret is read from --secret-file PATH, else 
     after_long_help = docs::after_long_help()
 )]
 pub struct Cli {
-    /// The visitor (user) id whose conversation to open.
-    #[arg(
-        value_name = "USER_ID",
-        required_unless_present_any = ["demo", "completions", "man"]
-    )]
+    /// The visitor (user) id whose conversation to open; without one, a list of
+    /// the visitors to pick from.
+    #[arg(value_name = "USER_ID")]
     pub user_id: Option<u64>,
 
-    /// Browse a built-in demo conversation on a local fake server: no account needed.
-    #[arg(long, conflicts_with_all = ["user_id", "secret_file"])]
+    /// Browse built-in demo visitors on a local fake server: no account needed.
+    #[arg(long, conflicts_with_all = ["secret_file"])]
     pub demo: bool,
 
     /// The API's base URL.
@@ -58,7 +56,7 @@ pub struct Cli {
     )]
     pub base_url: String,
 
-    /// Messages per request: the API accepts 1 to 99.
+    /// Messages (or visitors, in the list) per request: the API accepts 1 to 99.
     #[arg(long, value_name = "N", default_value_t = PageSize::DEFAULT)]
     pub page_size: PageSize,
 

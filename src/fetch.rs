@@ -6,7 +6,8 @@ use tokio::sync::mpsc;
 use crate::api::client::{ApiClient, RetryNotice};
 use crate::api::error::ApiError;
 use crate::model::{Message, MessageId, Page};
-use crate::paging::PageRequest;
+use crate::paging::{PageRequest, PageSize};
+use crate::visitor::VisitorsPage;
 
 /// How many answers may wait for the UI loop before the fetch side waits.
 pub const EVENT_BUFFER: usize = 64;
@@ -18,6 +19,13 @@ pub enum LinkPurpose {
     Copy,
 }
 
+/// A page of the visitor list (`GET /external/users`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UsersRequest {
+    pub offset: u64,
+    pub limit: PageSize,
+}
+
 /// Work for the fetch task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FetchRequest {
@@ -27,6 +35,8 @@ pub enum FetchRequest {
         id: MessageId,
         purpose: LinkPurpose,
     },
+    /// A page of the visitor list, for the picker.
+    Users(UsersRequest),
 }
 
 /// An answer from the fetch task.
@@ -40,6 +50,10 @@ pub enum FetchEvent {
         id: MessageId,
         purpose: LinkPurpose,
         result: Result<Box<Message>, ApiError>,
+    },
+    Users {
+        request: UsersRequest,
+        result: Result<VisitorsPage, ApiError>,
     },
     /// A request failed and will be tried again after a pause.
     Retrying {
@@ -101,6 +115,12 @@ async fn run(
             id,
             purpose,
             result: client.message(id, &on_retry).await.map(Box::new),
+        },
+        FetchRequest::Users(users) => FetchEvent::Users {
+            request: users,
+            result: client
+                .users_page(users.offset, users.limit, &on_retry)
+                .await,
         },
     }
 }

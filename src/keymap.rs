@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use crate::action::{Action, WHEEL_ROWS};
+use crate::picker::PickerAction;
 
 /// Something the reader does that may stand for an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,10 +178,102 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "close / cancel; dismiss the error",
     },
     HelpRow {
+        bindings: &[(Key(K::Backspace), A::BackToList)],
+        what: "back to the visitor list",
+    },
+    HelpRow {
         bindings: &[(Key(K::Char('q')), A::Quit), (Ctrl('c'), A::Quit)],
         what: "quit",
     },
 ];
+
+/// One line of the picker's key list: its triggers, each with its action,
+/// and what they do.
+#[derive(Debug)]
+pub struct PickerRow {
+    pub bindings: &'static [(Trigger, PickerAction)],
+    pub what: &'static str,
+}
+
+impl PickerRow {
+    /// The keys column: the triggers' names, two spaces apart.
+    pub fn keys(&self) -> String {
+        self.bindings
+            .iter()
+            .map(|(trigger, _)| trigger.name())
+            .collect::<Vec<_>>()
+            .join("  ")
+    }
+}
+
+use PickerAction as P;
+
+/// The visitor picker's keys, in the order its help lists them. Any other
+/// printable character is typed into the filter.
+pub const PICKER_KEY_MAP: &[PickerRow] = &[
+    PickerRow {
+        bindings: &[(Key(K::Down), P::Next), (Ctrl('n'), P::Next)],
+        what: "next visitor",
+    },
+    PickerRow {
+        bindings: &[(Key(K::Up), P::Previous), (Ctrl('p'), P::Previous)],
+        what: "previous visitor",
+    },
+    PickerRow {
+        bindings: &[(Key(K::PageDown), P::PageDown), (Key(K::PageUp), P::PageUp)],
+        what: "ten visitors down / up",
+    },
+    PickerRow {
+        bindings: &[(Key(K::Enter), P::Open)],
+        what: "open the conversation",
+    },
+    PickerRow {
+        bindings: &[(Key(K::Backspace), P::Erase), (Ctrl('u'), P::ClearFilter)],
+        what: "erase a character / the whole filter",
+    },
+    PickerRow {
+        bindings: &[(Key(K::Esc), P::Escape)],
+        what: "clear the filter; quit when empty",
+    },
+    PickerRow {
+        bindings: &[(Ctrl('r'), P::Retry)],
+        what: "retry a failed load",
+    },
+    PickerRow {
+        bindings: &[(Ctrl('l'), P::Redraw)],
+        what: "redraw the screen",
+    },
+    PickerRow {
+        bindings: &[(Ctrl('z'), P::Suspend)],
+        what: "suspend (fg resumes)",
+    },
+    PickerRow {
+        bindings: &[(Ctrl('c'), P::Quit)],
+        what: "quit",
+    },
+];
+
+/// The picker's action for a key press: a bound key, else a printable
+/// character (with or without Shift) for the filter.
+pub fn picker_action_for_key(key: KeyEvent) -> Option<PickerAction> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let trigger = match key.code {
+        KeyCode::Char(c) if ctrl => Ctrl(c),
+        _ if ctrl => return None,
+        code => Key(code),
+    };
+    let bound = PICKER_KEY_MAP
+        .iter()
+        .flat_map(|row| row.bindings.iter())
+        .find_map(|(t, action)| (*t == trigger).then_some(*action));
+    match (bound, key.code) {
+        (Some(action), _) => Some(action),
+        (None, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::ALT) => {
+            Some(PickerAction::Type(c))
+        }
+        _ => None,
+    }
+}
 
 /// Every binding of the table, in order.
 pub fn bindings() -> impl Iterator<Item = (Trigger, Action)> {

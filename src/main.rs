@@ -77,7 +77,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     });
     // The demo server serves as long as `_demo_server` lives: to the end of the session.
     let (api_config, _demo_server) = if cli.demo {
-        match demo::start().await {
+        match demo::start(cli.user_id).await {
             Ok((server, config)) => (config, Some(server)),
             Err(code) => return code,
         }
@@ -86,10 +86,12 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             Ok(secret) => secret,
             Err(error) => return fail(EXIT_USAGE, &error.to_string()),
         };
-        let user_id = cli.user_id.expect("clap requires USER_ID without --demo");
+        // Without an id the client only lists visitors; each conversation
+        // opened from the list gets a client for its own visitor.
+        let user_id = cli.user_id.unwrap_or_default();
         (ApiConfig::new(&settings.base_url, secret, user_id), None)
     };
-    let user_id = api_config.user_id;
+    let user_id = cli.user_id;
     let client = match ApiClient::new(api_config) {
         Ok(client) => client,
         Err(error) => return fail(EXIT_USAGE, &client_error(&settings.base_url_origin, &error)),
@@ -97,7 +99,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     // Only the validated base URL is logged: the flag as typed may carry
     // credentials or a query.
     tracing::info!(
-        user_id,
+        ?user_id,
         base_url = client.base_url(),
         page_size = %settings.page_size,
         concurrency = settings.concurrency,
@@ -193,8 +195,9 @@ mod demo {
     const DEMO_LATENCY: Duration = Duration::from_millis(250);
 
     /// Starts the demo server (it serves until dropped) and the client
-    /// configuration that talks to it.
-    pub(crate) async fn start() -> Result<(FakeServer, ApiConfig), ExitCode> {
+    /// configuration that talks to it, for `user_id` (or the demo's first
+    /// visitor, when the picker opens).
+    pub(crate) async fn start(user_id: Option<u64>) -> Result<(FakeServer, ApiConfig), ExitCode> {
         let mut config = FakeConfig::demo();
         config.latency = DEMO_LATENCY;
         let server = FakeServer::start(config).await.map_err(|error| {
@@ -204,7 +207,7 @@ mod demo {
             )
         })?;
         let secret = Secret::new(DEMO_SECRET).expect("the demo secret is valid");
-        let config = ApiConfig::new(&server.base_url(), secret, DEMO_USER_ID);
+        let config = ApiConfig::new(&server.base_url(), secret, user_id.unwrap_or(DEMO_USER_ID));
         Ok((server, config))
     }
 }
@@ -227,7 +230,7 @@ mod demo {
         clippy::unused_async,
         reason = "the same signature as the demo build's `start`"
     )]
-    pub(crate) async fn start() -> Result<(NoServer, ApiConfig), ExitCode> {
+    pub(crate) async fn start(_user_id: Option<u64>) -> Result<(NoServer, ApiConfig), ExitCode> {
         Err(fail(
             EXIT_USAGE,
             "this szchat was built without the demo server (cargo feature `demo`)",

@@ -436,6 +436,9 @@ impl AppState {
                 self.notices.dismiss_error();
             }
             Action::Quit => self.exit = Some(Exit::Quit),
+            // The screen above the conversation takes it when there is a
+            // list to go back to; a conversation opened by id has none.
+            Action::BackToList => {}
         }
         effects.extend(self.request_more());
         effects
@@ -481,10 +484,13 @@ impl AppState {
                     return effect.into_iter().collect();
                 }
             }
+            // The picker's answers go to the picker; none reach a conversation.
+            FetchEvent::Users { .. } => {}
             FetchEvent::Retrying { request, notice } => {
                 let (what, topic) = match request {
                     FetchRequest::Page(_) => ("messages", StatusTopic::Paging),
                     FetchRequest::Message { .. } => ("link", StatusTopic::Link),
+                    FetchRequest::Users(_) => ("visitors", StatusTopic::Paging),
                 };
                 self.set_status(Status::about(
                     topic,

@@ -9,6 +9,7 @@ pub mod detail;
 pub mod error_detail;
 pub mod help;
 pub mod message_block;
+pub mod picker;
 pub mod prompt;
 pub mod status_bar;
 pub mod text_box;

@@ -43,7 +43,7 @@ impl Session {
     fn start(server: &FakeServer, desktop: RecordingDesktop) -> Session {
         let config = AppConfig {
             client: client(&server.base_url(), SECRET, USER),
-            user_id: USER,
+            user_id: Some(USER),
             page_size: PageSize::DEFAULT,
             zone: LocalZone::utc(),
             colors: Colors::On,
@@ -63,7 +63,7 @@ impl Session {
     }
 
     fn state(&self) -> &AppState {
-        self.app.state()
+        self.app.state().expect("a conversation is open")
     }
 
     /// Queues a terminal event for the loop.

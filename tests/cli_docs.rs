@@ -3,7 +3,7 @@
 
 use std::process::{Command, Output};
 
-use szchat::cli::docs::key_rows;
+use szchat::cli::docs::{key_rows, picker_key_rows};
 
 fn szchat(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_szchat"))
@@ -35,9 +35,17 @@ fn help_lists_every_key_the_exit_statuses_and_examples() {
             "{keys} {what}:\n{help}"
         );
     }
+    for (keys, what) in picker_key_rows() {
+        assert!(
+            help.lines()
+                .any(|line| line.trim_start().starts_with(&keys) && line.ends_with(&what)),
+            "{keys} {what}:\n{help}"
+        );
+    }
     for line in [
+        "Keys (in the visitor list, szchat without USER_ID):",
         "Exit status:",
-        "  0      quit with q or Ctrl-c",
+        "  0      quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c)",
         "  2      bad flags, a bad config file, a missing or invalid secret, or no terminal (input or output redirected)",
         "Environment:",
         "  SIGNALZEN_API_SECRET  the API secret, unless --secret-file is given (never taken as a flag)",

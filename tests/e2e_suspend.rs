@@ -60,7 +60,7 @@ fn ctrl_z_gives_the_shell_back_and_fg_repaints_the_app() {
     };
     tmux.wait_for("the shell's prompt", |s| s.contains(PROMPT_SHOWN));
     let szchat = sh_quote(env!("CARGO_BIN_EXE_szchat"));
-    tmux.send_keys(&["-l", &format!("{szchat} --demo")]);
+    tmux.send_keys(&["-l", &format!("{szchat} --demo 4821")]);
     tmux.send_keys(&["Enter"]);
     let newest = newest_demo_body();
     tmux.wait_for("szchat", |s| szchat_on_screen(s, &newest));

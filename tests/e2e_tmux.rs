@@ -160,7 +160,7 @@ fn the_demo_opens_at_its_newest_message_and_g_brings_the_first() {
     assert_eq!(first_body, "Hi! Need any help?");
     assert_eq!(first["auto_invitation"], true);
 
-    let Some(tmux) = Tmux::start("demo", WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+    let Some(tmux) = Tmux::start("demo", WIDTH, HEIGHT, &Launch::args(["--demo", "4821"])) else {
         return;
     };
     let screen = tmux.wait_for("the newest message", |s| s.contains(newest));
@@ -583,7 +583,7 @@ fn assert_whole(screen: &Screen, width: usize, body: &str) {
 
 #[test]
 fn a_narrow_window_keeps_the_view_whole_and_widening_restores_it() {
-    let Some(tmux) = Tmux::start("resize", WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+    let Some(tmux) = Tmux::start("resize", WIDTH, HEIGHT, &Launch::args(["--demo", "4821"])) else {
         return;
     };
     let total = FakeConfig::demo().messages.len();
@@ -628,7 +628,7 @@ fn a_narrow_window_keeps_the_view_whole_and_widening_restores_it() {
 /// Sends `signal` to szchat once the demo is on screen, and checks the exit
 /// status and the terminal.
 fn signal_ends_the_app(name: &str, signal: &str, status: i32) {
-    let Some(tmux) = Tmux::start(name, WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+    let Some(tmux) = Tmux::start(name, WIDTH, HEIGHT, &Launch::args(["--demo", "4821"])) else {
         return;
     };
     tmux.wait_for("the conversation", shows_a_position);
@@ -742,7 +742,7 @@ fn alive(pid: u32) -> bool {
 
 #[test]
 fn closing_the_terminal_ends_the_app() {
-    let Some(tmux) = Tmux::start("close", WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+    let Some(tmux) = Tmux::start("close", WIDTH, HEIGHT, &Launch::args(["--demo", "4821"])) else {
         return;
     };
     tmux.wait_for("the conversation", shows_a_position);

@@ -26,14 +26,29 @@ pub fn key_rows() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The visitor list's keys as (keys, what they do), from its key table.
+pub fn picker_key_rows() -> Vec<(String, String)> {
+    crate::keymap::PICKER_KEY_MAP
+        .iter()
+        .map(|row| (row.keys(), row.what.to_owned()))
+        .chain(std::iter::once((
+            "other keys".to_owned(),
+            "typed into the filter (name, e-mail, reference, id)".to_owned(),
+        )))
+        .collect()
+}
+
 /// Exit statuses and when szchat ends with each.
 fn exit_rows() -> Vec<(String, String)> {
     vec![
-        ("0".to_owned(), "quit with q or Ctrl-c".to_owned()),
+        (
+            "0".to_owned(),
+            "quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c)".to_owned(),
+        ),
         (
             EXIT_FAILURE.to_string(),
-            "the conversation cannot be shown: secret refused, visitor not found, \
-             server unreachable"
+            "the conversation or the visitor list cannot be shown: secret refused, \
+             visitor not found, server unreachable"
                 .to_owned(),
         ),
         (
@@ -104,7 +119,11 @@ fn example_rows() -> Vec<(String, String)> {
     [
         (
             "szchat --demo",
-            "browse a built-in demo conversation; no account needed",
+            "pick a visitor of the built-in demo and browse the conversation; no account needed",
+        ),
+        (
+            "szchat",
+            "pick one of your account's visitors, with the secret in $SIGNALZEN_API_SECRET",
         ),
         (
             "szchat 4821",
@@ -136,7 +155,11 @@ fn example_rows() -> Vec<(String, String)> {
 /// The text `--help` shows after the flags: keys, exit statuses, environment
 /// and examples.
 pub fn after_long_help() -> String {
-    let mut text = section("Keys (while szchat runs)", &key_rows());
+    let mut text = section("Keys (in a conversation)", &key_rows());
+    text.push_str(&section(
+        "\nKeys (in the visitor list, szchat without USER_ID)",
+        &picker_key_rows(),
+    ));
     text.push_str(&section("\nExit status", &exit_rows()));
     text.push_str(&section("\nEnvironment", &environment_rows()));
     text.push_str(&section("\nFiles", &file_rows()));
@@ -183,6 +206,8 @@ pub fn man_page() -> io::Result<Vec<u8>> {
     roff.control("SH", ["KEYS"])
         .text([roman("While szchat runs; ? shows them on screen too.")]);
     tagged_paragraphs(&mut roff, &key_rows());
+    roff.control("SS", ["In the visitor list (szchat without USER_ID)"]);
+    tagged_paragraphs(&mut roff, &picker_key_rows());
     roff.control("SH", ["EXIT STATUS"]);
     tagged_paragraphs(&mut roff, &exit_rows());
     roff.control("SH", ["ENVIRONMENT"]);

@@ -201,7 +201,7 @@ impl Driver {
         let (width, height) = SCREEN;
         let config = AppConfig {
             client,
-            user_id,
+            user_id: Some(user_id),
             page_size: PageSize::new(page_size).expect("a page size the API allows"),
             zone: LocalZone::utc(),
             colors: Colors::On,
@@ -225,7 +225,7 @@ impl Driver {
 
     /// The app state.
     pub fn state(&self) -> &AppState {
-        self.app.state()
+        self.app.state().expect("a conversation is open")
     }
 
     /// Every link the app handed to the desktop (open, copy), in order.

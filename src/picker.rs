@@ -1,0 +1,456 @@
+//! The visitor picker's state: the visitors loaded so far (most recently
+//! seen first), the filter typed over them, the selection, and the paging of
+//! `GET /external/users`. Pure: it takes actions and fetch answers and says
+//! what to fetch next or which conversation to open.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use crossterm::event::KeyEvent;
+
+use crate::api::error::ApiError;
+use crate::fetch::UsersRequest;
+use crate::keymap;
+use crate::paging::PageSize;
+use crate::visitor::{Visitor, VisitorId, VisitorsPage};
+
+/// Most visitors the picker holds; the list stops loading there and says so,
+/// so a huge account cannot exhaust memory.
+pub const MAX_VISITORS: usize = 10_000;
+
+/// Longest filter kept, in characters: enough for any name, email or id.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// Seen this recently, a visitor counts as online.
+pub const ONLINE_WINDOW: TimeDelta = TimeDelta::minutes(2);
+
+/// Rows PgUp/PgDn move by.
+pub const PAGE_ROWS: usize = 10;
+
+/// What the reader asked of the picker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickerAction {
+    Next,
+    Previous,
+    PageDown,
+    PageUp,
+    /// Opens the selected visitor's conversation.
+    Open,
+    /// Adds a character to the filter.
+    Type(char),
+    /// Takes the filter's last character away.
+    Erase,
+    /// Empties the filter.
+    ClearFilter,
+    /// Empties the filter if there is one; otherwise quits.
+    Escape,
+    /// Asks again for the page that failed.
+    Retry,
+    Redraw,
+    Suspend,
+    Quit,
+}
+
+impl PickerAction {
+    /// The action a key press stands for in the picker, if any: the bound
+    /// keys of [`keymap::PICKER_KEY_MAP`], else a printable character typed
+    /// into the filter.
+    pub fn from_key(key: KeyEvent) -> Option<PickerAction> {
+        keymap::picker_action_for_key(key)
+    }
+}
+
+/// How the loading of the visitor list stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListLoad {
+    /// A page is on its way.
+    Loading,
+    /// Every visitor the server has is here.
+    Complete,
+    /// [`MAX_VISITORS`] are here; the rest were not asked for.
+    Capped,
+    /// The last request failed; `Retry` asks again.
+    Failed(String),
+}
+
+/// What the picker asks of the app after an action or an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PickerEffect {
+    Fetch(UsersRequest),
+    /// Open this visitor's conversation.
+    Open(VisitorId),
+    ClearScreen,
+    Suspend,
+    Quit,
+    /// Nothing can be shown: the reason, for after the terminal is restored.
+    Fatal(String),
+}
+
+/// The picker's state.
+#[derive(Debug)]
+pub struct PickerState {
+    /// Most recently seen first; never seen last; ties by id.
+    visitors: Vec<Visitor>,
+    /// What the reader typed.
+    query: String,
+    /// Indexes into `visitors` of those the query matches, in list order.
+    matches: Vec<usize>,
+    /// The selected visitor, kept by id so arriving pages do not move it.
+    selected: Option<VisitorId>,
+    /// Whether the reader moved the selection since the filter last
+    /// changed; until then it stays on the first row as pages arrive.
+    moved: bool,
+    load: ListLoad,
+    page_size: PageSize,
+    /// The next offset to ask for.
+    next_offset: u64,
+    /// What the server last said it holds.
+    total: Option<u64>,
+    /// Entries the server sent that could not be read as visitors.
+    unreadable: u64,
+    /// A notice about the conversation the reader came back from.
+    notice: Option<String>,
+    /// Said while a request for the list waits to be tried again.
+    retrying: Option<String>,
+    dirty: bool,
+}
+
+impl PickerState {
+    /// An empty picker that loads `page_size` visitors a request.
+    pub fn new(page_size: PageSize) -> Self {
+        PickerState {
+            visitors: Vec::new(),
+            query: String::new(),
+            matches: Vec::new(),
+            selected: None,
+            moved: false,
+            load: ListLoad::Loading,
+            page_size,
+            next_offset: 0,
+            total: None,
+            unreadable: 0,
+            notice: None,
+            retrying: None,
+            dirty: true,
+        }
+    }
+
+    /// The first request.
+    pub fn start(&mut self) -> Vec<PickerEffect> {
+        self.load = ListLoad::Loading;
+        vec![PickerEffect::Fetch(self.request())]
+    }
+
+    /// Takes one reader action.
+    pub fn update(&mut self, action: PickerAction) -> Vec<PickerEffect> {
+        self.dirty = true;
+        match action {
+            PickerAction::Next => self.move_by(1),
+            PickerAction::Previous => self.move_by(-1),
+            PickerAction::PageDown => self.move_by(PAGE_ROWS as isize),
+            PickerAction::PageUp => self.move_by(-(PAGE_ROWS as isize)),
+            PickerAction::Open => {
+                if let Some(id) = self.selected {
+                    self.notice = None;
+                    return vec![PickerEffect::Open(id)];
+                }
+            }
+            PickerAction::Type(c) => {
+                if self.query.chars().count() < MAX_QUERY_CHARS && !c.is_control() {
+                    self.query.push(c);
+                    self.moved = false;
+                    self.refilter();
+                }
+            }
+            PickerAction::Erase => {
+                if self.query.pop().is_some() {
+                    self.moved = false;
+                    self.refilter();
+                }
+            }
+            PickerAction::ClearFilter => self.clear_filter(),
+            PickerAction::Escape => {
+                if self.query.is_empty() {
+                    return vec![PickerEffect::Quit];
+                }
+                self.clear_filter();
+            }
+            PickerAction::Retry => {
+                if matches!(self.load, ListLoad::Failed(_)) {
+                    self.load = ListLoad::Loading;
+                    return vec![PickerEffect::Fetch(self.request())];
+                }
+            }
+            PickerAction::Redraw => return vec![PickerEffect::ClearScreen],
+            PickerAction::Suspend => return vec![PickerEffect::Suspend],
+            PickerAction::Quit => return vec![PickerEffect::Quit],
+        }
+        Vec::new()
+    }
+
+    /// Takes the answer to a request; asks for the next page while there is one.
+    pub fn apply(
+        &mut self,
+        request: UsersRequest,
+        result: Result<VisitorsPage, ApiError>,
+    ) -> Vec<PickerEffect> {
+        if request.offset != self.next_offset || self.load != ListLoad::Loading {
+            // An answer this picker no longer waits for (asked before a retry).
+            return Vec::new();
+        }
+        self.dirty = true;
+        self.retrying = None;
+        let page = match result {
+            Ok(page) => page,
+            Err(error) => {
+                let first = self.total.is_none();
+                if first && error.is_fatal_at_start() {
+                    return vec![PickerEffect::Fatal(error.to_string())];
+                }
+                self.load = ListLoad::Failed(error.to_string());
+                return Vec::new();
+            }
+        };
+        let answered = page.visitors.len() as u64 + page.unreadable;
+        self.total = Some(page.total);
+        self.unreadable += page.unreadable;
+        self.next_offset = request.offset + answered;
+        self.add(page.visitors);
+        if self.visitors.len() >= MAX_VISITORS {
+            self.visitors.truncate(MAX_VISITORS);
+            self.refilter();
+            self.load = ListLoad::Capped;
+            return Vec::new();
+        }
+        // An empty page ends the list even if `total` says more: asking
+        // again at the same offset would never end.
+        if answered == 0 || self.next_offset >= page.total {
+            self.load = ListLoad::Complete;
+            return Vec::new();
+        }
+        vec![PickerEffect::Fetch(self.request())]
+    }
+
+    /// Shows `text` above the list until the next conversation is opened.
+    pub fn set_notice(&mut self, text: String) {
+        self.notice = Some(text);
+        self.dirty = true;
+    }
+
+    /// Says that the list's request failed and waits to be tried again.
+    pub fn set_retrying(&mut self, text: String) {
+        self.retrying = Some(text);
+        self.dirty = true;
+    }
+
+    /// What the retrying request said, while it waits.
+    pub fn retrying(&self) -> Option<&str> {
+        self.retrying.as_deref()
+    }
+
+    /// The notice, if one is shown.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// The filter as typed.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The visitors the filter lets through, in list order.
+    pub fn shown(&self) -> impl ExactSizeIterator<Item = &Visitor> {
+        self.matches.iter().map(|&i| &self.visitors[i])
+    }
+
+    /// How many visitors are loaded.
+    pub fn loaded(&self) -> usize {
+        self.visitors.len()
+    }
+
+    /// What the server last said it holds.
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// Entries that could not be read as visitors so far.
+    pub fn unreadable(&self) -> u64 {
+        self.unreadable
+    }
+
+    /// The selected visitor's id.
+    pub fn selected(&self) -> Option<VisitorId> {
+        self.selected
+    }
+
+    /// The selected row's place among the shown ones.
+    pub fn selected_row(&self) -> Option<usize> {
+        let id = self.selected?;
+        self.matches.iter().position(|&i| self.visitors[i].id == id)
+    }
+
+    /// How loading stands.
+    pub fn load(&self) -> &ListLoad {
+        &self.load
+    }
+
+    /// Whether something changed since the last call (and the screen needs drawing).
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Marks the screen for drawing (after a resize, say).
+    pub fn touch(&mut self) {
+        self.dirty = true;
+    }
+
+    fn request(&self) -> UsersRequest {
+        UsersRequest {
+            offset: self.next_offset,
+            limit: self.page_size,
+        }
+    }
+
+    fn clear_filter(&mut self) {
+        if !self.query.is_empty() {
+            self.query.clear();
+            self.moved = false;
+            self.refilter();
+        }
+    }
+
+    /// Moves the selection `by` rows among the shown ones, stopping at the ends.
+    fn move_by(&mut self, by: isize) {
+        if self.matches.is_empty() {
+            return;
+        }
+        let last = self.matches.len() - 1;
+        let at = self.selected_row().unwrap_or(0);
+        let to = at.saturating_add_signed(by).min(last);
+        self.selected = Some(self.visitors[self.matches[to]].id);
+        self.moved = true;
+    }
+
+    /// Adds arriving visitors (one seen again replaces the earlier copy) and
+    /// keeps the order.
+    fn add(&mut self, arrived: Vec<Visitor>) {
+        for visitor in arrived {
+            match self.visitors.iter_mut().find(|v| v.id == visitor.id) {
+                Some(known) => *known = visitor,
+                None => self.visitors.push(visitor),
+            }
+        }
+        // Newest `online_at` first; `None` sorts last as `Reverse(None)` is greatest.
+        self.visitors
+            .sort_by_key(|v| (std::cmp::Reverse(v.online_at), v.id));
+        self.refilter();
+    }
+
+    /// Recomputes the matches. A selection the reader moved stays on its
+    /// visitor while it is shown; otherwise the first row is selected.
+    fn refilter(&mut self) {
+        let query = Query::new(&self.query);
+        self.matches = (0..self.visitors.len())
+            .filter(|&i| query.matches(&self.visitors[i]))
+            .collect();
+        let keep = self.moved && self.selected_row().is_some();
+        if !keep {
+            self.moved = false;
+            self.selected = self.matches.first().map(|&i| self.visitors[i].id);
+        }
+    }
+}
+
+/// A smart-case substring filter: lower case matches any case; a capital
+/// letter makes the whole query match case exactly. Every word of the query
+/// must appear in one of the fields (name, email, reference, id).
+struct Query {
+    words: Vec<String>,
+    exact_case: bool,
+}
+
+impl Query {
+    fn new(raw: &str) -> Self {
+        let exact_case = raw.chars().any(char::is_uppercase);
+        let words = raw
+            .split_whitespace()
+            .map(|w| {
+                if exact_case {
+                    w.to_owned()
+                } else {
+                    w.to_lowercase()
+                }
+            })
+            .collect();
+        Query { words, exact_case }
+    }
+
+    fn matches(&self, visitor: &Visitor) -> bool {
+        if self.words.is_empty() {
+            return true;
+        }
+        let id = visitor.id.to_string();
+        let fields = [
+            visitor.name.as_deref().unwrap_or_default(),
+            visitor.email.as_deref().unwrap_or_default(),
+            visitor.reference.as_deref().unwrap_or_default(),
+            id.as_str(),
+        ];
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|f| {
+                if self.exact_case {
+                    (*f).to_owned()
+                } else {
+                    f.to_lowercase()
+                }
+            })
+            .collect();
+        self.words
+            .iter()
+            .all(|word| fields.iter().any(|field| field.contains(word.as_str())))
+    }
+}
+
+/// "online" when seen within [`ONLINE_WINDOW`] of `now`, else how long ago in
+/// the largest whole unit ("5 min ago", "3 h ago", "3 d ago"); "never" without a time.
+pub fn last_seen(online_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    let Some(at) = online_at else {
+        return "never".to_owned();
+    };
+    let ago = now.signed_duration_since(at);
+    if ago < ONLINE_WINDOW {
+        return "online".to_owned();
+    }
+    let minutes = ago.num_minutes();
+    match minutes {
+        ..60 => format!("{minutes} min ago"),
+        60..1440 => format!("{} h ago", minutes / 60),
+        1440..525_600 => format!("{} d ago", minutes / 1440),
+        _ => format!("{} y ago", minutes / 525_600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn last_seen_reads_as_a_person_would_say_it() {
+        let ago = |minutes: i64| last_seen(Some(now() - TimeDelta::minutes(minutes)), now());
+        assert_eq!(ago(0), "online");
+        assert_eq!(ago(1), "online");
+        assert_eq!(ago(2), "2 min ago");
+        assert_eq!(ago(5), "5 min ago");
+        assert_eq!(ago(59), "59 min ago");
+        assert_eq!(ago(60), "1 h ago");
+        assert_eq!(ago(3 * 1440 + 5), "3 d ago");
+        assert_eq!(ago(2 * 525_600), "2 y ago");
+        // A clock ahead of ours is not "in the future": it was just now.
+        assert_eq!(ago(-10), "online");
+        assert_eq!(last_seen(None, now()), "never");
+    }
+}

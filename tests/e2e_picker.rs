@@ -1,0 +1,111 @@
+//! End-to-end: `szchat --demo` opens the visitor picker in a real terminal
+//! (tmux); typing filters it, Enter opens a conversation and Backspace comes
+//! back with the filter and the selection as they were.
+
+// This file uses a part of the tmux helpers.
+#[allow(dead_code)]
+#[path = "e2e/tmux.rs"]
+mod tmux;
+
+use szchat_fake::{DEMO_USER_ID, FakeConfig};
+use tmux::{Launch, Tmux};
+
+const WIDTH: u16 = 100;
+const HEIGHT: u16 = 24;
+
+/// The demo's newest message from Hana Whitfield (the demo's first visitor).
+fn hanas_newest_message() -> String {
+    let demo = FakeConfig::demo();
+    assert_eq!(demo.profile["id"], DEMO_USER_ID);
+    assert_eq!(demo.profile["name"], "Hana Whitfield");
+    let newest = demo
+        .messages
+        .iter()
+        .max_by_key(|m| {
+            (
+                m["created_at"].as_str().unwrap().to_owned(),
+                m["id"].as_u64(),
+            )
+        })
+        .unwrap();
+    newest["body"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn the_demo_opens_the_picker_and_backspace_comes_back_to_it() {
+    let newest = hanas_newest_message();
+    let Some(tmux) = Tmux::start("picker", WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+        return;
+    };
+    let screen = tmux.wait_for("the visitor list", |s| {
+        s.contains("Find a visitor:") && s.contains("10 visitors")
+    });
+    assert!(screen.contains("Hana Whitfield"), "{screen:?}");
+    assert!(screen.contains("online"), "{screen:?}");
+
+    tmux.send_keys(&["w", "h", "i", "t"]);
+    let screen = tmux.wait_for("the filtered list", |s| {
+        s.contains("Find a visitor: whit") && s.contains("1 of 10 visitors")
+    });
+    let row = screen.find("Hana Whitfield").unwrap();
+    assert!(screen.rows[row].starts_with("▶"), "{screen:?}");
+
+    tmux.send_keys(&["Enter"]);
+    let screen = tmux.wait_for("Hana's conversation", |s| s.contains(&newest));
+    assert!(!screen.contains("Find a visitor:"), "{screen:?}");
+
+    tmux.send_keys(&["BSpace"]);
+    let screen = tmux.wait_for("the list again", |s| s.contains("Find a visitor: whit"));
+    let row = screen.find("Hana Whitfield").unwrap();
+    assert!(screen.rows[row].starts_with("▶"), "{screen:?}");
+
+    // Esc clears the filter, then quits.
+    tmux.send_keys(&["Escape"]);
+    tmux.wait_for("the whole list", |s| {
+        s.contains("10 visitors") && !s.contains("of 10 visitors")
+    });
+    tmux.send_keys(&["Escape"]);
+    let ended = tmux.wait_for_exit();
+    assert_eq!(ended.status, 0, "{:?}", ended.screen);
+    assert!(ended.tty_restored, "{:?}", ended.screen);
+}
+
+#[test]
+fn a_refused_secret_at_the_first_list_request_exits_1_with_one_line() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime
+        .block_on(szchat_fake::FakeServer::start(FakeConfig::demo()))
+        .unwrap();
+    let wrong = "wrong-secret-9876543210";
+    let launch = Launch::args(["--base-url".to_owned(), server.base_url()])
+        .env("SIGNALZEN_API_SECRET", wrong);
+    let Some(tmux) = Tmux::start("picker-secret", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    let ended = tmux.wait_for_exit();
+    assert_eq!(ended.status, 1, "{:?}", ended.screen);
+    assert!(ended.tty_restored, "{:?}", ended.screen);
+    let rows: Vec<&str> = ended
+        .screen
+        .rows
+        .iter()
+        .map(|row| row.trim_end())
+        .filter(|row| !row.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 2, "one reason line, then the report:{rows:?}");
+    assert!(rows[0].starts_with("szchat: "), "{rows:?}");
+    assert!(rows[0].contains("SIGNALZEN_API_SECRET"), "{rows:?}");
+    assert!(!rows[0].contains(wrong), "{rows:?}");
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/external/users"], "one request, for the list");
+}

@@ -1,0 +1,312 @@
+//! The visitor picker: its order, filter and selection, paging through the
+//! visitor list, the way back from a conversation, and how it looks.
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::{Value, json};
+use szchat::api::ApiError;
+use szchat::api::wire::parse_users_page;
+use szchat::fetch::UsersRequest;
+use szchat::paging::PageSize;
+use szchat::picker::{ListLoad, PickerAction, PickerEffect, PickerState};
+use szchat::ui::color::Colors;
+use szchat::visitor::VisitorsPage;
+use szchat_fake::FakeConfig;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap()
+}
+
+/// The demo's user objects, by id, as the server lists them.
+fn demo_profiles() -> Vec<Value> {
+    let config = FakeConfig::demo_at(now());
+    let mut profiles: Vec<Value> = std::iter::once(config.profile.clone())
+        .chain(config.other_visitors.iter().map(|v| v.profile.clone()))
+        .collect();
+    profiles.sort_by_key(|p| p["id"].as_u64());
+    profiles
+}
+
+/// Page `request` of `profiles`, read by the real wire parser.
+fn page_of(profiles: &[Value], request: UsersRequest) -> VisitorsPage {
+    let start = usize::try_from(request.offset).unwrap().min(profiles.len());
+    let end = (start + request.limit.get() as usize).min(profiles.len());
+    let body = json!({
+        "limit": request.limit.get(),
+        "offset": request.offset,
+        "total": profiles.len(),
+        "users": &profiles[start..end],
+    });
+    parse_users_page(body.to_string().as_bytes(), request.offset, 99).unwrap()
+}
+
+fn fetches(effects: &[PickerEffect]) -> Vec<UsersRequest> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            PickerEffect::Fetch(request) => Some(*request),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A picker that has loaded all of `profiles`, `page` at a time.
+fn loaded(profiles: &[Value], page: u32) -> PickerState {
+    let mut picker = PickerState::new(PageSize::new(page).unwrap());
+    let mut effects = picker.start();
+    while let Some(request) = fetches(&effects).first().copied() {
+        effects = picker.apply(request, Ok(page_of(profiles, request)));
+    }
+    assert_eq!(picker.load(), &ListLoad::Complete);
+    picker
+}
+
+fn names(picker: &PickerState) -> Vec<String> {
+    picker.shown().map(|v| v.display_name()).collect()
+}
+
+fn type_text(picker: &mut PickerState, text: &str) {
+    for c in text.chars() {
+        picker.update(PickerAction::Type(c));
+    }
+}
+
+fn selected_name(picker: &PickerState) -> String {
+    let id = picker.selected().unwrap();
+    picker.shown().find(|v| v.id == id).unwrap().display_name()
+}
+
+#[test]
+fn visitors_arrive_page_by_page_most_recently_seen_first() {
+    let profiles = demo_profiles();
+    let mut picker = PickerState::new(PageSize::new(3).unwrap());
+    let first = fetches(&picker.start());
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].offset, 0);
+    let next = fetches(&picker.apply(first[0], Ok(page_of(&profiles, first[0]))));
+    assert_eq!(picker.loaded(), 3, "rows show as soon as a page arrives");
+    assert_eq!(next[0].offset, 3);
+    assert_eq!(picker.load(), &ListLoad::Loading);
+
+    let picker = loaded(&profiles, 3);
+    assert_eq!(picker.loaded(), profiles.len());
+    let seen: Vec<_> = picker.shown().map(|v| v.online_at).collect();
+    assert!(seen.windows(2).all(|w| w[0] >= w[1]), "{seen:?}");
+    assert_eq!(picker.selected(), Some(picker.shown().next().unwrap().id));
+}
+
+#[test]
+fn typing_filters_at_once_over_name_email_reference_and_id() {
+    let profiles = demo_profiles();
+    let mut picker = loaded(&profiles, 50);
+    let hana = profiles.iter().find(|p| p["id"] == 4821).unwrap();
+    let first_name = hana["name"].as_str().unwrap().split(' ').next().unwrap();
+
+    type_text(&mut picker, &first_name.to_lowercase());
+    assert!(
+        names(&picker).iter().any(|n| n.starts_with(first_name)),
+        "{:?}",
+        names(&picker)
+    );
+    assert_eq!(picker.selected(), Some(picker.shown().next().unwrap().id));
+
+    picker.update(PickerAction::ClearFilter);
+    type_text(&mut picker, "482");
+    assert!(picker.shown().any(|v| v.id == 4821));
+
+    picker.update(PickerAction::ClearFilter);
+    let email = hana["email"].as_str().unwrap();
+    type_text(&mut picker, &email[..email.find('@').unwrap()]);
+    assert_eq!(picker.shown().next().unwrap().id, 4821);
+
+    // Smart case: a capital letter asks for exact case.
+    picker.update(PickerAction::ClearFilter);
+    type_text(&mut picker, &first_name.to_uppercase());
+    assert_eq!(picker.shown().len(), 0);
+    assert_eq!(picker.selected(), None);
+    assert_eq!(picker.update(PickerAction::Open), []);
+
+    picker.update(PickerAction::ClearFilter);
+    type_text(&mut picker, "zzzz-nobody");
+    assert_eq!(picker.shown().len(), 0);
+    for _ in 0.."zzzz-nobody".len() {
+        picker.update(PickerAction::Erase);
+    }
+    assert_eq!(picker.shown().len(), profiles.len());
+}
+
+#[test]
+fn arrows_move_within_the_rows_and_enter_opens_the_selected_visitor() {
+    let profiles = demo_profiles();
+    let mut picker = loaded(&profiles, 50);
+    let order: Vec<u64> = picker.shown().map(|v| v.id).collect();
+    picker.update(PickerAction::Previous);
+    assert_eq!(picker.selected(), Some(order[0]), "stops at the top");
+    picker.update(PickerAction::Next);
+    picker.update(PickerAction::Next);
+    assert_eq!(picker.selected(), Some(order[2]));
+    picker.update(PickerAction::PageDown);
+    assert_eq!(
+        picker.selected(),
+        order.last().copied(),
+        "stops at the bottom"
+    );
+    picker.update(PickerAction::PageUp);
+    picker.update(PickerAction::PageUp);
+    assert_eq!(picker.selected(), Some(order[0]));
+    picker.update(PickerAction::Next);
+    assert_eq!(
+        picker.update(PickerAction::Open),
+        [PickerEffect::Open(order[1])]
+    );
+}
+
+#[test]
+fn a_moved_selection_stays_on_its_visitor_as_pages_arrive_and_typing_starts_at_the_top() {
+    let profiles = demo_profiles();
+    let mut picker = PickerState::new(PageSize::new(4).unwrap());
+    let request = fetches(&picker.start())[0];
+    let effects = picker.apply(request, Ok(page_of(&profiles, request)));
+    picker.update(PickerAction::Next);
+    let chosen = selected_name(&picker);
+    let mut effects = effects;
+    while let Some(request) = fetches(&effects).first().copied() {
+        effects = picker.apply(request, Ok(page_of(&profiles, request)));
+    }
+    assert_eq!(selected_name(&picker), chosen);
+    // Typing picks the best (first) match again, as fuzzy finders do.
+    type_text(&mut picker, "e");
+    assert_eq!(picker.selected(), Some(picker.shown().next().unwrap().id));
+}
+
+#[test]
+fn esc_clears_the_filter_first_then_quits() {
+    let mut picker = loaded(&demo_profiles(), 50);
+    type_text(&mut picker, "an");
+    assert_eq!(picker.update(PickerAction::Escape), []);
+    assert_eq!(picker.query(), "");
+    assert_eq!(picker.update(PickerAction::Escape), [PickerEffect::Quit]);
+}
+
+#[test]
+fn keys_map_to_picker_actions_and_letters_are_typed() {
+    let key = |code, modifiers| PickerAction::from_key(KeyEvent::new(code, modifiers));
+    let none = KeyModifiers::NONE;
+    assert_eq!(key(KeyCode::Char('q'), none), Some(PickerAction::Type('q')));
+    assert_eq!(key(KeyCode::Char('j'), none), Some(PickerAction::Type('j')));
+    assert_eq!(
+        key(KeyCode::Char('A'), KeyModifiers::SHIFT),
+        Some(PickerAction::Type('A'))
+    );
+    assert_eq!(key(KeyCode::Down, none), Some(PickerAction::Next));
+    assert_eq!(
+        key(KeyCode::Char('n'), KeyModifiers::CONTROL),
+        Some(PickerAction::Next)
+    );
+    assert_eq!(
+        key(KeyCode::Char('p'), KeyModifiers::CONTROL),
+        Some(PickerAction::Previous)
+    );
+    assert_eq!(key(KeyCode::Enter, none), Some(PickerAction::Open));
+    assert_eq!(key(KeyCode::Esc, none), Some(PickerAction::Escape));
+    assert_eq!(key(KeyCode::Backspace, none), Some(PickerAction::Erase));
+    assert_eq!(
+        key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        Some(PickerAction::Quit)
+    );
+    assert_eq!(key(KeyCode::F(5), none), None);
+}
+
+#[test]
+fn a_refused_secret_at_the_first_request_ends_the_program() {
+    let mut picker = PickerState::new(PageSize::DEFAULT);
+    let request = fetches(&picker.start())[0];
+    let effects = picker.apply(request, Err(ApiError::Unauthorized { status: 401 }));
+    let [PickerEffect::Fatal(reason)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert!(reason.contains("SIGNALZEN_API_SECRET"), "{reason}");
+}
+
+#[test]
+fn a_later_failure_keeps_the_rows_and_retry_asks_again() {
+    let profiles = demo_profiles();
+    let mut picker = PickerState::new(PageSize::new(4).unwrap());
+    let first = fetches(&picker.start())[0];
+    let second = fetches(&picker.apply(first, Ok(page_of(&profiles, first))))[0];
+    assert_eq!(
+        picker.apply(second, Err(ApiError::Status { status: 503 })),
+        []
+    );
+    assert!(matches!(picker.load(), ListLoad::Failed(_)));
+    assert_eq!(picker.loaded(), 4);
+    assert_eq!(
+        picker.update(PickerAction::Retry),
+        [PickerEffect::Fetch(second)]
+    );
+    assert_eq!(picker.load(), &ListLoad::Loading);
+}
+
+#[test]
+fn a_retry_in_progress_is_said_until_the_answer_comes() {
+    let profiles = demo_profiles();
+    let mut picker = PickerState::new(PageSize::DEFAULT);
+    let request = fetches(&picker.start())[0];
+    picker.set_retrying("visitors: HTTP 503; retrying in 0.5s (attempt 2)".to_owned());
+    let screen = format!("{:?}", screen(&picker, 100, 4));
+    assert!(
+        screen.contains("visitors: HTTP 503; retrying in 0.5s"),
+        "{screen}"
+    );
+    picker.apply(request, Ok(page_of(&profiles, request)));
+    assert_eq!(picker.retrying(), None);
+}
+
+// ---------------------------------------------------------------- screens
+
+fn screen(picker: &PickerState, width: u16, height: u16) -> TestBackend {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| szchat::ui::picker::draw(frame, picker, now(), Colors::Off))
+        .unwrap();
+    terminal.backend().clone()
+}
+
+#[test]
+fn the_picker_lists_the_demo_visitors() {
+    let picker = loaded(&demo_profiles(), 50);
+    insta::assert_snapshot!(screen(&picker, 110, 14));
+}
+
+#[test]
+fn the_picker_with_a_filter() {
+    let mut picker = loaded(&demo_profiles(), 50);
+    type_text(&mut picker, "kestrel");
+    picker.update(PickerAction::Next);
+    insta::assert_snapshot!(screen(&picker, 110, 14));
+}
+
+#[test]
+fn the_picker_with_no_visitors() {
+    let mut picker = PickerState::new(PageSize::DEFAULT);
+    let request = fetches(&picker.start())[0];
+    picker.apply(request, Ok(page_of(&[], request)));
+    insta::assert_snapshot!(screen(&picker, 60, 5));
+}
+
+#[test]
+fn the_picker_when_loading_failed() {
+    let mut picker = PickerState::new(PageSize::DEFAULT);
+    let request = fetches(&picker.start())[0];
+    picker.apply(request, Err(ApiError::Status { status: 503 }));
+    insta::assert_snapshot!(screen(&picker, 60, 5));
+}
+
+#[test]
+fn the_picker_with_a_filter_nobody_matches() {
+    let mut picker = loaded(&demo_profiles(), 50);
+    type_text(&mut picker, "nobody-at-all");
+    insta::assert_snapshot!(screen(&picker, 60, 5));
+}
