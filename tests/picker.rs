@@ -64,7 +64,10 @@ fn loaded(profiles: &[Value], page: u32) -> PickerState {
 }
 
 fn names(picker: &PickerState) -> Vec<String> {
-    picker.shown().map(|v| v.display_name()).collect()
+    picker
+        .shown()
+        .map(szchat::visitor::Visitor::display_name)
+        .collect()
 }
 
 fn type_text(picker: &mut PickerState, text: &str) {

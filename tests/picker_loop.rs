@@ -95,7 +95,7 @@ async fn enter_opens_the_selected_visitor_and_backspace_comes_back_as_it_was() {
     let state = app.state().expect("a conversation is open");
     assert_eq!(state.user_id(), chosen);
     run_until(&mut app, &mut terminal, |app| {
-        app.state().is_some_and(|s| s.is_quiet())
+        app.state().is_some_and(szchat::state::AppState::is_quiet)
     })
     .await;
     let expected = server.messages_of(chosen).unwrap().len() as u64;
@@ -137,7 +137,7 @@ async fn answers_for_a_conversation_left_behind_never_reach_the_next_one() {
     assert_eq!(app.state().unwrap().user_id(), second);
 
     run_until(&mut app, &mut terminal, |app| {
-        app.state().is_some_and(|s| s.is_quiet())
+        app.state().is_some_and(szchat::state::AppState::is_quiet)
     })
     .await;
     // Long enough for the first conversation's answers to have come back.
