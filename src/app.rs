@@ -11,7 +11,7 @@
 
 use std::io;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
 use futures_util::{Stream, StreamExt};
@@ -41,6 +41,10 @@ pub struct AppConfig {
     pub colors: Colors,
     /// Where diagnostics go (`--log-file`), to tell the reader of an error.
     pub log_file: Option<PathBuf>,
+    /// Whether the conversation is followed live from the start (`--follow`).
+    pub follow: bool,
+    /// How long following waits between two looks for new messages.
+    pub poll_interval: Duration,
 }
 
 /// What the app asks of the world outside its screen: the browser, the
@@ -135,7 +139,8 @@ impl<D: Desktop> App<D> {
             screen.width,
             screen.height,
         )
-        .with_log_file(config.log_file);
+        .with_log_file(config.log_file)
+        .with_follow(config.follow, config.poll_interval);
         let mut app = Self::new(state, request_tx, event_rx, desktop).with_colors(config.colors);
         app.fetcher = Some(fetcher);
         app.start();

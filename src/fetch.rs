@@ -1,6 +1,7 @@
 //! The fetch task: runs the HTTP requests the state asks for and sends the
 //! answers back. It owns no conversation state; the UI loop never awaits it.
 
+use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use crate::api::client::{ApiClient, RetryNotice};
@@ -18,10 +19,21 @@ pub enum LinkPurpose {
     Copy,
 }
 
+/// One look for new messages while following: a page of the list, tagged
+/// with the poll it belongs to so a late answer to an old poll is dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollRequest {
+    pub page: PageRequest,
+    /// Which poll this page is part of.
+    pub round: u64,
+}
+
 /// Work for the fetch task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FetchRequest {
     Page(PageRequest),
+    /// A page read while following, to find messages that arrived.
+    Poll(PollRequest),
     /// Re-fetch one message for a fresh attachment link.
     Message {
         id: MessageId,
@@ -40,6 +52,12 @@ pub enum FetchEvent {
         id: MessageId,
         purpose: LinkPurpose,
         result: Result<Box<Message>, ApiError>,
+    },
+    /// The answer to a poll, and when it came (for "checked 12:04:31").
+    Polled {
+        request: PollRequest,
+        result: Result<Page, ApiError>,
+        checked_at: DateTime<Utc>,
     },
     /// A request failed and will be tried again after a pause.
     Retrying {
@@ -95,6 +113,17 @@ async fn run(
             FetchEvent::Page {
                 request: page,
                 result,
+            }
+        }
+        FetchRequest::Poll(poll) => {
+            let result = client
+                .messages_page(poll.page.offset, poll.page.limit, &on_retry)
+                .await;
+            FetchEvent::Polled {
+                request: poll,
+                result,
+                // The fetch side reads the clock so the state never does.
+                checked_at: Utc::now(),
             }
         }
         FetchRequest::Message { id, purpose } => FetchEvent::Message {

@@ -157,6 +157,10 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "retry a failed load",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('f')), A::ToggleFollow)],
+        what: "follow new messages live",
+    },
+    HelpRow {
         bindings: &[(Key(K::Char('!')), A::ShowError)],
         what: "the last error in full",
     },

@@ -10,6 +10,7 @@
 //! a network.
 
 mod detail;
+mod follow;
 mod history;
 mod jump;
 mod links;
@@ -19,7 +20,7 @@ mod status;
 mod viewport;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -37,6 +38,8 @@ use crate::timefmt::LocalZone;
 use crate::ui;
 
 pub use detail::Detail;
+pub use follow::{DEFAULT_POLL_INTERVAL, Follow, MAX_POLL_DELAY};
+use follow::{Known, Polled};
 pub use history::LoadState;
 use history::{History, PageOutcome, Retry};
 pub use jump::JUMP_EXAMPLES;
@@ -146,6 +149,7 @@ pub struct AppState {
     links: Links,
     overlays: Overlays,
     jump: Jump,
+    follow: Follow,
     notices: Notices,
     /// The time that came with the latest input, when the loop gives it.
     now: Option<Instant>,
@@ -181,6 +185,7 @@ impl AppState {
             links: Links::default(),
             overlays: Overlays::default(),
             jump: Jump::default(),
+            follow: Follow::new(page_size, DEFAULT_POLL_INTERVAL),
             notices: Notices::default(),
             now: None,
             log_file: None,
@@ -194,6 +199,17 @@ impl AppState {
     #[must_use]
     pub fn with_log_file(mut self, log_file: Option<PathBuf>) -> Self {
         self.log_file = log_file;
+        self
+    }
+
+    /// The same state, looking for new messages every `interval` while
+    /// following, and following from the start if `on`.
+    #[must_use]
+    pub fn with_follow(mut self, on: bool, interval: Duration) -> Self {
+        self.follow = self.follow.every(interval);
+        if on {
+            self.follow.toggle();
+        }
         self
     }
 
@@ -269,6 +285,11 @@ impl AppState {
         &self.notices
     }
 
+    /// Following live: whether it is on, when it last checked, what arrived unseen.
+    pub fn follow(&self) -> &Follow {
+        &self.follow
+    }
+
     /// Where diagnostics are written, if anywhere.
     pub fn log_file(&self) -> Option<&Path> {
         self.log_file.as_deref()
@@ -305,9 +326,11 @@ impl AppState {
         self.links.fetching()
     }
 
-    /// True when no answer is awaited: no page and no link in flight.
+    /// True when no answer is awaited: no page, no link and no poll in flight.
     pub fn is_quiet(&self) -> bool {
-        !matches!(self.load_state(), LoadState::Loading(_)) && !self.fetching_link()
+        !matches!(self.load_state(), LoadState::Loading(_))
+            && !self.fetching_link()
+            && !self.follow.polling()
     }
 
     /// Why the app should stop, once it should.
@@ -329,13 +352,19 @@ impl AppState {
         if self.notices.expire(now) {
             self.dirty = true;
         }
-        self.handle(input)
+        let mut effects = self.handle(input);
+        effects.extend(self.poll_if_due());
+        effects
     }
 
-    /// When the next passing notice fades, if one waits to: the loop sends
-    /// an [`Input::Tick`] then, and needs no timer otherwise.
+    /// When the next passing notice fades or the next look for new messages
+    /// is due, if either waits: the loop sends an [`Input::Tick`] then, and
+    /// needs no timer otherwise.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.notices.deadline()
+        match (self.notices.deadline(), self.follow.deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Takes one input of any kind, at the time of the last [`Self::handle_at`].
@@ -410,7 +439,10 @@ impl AppState {
                 self.history.read_on();
                 view.follow_oldest(conversation);
             }
-            Action::Newest => view.follow_newest(conversation),
+            Action::Newest => {
+                view.follow_newest(conversation);
+                self.follow.seen();
+            }
             Action::Jump => self.overlays.open(Overlay::Jump(Prompt::default())),
             Action::PreviousDay | Action::NextDay => {
                 let selected = view.selected().and_then(|id| conversation.get(id));
@@ -422,6 +454,7 @@ impl AppState {
             Action::CopyText => effects.extend(self.copy_text()),
             Action::ShowDetail => self.show_detail(),
             Action::Retry => effects.extend(self.retry()),
+            Action::ToggleFollow => effects.extend(self.toggle_follow()),
             Action::Redraw => effects.push(Effect::ClearScreen),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::ToggleHelp => self.open_overlay(Overlay::Help(Scroll::default())),
@@ -436,6 +469,9 @@ impl AppState {
                 self.notices.dismiss_error();
             }
             Action::Quit => self.exit = Some(Exit::Quit),
+        }
+        if self.follow.unseen() > 0 && self.sees_newest() {
+            self.follow.seen();
         }
         effects.extend(self.request_more());
         effects
@@ -481,9 +517,46 @@ impl AppState {
                     return effect.into_iter().collect();
                 }
             }
+            FetchEvent::Polled {
+                request,
+                result,
+                checked_at,
+            } => {
+                let order = self.history.order();
+                let polled = self.follow.answer(
+                    request,
+                    result,
+                    checked_at,
+                    self.now,
+                    order,
+                    &self.conversation,
+                );
+                match polled {
+                    None => return Vec::new(),
+                    Some(Polled::Arrived { fresh, next }) => {
+                        self.notices.settle(StatusTopic::Follow);
+                        self.show_arrivals(fresh);
+                        if let Some(next) = next {
+                            return vec![Effect::Fetch(FetchRequest::Poll(next))];
+                        }
+                    }
+                    Some(Polled::Failed { reason, retry_in }) => {
+                        self.set_status(Status::about(
+                            StatusTopic::Follow,
+                            StatusKind::Error,
+                            format!(
+                                "new messages: {reason}; next check in {} s",
+                                retry_in.as_secs()
+                            ),
+                        ));
+                        return Vec::new();
+                    }
+                }
+            }
             FetchEvent::Retrying { request, notice } => {
                 let (what, topic) = match request {
                     FetchRequest::Page(_) => ("messages", StatusTopic::Paging),
+                    FetchRequest::Poll(_) => ("new messages", StatusTopic::Follow),
                     FetchRequest::Message { .. } => ("link", StatusTopic::Link),
                 };
                 self.set_status(Status::about(
@@ -565,6 +638,69 @@ impl AppState {
             self.conversation.insert(message);
         }
         self.viewport.page_arrived(&self.conversation, first_before);
+    }
+
+    /// Shows messages a look for new ones found. A view at the newest
+    /// message stays at the newest; otherwise they are counted for the marker.
+    fn show_arrivals(&mut self, fresh: Vec<Message>) {
+        if fresh.is_empty() {
+            return;
+        }
+        let at_newest = self.sees_newest();
+        let newest_before = self.conversation.last().map(Message::sort_key);
+        let below = fresh
+            .iter()
+            .filter(|m| newest_before.is_none_or(|key| m.sort_key() > key))
+            .count();
+        self.show(fresh);
+        if at_newest {
+            self.viewport.follow_newest(&self.conversation);
+        } else {
+            self.follow.arrived_unseen(below);
+        }
+    }
+
+    /// True when the newest loaded message shows whole on screen (or none is loaded).
+    fn sees_newest(&self) -> bool {
+        let Some(last) = self.conversation.last() else {
+            return true;
+        };
+        self.visible_messages()
+            .iter()
+            .any(|(id, whole)| *id == last.id && *whole)
+    }
+
+    /// `f`: starts following (a look goes out at once) or stops.
+    fn toggle_follow(&mut self) -> Vec<Effect> {
+        let text = if self.follow.toggle() {
+            format!(
+                "following: new messages appear as they arrive (checked every {} s)",
+                self.follow.interval().as_secs()
+            )
+        } else {
+            self.notices.settle(StatusTopic::Follow);
+            "stopped following".to_owned()
+        };
+        self.set_status(Status::info(text));
+        self.poll_if_due()
+    }
+
+    /// Sends the first page of a look for new messages, when one is due and
+    /// the history has its newest messages loaded.
+    fn poll_if_due(&mut self) -> Vec<Effect> {
+        if self.exit.is_some() {
+            return Vec::new();
+        }
+        let known = Known {
+            order: self.history.order(),
+            total: self.history.total(),
+            settled: self.history.settled() && self.history.total().is_some(),
+        };
+        self.follow
+            .poll_if_due(self.now, known)
+            .map(|request| Effect::Fetch(FetchRequest::Poll(request)))
+            .into_iter()
+            .collect()
     }
 
     fn retry(&mut self) -> Option<Effect> {

@@ -37,8 +37,11 @@ enum Role {
     Visitor,
     Loaded,
     Date,
+    Following,
     Activity,
     Position,
+    /// New messages below the view: `G` shows them.
+    Unseen,
     Info,
     Error,
 }
@@ -129,6 +132,31 @@ impl<'a> StatusBar<'a> {
                 text: activity.to_owned(),
             });
         }
+        let follow = state.follow();
+        if follow.is_on() {
+            let text = match follow.checked_at() {
+                Some(at) => format!(
+                    "following · checked {}",
+                    state.viewport().zone().zoned(at).format("%H:%M:%S")
+                ),
+                None => "following".to_owned(),
+            };
+            parts.push(Part {
+                role: Role::Following,
+                text,
+            });
+        }
+        match follow.unseen() {
+            0 => {}
+            1 => parts.push(Part {
+                role: Role::Unseen,
+                text: "↓ 1 new message".to_owned(),
+            }),
+            count => parts.push(Part {
+                role: Role::Unseen,
+                text: format!("↓ {} new messages", grouped(count as u64)),
+            }),
+        }
         let notices = state.notices();
         if let Some(info) = notices.info() {
             parts.push(Part {
@@ -149,6 +177,8 @@ impl<'a> StatusBar<'a> {
         let base = self.base();
         match (self.colors, role) {
             (_, Role::Position) => base.add_modifier(Modifier::BOLD),
+            (Colors::On, Role::Unseen) => base.fg(Color::LightGreen).add_modifier(Modifier::BOLD),
+            (Colors::Off, Role::Unseen) => base.add_modifier(Modifier::BOLD),
             (Colors::On, Role::Info) => base.fg(Color::Yellow),
             (Colors::On, Role::Error) => base.fg(Color::LightRed).add_modifier(Modifier::BOLD),
             (Colors::Off, Role::Error) => base.add_modifier(Modifier::BOLD),
