@@ -26,4 +26,5 @@ pub mod state;
 pub mod terminal;
 pub mod timefmt;
 pub mod ui;
+pub mod visitor;
 pub mod wrap;

@@ -15,6 +15,7 @@ use super::wire;
 use crate::model::{Message, MessageId, Page};
 use crate::paging::PageSize;
 use crate::secret::Secret;
+use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
 /// SignalZen's production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.signalzen.com";
@@ -77,6 +78,8 @@ pub struct RetryNotice {
 #[derive(Clone)]
 pub struct ApiClient {
     inner: Arc<Inner>,
+    /// The visitor whose messages `messages_page` and `message` read.
+    user_id: u64,
 }
 
 struct Inner {
@@ -88,7 +91,6 @@ struct Inner {
     authorization: HeaderValue,
     /// Kept only to scrub it from any text that reaches an error.
     secret: Secret,
-    user_id: u64,
     retry: RetryPolicy,
     max_body_bytes: usize,
 }
@@ -146,16 +148,70 @@ impl ApiClient {
                 base_str,
                 authorization,
                 secret: config.secret,
-                user_id: config.user_id,
                 retry: config.retry,
                 max_body_bytes: config.max_body_bytes,
             }),
+            user_id: config.user_id,
         })
     }
 
     /// The validated base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_str
+    }
+
+    /// The visitor whose messages this client reads.
+    pub fn user_id(&self) -> u64 {
+        self.user_id
+    }
+
+    /// The same client (sharing its connections) for another visitor's messages.
+    #[must_use]
+    pub fn for_user(&self, user_id: u64) -> ApiClient {
+        ApiClient {
+            inner: Arc::clone(&self.inner),
+            user_id,
+        }
+    }
+
+    /// GET {base}/external/users?offset=O&limit=L
+    pub async fn users_page(
+        &self,
+        offset: u64,
+        limit: PageSize,
+        on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
+    ) -> Result<VisitorsPage, ApiError> {
+        let mut url = self.users_endpoint(None);
+        url.query_pairs_mut()
+            .append_pair("offset", &offset.to_string())
+            .append_pair("limit", &limit.to_string());
+        self.get(&url, on_retry, |body| {
+            wire::parse_users_page(body, offset, u64::from(limit.get()))
+        })
+        .await
+    }
+
+    /// GET {base}/external/users/{id}
+    pub async fn user(
+        &self,
+        id: VisitorId,
+        on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
+    ) -> Result<Visitor, ApiError> {
+        let url = self.users_endpoint(Some(id));
+        self.get(&url, on_retry, wire::parse_user).await
+    }
+
+    /// `{base}/external/users[/{id}]`.
+    fn users_endpoint(&self, id: Option<VisitorId>) -> Url {
+        let mut url = self.inner.base.clone();
+        let id = id.map(|id| id.to_string());
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments
+                .pop_if_empty()
+                .extend(["external", "users"])
+                .extend(id.as_deref());
+        }
+        url
     }
 
     /// GET {base}/external/users/{user}/messages?offset=O&limit=L
@@ -188,7 +244,7 @@ impl ApiClient {
     /// `{base}/external/users/{user}/messages[/{id}]`.
     fn endpoint(&self, id: Option<MessageId>) -> Url {
         let mut url = self.inner.base.clone();
-        let user = self.inner.user_id.to_string();
+        let user = self.user_id.to_string();
         let id = id.map(|id| id.to_string());
         if let Ok(mut segments) = url.path_segments_mut() {
             segments
@@ -327,7 +383,7 @@ impl fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiClient")
             .field("base_url", &self.inner.base_str)
-            .field("user_id", &self.inner.user_id)
+            .field("user_id", &self.user_id)
             .field("secret", &self.inner.secret)
             .field("retry", &self.inner.retry)
             .field("max_body_bytes", &self.inner.max_body_bytes)

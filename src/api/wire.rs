@@ -14,9 +14,12 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::lenient;
+
+mod users;
 use crate::model::{
     EntryRef, Message, MessageId, Page, Sender, Unreadable, place_unreadable, placeholder_id,
 };
+pub use users::{MAX_ATTRIBUTES, parse_user, parse_users_page};
 
 /// Reasons quoted from the parser are cut to this many characters: a server
 /// can make one echo a value of any length.

@@ -1,0 +1,185 @@
+//! Serde types for visitors (`GET /external/users` and `/external/users/{id}`)
+//! and their conversion into [`Visitor`]. Lenient like messages: unknown
+//! fields are ignored, nulls and values of the wrong type become "unknown",
+//! and broken text is mended. Only an entry without a usable id is dropped
+//! (and counted): a visitor that cannot be opened is no use in a list.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::api::lenient;
+use crate::visitor::{Attribute, Visitor, VisitorsPage};
+
+/// Most attributes kept per visitor: the widget code can set any number.
+pub const MAX_ATTRIBUTES: usize = 100;
+
+/// The envelope of `GET /external/users`.
+#[derive(Debug, Deserialize)]
+struct UsersEnvelopeDto {
+    #[serde(default)]
+    limit: Option<u64>,
+    #[serde(default)]
+    offset: Option<u64>,
+    total: u64,
+    users: Vec<Value>,
+}
+
+/// Reads a page of `GET /external/users`. `requested_offset`/`requested_limit`
+/// stand in for fields the server left out. Fails only when the envelope
+/// cannot be read.
+pub fn parse_users_page(
+    body: &[u8],
+    requested_offset: u64,
+    requested_limit: u64,
+) -> Result<VisitorsPage, String> {
+    let envelope: UsersEnvelopeDto =
+        serde_json::from_slice(&lenient::repair(body)).map_err(|err| err.to_string())?;
+    let total_entries = envelope.users.len();
+    let visitors: Vec<Visitor> = envelope.users.iter().filter_map(visitor_from).collect();
+    let unreadable = u64::try_from(total_entries - visitors.len()).unwrap_or(u64::MAX);
+    Ok(VisitorsPage {
+        offset: envelope.offset.unwrap_or(requested_offset),
+        limit: envelope.limit.unwrap_or(requested_limit),
+        total: envelope.total,
+        visitors,
+        unreadable,
+    })
+}
+
+/// Reads the answer of `GET /external/users/{id}`.
+pub fn parse_user(body: &[u8]) -> Result<Visitor, String> {
+    let value: Value =
+        serde_json::from_slice(&lenient::repair(body)).map_err(|err| err.to_string())?;
+    visitor_from(&value).ok_or_else(|| "the user object has no numeric id".to_owned())
+}
+
+/// One user object as a visitor; `None` without a numeric id.
+fn visitor_from(value: &Value) -> Option<Visitor> {
+    let id = value.get("id").and_then(Value::as_u64)?;
+    let text = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+    let time = |name: &str| {
+        value
+            .get(name)
+            .and_then(Value::as_str)
+            .and_then(parse_timestamp)
+    };
+    let attributes = value
+        .get("user_attributes")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(attribute_from)
+                .take(MAX_ATTRIBUTES)
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Visitor {
+        id,
+        name: text("name"),
+        email: text("email"),
+        reference: value.get("reference").and_then(scalar_text),
+        created_at: time("created_at"),
+        updated_at: time("updated_at"),
+        online_at: time("online_at"),
+        last_url: text("last_url").filter(|url| !url.trim().is_empty()),
+        attributes,
+    })
+}
+
+/// `{name, value}`; a value that is a number or a boolean is shown as written.
+fn attribute_from(value: &Value) -> Option<Attribute> {
+    let name = value.get("name").and_then(Value::as_str)?.to_owned();
+    let value = value.get("value").and_then(scalar_text).unwrap_or_default();
+    Some(Attribute { name, value })
+}
+
+/// A string as is, a number or boolean as written; anything else is unknown.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
+fn parse_timestamp(raw: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANA: &str = r#"{"id": 4821, "name": "Ana Ortega", "email": "ana@example.com",
+        "reference": "cust-77", "created_at": "2026-01-02T10:00:00.000Z",
+        "updated_at": "2026-01-03T10:00:00Z", "online_at": "2026-01-04T10:00:00Z",
+        "last_url": "https://shop.example.com/cart?x=1", "extra": [1, 2],
+        "user_attributes": [{"name": "plan", "value": "gold"}, {"name": "seats", "value": 12}]}"#;
+
+    #[test]
+    fn a_user_object_reads_into_a_visitor() {
+        let visitor = parse_user(ANA.as_bytes()).unwrap();
+        assert_eq!(visitor.id, 4821);
+        assert_eq!(visitor.name.as_deref(), Some("Ana Ortega"));
+        assert_eq!(visitor.reference.as_deref(), Some("cust-77"));
+        assert_eq!(
+            visitor.online_at.unwrap().to_rfc3339(),
+            "2026-01-04T10:00:00+00:00"
+        );
+        assert_eq!(
+            visitor.last_url.as_deref(),
+            Some("https://shop.example.com/cart?x=1")
+        );
+        let attributes: Vec<(&str, &str)> = visitor
+            .attributes
+            .iter()
+            .map(|a| (a.name.as_str(), a.value.as_str()))
+            .collect();
+        assert_eq!(attributes, [("plan", "gold"), ("seats", "12")]);
+    }
+
+    #[test]
+    fn nulls_and_wrong_types_are_unknown_not_errors() {
+        let body = br#"{"id": 5, "name": null, "email": 3, "online_at": "yesterday",
+            "last_url": "", "user_attributes": "none", "reference": 99}"#;
+        let visitor = parse_user(body).unwrap();
+        assert_eq!(visitor.name, None);
+        assert_eq!(visitor.email, None);
+        assert_eq!(visitor.online_at, None);
+        assert_eq!(visitor.last_url, None);
+        assert!(visitor.attributes.is_empty());
+        assert_eq!(visitor.reference.as_deref(), Some("99"));
+        assert!(parse_user(br#"{"name": "no id"}"#).is_err());
+    }
+
+    #[test]
+    fn a_page_keeps_readable_visitors_and_counts_the_rest() {
+        let body = format!(
+            r#"{{"limit": 2, "offset": 40, "total": 43, "users": [{ANA}, {{"id": "x"}}, {{"id": 6, "name": "a\ud800"}}]}}"#
+        );
+        let page = parse_users_page(body.as_bytes(), 40, 2).unwrap();
+        assert_eq!((page.offset, page.limit, page.total), (40, 2, 43));
+        let ids: Vec<u64> = page.visitors.iter().map(|v| v.id).collect();
+        assert_eq!(ids, [4821, 6]);
+        assert_eq!(page.unreadable, 1);
+        assert_eq!(page.visitors[1].name.as_deref(), Some("a\u{FFFD}"));
+    }
+
+    #[test]
+    fn the_envelope_must_be_readable() {
+        for body in [
+            r#"{"users": []}"#,
+            r#"{"total": 1}"#,
+            r#"{"total": 1, "users": null}"#,
+            "[1]",
+        ] {
+            assert!(parse_users_page(body.as_bytes(), 0, 50).is_err(), "{body}");
+        }
+        let page = parse_users_page(br#"{"total": 0, "users": []}"#, 10, 20).unwrap();
+        assert_eq!((page.offset, page.limit), (10, 20));
+    }
+}
