@@ -45,6 +45,9 @@ pub struct AppConfig {
     pub follow: bool,
     /// How long following waits between two looks for new messages.
     pub poll_interval: Duration,
+    /// Whether to ask who the visitor is (`GET /external/users/{id}`)
+    /// alongside the first page; off, the app names the visitor by id.
+    pub visitor_profile: bool,
 }
 
 /// What the app asks of the world outside its screen: the browser, the
@@ -141,6 +144,11 @@ impl<D: Desktop> App<D> {
         )
         .with_log_file(config.log_file)
         .with_follow(config.follow, config.poll_interval);
+        let state = if config.visitor_profile {
+            state.with_visitor_profile()
+        } else {
+            state
+        };
         let mut app = Self::new(state, request_tx, event_rx, desktop).with_colors(config.colors);
         app.fetcher = Some(fetcher);
         app.start();

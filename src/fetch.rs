@@ -8,6 +8,7 @@ use crate::api::client::{ApiClient, RetryNotice};
 use crate::api::error::ApiError;
 use crate::model::{Message, MessageId, Page};
 use crate::paging::PageRequest;
+use crate::visitor::{Visitor, VisitorId};
 
 /// How many answers may wait for the UI loop before the fetch side waits.
 pub const EVENT_BUFFER: usize = 64;
@@ -34,6 +35,8 @@ pub enum FetchRequest {
     Page(PageRequest),
     /// A page read while following, to find messages that arrived.
     Poll(PollRequest),
+    /// Who the visitor is: their user object.
+    Visitor(VisitorId),
     /// Re-fetch one message for a fresh attachment link.
     Message {
         id: MessageId,
@@ -58,6 +61,10 @@ pub enum FetchEvent {
         request: PollRequest,
         result: Result<Page, ApiError>,
         checked_at: DateTime<Utc>,
+    },
+    Visitor {
+        id: VisitorId,
+        result: Result<Box<Visitor>, ApiError>,
     },
     /// A request failed and will be tried again after a pause.
     Retrying {
@@ -126,6 +133,10 @@ async fn run(
                 checked_at: Utc::now(),
             }
         }
+        FetchRequest::Visitor(id) => FetchEvent::Visitor {
+            id,
+            result: client.user(id, &on_retry).await.map(Box::new),
+        },
         FetchRequest::Message { id, purpose } => FetchEvent::Message {
             id,
             purpose,

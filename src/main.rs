@@ -136,6 +136,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         log_file: cli.log_file.clone(),
         follow: cli.follow,
         poll_interval: settings.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
+        visitor_profile: true,
     };
     let outcome = app::run(session.terminal(), config, signals).await;
     drop(session);

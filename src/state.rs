@@ -18,6 +18,7 @@ mod overlay;
 mod prompt;
 mod status;
 mod viewport;
+mod visitor;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -50,6 +51,7 @@ pub use overlay::{Overlay, Overlays, Scroll};
 pub use prompt::Prompt;
 pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
 pub use viewport::{PREFETCH_MESSAGES, Viewport};
+pub use visitor::VisitorInfo;
 
 /// Something that happened, for the state to take in.
 #[derive(Debug)]
@@ -150,6 +152,7 @@ pub struct AppState {
     overlays: Overlays,
     jump: Jump,
     follow: Follow,
+    visitor: VisitorInfo,
     notices: Notices,
     /// The time that came with the latest input, when the loop gives it.
     now: Option<Instant>,
@@ -186,6 +189,7 @@ impl AppState {
             overlays: Overlays::default(),
             jump: Jump::default(),
             follow: Follow::new(page_size, DEFAULT_POLL_INTERVAL),
+            visitor: VisitorInfo::NotAsked,
             notices: Notices::default(),
             now: None,
             log_file: None,
@@ -213,9 +217,20 @@ impl AppState {
         self
     }
 
+    /// The same state, asking who the visitor is alongside the first page.
+    #[must_use]
+    pub fn with_visitor_profile(mut self) -> Self {
+        self.visitor = VisitorInfo::Loading;
+        self
+    }
+
     /// The first requests: call once when the loop starts.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.request_more()
+        let mut effects = self.request_more();
+        if self.visitor == VisitorInfo::Loading {
+            effects.push(Effect::Fetch(FetchRequest::Visitor(self.user_id)));
+        }
+        effects
     }
 
     // ----- what the view reads -----
@@ -223,6 +238,11 @@ impl AppState {
     /// The visitor whose conversation this is.
     pub fn user_id(&self) -> u64 {
         self.user_id
+    }
+
+    /// The visitor's user object, if it was asked for.
+    pub fn visitor(&self) -> &VisitorInfo {
+        &self.visitor
     }
 
     /// The loaded messages.
@@ -329,6 +349,7 @@ impl AppState {
     /// True when no answer is awaited: no page, no link and no poll in flight.
     pub fn is_quiet(&self) -> bool {
         !matches!(self.load_state(), LoadState::Loading(_))
+            && self.visitor != VisitorInfo::Loading
             && !self.fetching_link()
             && !self.follow.polling()
     }
@@ -553,10 +574,16 @@ impl AppState {
                     }
                 }
             }
+            FetchEvent::Visitor { id, result } => {
+                if !self.visitor.arrived(self.user_id, id, result) {
+                    return Vec::new();
+                }
+            }
             FetchEvent::Retrying { request, notice } => {
                 let (what, topic) = match request {
                     FetchRequest::Page(_) => ("messages", StatusTopic::Paging),
                     FetchRequest::Poll(_) => ("new messages", StatusTopic::Follow),
+                    FetchRequest::Visitor(_) => ("visitor", StatusTopic::Other),
                     FetchRequest::Message { .. } => ("link", StatusTopic::Link),
                 };
                 self.set_status(Status::about(

@@ -207,6 +207,7 @@ impl Driver {
             log_file: None,
             follow: false,
             poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
+            visitor_profile: false,
         };
         Self::with(App::spawn(
             config,
@@ -233,6 +234,7 @@ impl Driver {
             log_file: None,
             follow: true,
             poll_interval: interval,
+            visitor_profile: false,
         };
         Self::with(App::spawn(
             config,
