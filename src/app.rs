@@ -1,5 +1,7 @@
 //! The event loop: one `select!` over terminal input, fetch answers,
-//! signals, and a timer while a notice waits to fade. Each becomes an
+//! signals, failures the desktop reports late (a browser that exits at
+//! once), and a timer while a notice waits to fade or a look for new
+//! messages is due. Each becomes an
 //! [`Input`] for the state, with the time it came at, and the loop carries out
 //! the effects the state answers with; an effect that fails comes back to the
 //! state as an input. It never awaits the network, so keys answer while a
@@ -23,12 +25,12 @@ use tokio::task::JoinHandle;
 
 use crate::api::client::ApiClient;
 use crate::fetch::{self, FetchEvent, FetchRequest};
-use crate::open::CheckedUrl;
+use crate::open::{CheckedUrl, Opener};
 use crate::paging::PageSize;
 use crate::state::{AppState, Effect, Exit, Failure, Input};
 use crate::timefmt::LocalZone;
 use crate::ui::color::Colors;
-use crate::{clipboard, open, terminal, ui};
+use crate::{clipboard, terminal, ui};
 
 /// What the app needs to start.
 #[derive(Debug, Clone)]
@@ -50,11 +52,26 @@ pub struct AppConfig {
     pub visitor_profile: bool,
 }
 
+/// Where a desktop reports what failed after its call returned, such as a
+/// browser that exits with an error a moment after it started: the loop
+/// takes each report as an [`Input::Failed`].
+#[derive(Clone, Debug)]
+pub struct LateFailures(mpsc::UnboundedSender<Failure>);
+
+impl LateFailures {
+    /// Tells the state that `failure` happened. Nothing is told once the
+    /// loop has ended.
+    pub fn report(&self, failure: Failure) {
+        let _ = self.0.send(failure);
+    }
+}
+
 /// What the app asks of the world outside its screen: the browser, the
 /// clipboard, and the shell's job control.
 pub trait Desktop {
-    /// Opens a checked link in the browser.
-    fn open(&mut self, url: &CheckedUrl) -> io::Result<()>;
+    /// Opens a checked link in the browser; a failure found only later
+    /// goes to `late`.
+    fn open(&mut self, url: &CheckedUrl, late: &LateFailures) -> io::Result<()>;
     /// Sends `text` to the clipboard. Nothing confirms that it arrived.
     fn copy(&mut self, text: &str) -> io::Result<()>;
     /// Gives the terminal back to the shell until it continues the app
@@ -63,17 +80,33 @@ pub trait Desktop {
 }
 
 /// The reader's own browser, and the terminal's clipboard.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemDesktop;
+#[derive(Debug, Clone)]
+pub struct SystemDesktop {
+    opener: Opener,
+}
+
+impl SystemDesktop {
+    /// Links go to `$BROWSER`, else the platform's opener.
+    pub fn from_env() -> Self {
+        Self::with_opener(Opener::from_env())
+    }
+
+    /// Links go to `opener`.
+    pub fn with_opener(opener: Opener) -> Self {
+        Self { opener }
+    }
+}
 
 impl Desktop for SystemDesktop {
-    fn open(&mut self, url: &CheckedUrl) -> io::Result<()> {
-        let launched = open::launch(url).map_err(io::Error::other)?;
-        // Until the loop takes late effect outcomes as inputs, a browser
-        // that fails at once reaches the log only.
+    fn open(&mut self, url: &CheckedUrl, late: &LateFailures) -> io::Result<()> {
+        let launched = self.opener.launch(url).map_err(io::Error::other)?;
+        let late = late.clone();
+        // The loop goes on meanwhile: a browser that fails at once is told
+        // to the reader when it does.
         tokio::spawn(async move {
             if let Err(error) = launched.outcome().await {
                 tracing::warn!(%error, "the browser failed");
+                late.report(Failure::Open(error.to_string()));
             }
         });
         Ok(())
@@ -97,6 +130,9 @@ pub struct App<D> {
     /// The fetch task, when the app started it itself.
     fetcher: Option<JoinHandle<()>>,
     desktop: D,
+    /// Where the desktop reports late failures, and where the loop reads them.
+    late: LateFailures,
+    late_failures: mpsc::UnboundedReceiver<Failure>,
     colors: Colors,
     /// Set by Ctrl-L and after a suspension: the next draw starts from a
     /// blank terminal.
@@ -112,12 +148,15 @@ impl<D: Desktop> App<D> {
         answers: mpsc::Receiver<FetchEvent>,
         desktop: D,
     ) -> Self {
+        let (late, late_failures) = mpsc::unbounded_channel();
         Self {
             state,
             requests,
             answers,
             fetcher: None,
             desktop,
+            late: LateFailures(late),
+            late_failures,
             colors: Colors::On,
             clear_screen: false,
         }
@@ -201,7 +240,7 @@ impl<D: Desktop> App<D> {
                 .map_err(|_| Failure::FetchTaskGone),
             Effect::Open(url) => self
                 .desktop
-                .open(&url)
+                .open(&url, &self.late)
                 .map_err(|error| Failure::Open(error.to_string())),
             Effect::Copy(text) => self
                 .desktop
@@ -247,7 +286,8 @@ impl<D: Desktop> App<D> {
     }
 
     /// Waits for the next input: a terminal event, a fetch answer, a signal,
-    /// or the time a notice fades.
+    /// a failure the desktop found late, or the time a notice fades or a
+    /// look for new messages is due.
     async fn next_input<E, G>(&mut self, events: &mut E, signals: &mut G) -> io::Result<Input>
     where
         E: Stream<Item = io::Result<Event>> + Unpin,
@@ -274,6 +314,8 @@ impl<D: Desktop> App<D> {
                     None => Input::Failed(Failure::FetchTaskGone),
                 }),
                 Some(number) = signals.next() => Some(Input::Signal(number)),
+                // The app holds a sender itself, so this channel never closes.
+                Some(failure) = self.late_failures.recv() => Some(Input::Failed(failure)),
                 () = fade => Some(Input::Tick),
             };
             if let Some(input) = input {
@@ -328,7 +370,7 @@ pub async fn run(
     config: AppConfig,
     mut signals: impl Stream<Item = i32> + Unpin,
 ) -> io::Result<Exit> {
-    let mut app = App::spawn(config, terminal.size()?, SystemDesktop);
+    let mut app = App::spawn(config, terminal.size()?, SystemDesktop::from_env());
     let mut events = EventStream::new();
     app.run_until(terminal, &mut events, &mut signals, |_| false)
         .await?;

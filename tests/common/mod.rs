@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
-use szchat::app::{App, AppConfig, Desktop};
+use szchat::app::{App, AppConfig, Desktop, LateFailures};
 use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::keymap::{self, Trigger};
 use szchat::model::{Message, Page, Sender};
@@ -146,7 +146,7 @@ impl RecordingDesktop {
 }
 
 impl Desktop for RecordingDesktop {
-    fn open(&mut self, url: &CheckedUrl) -> io::Result<()> {
+    fn open(&mut self, url: &CheckedUrl, _late: &LateFailures) -> io::Result<()> {
         self.hand(Effect::Open(url.clone()))
     }
 
