@@ -38,6 +38,8 @@ pub enum Action {
     Retry,
     /// Starts or stops following the conversation live.
     ToggleFollow,
+    /// Shows or hides who the visitor is.
+    ToggleProfile,
     /// Paints the whole screen again, whatever the terminal shows now.
     Redraw,
     /// Hands the terminal back to the shell until `fg`.

@@ -157,6 +157,10 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "retry a failed load",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('p')), A::ToggleProfile)],
+        what: "who the visitor is",
+    },
+    HelpRow {
         bindings: &[(Key(K::Char('f')), A::ToggleFollow)],
         what: "follow new messages live",
     },

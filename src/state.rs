@@ -32,7 +32,7 @@ use crate::conversation::Conversation;
 use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use crate::layout::Item;
 use crate::model::{Message, MessageId};
-use crate::open::CheckedUrl;
+use crate::open::{CheckedUrl, check_url};
 use crate::paging::PageSize;
 use crate::sanitize::sanitize_text;
 use crate::timefmt::LocalZone;
@@ -158,14 +158,16 @@ pub struct AppState {
     now: Option<Instant>,
     /// Where diagnostics go, to tell the reader of an error.
     log_file: Option<PathBuf>,
+    /// The whole screen's width and height, for the panel beside the conversation.
+    screen: (u16, u16),
     exit: Option<Exit>,
     dirty: bool,
 }
 
-/// The conversation's part of a `width` x `height` screen: the one place
-/// the window's size becomes the view's.
-fn view_size(width: u16, height: u16) -> (u16, u16) {
-    let view = ui::conversation_area(Rect::new(0, 0, width, height));
+/// The conversation's part of a `width` x `height` screen, with or without
+/// the profile panel beside it: the one place the window's size becomes the view's.
+fn view_size(width: u16, height: u16, beside: bool) -> (u16, u16) {
+    let view = ui::conversation_area(Rect::new(0, 0, width, height), beside);
     (view.width, view.height)
 }
 
@@ -179,7 +181,8 @@ impl AppState {
         width: u16,
         height: u16,
     ) -> Self {
-        let (width, height) = view_size(width, height);
+        let screen = (width, height);
+        let (width, height) = view_size(width, height, false);
         Self {
             user_id,
             conversation: Conversation::new(),
@@ -193,6 +196,7 @@ impl AppState {
             notices: Notices::default(),
             now: None,
             log_file: None,
+            screen,
             exit: None,
             dirty: true,
         }
@@ -288,6 +292,13 @@ impl AppState {
     /// What is drawn over the conversation.
     pub fn overlays(&self) -> &Overlays {
         &self.overlays
+    }
+
+    /// True while the profile panel is shown in its own column beside the conversation.
+    pub fn profile_beside(&self) -> bool {
+        self.overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Profile { beside: true, .. }))
     }
 
     /// True while the help overlay is shown.
@@ -423,7 +434,17 @@ impl AppState {
     /// The screen is now `width` x `height` cells. What the reader sees stays
     /// in place (see [`Viewport`]); a taller view may need older messages.
     pub fn resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
-        let (width, height) = view_size(width, height);
+        self.screen = (width, height);
+        // Whether the panel fits beside the conversation may have changed.
+        self.fit_overlays();
+        self.relayout()
+    }
+
+    /// Fits the conversation to the screen left beside the profile panel, if
+    /// that changed it; a larger view may need older messages.
+    fn relayout(&mut self) -> Vec<Effect> {
+        let (width, height) = self.screen;
+        let (width, height) = view_size(width, height, self.profile_beside());
         if !self.viewport.resize(&self.conversation, width, height) {
             return Vec::new();
         }
@@ -437,8 +458,10 @@ impl AppState {
         self.dirty = true;
         self.viewport.keep_place();
         self.notices.next_action();
+        let profile_on_top = matches!(self.overlays.top(), Some(Overlay::Profile { .. }));
         let Some(action) = self.overlays.offer(action) else {
-            return Vec::new();
+            // The profile panel may have closed, giving its column back.
+            return self.relayout();
         };
         if jump::stops_search(action)
             && let Some(notice) = self.jump.stop()
@@ -470,12 +493,21 @@ impl AppState {
                 let target = Target::day_step(selected, self.zone(), action == Action::NextDay);
                 self.start_jump(target);
             }
+            Action::OpenAttachment if profile_on_top => effects.extend(self.open_last_url()),
             Action::OpenAttachment => effects.extend(self.fetch_link(LinkPurpose::Open)),
             Action::CopyLink => effects.extend(self.fetch_link(LinkPurpose::Copy)),
             Action::CopyText => effects.extend(self.copy_text()),
             Action::ShowDetail => self.show_detail(),
             Action::Retry => effects.extend(self.retry()),
             Action::ToggleFollow => effects.extend(self.toggle_follow()),
+            Action::ToggleProfile => {
+                let beside = ui::profile::beside(self.screen.0);
+                self.open_overlay(Overlay::Profile {
+                    scroll: Scroll::default(),
+                    beside,
+                });
+                effects.extend(self.relayout());
+            }
             Action::Redraw => effects.push(Effect::ClearScreen),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::ToggleHelp => self.open_overlay(Overlay::Help(Scroll::default())),
@@ -634,6 +666,17 @@ impl AppState {
                     });
                     detail.fit(lines, usize::from(content.height));
                 }
+                Overlay::Profile { scroll, beside } => {
+                    let (width, height) = self.screen;
+                    *beside = ui::profile::beside(width);
+                    let panel = if *beside {
+                        Rect::new(0, 0, ui::profile::PANEL_WIDTH, height.saturating_sub(1))
+                    } else {
+                        area
+                    };
+                    let (rows, page) = ui::profile::extent(&self.visitor, zone, panel, *beside);
+                    scroll.fit(rows, page);
+                }
                 Overlay::Jump(_) => {}
             }
         }
@@ -695,6 +738,34 @@ impl AppState {
         self.visible_messages()
             .iter()
             .any(|(id, whole)| *id == last.id && *whole)
+    }
+
+    /// `o` in the profile panel: the visitor's last URL, under the same rules
+    /// as an attachment's link (http and https only).
+    fn open_last_url(&mut self) -> Option<Effect> {
+        let url = self.visitor.known().and_then(|v| v.last_url.clone());
+        let Some(url) = url.filter(|url| !url.trim().is_empty()) else {
+            self.set_status(Status::info("no last URL known for this visitor"));
+            return None;
+        };
+        match check_url(url.trim()) {
+            Ok(checked) => {
+                self.set_status(Status::about(
+                    StatusTopic::Link,
+                    StatusKind::Info,
+                    "opening the visitor's last URL",
+                ));
+                Some(Effect::Open(checked))
+            }
+            Err(refused) => {
+                self.set_status(Status::about(
+                    StatusTopic::Link,
+                    StatusKind::Error,
+                    refused.to_string(),
+                ));
+                None
+            }
+        }
     }
 
     /// `f`: starts following (a look goes out at once) or stops.
@@ -780,7 +851,10 @@ impl AppState {
         self.dirty = true;
         match overlay {
             Overlay::Jump(prompt) => self.start_jump(Target::parse(prompt.text())),
-            Overlay::Help(_) | Overlay::Error { .. } | Overlay::Detail(_) => {}
+            Overlay::Help(_)
+            | Overlay::Error { .. }
+            | Overlay::Detail(_)
+            | Overlay::Profile { .. } => {}
         }
         self.request_more()
     }
