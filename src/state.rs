@@ -254,9 +254,13 @@ impl AppState {
         &self.conversation
     }
 
-    /// How many messages the server says there are, once known.
+    /// How many messages the server says there are, once known: the
+    /// latest count, whether a page or a look for new messages brought it.
     pub fn total(&self) -> Option<u64> {
-        self.history.total()
+        match (self.history.total(), self.follow.last_total()) {
+            (Some(paged), Some(polled)) => Some(paged.max(polled)),
+            (paged, polled) => paged.or(polled),
+        }
     }
 
     /// Where older pages stand.

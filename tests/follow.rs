@@ -163,3 +163,59 @@ fn a_poll_interval_under_a_second_exits_2_before_anything_else() {
         "{said}"
     );
 }
+
+#[test]
+fn arrivals_count_in_the_position_of_a_conversation_not_loaded_to_its_start() {
+    use common::{messages, page_of, page_requests};
+    use szchat::fetch::{FetchEvent, FetchRequest};
+    use szchat::paging::PageSize;
+    use szchat::state::{Effect, Input, Position};
+    use szchat::timefmt::LocalZone;
+
+    let mut history = messages(120);
+    let start = std::time::Instant::now();
+    let mut state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 60, 21)
+        .with_follow(true, Duration::from_secs(5));
+    let mut effects = state.start();
+    while let Some(request) = page_requests(&effects).first().copied() {
+        let page = page_of(&history, request.offset, request.limit.get(), false);
+        effects = state.handle_at(
+            Input::Fetched(FetchEvent::Page {
+                request,
+                result: Ok(page),
+            }),
+            start,
+        );
+    }
+    // Only the newest pages are loaded; the first look goes out at once.
+    assert!(!state.reached_beginning());
+    let poll = effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::Fetch(FetchRequest::Poll(poll)) => Some(*poll),
+            _ => None,
+        })
+        .expect("a look for new messages");
+    assert_eq!(poll.page.offset, 120, "asked past the known end");
+
+    history.extend(messages(123).into_iter().skip(120));
+    let page = page_of(&history, poll.page.offset, poll.page.limit.get(), false);
+    state.handle_at(
+        Input::Fetched(FetchEvent::Polled {
+            request: poll,
+            result: Ok(page),
+            checked_at: chrono::Utc::now(),
+        }),
+        start,
+    );
+    assert_eq!(state.selected(), Some(123));
+    assert_eq!(
+        state.position(),
+        Some(Position::InHistory {
+            number: 123,
+            total: 123
+        })
+    );
+    // The next look waits for its time: the loop's timer, not a busy loop.
+    assert_eq!(state.next_deadline(), Some(start + Duration::from_secs(5)));
+}

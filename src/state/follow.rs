@@ -125,6 +125,11 @@ impl Follow {
         self.unseen
     }
 
+    /// The server's count at the last look, once one was answered.
+    pub fn last_total(&self) -> Option<u64> {
+        self.last_total
+    }
+
     /// The seconds between two looks while nothing fails.
     pub fn interval(&self) -> Duration {
         self.interval
@@ -180,15 +185,19 @@ impl Follow {
         }
         self.round += 1;
         self.walked = 0;
-        let total = known.total.max(self.last_total).unwrap_or(0);
         let page = u64::from(self.page_size.get());
         let offset = match known.order {
             // Offsets below the known end hold what is loaded: ask past it.
-            ServerOrder::OldestFirst => self.read_to.max(total),
+            // Not past the last count: a look cut short left messages before it.
+            ServerOrder::OldestFirst => self.read_to.max(known.total.unwrap_or(0)),
             // New messages push the rest to higher offsets: start at the top.
             ServerOrder::NewestFirst => 0,
             // No end is newest for sure: read again the page the count ends on.
-            ServerOrder::Unknown | ServerOrder::Unordered => total.saturating_sub(page),
+            ServerOrder::Unknown | ServerOrder::Unordered => known
+                .total
+                .max(self.last_total)
+                .unwrap_or(0)
+                .saturating_sub(page),
         };
         Some(self.send(offset))
     }
