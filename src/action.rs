@@ -36,6 +36,10 @@ pub enum Action {
     /// Shows every field of the selected message, and its JSON.
     ShowDetail,
     Retry,
+    /// Starts or stops following the conversation live.
+    ToggleFollow,
+    /// Shows or hides who the visitor is.
+    ToggleProfile,
     /// Paints the whole screen again, whatever the terminal shows now.
     Redraw,
     /// Hands the terminal back to the shell until `fg`.

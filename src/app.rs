@@ -1,6 +1,7 @@
 //! The event loop: one `select!` over terminal input, fetch answers,
-//! signals, and a timer while a notice waits to fade. Each becomes an
-//! [`Input`] for the state, with the time it came at, and the loop carries out
+//! signals, failures the desktop reports late (a browser that exits at
+//! once), and a timer while a notice waits to fade or a look for new
+//! messages is due. Each becomes an [`Input`] for the state, with the time it came at, and the loop carries out
 //! the effects the state answers with; an effect that fails comes back to the
 //! state as an input. It never awaits the network, so keys answer while a
 //! request hangs.
@@ -25,14 +26,14 @@ use chrono::Utc;
 use crate::action::Action;
 use crate::api::client::ApiClient;
 use crate::fetch::{FetchEvent, FetchRequest};
-use crate::open::CheckedUrl;
+use crate::open::{CheckedUrl, Opener};
 use crate::paging::PageSize;
 use crate::picker::{PickerAction, PickerEffect, PickerState};
 use crate::screens::{Channel, ConversationScreen, PickerScreen, Screen};
 use crate::state::{AppState, Effect, Exit, Failure, Input};
 use crate::timefmt::LocalZone;
 use crate::ui::color::Colors;
-use crate::{clipboard, open, terminal, ui};
+use crate::{clipboard, terminal, ui};
 
 /// Why the app ends when a fetch task is gone (it never should be).
 const FETCH_TASK_GONE: &str = "the fetch task stopped unexpectedly";
@@ -52,13 +53,35 @@ pub struct AppConfig {
     pub colors: Colors,
     /// Where diagnostics go (`--log-file`), to tell the reader of an error.
     pub log_file: Option<PathBuf>,
+    /// Whether the conversation is followed live from the start (`--follow`).
+    pub follow: bool,
+    /// How long following waits between two looks for new messages.
+    pub poll_interval: Duration,
+    /// Whether to ask who the visitor is (`GET /external/users/{id}`)
+    /// alongside the first page; off, the app names the visitor by id.
+    pub visitor_profile: bool,
+}
+
+/// Where a desktop reports what failed after its call returned, such as a
+/// browser that exits with an error a moment after it started: the loop
+/// takes each report as an [`Input::Failed`].
+#[derive(Clone, Debug)]
+pub struct LateFailures(mpsc::UnboundedSender<Failure>);
+
+impl LateFailures {
+    /// Tells the state that `failure` happened. Nothing is told once the
+    /// loop has ended.
+    pub fn report(&self, failure: Failure) {
+        let _ = self.0.send(failure);
+    }
 }
 
 /// What the app asks of the world outside its screen: the browser, the
 /// clipboard, and the shell's job control.
 pub trait Desktop {
-    /// Opens a checked link in the browser.
-    fn open(&mut self, url: &CheckedUrl) -> io::Result<()>;
+    /// Opens a checked link in the browser; a failure found only later
+    /// goes to `late`.
+    fn open(&mut self, url: &CheckedUrl, late: &LateFailures) -> io::Result<()>;
     /// Sends `text` to the clipboard. Nothing confirms that it arrived.
     fn copy(&mut self, text: &str) -> io::Result<()>;
     /// Gives the terminal back to the shell until it continues the app
@@ -67,17 +90,33 @@ pub trait Desktop {
 }
 
 /// The reader's own browser, and the terminal's clipboard.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemDesktop;
+#[derive(Debug, Clone)]
+pub struct SystemDesktop {
+    opener: Opener,
+}
+
+impl SystemDesktop {
+    /// Links go to `$BROWSER`, else the platform's opener.
+    pub fn from_env() -> Self {
+        Self::with_opener(Opener::from_env())
+    }
+
+    /// Links go to `opener`.
+    pub fn with_opener(opener: Opener) -> Self {
+        Self { opener }
+    }
+}
 
 impl Desktop for SystemDesktop {
-    fn open(&mut self, url: &CheckedUrl) -> io::Result<()> {
-        let launched = open::launch(url).map_err(io::Error::other)?;
-        // Until the loop takes late effect outcomes as inputs, a browser
-        // that fails at once reaches the log only.
+    fn open(&mut self, url: &CheckedUrl, late: &LateFailures) -> io::Result<()> {
+        let launched = self.opener.launch(url).map_err(io::Error::other)?;
+        let late = late.clone();
+        // The loop goes on meanwhile: a browser that fails at once is told
+        // to the reader when it does.
         tokio::spawn(async move {
             if let Err(error) = launched.outcome().await {
                 tracing::warn!(%error, "the browser failed");
+                late.report(Failure::Open(error.to_string()));
             }
         });
         Ok(())
@@ -100,12 +139,15 @@ pub struct App<D> {
     /// The visitor picker, when the app started with one.
     picker: Option<PickerScreen>,
     /// How conversations opened from the picker are made.
-    opener: Option<Opener>,
+    opener: Option<ConversationOpener>,
     /// The terminal's size, for conversations opened later.
     size: Size,
     /// Why the app ends, when no conversation says so.
     exit: Option<Exit>,
     desktop: D,
+    /// Where the desktop reports late failures, and where the loop reads them.
+    late: LateFailures,
+    late_failures: mpsc::UnboundedReceiver<Failure>,
     colors: Colors,
     /// Set by Ctrl-L and after a suspension: the next draw starts from a
     /// blank terminal.
@@ -118,11 +160,14 @@ pub struct App<D> {
 /// What a conversation opened from the picker is made with: the same
 /// client (for another visitor), page size, zone and log file.
 #[derive(Debug)]
-struct Opener {
+struct ConversationOpener {
     client: ApiClient,
     page_size: PageSize,
     zone: LocalZone,
     log_file: Option<PathBuf>,
+    follow: bool,
+    poll_interval: Duration,
+    visitor_profile: bool,
 }
 
 /// Where an input came from, when the screen it is for depends on that.
@@ -143,6 +188,7 @@ impl<D: Desktop> App<D> {
         desktop: D,
     ) -> Self {
         let size = Size::default();
+        let (late, late_failures) = mpsc::unbounded_channel();
         let conversation = ConversationScreen {
             state,
             channel: Channel::from_parts(requests, answers),
@@ -155,6 +201,8 @@ impl<D: Desktop> App<D> {
             size,
             exit: None,
             desktop,
+            late: LateFailures(late),
+            late_failures,
             colors: Colors::On,
             clear_screen: false,
             switched: true,
@@ -171,12 +219,16 @@ impl<D: Desktop> App<D> {
     /// An app with its own fetch tasks, on a screen of `screen` cells,
     /// started: the conversation of `config.user_id`, or the picker without one.
     pub fn spawn(config: AppConfig, screen: Size, desktop: D) -> Self {
-        let opener = Opener {
+        let opener = ConversationOpener {
             client: config.client,
             page_size: config.page_size,
             zone: config.zone,
             log_file: config.log_file,
+            follow: config.follow,
+            poll_interval: config.poll_interval,
+            visitor_profile: config.visitor_profile,
         };
+        let (late, late_failures) = mpsc::unbounded_channel();
         let mut app = Self {
             screen: Screen::Picker,
             picker: None,
@@ -184,6 +236,8 @@ impl<D: Desktop> App<D> {
             size: screen,
             exit: None,
             desktop,
+            late: LateFailures(late),
+            late_failures,
             colors: config.colors,
             clear_screen: false,
             switched: true,
@@ -426,7 +480,7 @@ impl<D: Desktop> App<D> {
             },
             Effect::Open(url) => self
                 .desktop
-                .open(&url)
+                .open(&url, &self.late)
                 .map_err(|error| Failure::Open(error.to_string())),
             Effect::Copy(text) => self
                 .desktop
@@ -536,6 +590,10 @@ impl<D: Desktop> App<D> {
                 })),
                 answer = picker_answer => Some(Arrival::Picker(answer)),
                 Some(number) = signals.next() => Some(Arrival::Input(Input::Signal(number))),
+                // The app holds a sender itself, so this channel never closes.
+                Some(failure) = self.late_failures.recv() => {
+                    Some(Arrival::Input(Input::Failed(failure)))
+                }
                 () = fade => Some(Arrival::Input(Input::Tick)),
             };
             if let Some(arrival) = arrival {
@@ -593,12 +651,18 @@ impl<D: Desktop> App<D> {
     }
 }
 
-impl Opener {
+impl ConversationOpener {
     /// A fresh conversation for `user_id` on a `size` screen, its first
     /// requests not yet sent.
     fn open(&self, user_id: u64, size: Size, from_picker: bool) -> ConversationScreen {
         let state = AppState::new(user_id, self.page_size, self.zone, size.width, size.height)
-            .with_log_file(self.log_file.clone());
+            .with_log_file(self.log_file.clone())
+            .with_follow(self.follow, self.poll_interval);
+        let state = if self.visitor_profile {
+            state.with_visitor_profile()
+        } else {
+            state
+        };
         ConversationScreen {
             state,
             channel: Channel::spawn(self.client.for_user(user_id)),
@@ -628,7 +692,7 @@ pub async fn run(
     config: AppConfig,
     mut signals: impl Stream<Item = i32> + Unpin,
 ) -> io::Result<Exit> {
-    let mut app = App::spawn(config, terminal.size()?, SystemDesktop);
+    let mut app = App::spawn(config, terminal.size()?, SystemDesktop::from_env());
     let mut events = EventStream::new();
     app.run_until_app(terminal, &mut events, &mut signals, |_| false)
         .await?;

@@ -78,6 +78,15 @@ pub struct Cli {
     #[arg(long, value_name = "WHEN", value_enum)]
     pub color: Option<ColorMode>,
 
+    /// Follow the conversation live from the start: new messages appear as they arrive (f toggles).
+    #[arg(long)]
+    pub follow: bool,
+
+    /// Seconds between two looks for new messages while following (at least 1) [default: 5].
+    // No clap default: a flag given must be told from one left out, for the config file.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub poll: Option<u64>,
+
     /// Print a completion script for SHELL and exit.
     #[arg(long, value_name = "SHELL", conflicts_with_all = ["user_id", "demo", "man"])]
     pub completions: Option<Shell>,

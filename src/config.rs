@@ -334,7 +334,7 @@ pub struct Settings {
     pub page_size: PageSize,
     /// Requests at once. Reserved: paging is sequential for now.
     pub concurrency: u8,
-    /// How often to look for new messages. Reserved: szchat does not poll yet.
+    /// How often to look for new messages while following, if given.
     pub poll_interval: Option<Duration>,
     /// Whether colours are drawn.
     pub color: ColorMode,
@@ -409,7 +409,10 @@ impl Settings {
             concurrency: from_file
                 .concurrency
                 .map_or(DEFAULT_CONCURRENCY, |Concurrency(count)| count),
-            poll_interval: from_file.poll_interval.map(|PollInterval(every)| every),
+            poll_interval: cli
+                .poll
+                .map(Duration::from_secs)
+                .or(from_file.poll_interval.map(|PollInterval(every)| every)),
             color,
             secret,
         }

@@ -1,13 +1,14 @@
 //! The fetch task: runs the HTTP requests the state asks for and sends the
 //! answers back. It owns no conversation state; the UI loop never awaits it.
 
+use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use crate::api::client::{ApiClient, RetryNotice};
 use crate::api::error::ApiError;
 use crate::model::{Message, MessageId, Page};
 use crate::paging::{PageRequest, PageSize};
-use crate::visitor::VisitorsPage;
+use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
 /// How many answers may wait for the UI loop before the fetch side waits.
 pub const EVENT_BUFFER: usize = 64;
@@ -26,10 +27,23 @@ pub struct UsersRequest {
     pub limit: PageSize,
 }
 
+/// One look for new messages while following: a page of the list, tagged
+/// with the poll it belongs to so a late answer to an old poll is dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollRequest {
+    pub page: PageRequest,
+    /// Which poll this page is part of.
+    pub round: u64,
+}
+
 /// Work for the fetch task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FetchRequest {
     Page(PageRequest),
+    /// A page read while following, to find messages that arrived.
+    Poll(PollRequest),
+    /// Who the visitor is: their user object.
+    Visitor(VisitorId),
     /// Re-fetch one message for a fresh attachment link.
     Message {
         id: MessageId,
@@ -54,6 +68,16 @@ pub enum FetchEvent {
     Users {
         request: UsersRequest,
         result: Result<VisitorsPage, ApiError>,
+    },
+    /// The answer to a poll, and when it came (for "checked 12:04:31").
+    Polled {
+        request: PollRequest,
+        result: Result<Page, ApiError>,
+        checked_at: DateTime<Utc>,
+    },
+    Visitor {
+        id: VisitorId,
+        result: Result<Box<Visitor>, ApiError>,
     },
     /// A request failed and will be tried again after a pause.
     Retrying {
@@ -111,6 +135,21 @@ async fn run(
                 result,
             }
         }
+        FetchRequest::Poll(poll) => {
+            let result = client
+                .messages_page(poll.page.offset, poll.page.limit, &on_retry)
+                .await;
+            FetchEvent::Polled {
+                request: poll,
+                result,
+                // The fetch side reads the clock so the state never does.
+                checked_at: Utc::now(),
+            }
+        }
+        FetchRequest::Visitor(id) => FetchEvent::Visitor {
+            id,
+            result: client.user(id, &on_retry).await.map(Box::new),
+        },
         FetchRequest::Message { id, purpose } => FetchEvent::Message {
             id,
             purpose,

@@ -158,6 +158,14 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "retry a failed load",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('p')), A::ToggleProfile)],
+        what: "who the visitor is",
+    },
+    HelpRow {
+        bindings: &[(Key(K::Char('f')), A::ToggleFollow)],
+        what: "follow new messages live",
+    },
+    HelpRow {
         bindings: &[(Key(K::Char('!')), A::ShowError)],
         what: "the last error in full",
     },

@@ -14,7 +14,7 @@ use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::config::{self, Origin, Settings};
 use szchat::logging;
 use szchat::signals;
-use szchat::state::Exit;
+use szchat::state::{DEFAULT_POLL_INTERVAL, Exit};
 use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
@@ -136,6 +136,9 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         zone: LocalZone::System,
         colors,
         log_file: cli.log_file.clone(),
+        follow: cli.follow,
+        poll_interval: settings.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
+        visitor_profile: true,
     };
     let outcome = app::run(session.terminal(), config, signals).await;
     drop(session);

@@ -10,6 +10,7 @@
 //! a network.
 
 mod detail;
+mod follow;
 mod history;
 mod jump;
 mod links;
@@ -17,9 +18,10 @@ mod overlay;
 mod prompt;
 mod status;
 mod viewport;
+mod visitor;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -30,13 +32,15 @@ use crate::conversation::Conversation;
 use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use crate::layout::Item;
 use crate::model::{Message, MessageId};
-use crate::open::CheckedUrl;
+use crate::open::{CheckedUrl, check_url};
 use crate::paging::PageSize;
 use crate::sanitize::sanitize_text;
 use crate::timefmt::LocalZone;
 use crate::ui;
 
 pub use detail::Detail;
+pub use follow::{DEFAULT_POLL_INTERVAL, Follow, MAX_POLL_DELAY};
+use follow::{Known, Polled};
 pub use history::LoadState;
 use history::{History, PageOutcome, Retry};
 pub use jump::JUMP_EXAMPLES;
@@ -47,6 +51,7 @@ pub use overlay::{Overlay, Overlays, Scroll};
 pub use prompt::Prompt;
 pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
 pub use viewport::{PREFETCH_MESSAGES, Viewport};
+pub use visitor::VisitorInfo;
 
 /// Something that happened, for the state to take in.
 #[derive(Debug)]
@@ -146,19 +151,23 @@ pub struct AppState {
     links: Links,
     overlays: Overlays,
     jump: Jump,
+    follow: Follow,
+    visitor: VisitorInfo,
     notices: Notices,
     /// The time that came with the latest input, when the loop gives it.
     now: Option<Instant>,
     /// Where diagnostics go, to tell the reader of an error.
     log_file: Option<PathBuf>,
+    /// The whole screen's width and height, for the panel beside the conversation.
+    screen: (u16, u16),
     exit: Option<Exit>,
     dirty: bool,
 }
 
-/// The conversation's part of a `width` x `height` screen: the one place
-/// the window's size becomes the view's.
-fn view_size(width: u16, height: u16) -> (u16, u16) {
-    let view = ui::conversation_area(Rect::new(0, 0, width, height));
+/// The conversation's part of a `width` x `height` screen, with or without
+/// the profile panel beside it: the one place the window's size becomes the view's.
+fn view_size(width: u16, height: u16, beside: bool) -> (u16, u16) {
+    let view = ui::conversation_area(Rect::new(0, 0, width, height), beside);
     (view.width, view.height)
 }
 
@@ -172,7 +181,8 @@ impl AppState {
         width: u16,
         height: u16,
     ) -> Self {
-        let (width, height) = view_size(width, height);
+        let screen = (width, height);
+        let (width, height) = view_size(width, height, false);
         Self {
             user_id,
             conversation: Conversation::new(),
@@ -181,9 +191,12 @@ impl AppState {
             links: Links::default(),
             overlays: Overlays::default(),
             jump: Jump::default(),
+            follow: Follow::new(page_size, DEFAULT_POLL_INTERVAL),
+            visitor: VisitorInfo::NotAsked,
             notices: Notices::default(),
             now: None,
             log_file: None,
+            screen,
             exit: None,
             dirty: true,
         }
@@ -197,9 +210,31 @@ impl AppState {
         self
     }
 
+    /// The same state, looking for new messages every `interval` while
+    /// following, and following from the start if `on`.
+    #[must_use]
+    pub fn with_follow(mut self, on: bool, interval: Duration) -> Self {
+        self.follow = self.follow.every(interval);
+        if on {
+            self.follow.toggle();
+        }
+        self
+    }
+
+    /// The same state, asking who the visitor is alongside the first page.
+    #[must_use]
+    pub fn with_visitor_profile(mut self) -> Self {
+        self.visitor = VisitorInfo::Loading;
+        self
+    }
+
     /// The first requests: call once when the loop starts.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.request_more()
+        let mut effects = self.request_more();
+        if self.visitor == VisitorInfo::Loading {
+            effects.push(Effect::Fetch(FetchRequest::Visitor(self.user_id)));
+        }
+        effects
     }
 
     // ----- what the view reads -----
@@ -209,14 +244,23 @@ impl AppState {
         self.user_id
     }
 
+    /// The visitor's user object, if it was asked for.
+    pub fn visitor(&self) -> &VisitorInfo {
+        &self.visitor
+    }
+
     /// The loaded messages.
     pub fn conversation(&self) -> &Conversation {
         &self.conversation
     }
 
-    /// How many messages the server says there are, once known.
+    /// How many messages the server says there are, once known: the
+    /// latest count, whether a page or a look for new messages brought it.
     pub fn total(&self) -> Option<u64> {
-        self.history.total()
+        match (self.history.total(), self.follow.last_total()) {
+            (Some(paged), Some(polled)) => Some(paged.max(polled)),
+            (paged, polled) => paged.or(polled),
+        }
     }
 
     /// Where older pages stand.
@@ -254,6 +298,13 @@ impl AppState {
         &self.overlays
     }
 
+    /// True while the profile panel is shown in its own column beside the conversation.
+    pub fn profile_beside(&self) -> bool {
+        self.overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Profile { beside: true, .. }))
+    }
+
     /// True while the help overlay is shown.
     pub fn help_visible(&self) -> bool {
         self.overlays.iter().any(|o| matches!(o, Overlay::Help(_)))
@@ -267,6 +318,11 @@ impl AppState {
     /// The passing notice and the error the status bar shows.
     pub fn notices(&self) -> &Notices {
         &self.notices
+    }
+
+    /// Following live: whether it is on, when it last checked, what arrived unseen.
+    pub fn follow(&self) -> &Follow {
+        &self.follow
     }
 
     /// Where diagnostics are written, if anywhere.
@@ -305,9 +361,12 @@ impl AppState {
         self.links.fetching()
     }
 
-    /// True when no answer is awaited: no page and no link in flight.
+    /// True when no answer is awaited: no page, no link and no poll in flight.
     pub fn is_quiet(&self) -> bool {
-        !matches!(self.load_state(), LoadState::Loading(_)) && !self.fetching_link()
+        !matches!(self.load_state(), LoadState::Loading(_))
+            && self.visitor != VisitorInfo::Loading
+            && !self.fetching_link()
+            && !self.follow.polling()
     }
 
     /// Why the app should stop, once it should.
@@ -329,13 +388,19 @@ impl AppState {
         if self.notices.expire(now) {
             self.dirty = true;
         }
-        self.handle(input)
+        let mut effects = self.handle(input);
+        effects.extend(self.poll_if_due());
+        effects
     }
 
-    /// When the next passing notice fades, if one waits to: the loop sends
-    /// an [`Input::Tick`] then, and needs no timer otherwise.
+    /// When the next passing notice fades or the next look for new messages
+    /// is due, if either waits: the loop sends an [`Input::Tick`] then, and
+    /// needs no timer otherwise.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.notices.deadline()
+        match (self.notices.deadline(), self.follow.deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Takes one input of any kind, at the time of the last [`Self::handle_at`].
@@ -373,7 +438,17 @@ impl AppState {
     /// The screen is now `width` x `height` cells. What the reader sees stays
     /// in place (see [`Viewport`]); a taller view may need older messages.
     pub fn resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
-        let (width, height) = view_size(width, height);
+        self.screen = (width, height);
+        // Whether the panel fits beside the conversation may have changed.
+        self.fit_overlays();
+        self.relayout()
+    }
+
+    /// Fits the conversation to the screen left beside the profile panel, if
+    /// that changed it; a larger view may need older messages.
+    fn relayout(&mut self) -> Vec<Effect> {
+        let (width, height) = self.screen;
+        let (width, height) = view_size(width, height, self.profile_beside());
         if !self.viewport.resize(&self.conversation, width, height) {
             return Vec::new();
         }
@@ -387,8 +462,10 @@ impl AppState {
         self.dirty = true;
         self.viewport.keep_place();
         self.notices.next_action();
+        let profile_on_top = matches!(self.overlays.top(), Some(Overlay::Profile { .. }));
         let Some(action) = self.overlays.offer(action) else {
-            return Vec::new();
+            // The profile panel may have closed, giving its column back.
+            return self.relayout();
         };
         if jump::stops_search(action)
             && let Some(notice) = self.jump.stop()
@@ -410,18 +487,31 @@ impl AppState {
                 self.history.read_on();
                 view.follow_oldest(conversation);
             }
-            Action::Newest => view.follow_newest(conversation),
+            Action::Newest => {
+                view.follow_newest(conversation);
+                self.follow.seen();
+            }
             Action::Jump => self.overlays.open(Overlay::Jump(Prompt::default())),
             Action::PreviousDay | Action::NextDay => {
                 let selected = view.selected().and_then(|id| conversation.get(id));
                 let target = Target::day_step(selected, self.zone(), action == Action::NextDay);
                 self.start_jump(target);
             }
+            Action::OpenAttachment if profile_on_top => effects.extend(self.open_last_url()),
             Action::OpenAttachment => effects.extend(self.fetch_link(LinkPurpose::Open)),
             Action::CopyLink => effects.extend(self.fetch_link(LinkPurpose::Copy)),
             Action::CopyText => effects.extend(self.copy_text()),
             Action::ShowDetail => self.show_detail(),
             Action::Retry => effects.extend(self.retry()),
+            Action::ToggleFollow => effects.extend(self.toggle_follow()),
+            Action::ToggleProfile => {
+                let beside = ui::profile::beside(self.screen.0);
+                self.open_overlay(Overlay::Profile {
+                    scroll: Scroll::default(),
+                    beside,
+                });
+                effects.extend(self.relayout());
+            }
             Action::Redraw => effects.push(Effect::ClearScreen),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::ToggleHelp => self.open_overlay(Overlay::Help(Scroll::default())),
@@ -439,6 +529,9 @@ impl AppState {
             // The screen above the conversation takes it when there is a
             // list to go back to; a conversation opened by id has none.
             Action::BackToList => {}
+        }
+        if self.follow.unseen() > 0 && self.sees_newest() {
+            self.follow.seen();
         }
         effects.extend(self.request_more());
         effects
@@ -486,9 +579,52 @@ impl AppState {
             }
             // The picker's answers go to the picker; none reach a conversation.
             FetchEvent::Users { .. } => {}
+            FetchEvent::Polled {
+                request,
+                result,
+                checked_at,
+            } => {
+                let order = self.history.order();
+                let polled = self.follow.answer(
+                    request,
+                    result,
+                    checked_at,
+                    self.now,
+                    order,
+                    &self.conversation,
+                );
+                match polled {
+                    None => return Vec::new(),
+                    Some(Polled::Arrived { fresh, next }) => {
+                        self.notices.settle(StatusTopic::Follow);
+                        self.show_arrivals(fresh);
+                        if let Some(next) = next {
+                            return vec![Effect::Fetch(FetchRequest::Poll(next))];
+                        }
+                    }
+                    Some(Polled::Failed { reason, retry_in }) => {
+                        self.set_status(Status::about(
+                            StatusTopic::Follow,
+                            StatusKind::Error,
+                            format!(
+                                "new messages: {reason}; next check in {} s",
+                                retry_in.as_secs()
+                            ),
+                        ));
+                        return Vec::new();
+                    }
+                }
+            }
+            FetchEvent::Visitor { id, result } => {
+                if !self.visitor.arrived(self.user_id, id, result) {
+                    return Vec::new();
+                }
+            }
             FetchEvent::Retrying { request, notice } => {
                 let (what, topic) = match request {
                     FetchRequest::Page(_) => ("messages", StatusTopic::Paging),
+                    FetchRequest::Poll(_) => ("new messages", StatusTopic::Follow),
+                    FetchRequest::Visitor(_) => ("visitor", StatusTopic::Other),
                     FetchRequest::Message { .. } => ("link", StatusTopic::Link),
                     FetchRequest::Users(_) => ("visitors", StatusTopic::Paging),
                 };
@@ -540,6 +676,17 @@ impl AppState {
                     });
                     detail.fit(lines, usize::from(content.height));
                 }
+                Overlay::Profile { scroll, beside } => {
+                    let (width, height) = self.screen;
+                    *beside = ui::profile::beside(width);
+                    let panel = if *beside {
+                        Rect::new(0, 0, ui::profile::PANEL_WIDTH, height.saturating_sub(1))
+                    } else {
+                        area
+                    };
+                    let (rows, page) = ui::profile::extent(&self.visitor, zone, panel, *beside);
+                    scroll.fit(rows, page);
+                }
                 Overlay::Jump(_) => {}
             }
         }
@@ -571,6 +718,97 @@ impl AppState {
             self.conversation.insert(message);
         }
         self.viewport.page_arrived(&self.conversation, first_before);
+    }
+
+    /// Shows messages a look for new ones found. A view at the newest
+    /// message stays at the newest; otherwise they are counted for the marker.
+    fn show_arrivals(&mut self, fresh: Vec<Message>) {
+        if fresh.is_empty() {
+            return;
+        }
+        let at_newest = self.sees_newest();
+        let newest_before = self.conversation.last().map(Message::sort_key);
+        let below = fresh
+            .iter()
+            .filter(|m| newest_before.is_none_or(|key| m.sort_key() > key))
+            .count();
+        self.show(fresh);
+        if at_newest {
+            self.viewport.follow_newest(&self.conversation);
+        } else {
+            self.follow.arrived_unseen(below);
+        }
+    }
+
+    /// True when the newest loaded message shows whole on screen (or none is loaded).
+    fn sees_newest(&self) -> bool {
+        let Some(last) = self.conversation.last() else {
+            return true;
+        };
+        self.visible_messages()
+            .iter()
+            .any(|(id, whole)| *id == last.id && *whole)
+    }
+
+    /// `o` in the profile panel: the visitor's last URL, under the same rules
+    /// as an attachment's link (http and https only).
+    fn open_last_url(&mut self) -> Option<Effect> {
+        let url = self.visitor.known().and_then(|v| v.last_url.clone());
+        let Some(url) = url.filter(|url| !url.trim().is_empty()) else {
+            self.set_status(Status::info("no last URL known for this visitor"));
+            return None;
+        };
+        match check_url(url.trim()) {
+            Ok(checked) => {
+                self.set_status(Status::about(
+                    StatusTopic::Link,
+                    StatusKind::Info,
+                    "opening the visitor's last URL",
+                ));
+                Some(Effect::Open(checked))
+            }
+            Err(refused) => {
+                self.set_status(Status::about(
+                    StatusTopic::Link,
+                    StatusKind::Error,
+                    refused.to_string(),
+                ));
+                None
+            }
+        }
+    }
+
+    /// `f`: starts following (a look goes out at once) or stops.
+    fn toggle_follow(&mut self) -> Vec<Effect> {
+        let text = if self.follow.toggle() {
+            format!(
+                "following: new messages appear as they arrive (checked every {} s)",
+                self.follow.interval().as_secs()
+            )
+        } else {
+            self.notices.settle(StatusTopic::Follow);
+            "stopped following".to_owned()
+        };
+        self.set_status(Status::info(text));
+        self.poll_if_due()
+    }
+
+    /// Sends the first page of a look for new messages, when one is due and
+    /// the history has its newest messages loaded.
+    fn poll_if_due(&mut self) -> Vec<Effect> {
+        if self.exit.is_some() {
+            return Vec::new();
+        }
+        let known = Known {
+            order: self.history.order(),
+            total: self.history.total(),
+            settled: self.history.settled() && self.history.total().is_some(),
+        };
+        self.follow
+            .poll_if_due(self.now, known)
+            .map(|request| Effect::Fetch(FetchRequest::Poll(request)))
+            .into_iter()
+            .collect()
     }
 
     fn retry(&mut self) -> Option<Effect> {
@@ -623,7 +861,10 @@ impl AppState {
         self.dirty = true;
         match overlay {
             Overlay::Jump(prompt) => self.start_jump(Target::parse(prompt.text())),
-            Overlay::Help(_) | Overlay::Error { .. } | Overlay::Detail(_) => {}
+            Overlay::Help(_)
+            | Overlay::Error { .. }
+            | Overlay::Detail(_)
+            | Overlay::Profile { .. } => {}
         }
         self.request_more()
     }

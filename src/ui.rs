@@ -10,6 +10,7 @@ pub mod error_detail;
 pub mod help;
 pub mod message_block;
 pub mod picker;
+pub mod profile;
 pub mod prompt;
 pub mod status_bar;
 pub mod text_box;
@@ -20,13 +21,24 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use crate::state::{AppState, JUMP_EXAMPLES, Overlay};
 use color::Colors;
 
-/// The conversation's part of the screen: everything but the status bar.
-pub fn conversation_area(screen: Rect) -> Rect {
-    split(screen)[0]
+/// The conversation's part of the screen: everything but the status bar,
+/// and the profile panel when it is `beside` the conversation.
+pub fn conversation_area(screen: Rect, beside: bool) -> Rect {
+    split(screen, beside)[0]
 }
 
-fn split(screen: Rect) -> [Rect; 2] {
-    Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(screen)
+/// The conversation, the status bar, and the profile panel's column (empty
+/// unless the panel is `beside` the conversation).
+fn split(screen: Rect, beside: bool) -> [Rect; 3] {
+    let [main, status] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(screen);
+    if !beside {
+        return [main, status, Rect::default()];
+    }
+    let [conversation, panel] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(profile::PANEL_WIDTH)])
+            .areas(main);
+    [conversation, status, panel]
 }
 
 /// Draws the whole screen from the state, which it only reads, in colour.
@@ -36,7 +48,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
 
 /// Draws the whole screen from the state with `colors`.
 pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
-    let [conversation, status] = split(frame.area());
+    let [conversation, status, panel] = split(frame.area(), state.profile_beside());
     frame.render_widget(conversation::ConversationView::new(state), conversation);
     frame.render_widget(
         status_bar::StatusBar::new(state).with_colors(colors),
@@ -67,6 +79,14 @@ pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
             Overlay::Detail(detail) => {
                 frame.render_widget(detail::DetailOverlay::new(state, detail), conversation);
             }
+            Overlay::Profile { scroll, beside } => frame.render_widget(
+                profile::ProfilePanel {
+                    state,
+                    scroll: scroll.offset(),
+                    beside: *beside,
+                },
+                if *beside { panel } else { conversation },
+            ),
         }
     }
     if colors == Colors::Off {

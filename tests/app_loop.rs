@@ -48,6 +48,9 @@ impl Session {
             zone: LocalZone::utc(),
             colors: Colors::On,
             log_file: None,
+            follow: false,
+            poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
+            visitor_profile: false,
         };
         let app = App::spawn(config, Size::new(WIDTH, HEIGHT), desktop);
         let (keys, key_rx) = mpsc::unbounded_channel();

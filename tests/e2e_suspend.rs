@@ -43,7 +43,7 @@ fn szchat_on_screen(screen: &Screen, newest: &str) -> bool {
         && screen
             .rows
             .get(usize::from(HEIGHT) - 1)
-            .is_some_and(|bar| bar.starts_with(" visitor 4821 │ "))
+            .is_some_and(|bar| bar.contains("visitor 4821 │ "))
 }
 
 #[test]

@@ -20,15 +20,13 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use common::message_json;
-use szchat_fake::{FakeConfig, FakeServer};
+use szchat_fake::{FakeConfig, FakeServer, LiveChat, synthetic_messages};
 use tmux::{Ended, Launch, PANE_TITLE, ScratchDir, Screen, Tmux};
 
 const USER: u64 = 4821;
 const SECRET: &str = "e2e-secret-0123456789";
 const WIDTH: u16 = 100;
 const HEIGHT: u16 = 30;
-/// The status bar's opening words, where the width leaves room for them.
-const STATUS_BAR_START: &str = " visitor ";
 /// The status bar's last words, whatever the width.
 const STATUS_BAR_END: &str = "? help";
 /// The gutter of the selected message (see `ui::message_block`).
@@ -166,7 +164,12 @@ fn the_demo_opens_at_its_newest_message_and_g_brings_the_first() {
     let screen = tmux.wait_for("the newest message", |s| s.contains(newest));
     assert_selected(&screen, newest);
     assert!(!screen.contains(first_body), "{screen:?}");
-    assert!(screen.rows[usize::from(HEIGHT) - 1].starts_with(STATUS_BAR_START));
+    // The bar names the visitor, from their profile.
+    let name = demo.profile["name"].as_str().unwrap();
+    assert!(
+        screen.rows[usize::from(HEIGHT) - 1].starts_with(&format!(" {name} · visitor {USER} │")),
+        "{screen:?}"
+    );
 
     tmux.send_keys(&["g"]);
     let screen = tmux.wait_for("the first message", |s| s.contains(first_body));
@@ -399,7 +402,8 @@ fn escape_sequences_in_a_body_change_nothing_outside_their_message() {
         "{screen:?}"
     );
     assert!(
-        rows[last].starts_with(" visitor 4821 │ 3 of 3 │ ") && rows[last].ends_with("? help"),
+        rows[last].starts_with(" David Smith · visitor 4821 │ 3 of 3 │ ")
+            && rows[last].ends_with("? help"),
         "{screen:?}"
     );
 
@@ -946,4 +950,52 @@ fn colon_jumps_to_an_id_in_older_pages_and_i_shows_its_details() {
 
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
+}
+
+// ----- following live -----
+
+#[test]
+fn follow_shows_new_messages_without_a_key_and_marks_them_when_scrolled_up() {
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(20));
+    // Two live messages, the first 4 s after the server starts: time for
+    // szchat to open and the reader to scroll up.
+    config.live = Some(LiveChat {
+        user_id: USER,
+        every: Duration::from_secs(4),
+        limit: 2,
+        seed: 7,
+    });
+    let server = Server::start(config);
+    let launch = Launch::args([
+        "--follow".to_owned(),
+        "--poll".to_owned(),
+        "1".to_owned(),
+        "--base-url".to_owned(),
+        server.server.base_url(),
+        USER.to_string(),
+    ])
+    .env("SIGNALZEN_API_SECRET", SECRET);
+    let Some(tmux) = Tmux::start("follow", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    let bar = |s: &Screen| s.rows.last().cloned().unwrap_or_default();
+    tmux.wait_for("following", |s| bar(s).contains("following · checked "));
+    tmux.send_keys(&["PPage", "PPage"]);
+    let screen = tmux.wait_for("the marker", |s| bar(s).contains("new message"));
+    assert!(bar(&screen).contains("↓ "), "{screen:?}");
+    // The view stayed where the reader left it.
+    assert!(!screen.contains("it wants a code"), "{screen:?}");
+
+    tmux::eventually("both live messages", || server.server.message_count() == 22);
+    let newest = "it wants a code from my banking app";
+    tmux.send_keys(&["G"]);
+    let screen = tmux.wait_for("the newest message", |s| s.contains(newest));
+    assert_selected(&screen, newest);
+    let screen = tmux.wait_for("the marker gone", |s| !bar(s).contains("new message"));
+    assert!(bar(&screen).contains("22 of 22"), "{screen:?}");
+
+    tmux.send_keys(&["q"]);
+    let ended = tmux.wait_for_exit();
+    assert_eq!(ended.status, 0, "{:?}", ended.screen);
+    assert_terminal_given_back(&tmux, &ended);
 }

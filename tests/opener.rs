@@ -7,7 +7,22 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod common;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use futures_util::stream;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
+
+use common::{client, message_json};
+use szchat::app::{App, AppConfig, SystemDesktop};
 use szchat::open::{CheckedUrl, OpenError, Opener, check_url};
+use szchat::paging::PageSize;
+use szchat::state::{AppState, DEFAULT_POLL_INTERVAL, Input, StatusKind};
+use szchat::timefmt::LocalZone;
+use szchat::ui::color::Colors;
+use szchat_fake::{FakeConfig, FakeServer};
 
 const LINK: &str = "https://files.example/u/4821/invoice%20march.pdf?sig=a;b&c=$(x)";
 
@@ -240,4 +255,76 @@ async fn the_browser_holds_no_terminal_and_leads_its_own_process_group() {
     );
     let pid = lines[3].strip_prefix("pid=").unwrap();
     assert_eq!(lines[4], format!("pgid={pid}"), "{report}");
+}
+
+/// The app's own loop with the system desktop, its $BROWSER a script that
+/// fails a moment after it started: the status bar names it.
+#[tokio::test]
+async fn a_browser_that_fails_at_once_reaches_the_status_bar() {
+    const SECRET: &str = "open-secret";
+    const USER: u64 = 4821;
+    let browsers = Browsers::new("late");
+    let fails = browsers.script("late-failure", "sleep 0.2; exit 1");
+    let messages = vec![message_json(
+        1,
+        1,
+        true,
+        "the invoice",
+        Some("files/invoice.pdf"),
+    )];
+    let mut config = FakeConfig::new(SECRET, USER, messages);
+    config.files = vec![("invoice.pdf".into(), b"%PDF-1.4".to_vec())];
+    let server = FakeServer::start(config).await.unwrap();
+    let config = AppConfig {
+        client: client(&server.base_url(), SECRET, USER),
+        user_id: Some(USER),
+        page_size: PageSize::DEFAULT,
+        zone: LocalZone::utc(),
+        colors: Colors::On,
+        log_file: None,
+        follow: false,
+        poll_interval: DEFAULT_POLL_INTERVAL,
+        visitor_profile: false,
+    };
+    let desktop = SystemDesktop::with_opener(opener(&fails.display().to_string()));
+    let mut app = App::spawn(config, Size::new(100, 20), desktop);
+    let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+    let mut no_keys = stream::pending::<std::io::Result<Event>>();
+    let mut no_signals = stream::pending::<i32>();
+    let mut run = async |app: &mut App<SystemDesktop>, done: fn(&AppState) -> bool| {
+        let run = app.run_until(&mut terminal, &mut no_keys, &mut no_signals, done);
+        tokio::time::timeout(Duration::from_secs(30), run)
+            .await
+            .expect("the loop got there in time")
+            .expect("the loop ran");
+    };
+    run(&mut app, AppState::is_quiet).await;
+    app.handle(Input::Key(KeyEvent::new(
+        KeyCode::Char('o'),
+        KeyModifiers::NONE,
+    )));
+    run(&mut app, |state| {
+        state
+            .notices()
+            .error()
+            .is_some_and(|error| error.kind == StatusKind::Error)
+    })
+    .await;
+    let error = app.state().unwrap().notices().error().unwrap().text.clone();
+    assert_eq!(
+        error,
+        format!(
+            "`{}` from $BROWSER failed (exit status: 1) (press y to copy the link)",
+            fails.display()
+        )
+    );
+    let bar = {
+        let buffer = terminal.backend().buffer();
+        let y = buffer.area.height - 1;
+        (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect::<String>()
+    };
+    assert!(bar.contains("✗ `"), "{bar}");
+    assert!(bar.contains("late-failure"), "{bar}");
 }

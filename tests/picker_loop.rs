@@ -48,6 +48,9 @@ async fn start(latency: Duration) -> (FakeServer, App<RecordingDesktop>, Termina
         zone: LocalZone::utc(),
         colors: Colors::Off,
         log_file: None,
+        follow: false,
+        poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
+        visitor_profile: true,
     };
     let app = App::spawn(
         config,

@@ -23,7 +23,7 @@ const MESSAGE_KEYS: &[&str] = &[
     "read_by_operator",
     "sender",
 ];
-const SENDER_KEYS: &[&str] = &["name", "email", "forename", "surname"];
+const SENDER_KEYS: &[&str] = &["id", "name", "email", "forename", "surname"];
 
 /// Any JSON value, nested a few levels.
 fn json_value() -> impl Strategy<Value = Value> {

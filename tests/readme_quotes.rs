@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use szchat::api::ApiError;
+use szchat::open::{OpenError, Origin};
+use szchat::paging::PageSize;
+use szchat::state::{AppState, Failure, Input};
 use szchat::terminal::NotATerminal;
+use szchat::timefmt::LocalZone;
 
 /// What a `{...}` of a format string becomes in a witness: one character no
 /// quote contains, so only a wildcard can match it.
@@ -216,6 +220,25 @@ fn printed_at_start() -> Vec<String> {
     .collect()
 }
 
+/// What the status bar says when the browser fails a moment after it
+/// started: the state's own words around the opener's error.
+fn shown_in_the_status_bar() -> Vec<String> {
+    let value = PLACEHOLDER.to_string();
+    let late = OpenError::ExitedEarly {
+        program: value.clone(),
+        origin: Origin::BrowserVariable,
+        status: format!("exit status: {value}"),
+    };
+    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+    state.handle(Input::Failed(Failure::Open(late.to_string())));
+    state
+        .notices()
+        .error()
+        .map(|error| error.text.clone())
+        .into_iter()
+        .collect()
+}
+
 /// Every string literal in `src/`, each `{...}` replaced by [`PLACEHOLDER`].
 fn strings_in_the_source() -> Vec<String> {
     let mut files = Vec::new();
@@ -338,6 +361,7 @@ fn every_message_the_troubleshooting_table_quotes_is_real() {
     let home = Scratch::new();
     let mut witnesses = printed_by_the_binary(&home.0);
     witnesses.extend(printed_at_start());
+    witnesses.extend(shown_in_the_status_bar());
     witnesses.extend(strings_in_the_source());
 
     let unreal: Vec<&String> = quotes

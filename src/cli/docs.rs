@@ -101,7 +101,8 @@ fn file_rows() -> Vec<(String, String)> {
         (
             "~/.config/szchat/config.toml",
             "settings: base-url, page-size, color (auto, always, never), secret-file; \
-             concurrency (1-16) and poll-interval (seconds) are checked but not used yet. \
+             poll-interval (seconds between looks while following, at least 1); concurrency \
+             (1-16) is checked but not used yet. \
              Flags and the environment win; --config PATH reads another file",
         ),
         (

@@ -60,6 +60,11 @@ impl History {
         self.pager.reached_beginning()
     }
 
+    /// The order the server was found to page in.
+    pub(super) fn order(&self) -> ServerOrder {
+        self.pager.order()
+    }
+
     /// True once every message the server had is loaded.
     pub(super) fn complete(&self) -> bool {
         self.pager.is_complete()

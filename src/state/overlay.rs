@@ -21,6 +21,9 @@ pub enum Overlay {
     Jump(Prompt),
     /// Every field of one message, and its JSON.
     Detail(Detail),
+    /// Who the visitor is. `beside`: in its own column (a wide screen), where
+    /// the conversation keeps its keys; else a box over it that scrolls.
+    Profile { scroll: Scroll, beside: bool },
 }
 
 /// What the top overlay did with a key, before the key map saw it.
@@ -120,6 +123,22 @@ impl Overlay {
                 Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
                 _ => Response::Consumed,
             },
+            Overlay::Profile { scroll, beside } => match action {
+                Action::ToggleProfile | Action::Close => Response::Close,
+                // `o` opens the visitor's last URL: the state sees the profile on top.
+                Action::OpenAttachment
+                | Action::ToggleHelp
+                | Action::ToggleFollow
+                | Action::Retry
+                | Action::Quit
+                | Action::Redraw
+                | Action::Suspend => Response::Pass,
+                _ if *beside => Response::Pass,
+                _ => {
+                    scroll.take(action);
+                    Response::Consumed
+                }
+            },
             Overlay::Detail(detail) => match action {
                 Action::ShowDetail | Action::Close => Response::Close,
                 // They act on the selected message, the one shown.
@@ -148,7 +167,10 @@ impl Overlay {
                 Edit::Submitted => Response::Answer,
                 Edit::Pass => Response::Pass,
             },
-            Overlay::Help(_) | Overlay::Error { .. } | Overlay::Detail(_) => Response::Pass,
+            Overlay::Help(_)
+            | Overlay::Error { .. }
+            | Overlay::Detail(_)
+            | Overlay::Profile { .. } => Response::Pass,
         }
     }
 }
@@ -171,6 +193,11 @@ impl Overlays {
     /// The overlays shown, bottom first, to fit them to the screen.
     pub(super) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Overlay> {
         self.0.iter_mut()
+    }
+
+    /// The overlay on top, if any.
+    pub fn top(&self) -> Option<&Overlay> {
+        self.0.last()
     }
 
     /// Shows `overlay` on top of the others.

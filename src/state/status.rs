@@ -25,6 +25,8 @@ pub enum StatusTopic {
     Jump,
     /// Opening or copying an attachment link: settled by the next attempt.
     Link,
+    /// Looking for new messages while following: settled by the next answer.
+    Follow,
     Other,
 }
 

@@ -10,8 +10,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use crate::sanitize::sanitize_line;
 use crate::state::{AppState, LoadState, Position};
 use crate::ui::color::Colors;
+use crate::visitor::Visitor;
 use crate::wrap::{display_width, truncate};
 
 /// Between two parts of the bar.
@@ -20,6 +22,8 @@ pub const SEPARATOR: &str = " │ ";
 const HINT: &str = "? help";
 /// At the right end while an error is shown: it may be cut, `!` shows it all.
 const HINT_WITH_ERROR: &str = "! error · ? help";
+/// The widest a visitor's name is shown: a pasted essay is not a name.
+const VISITOR_NAME_WIDTH: usize = 32;
 /// Before an error, so it reads as one without colour.
 const ERROR_MARKER: &str = "✗ ";
 
@@ -37,8 +41,11 @@ enum Role {
     Visitor,
     Loaded,
     Date,
+    Following,
     Activity,
     Position,
+    /// New messages below the view: `G` shows them.
+    Unseen,
     Info,
     Error,
 }
@@ -67,9 +74,13 @@ impl<'a> StatusBar<'a> {
     /// Every part the bar would show given room, left to right.
     fn parts(&self) -> Vec<Part> {
         let state = self.state;
+        let visitor = match state.visitor().known().and_then(visitor_name) {
+            Some(name) => format!("{name} · visitor {}", state.user_id()),
+            None => format!("visitor {}", state.user_id()),
+        };
         let mut parts = vec![Part {
             role: Role::Visitor,
-            text: format!("visitor {}", state.user_id()),
+            text: visitor,
         }];
         let loaded = state.conversation().len();
         match (state.total(), state.position()) {
@@ -129,6 +140,31 @@ impl<'a> StatusBar<'a> {
                 text: activity.to_owned(),
             });
         }
+        let follow = state.follow();
+        if follow.is_on() {
+            let text = match follow.checked_at() {
+                Some(at) => format!(
+                    "following · checked {}",
+                    state.viewport().zone().zoned(at).format("%H:%M:%S")
+                ),
+                None => "following".to_owned(),
+            };
+            parts.push(Part {
+                role: Role::Following,
+                text,
+            });
+        }
+        match follow.unseen() {
+            0 => {}
+            1 => parts.push(Part {
+                role: Role::Unseen,
+                text: "↓ 1 new message".to_owned(),
+            }),
+            count => parts.push(Part {
+                role: Role::Unseen,
+                text: format!("↓ {} new messages", grouped(count as u64)),
+            }),
+        }
         let notices = state.notices();
         if let Some(info) = notices.info() {
             parts.push(Part {
@@ -149,6 +185,8 @@ impl<'a> StatusBar<'a> {
         let base = self.base();
         match (self.colors, role) {
             (_, Role::Position) => base.add_modifier(Modifier::BOLD),
+            (Colors::On, Role::Unseen) => base.fg(Color::LightGreen).add_modifier(Modifier::BOLD),
+            (Colors::Off, Role::Unseen) => base.add_modifier(Modifier::BOLD),
             (Colors::On, Role::Info) => base.fg(Color::Yellow),
             (Colors::On, Role::Error) => base.fg(Color::LightRed).add_modifier(Modifier::BOLD),
             (Colors::Off, Role::Error) => base.add_modifier(Modifier::BOLD),
@@ -195,6 +233,18 @@ fn fit(mut parts: Vec<Part>, room: usize) -> Vec<Part> {
         }
         parts.remove(least);
     }
+}
+
+/// The visitor's name (else e-mail) as the screen may show it: on one
+/// line, sanitized, cut short; none if they gave neither.
+fn visitor_name(visitor: &Visitor) -> Option<String> {
+    let name = sanitize_line(&visitor.display_name());
+    let name = name.trim();
+    // `display_name` falls back to "visitor {id}", which the bar says anyway.
+    if name.is_empty() || name == format!("visitor {}", visitor.id) {
+        return None;
+    }
+    Some(truncate(name, VISITOR_NAME_WIDTH))
 }
 
 /// `n` with its thousands set apart by commas: "1,204".

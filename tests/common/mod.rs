@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
-use szchat::app::{App, AppConfig, Desktop};
+use szchat::app::{App, AppConfig, Desktop, LateFailures};
 use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::keymap::{self, Trigger};
 use szchat::model::{Message, Page, Sender};
@@ -147,7 +147,7 @@ impl RecordingDesktop {
 }
 
 impl Desktop for RecordingDesktop {
-    fn open(&mut self, url: &CheckedUrl) -> io::Result<()> {
+    fn open(&mut self, url: &CheckedUrl, _late: &LateFailures) -> io::Result<()> {
         self.hand(Effect::Open(url.clone()))
     }
 
@@ -206,6 +206,36 @@ impl Driver {
             zone: LocalZone::utc(),
             colors: Colors::On,
             log_file: None,
+            follow: false,
+            poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
+            visitor_profile: false,
+        };
+        Self::with(App::spawn(
+            config,
+            Size::new(width, height),
+            RecordingDesktop::default(),
+        ))
+    }
+
+    /// Like [`Driver::start`], following live from the start and looking
+    /// for new messages every `interval`.
+    pub fn start_following(
+        client: ApiClient,
+        user_id: u64,
+        page_size: u32,
+        interval: Duration,
+    ) -> Self {
+        let (width, height) = SCREEN;
+        let config = AppConfig {
+            client,
+            user_id: Some(user_id),
+            page_size: PageSize::new(page_size).expect("a page size the API allows"),
+            zone: LocalZone::utc(),
+            colors: Colors::On,
+            log_file: None,
+            follow: true,
+            poll_interval: interval,
+            visitor_profile: false,
         };
         Self::with(App::spawn(
             config,
@@ -253,6 +283,30 @@ impl Driver {
             .await
             .expect("the fetch task answered in time")
             .expect("the loop ran");
+    }
+
+    /// Runs the loop, timers included, until `done` holds for the state.
+    pub async fn run_until(&mut self, done: impl Fn(&AppState) -> bool) {
+        let limit = Duration::from_secs(30);
+        let mut no_keys = stream::pending::<io::Result<Event>>();
+        let mut no_signals = stream::pending::<i32>();
+        let run = self
+            .app
+            .run_until(&mut self.terminal, &mut no_keys, &mut no_signals, done);
+        tokio::time::timeout(limit, run)
+            .await
+            .expect("the state got there in time")
+            .expect("the loop ran");
+    }
+
+    /// The status bar as last drawn: the screen's bottom row.
+    pub fn status_line(&mut self) -> String {
+        self.app.draw(&mut self.terminal).unwrap();
+        let buffer = self.terminal.backend().buffer();
+        let y = buffer.area.height - 1;
+        (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect::<String>()
     }
 }
 

@@ -1,0 +1,397 @@
+//! Following the conversation live: when to look for new messages, which
+//! page to ask for in the order the server pages in, and how many arrived
+//! below the view. One poll is in flight at most; a failed one waits twice
+//! as long before the next, up to [`MAX_POLL_DELAY`].
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::api::error::ApiError;
+use crate::conversation::Conversation;
+use crate::fetch::PollRequest;
+use crate::model::{Message, Page};
+use crate::paging::{PageRequest, PageSize, ServerOrder};
+
+/// How long following waits between two looks, unless told otherwise.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
+/// The longest a failing server makes following wait between two looks.
+pub const MAX_POLL_DELAY: Duration = Duration::from_secs(300);
+/// The most pages one look walks: more arrivals than that between two looks
+/// are not a chat any operator follows live.
+pub(super) const MAX_WALK_PAGES: u32 = 20;
+
+/// Where the next look stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Schedule {
+    /// Not following.
+    Off,
+    /// The next look is due then.
+    At(Instant),
+    /// A look is due as soon as the history lets it (its first pages loaded).
+    Due,
+    /// One page of a look is in flight.
+    InFlight(PollRequest),
+}
+
+/// What the history knows that a look depends on.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Known {
+    pub(super) order: ServerOrder,
+    /// The server's count, as the history last heard it.
+    pub(super) total: Option<u64>,
+    /// True when the newest messages are loaded, so a look starts from them.
+    pub(super) settled: bool,
+}
+
+/// What a poll answer means for the rest of the app.
+#[derive(Debug)]
+pub(super) enum Polled {
+    /// Messages not loaded before (maybe none), and the next page of this
+    /// look, if it goes on.
+    Arrived {
+        fresh: Vec<Message>,
+        next: Option<PollRequest>,
+    },
+    /// The look failed; the next one waits `retry_in`.
+    Failed { reason: String, retry_in: Duration },
+}
+
+/// Following live, and what it found.
+#[derive(Debug)]
+pub struct Follow {
+    page_size: PageSize,
+    interval: Duration,
+    /// The wait before the next look: the interval, doubled by each failure.
+    delay: Duration,
+    schedule: Schedule,
+    /// Counts looks, so an answer to one that was called off is dropped.
+    round: u64,
+    /// Pages read in the current look.
+    walked: u32,
+    /// Oldest-first: the offset up to which the list has been read.
+    read_to: u64,
+    /// The server's count at the last look.
+    last_total: Option<u64>,
+    checked_at: Option<DateTime<Utc>>,
+    /// Messages that arrived below the view since the reader last saw the newest.
+    unseen: usize,
+}
+
+impl Follow {
+    /// Following off, looking every `interval` once on, `page_size` messages a page.
+    pub(super) fn new(page_size: PageSize, interval: Duration) -> Self {
+        Self {
+            page_size,
+            interval,
+            delay: interval,
+            schedule: Schedule::Off,
+            round: 0,
+            walked: 0,
+            read_to: 0,
+            last_total: None,
+            checked_at: None,
+            unseen: 0,
+        }
+    }
+
+    /// The same, looking every `interval`; following stays as it was.
+    #[must_use]
+    pub(super) fn every(self, interval: Duration) -> Self {
+        Self {
+            interval,
+            delay: interval,
+            ..self
+        }
+    }
+
+    /// True while a page of a look is in flight.
+    pub fn polling(&self) -> bool {
+        matches!(self.schedule, Schedule::InFlight(_))
+    }
+
+    /// True while following.
+    pub fn is_on(&self) -> bool {
+        self.schedule != Schedule::Off
+    }
+
+    /// When the server was last asked, if it answered.
+    pub fn checked_at(&self) -> Option<DateTime<Utc>> {
+        self.checked_at
+    }
+
+    /// How many new messages arrived below the view and are not seen yet.
+    pub fn unseen(&self) -> usize {
+        self.unseen
+    }
+
+    /// The server's count at the last look, once one was answered.
+    pub fn last_total(&self) -> Option<u64> {
+        self.last_total
+    }
+
+    /// The seconds between two looks while nothing fails.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// Turns following on (a look is due at once) or off (a look in flight
+    /// is forgotten). Returns whether it is on now.
+    pub(super) fn toggle(&mut self) -> bool {
+        self.round += 1;
+        if self.is_on() {
+            self.schedule = Schedule::Off;
+            false
+        } else {
+            self.delay = self.interval;
+            self.schedule = Schedule::Due;
+            true
+        }
+    }
+
+    /// The reader saw the newest message.
+    pub(super) fn seen(&mut self) {
+        self.unseen = 0;
+    }
+
+    /// `count` new messages arrived below the view.
+    pub(super) fn arrived_unseen(&mut self, count: usize) {
+        self.unseen += count;
+    }
+
+    /// When the loop must wake for the next look; none while a look waits
+    /// for the history or an answer, which wake the loop themselves.
+    pub(super) fn deadline(&self) -> Option<Instant> {
+        match self.schedule {
+            Schedule::At(at) => Some(at),
+            _ => None,
+        }
+    }
+
+    /// The first page of a look, if one is due at `now` and the history is
+    /// ready for it.
+    pub(super) fn poll_if_due(
+        &mut self,
+        now: Option<Instant>,
+        known: Known,
+    ) -> Option<PollRequest> {
+        if let (Schedule::At(at), Some(now)) = (self.schedule, now)
+            && now >= at
+        {
+            self.schedule = Schedule::Due;
+        }
+        if self.schedule != Schedule::Due || !known.settled {
+            return None;
+        }
+        self.round += 1;
+        self.walked = 0;
+        let page = u64::from(self.page_size.get());
+        let offset = match known.order {
+            // Offsets below the known end hold what is loaded: ask past it.
+            // Not past the last count: a look cut short left messages before it.
+            ServerOrder::OldestFirst => self.read_to.max(known.total.unwrap_or(0)),
+            // New messages push the rest to higher offsets: start at the top.
+            ServerOrder::NewestFirst => 0,
+            // No end is newest for sure: read again the page the count ends on.
+            ServerOrder::Unknown | ServerOrder::Unordered => known
+                .total
+                .max(self.last_total)
+                .unwrap_or(0)
+                .saturating_sub(page),
+        };
+        Some(self.send(offset))
+    }
+
+    fn send(&mut self, offset: u64) -> PollRequest {
+        self.walked += 1;
+        let request = PollRequest {
+            page: PageRequest {
+                offset,
+                limit: self.page_size,
+            },
+            round: self.round,
+        };
+        self.schedule = Schedule::InFlight(request);
+        request
+    }
+
+    /// Takes the answer to `request`, at `now`; `None` if no look waits for it.
+    pub(super) fn answer(
+        &mut self,
+        request: PollRequest,
+        result: Result<Page, ApiError>,
+        checked_at: DateTime<Utc>,
+        now: Option<Instant>,
+        order: ServerOrder,
+        conversation: &Conversation,
+    ) -> Option<Polled> {
+        if self.schedule != Schedule::InFlight(request) {
+            return None;
+        }
+        let page = match result {
+            Ok(page) => page,
+            Err(error) => {
+                // Every failure, 429 included, makes the next look wait longer.
+                self.delay = (self.delay * 2).min(MAX_POLL_DELAY.max(self.interval));
+                self.wait(now);
+                return Some(Polled::Failed {
+                    reason: error.to_string(),
+                    retry_in: self.delay,
+                });
+            }
+        };
+        self.delay = self.interval;
+        self.checked_at = Some(checked_at);
+        self.last_total = Some(page.total);
+        let offset = request.page.offset;
+        let received = page.messages.len() as u64;
+        let end = offset.saturating_add(received);
+        let more_listed = received > 0 && end < page.total && self.walked < MAX_WALK_PAGES;
+        let next_offset = match order {
+            ServerOrder::OldestFirst => {
+                // A shorter list than read so far: messages were removed.
+                self.read_to = end.min(page.total);
+                more_listed.then_some(end)
+            }
+            ServerOrder::NewestFirst => {
+                let reached_known = conversation.is_empty()
+                    || page
+                        .messages
+                        .iter()
+                        .any(|m| conversation.get(m.id).is_some());
+                (more_listed && !reached_known).then_some(end)
+            }
+            ServerOrder::Unknown | ServerOrder::Unordered => None,
+        };
+        let fresh: Vec<Message> = page
+            .messages
+            .into_iter()
+            .filter(|m| conversation.get(m.id).is_none())
+            .collect();
+        let next = match next_offset {
+            Some(offset) => Some(self.send(offset)),
+            None => {
+                self.wait(now);
+                None
+            }
+        };
+        Some(Polled::Arrived { fresh, next })
+    }
+
+    /// Schedules the next look after the current delay.
+    fn wait(&mut self, now: Option<Instant>) {
+        self.schedule = match now {
+            Some(now) => Schedule::At(now + self.delay),
+            // Without a clock (a test driving the state by hand) the next look
+            // goes with the next input.
+            None => Schedule::Due,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVERY: Duration = Duration::from_secs(5);
+
+    fn known() -> Known {
+        Known {
+            order: ServerOrder::OldestFirst,
+            total: Some(40),
+            settled: true,
+        }
+    }
+
+    fn page(total: u64) -> Page {
+        Page {
+            offset: 40,
+            limit: 50,
+            total,
+            messages: Vec::new(),
+        }
+    }
+
+    /// Starts following and sends the first look at `now`.
+    fn following(now: Instant) -> (Follow, PollRequest) {
+        let mut follow = Follow::new(PageSize::DEFAULT, EVERY);
+        assert!(follow.toggle());
+        let request = follow.poll_if_due(Some(now), known()).unwrap();
+        (follow, request)
+    }
+
+    fn answer(
+        follow: &mut Follow,
+        request: PollRequest,
+        result: Result<Page, ApiError>,
+        now: Instant,
+    ) -> Option<Polled> {
+        let empty = Conversation::new();
+        follow.answer(
+            request,
+            result,
+            Utc::now(),
+            Some(now),
+            ServerOrder::OldestFirst,
+            &empty,
+        )
+    }
+
+    #[test]
+    fn an_oldest_first_look_asks_past_the_known_end() {
+        let (_, request) = following(Instant::now());
+        assert_eq!(request.page.offset, 40);
+    }
+
+    #[test]
+    fn failures_and_429_double_the_wait_up_to_the_cap_and_success_resets_it() {
+        let mut now = Instant::now();
+        let (mut follow, mut request) = following(now);
+        let mut waits = Vec::new();
+        for _ in 0..9 {
+            let failed = answer(
+                &mut follow,
+                request,
+                Err(ApiError::Status { status: 429 }),
+                now,
+            );
+            assert!(matches!(failed, Some(Polled::Failed { .. })));
+            let due = follow.deadline().unwrap();
+            waits.push(due - now);
+            // Nothing goes out before the wait is over: no stacking, no spinning.
+            assert!(follow.poll_if_due(Some(now), known()).is_none());
+            now = due;
+            request = follow.poll_if_due(Some(now), known()).unwrap();
+        }
+        let secs: Vec<u64> = waits.iter().map(Duration::as_secs).collect();
+        assert_eq!(secs, [10, 20, 40, 80, 160, 300, 300, 300, 300]);
+        answer(&mut follow, request, Ok(page(40)), now);
+        assert_eq!(follow.deadline(), Some(now + EVERY));
+    }
+
+    #[test]
+    fn one_look_is_in_flight_at_most_and_a_stopped_look_is_dropped() {
+        let now = Instant::now();
+        let (mut follow, request) = following(now);
+        assert!(follow.polling());
+        assert!(follow.poll_if_due(Some(now + EVERY * 3), known()).is_none());
+        assert!(follow.deadline().is_none());
+        assert!(!follow.toggle());
+        assert!(answer(&mut follow, request, Ok(page(45)), now).is_none());
+        assert!(follow.deadline().is_none());
+    }
+
+    #[test]
+    fn no_look_goes_out_before_the_newest_messages_are_loaded() {
+        let mut follow = Follow::new(PageSize::DEFAULT, EVERY);
+        follow.toggle();
+        let loading = Known {
+            settled: false,
+            ..known()
+        };
+        assert!(follow.poll_if_due(Some(Instant::now()), loading).is_none());
+        // Due, but no timer: the page that settles the history wakes the loop.
+        assert!(follow.deadline().is_none());
+        assert!(follow.poll_if_due(Some(Instant::now()), known()).is_some());
+    }
+}

@@ -1,0 +1,221 @@
+//! Following live against the fake server: new messages appear without a
+//! key press, in either server order, while the conversation grows between
+//! and during the looks.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Driver, client};
+use szchat::action::Action;
+use szchat::state::AppState;
+use szchat_fake::{FakeConfig, FakeServer, LiveChat, ServeOrder, synthetic_messages};
+
+const SECRET: &str = "test-secret";
+const USER: u64 = 4821;
+/// Quick looks: the tests wait for what arrives, not for the clock.
+const QUICK: Duration = Duration::from_millis(20);
+
+fn ids(state: &AppState) -> Vec<u64> {
+    state.conversation().iter().map(|m| m.id).collect()
+}
+
+/// A server with `history` messages that adds `per_request` after each list
+/// request, `limit` in all.
+async fn growing_server(
+    order: ServeOrder,
+    history: usize,
+    per_request: usize,
+    limit: usize,
+) -> FakeServer {
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(history));
+    config.order = order;
+    config.growth_per_request = per_request;
+    config.growth_limit = Some(limit);
+    FakeServer::start(config).await.unwrap()
+}
+
+#[tokio::test]
+async fn following_shows_every_new_message_in_both_orders() {
+    for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
+        // More arrivals per request than a page holds: a newest-first look
+        // walks several pages while the offsets shift under it.
+        let server = growing_server(order, 30, 12, 80).await;
+        let mut driver =
+            Driver::start_following(client(&server.base_url(), SECRET, USER), USER, 10, QUICK);
+        driver
+            .run_until(|state| state.conversation().last().is_some_and(|m| m.id == 110))
+            .await;
+        // The view was at the newest message, so it stays there.
+        assert_eq!(driver.state().selected(), Some(110), "{order:?}");
+        assert_eq!(driver.state().follow().unseen(), 0);
+        let status = driver.status_line();
+        assert!(status.contains("following · checked "), "{status}");
+        // No gap: loading the older pages completes the history exactly.
+        driver.act(Action::Oldest);
+        driver.settle().await;
+        let state = driver.state();
+        assert_eq!(ids(state), (1..=110).collect::<Vec<_>>(), "{order:?}");
+        assert_eq!(server.message_count(), 110);
+    }
+}
+
+#[tokio::test]
+async fn arrivals_below_a_scrolled_up_view_show_a_marker_until_g() {
+    for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
+        let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(60));
+        config.order = order;
+        // Three messages while the test runs; whichever arrive before the
+        // reader scrolls up are part of the first load.
+        config.live = Some(LiveChat {
+            user_id: USER,
+            every: Duration::from_millis(200),
+            limit: 3,
+            seed: 7,
+        });
+        let server = FakeServer::start(config).await.unwrap();
+        let mut driver = Driver::start(client(&server.base_url(), SECRET, USER), USER, 20);
+        driver.settle().await;
+        driver.act(Action::PageUp);
+        driver.act(Action::PageUp);
+        let top_before = driver.state().scroll_position();
+        let selected_before = driver.state().selected();
+        assert!(!driver.status_line().contains("new message"));
+
+        let newest_loaded = driver.state().conversation().last().unwrap().id;
+        driver.act(Action::ToggleFollow);
+        driver
+            .run_until(|state| state.conversation().last().is_some_and(|m| m.id == 63))
+            .await;
+
+        let state = driver.state();
+        let arrived = usize::try_from(63 - newest_loaded).unwrap();
+        assert!(arrived > 0, "the live chat outran the first load");
+        assert_eq!(state.follow().unseen(), arrived, "{order:?}");
+        assert_eq!(state.scroll_position(), top_before, "the view stays put");
+        assert_eq!(state.selected(), selected_before);
+        let status = driver.status_line();
+        let marker = if arrived == 1 {
+            "↓ 1 new message".to_owned()
+        } else {
+            format!("↓ {arrived} new messages")
+        };
+        assert!(status.contains(&marker), "{status}");
+
+        driver.act(Action::Newest);
+        assert_eq!(driver.state().selected(), Some(63));
+        assert_eq!(driver.state().follow().unseen(), 0);
+        assert!(!driver.status_line().contains("new message"));
+    }
+}
+
+#[tokio::test]
+async fn f_stops_following_and_nothing_is_asked_after() {
+    let server = growing_server(ServeOrder::OldestFirst, 5, 0, 0).await;
+    let mut driver =
+        Driver::start_following(client(&server.base_url(), SECRET, USER), USER, 10, QUICK);
+    driver
+        .run_until(|state| state.follow().checked_at().is_some())
+        .await;
+    driver.act(Action::ToggleFollow);
+    driver.settle().await;
+    assert!(!driver.state().follow().is_on());
+    let asked = server.request_count();
+    // The loop has no timer left to wake it: a quiet state stays quiet.
+    driver.settle().await;
+    assert_eq!(server.request_count(), asked);
+    assert!(!driver.status_line().contains("following ·"));
+}
+
+/// Runs szchat with `args`, and `config` as its config file.
+fn szchat(args: &[&str], config: &str) -> std::process::Output {
+    let dir = std::env::temp_dir().join(format!(
+        "szchat-poll-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("config.toml");
+    std::fs::write(&file, config).unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_szchat"))
+        .args(["--config", file.to_str().unwrap()])
+        .args(["--base-url", "http://127.0.0.1:9"])
+        .args(args)
+        .env("SIGNALZEN_API_SECRET", "sz-live-0123456789")
+        .env_remove("SIGNALZEN_BASE_URL")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_poll_interval_under_a_second_exits_2_before_anything_else() {
+    for bad in ["0", "-3", "soon", "1.5"] {
+        let output = szchat(&["--follow", &format!("--poll={bad}"), "4821"], "");
+        assert_eq!(output.status.code(), Some(2), "--poll {bad}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains("--poll <SECONDS>"), "--poll {bad}: {said}");
+    }
+    let output = szchat(&["4821"], "poll-interval = 0\n");
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("poll-interval is in seconds and must be at least 1"),
+        "{said}"
+    );
+}
+
+#[test]
+fn arrivals_count_in_the_position_of_a_conversation_not_loaded_to_its_start() {
+    use common::{messages, page_of, page_requests};
+    use szchat::fetch::{FetchEvent, FetchRequest};
+    use szchat::paging::PageSize;
+    use szchat::state::{Effect, Input, Position};
+    use szchat::timefmt::LocalZone;
+
+    let mut history = messages(120);
+    let start = std::time::Instant::now();
+    let mut state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 60, 21)
+        .with_follow(true, Duration::from_secs(5));
+    let mut effects = state.start();
+    while let Some(request) = page_requests(&effects).first().copied() {
+        let page = page_of(&history, request.offset, request.limit.get(), false);
+        effects = state.handle_at(
+            Input::Fetched(FetchEvent::Page {
+                request,
+                result: Ok(page),
+            }),
+            start,
+        );
+    }
+    // Only the newest pages are loaded; the first look goes out at once.
+    assert!(!state.reached_beginning());
+    let poll = effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::Fetch(FetchRequest::Poll(poll)) => Some(*poll),
+            _ => None,
+        })
+        .expect("a look for new messages");
+    assert_eq!(poll.page.offset, 120, "asked past the known end");
+
+    history.extend(messages(123).into_iter().skip(120));
+    let page = page_of(&history, poll.page.offset, poll.page.limit.get(), false);
+    state.handle_at(
+        Input::Fetched(FetchEvent::Polled {
+            request: poll,
+            result: Ok(page),
+            checked_at: chrono::Utc::now(),
+        }),
+        start,
+    );
+    assert_eq!(state.selected(), Some(123));
+    assert_eq!(
+        state.position(),
+        Some(Position::InHistory {
+            number: 123,
+            total: 123
+        })
+    );
+    // The next look waits for its time: the loop's timer, not a busy loop.
+    assert_eq!(state.next_deadline(), Some(start + Duration::from_secs(5)));
+}
