@@ -3,48 +3,49 @@
 //! Plain data, split by concern: the loaded messages, the history being
 //! loaded (`history`), what the view shows (`viewport`), attachment links
 //! (`links`), what is drawn over the conversation (`overlay`, with its
-//! `prompt` and `detail`), a jump looking for its target (`jump`) and the
-//! status bar's notices (`status`). The loop feeds it [`Input`]s and it
-//! answers with [`Effect`]s for the loop to carry out; an effect that fails
-//! comes back as an input. Tests drive it the same way, without a terminal or
-//! a network.
+//! `prompt` and `detail`), a jump looking for its target (`jump`), following
+//! live (`follow`), who the visitor is (`visitor`) and the status bar's
+//! notices (`status`). Each of those modules also holds the `impl AppState`
+//! methods that drive its concern; this file only dispatches inputs. `io`
+//! names what goes in and out, `queries` what the view reads. The loop feeds
+//! it [`Input`]s and it answers with [`Effect`]s for the loop to carry out;
+//! an effect that fails comes back as an input. Tests drive it the same way,
+//! without a terminal or a network.
 
 mod detail;
 mod follow;
 mod history;
+mod io;
 mod jump;
 mod links;
 mod overlay;
 mod prompt;
+mod queries;
 mod status;
 mod viewport;
 mod visitor;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
 use crate::action::Action;
 use crate::api::error::ApiError;
 use crate::conversation::Conversation;
 use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
-use crate::layout::Item;
-use crate::model::{Message, MessageId};
-use crate::open::{CheckedUrl, check_url};
 use crate::paging::PageSize;
-use crate::sanitize::sanitize_text;
 use crate::timefmt::LocalZone;
 use crate::ui;
 
 pub use detail::Detail;
+use follow::Polled;
 pub use follow::{DEFAULT_POLL_INTERVAL, Follow, MAX_POLL_DELAY};
-use follow::{Known, Polled};
 pub use history::LoadState;
-use history::{History, PageOutcome, Retry};
+use history::{History, PageOutcome};
+pub use io::{Effect, Exit, Failure, Input, Position};
 pub use jump::JUMP_EXAMPLES;
-use jump::{Jump, Loaded, Step, Target};
+use jump::{Jump, Target};
 use links::Links;
 use overlay::KeyTaken;
 pub use overlay::{Overlay, Overlays, Scroll};
@@ -52,94 +53,6 @@ pub use prompt::Prompt;
 pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
 pub use viewport::{PREFETCH_MESSAGES, Viewport};
 pub use visitor::VisitorInfo;
-
-/// Something that happened, for the state to take in.
-#[derive(Debug)]
-pub enum Input {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    /// The terminal is now `width` x `height` cells.
-    Resize {
-        width: u16,
-        height: u16,
-    },
-    /// An answer from the fetch task.
-    Fetched(FetchEvent),
-    /// An effect could not be carried out.
-    Failed(Failure),
-    /// A signal that ends the process arrived (its number).
-    Signal(i32),
-    /// The terminal's input ended.
-    InputClosed,
-    /// Time passed: a notice may be due to fade (see [`AppState::handle_at`]).
-    Tick,
-}
-
-impl Input {
-    /// The input a terminal event stands for, if any: of key events, only
-    /// presses count (terminals that report releases would double every key).
-    pub fn from_terminal(event: &Event) -> Option<Input> {
-        match event {
-            Event::Key(_) => event.as_key_press_event().map(Input::Key),
-            Event::Mouse(mouse) => Some(Input::Mouse(*mouse)),
-            Event::Resize(width, height) => Some(Input::Resize {
-                width: *width,
-                height: *height,
-            }),
-            _ => None,
-        }
-    }
-}
-
-/// Why an effect could not be carried out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Failure {
-    /// No browser could be started, or it failed at once: what happened,
-    /// naming the command (see [`crate::open::OpenError`]).
-    Open(String),
-    /// Text could not be sent to the clipboard (the reason).
-    Copy(String),
-    /// The fetch task is gone: nothing can load any more.
-    FetchTaskGone,
-    /// The terminal could not be handed back to the shell (the reason).
-    Suspend(String),
-}
-
-/// Something for the loop to do on the state's behalf.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    Fetch(FetchRequest),
-    /// Open a checked http(s) link in the browser.
-    Open(CheckedUrl),
-    /// Send text to the terminal's clipboard (OSC 52): a checked link, or a
-    /// message's sanitized text.
-    Copy(String),
-    /// Clear the terminal and paint the whole screen again.
-    ClearScreen,
-    /// Give the terminal back to the shell and stop until `fg`, then take it
-    /// again and paint the whole screen.
-    Suspend,
-}
-
-/// Why the app stops.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Exit {
-    Quit,
-    /// Nothing could be shown: the reason, for the terminal after it is restored.
-    Fatal(String),
-    /// Ended by a signal (its number).
-    Signal(i32),
-}
-
-/// Where the selected message stands in the conversation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Position {
-    /// Its place counted from the oldest message on the server, of `total`.
-    InHistory { number: u64, total: u64 },
-    /// Its place among the loaded messages: how many older ones the server
-    /// has is not known for sure yet.
-    InLoaded { number: usize, loaded: usize },
-}
 
 /// The whole app state.
 #[derive(Debug)]
@@ -238,141 +151,6 @@ impl AppState {
     }
 
     // ----- what the view reads -----
-
-    /// The visitor whose conversation this is.
-    pub fn user_id(&self) -> u64 {
-        self.user_id
-    }
-
-    /// The visitor's user object, if it was asked for.
-    pub fn visitor(&self) -> &VisitorInfo {
-        &self.visitor
-    }
-
-    /// The loaded messages.
-    pub fn conversation(&self) -> &Conversation {
-        &self.conversation
-    }
-
-    /// How many messages the server says there are, once known: the
-    /// latest count, whether a page or a look for new messages brought it.
-    pub fn total(&self) -> Option<u64> {
-        match (self.history.total(), self.follow.last_total()) {
-            (Some(paged), Some(polled)) => Some(paged.max(polled)),
-            (paged, polled) => paged.or(polled),
-        }
-    }
-
-    /// Where older pages stand.
-    pub fn load_state(&self) -> &LoadState {
-        self.history.load_state()
-    }
-
-    /// True once the oldest message is loaded.
-    pub fn reached_beginning(&self) -> bool {
-        self.history.reached_beginning()
-    }
-
-    /// The scroll position, selection and layout of the conversation view.
-    pub fn viewport(&self) -> &Viewport {
-        &self.viewport
-    }
-
-    /// The selected message.
-    pub fn selected(&self) -> Option<MessageId> {
-        self.viewport.selected()
-    }
-
-    /// The first item on screen and the rows of it scrolled off the top.
-    pub fn scroll_position(&self) -> (Item, usize) {
-        self.viewport.scroll_position()
-    }
-
-    /// The messages on screen, top to bottom, each with whether all of it shows.
-    pub fn visible_messages(&self) -> Vec<(MessageId, bool)> {
-        self.viewport.visible_messages(&self.conversation)
-    }
-
-    /// What is drawn over the conversation.
-    pub fn overlays(&self) -> &Overlays {
-        &self.overlays
-    }
-
-    /// True while the profile panel is shown in its own column beside the conversation.
-    pub fn profile_beside(&self) -> bool {
-        self.overlays
-            .iter()
-            .any(|o| matches!(o, Overlay::Profile { beside: true, .. }))
-    }
-
-    /// True while the help overlay is shown.
-    pub fn help_visible(&self) -> bool {
-        self.overlays.iter().any(|o| matches!(o, Overlay::Help(_)))
-    }
-
-    /// The status-bar message most worth reading: the passing notice, else the error.
-    pub fn status(&self) -> Option<&Status> {
-        self.notices.info().or(self.notices.error())
-    }
-
-    /// The passing notice and the error the status bar shows.
-    pub fn notices(&self) -> &Notices {
-        &self.notices
-    }
-
-    /// Following live: whether it is on, when it last checked, what arrived unseen.
-    pub fn follow(&self) -> &Follow {
-        &self.follow
-    }
-
-    /// Where diagnostics are written, if anywhere.
-    pub fn log_file(&self) -> Option<&Path> {
-        self.log_file.as_deref()
-    }
-
-    /// Where the selected message stands: counted from the oldest message on
-    /// the server when the loaded messages make that certain (every older one
-    /// is loaded, or every newer one and the total is steady), else among the
-    /// loaded ones.
-    pub fn position(&self) -> Option<Position> {
-        let (before, after) = self.conversation.rank(self.selected()?)?;
-        let loaded = self.conversation.len();
-        let total = self.total();
-        Some(match total {
-            Some(total) if self.reached_beginning() => Position::InHistory {
-                number: before as u64 + 1,
-                total: total.max(loaded as u64),
-            },
-            Some(total) if self.history.newer_end_complete() && total >= loaded as u64 => {
-                Position::InHistory {
-                    number: total - after as u64,
-                    total,
-                }
-            }
-            _ => Position::InLoaded {
-                number: before + 1,
-                loaded,
-            },
-        })
-    }
-
-    /// True while a fresh attachment link is being fetched.
-    pub fn fetching_link(&self) -> bool {
-        self.links.fetching()
-    }
-
-    /// True when no answer is awaited: no page, no link and no poll in flight.
-    pub fn is_quiet(&self) -> bool {
-        !matches!(self.load_state(), LoadState::Loading(_))
-            && self.visitor != VisitorInfo::Loading
-            && !self.fetching_link()
-            && !self.follow.polling()
-    }
-
-    /// Why the app should stop, once it should.
-    pub fn exit(&self) -> Option<&Exit> {
-        self.exit.as_ref()
-    }
 
     /// True if something changed since the last call: the loop redraws only then.
     pub fn take_dirty(&mut self) -> bool {
@@ -648,310 +426,8 @@ impl AppState {
         self.dirty = true;
     }
 
-    fn open_overlay(&mut self, overlay: Overlay) {
-        self.overlays.open(overlay);
-        self.fit_overlays();
-    }
-
-    /// Tells each overlay how much of its text the screen has room for.
-    fn fit_overlays(&mut self) {
-        let area = self.viewport.area();
-        let zone = self.zone();
-        let log_file = self.log_file.as_deref();
-        let conversation = &self.conversation;
-        for overlay in self.overlays.iter_mut() {
-            match overlay {
-                Overlay::Help(scroll) => {
-                    let (rows, page) = ui::help::extent(area);
-                    scroll.fit(rows, page);
-                }
-                Overlay::Error { text, scroll } => {
-                    let (rows, page) = ui::error_detail::extent(text, log_file, area);
-                    scroll.fit(rows, page);
-                }
-                Overlay::Detail(detail) => {
-                    let content = ui::detail::content_area(area);
-                    let lines = conversation.get(detail.id()).map_or(0, |message| {
-                        ui::detail::detail_lines(message, zone, content.width).len()
-                    });
-                    detail.fit(lines, usize::from(content.height));
-                }
-                Overlay::Profile { scroll, beside } => {
-                    let (width, height) = self.screen;
-                    *beside = ui::profile::beside(width);
-                    let panel = if *beside {
-                        Rect::new(0, 0, ui::profile::PANEL_WIDTH, height.saturating_sub(1))
-                    } else {
-                        area
-                    };
-                    let (rows, page) = ui::profile::extent(&self.visitor, zone, panel, *beside);
-                    scroll.fit(rows, page);
-                }
-                Overlay::Jump(_) => {}
-            }
-        }
-    }
-
-    /// Asks for the next page if nothing is in flight and the view needs it:
-    /// to show the newest messages, when the reader nears the top, or on the
-    /// way to the oldest message.
-    fn request_more(&mut self) -> Vec<Effect> {
-        if self.exit.is_some() {
-            return Vec::new();
-        }
-        let needed = self.viewport.follows_oldest()
-            || self.viewport.near_top(&self.conversation)
-            || self.jump.searching();
-        self.history
-            .request_more(needed)
-            .map(|request| Effect::Fetch(FetchRequest::Page(request)))
-            .into_iter()
-            .collect()
-    }
-
-    /// Shows the messages of a page that arrived.
-    fn show(&mut self, messages: Vec<Message>) {
-        self.notices.settle(StatusTopic::Paging);
-        let first_before = self.conversation.first().map(|m| m.id);
-        for message in messages {
-            self.viewport.forget(message.id);
-            self.conversation.insert(message);
-        }
-        self.viewport.page_arrived(&self.conversation, first_before);
-    }
-
-    /// Shows messages a look for new ones found. A view at the newest
-    /// message stays at the newest; otherwise they are counted for the marker.
-    fn show_arrivals(&mut self, fresh: Vec<Message>) {
-        if fresh.is_empty() {
-            return;
-        }
-        let at_newest = self.sees_newest();
-        let newest_before = self.conversation.last().map(Message::sort_key);
-        let below = fresh
-            .iter()
-            .filter(|m| newest_before.is_none_or(|key| m.sort_key() > key))
-            .count();
-        self.show(fresh);
-        if at_newest {
-            self.viewport.follow_newest(&self.conversation);
-        } else {
-            self.follow.arrived_unseen(below);
-        }
-    }
-
-    /// True when the newest loaded message shows whole on screen (or none is loaded).
-    fn sees_newest(&self) -> bool {
-        let Some(last) = self.conversation.last() else {
-            return true;
-        };
-        self.visible_messages()
-            .iter()
-            .any(|(id, whole)| *id == last.id && *whole)
-    }
-
-    /// `o` in the profile panel: the visitor's last URL, under the same rules
-    /// as an attachment's link (http and https only).
-    fn open_last_url(&mut self) -> Option<Effect> {
-        let url = self.visitor.known().and_then(|v| v.last_url.clone());
-        let Some(url) = url.filter(|url| !url.trim().is_empty()) else {
-            self.set_status(Status::info("no last URL known for this visitor"));
-            return None;
-        };
-        match check_url(url.trim()) {
-            Ok(checked) => {
-                self.set_status(Status::about(
-                    StatusTopic::Link,
-                    StatusKind::Info,
-                    "opening the visitor's last URL",
-                ));
-                Some(Effect::Open(checked))
-            }
-            Err(refused) => {
-                self.set_status(Status::about(
-                    StatusTopic::Link,
-                    StatusKind::Error,
-                    refused.to_string(),
-                ));
-                None
-            }
-        }
-    }
-
-    /// `f`: starts following (a look goes out at once) or stops.
-    fn toggle_follow(&mut self) -> Vec<Effect> {
-        let text = if self.follow.toggle() {
-            format!(
-                "following: new messages appear as they arrive (checked every {} s)",
-                self.follow.interval().as_secs()
-            )
-        } else {
-            self.notices.settle(StatusTopic::Follow);
-            "stopped following".to_owned()
-        };
-        self.set_status(Status::info(text));
-        self.poll_if_due()
-    }
-
-    /// Sends the first page of a look for new messages, when one is due and
-    /// the history has its newest messages loaded.
-    fn poll_if_due(&mut self) -> Vec<Effect> {
-        if self.exit.is_some() {
-            return Vec::new();
-        }
-        let known = Known {
-            order: self.history.order(),
-            total: self.history.total(),
-            settled: self.history.settled() && self.history.total().is_some(),
-        };
-        self.follow
-            .poll_if_due(self.now, known)
-            .map(|request| Effect::Fetch(FetchRequest::Poll(request)))
-            .into_iter()
-            .collect()
-    }
-
-    fn retry(&mut self) -> Option<Effect> {
-        let effect = match self.history.retry() {
-            Retry::Resend(request) => Some(Effect::Fetch(FetchRequest::Page(request))),
-            // `update` sends the request the pager now wants.
-            Retry::Resumed => None,
-            Retry::Nothing => {
-                self.set_status(Status::info("nothing to retry"));
-                return None;
-            }
-        };
-        // The error no longer holds; "loading…" in the bar says what happens.
-        self.notices.settle(StatusTopic::Paging);
-        effect
-    }
-
-    /// When the pager stopped short of the whole history, the status bar
-    /// says why in words; what arrived stays on screen.
-    fn say_why_paging_stopped(&mut self) {
-        if let Some(stop) = self.history.stopped() {
-            let kind = if stop.is_problem() {
-                StatusKind::Error
-            } else {
-                StatusKind::Info
-            };
-            self.set_status(Status::about(StatusTopic::Paging, kind, stop.to_string()));
-        }
-    }
-
-    fn fetch_link(&mut self, purpose: LinkPurpose) -> Option<Effect> {
-        let selected = self.viewport.selected();
-        let message = selected.and_then(|id| self.conversation.get(id));
-        match self.links.fetch(message, purpose) {
-            Ok(effect) => Some(effect),
-            Err(status) => {
-                self.set_status(status);
-                None
-            }
-        }
-    }
-
     /// The time zone messages are shown in.
     fn zone(&self) -> LocalZone {
         *self.viewport.layout().zone()
-    }
-
-    /// An overlay closed with an answer: act on it.
-    fn answered(&mut self, overlay: Overlay) -> Vec<Effect> {
-        self.dirty = true;
-        match overlay {
-            Overlay::Jump(prompt) => self.start_jump(Target::parse(prompt.text())),
-            Overlay::Help(_)
-            | Overlay::Error { .. }
-            | Overlay::Detail(_)
-            | Overlay::Profile { .. } => {}
-        }
-        self.request_more()
-    }
-
-    /// Looks for `target`, or says why there is nothing to look for.
-    fn start_jump(&mut self, target: Result<Target, Status>) {
-        match target {
-            Ok(target) => {
-                self.jump.start(target);
-                self.advance_jump();
-            }
-            Err(notice) => self.set_status(notice),
-        }
-    }
-
-    /// Checks a pending jump against what is loaded: goes there once found.
-    fn advance_jump(&mut self) {
-        let loaded = Loaded {
-            settled: self.history.settled(),
-            beginning: self.history.reached_beginning(),
-            complete: self.history.complete(),
-            total: self.history.total(),
-        };
-        let zone = self.zone();
-        let notice = match self.jump.advance(&self.conversation, zone, loaded) {
-            None => return,
-            Some(Step::Found(id, note)) => {
-                self.viewport.jump_to(&self.conversation, id);
-                self.notices.settle(StatusTopic::Jump);
-                match note {
-                    Some(note) => note,
-                    None => return,
-                }
-            }
-            Some(Step::Missing(notice) | Step::Searching(notice)) => notice,
-        };
-        self.set_status(notice);
-    }
-
-    /// Sends the selected message's text, as sanitized for the screen and
-    /// without the view's gutter or indent, to the clipboard.
-    fn copy_text(&mut self) -> Option<Effect> {
-        let selected = self.viewport.selected();
-        let Some(message) = selected.and_then(|id| self.conversation.get(id)) else {
-            self.set_status(Status::info("no message selected"));
-            return None;
-        };
-        let text = sanitize_text(&message.body);
-        if text.trim().is_empty() {
-            self.set_status(Status::info("this message has no text"));
-            return None;
-        }
-        // OSC 52 has no answer: say what was done, not that it worked.
-        self.set_status(Status::info("message text sent to the terminal clipboard"));
-        Some(Effect::Copy(text))
-    }
-
-    /// Opens the selected message's details.
-    fn show_detail(&mut self) {
-        match self.viewport.selected() {
-            Some(id) => self.open_overlay(Overlay::Detail(Detail::new(id))),
-            None => self.set_status(Status::info("no message selected")),
-        }
-    }
-
-    fn effect_failed(&mut self, failure: Failure) {
-        match failure {
-            Failure::Open(reason) => self.set_status(Status::about(
-                StatusTopic::Link,
-                StatusKind::Error,
-                format!("{reason} (press y to copy the link)"),
-            )),
-            Failure::Copy(reason) => self.set_status(Status::about(
-                StatusTopic::Link,
-                StatusKind::Error,
-                format!("could not send to the terminal clipboard: {reason}"),
-            )),
-            Failure::Suspend(reason) => self.set_status(Status::about(
-                StatusTopic::Other,
-                StatusKind::Error,
-                format!("could not suspend: {reason}"),
-            )),
-            Failure::FetchTaskGone => {
-                self.exit.get_or_insert(Exit::Fatal(
-                    "the fetch task stopped unexpectedly".to_owned(),
-                ));
-            }
-        }
     }
 }

@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use super::{AppState, Effect, Status, StatusTopic};
 use crate::api::error::ApiError;
 use crate::conversation::Conversation;
-use crate::fetch::PollRequest;
+use crate::fetch::{FetchRequest, PollRequest};
 use crate::model::{Message, Page};
 use crate::paging::{PageRequest, PageSize, ServerOrder};
 
@@ -286,6 +287,72 @@ impl Follow {
             // goes with the next input.
             None => Schedule::Due,
         };
+    }
+}
+
+/// Following live, as the app state drives it.
+impl AppState {
+    /// Shows messages a look for new ones found. A view at the newest
+    /// message stays at the newest; otherwise they are counted for the marker.
+    pub(super) fn show_arrivals(&mut self, fresh: Vec<Message>) {
+        if fresh.is_empty() {
+            return;
+        }
+        let at_newest = self.sees_newest();
+        let newest_before = self.conversation.last().map(Message::sort_key);
+        let below = fresh
+            .iter()
+            .filter(|m| newest_before.is_none_or(|key| m.sort_key() > key))
+            .count();
+        self.show(fresh);
+        if at_newest {
+            self.viewport.follow_newest(&self.conversation);
+        } else {
+            self.follow.arrived_unseen(below);
+        }
+    }
+
+    /// True when the newest loaded message shows whole on screen (or none is loaded).
+    pub(super) fn sees_newest(&self) -> bool {
+        let Some(last) = self.conversation.last() else {
+            return true;
+        };
+        self.visible_messages()
+            .iter()
+            .any(|(id, whole)| *id == last.id && *whole)
+    }
+
+    /// `f`: starts following (a look goes out at once) or stops.
+    pub(super) fn toggle_follow(&mut self) -> Vec<Effect> {
+        let text = if self.follow.toggle() {
+            format!(
+                "following: new messages appear as they arrive (checked every {} s)",
+                self.follow.interval().as_secs()
+            )
+        } else {
+            self.notices.settle(StatusTopic::Follow);
+            "stopped following".to_owned()
+        };
+        self.set_status(Status::info(text));
+        self.poll_if_due()
+    }
+
+    /// Sends the first page of a look for new messages, when one is due and
+    /// the history has its newest messages loaded.
+    pub(super) fn poll_if_due(&mut self) -> Vec<Effect> {
+        if self.exit.is_some() {
+            return Vec::new();
+        }
+        let known = Known {
+            order: self.history.order(),
+            total: self.history.total(),
+            settled: self.history.settled() && self.history.total().is_some(),
+        };
+        self.follow
+            .poll_if_due(self.now, known)
+            .map(|request| Effect::Fetch(FetchRequest::Poll(request)))
+            .into_iter()
+            .collect()
     }
 }
 

@@ -1,7 +1,9 @@
 //! The history being loaded: which page to ask for next, the one in flight,
 //! and what became of the last one. One page request is in flight at a time.
 
+use super::{AppState, Effect, Status, StatusKind, StatusTopic};
 use crate::api::error::ApiError;
+use crate::fetch::FetchRequest;
 use crate::model::{Message, Page};
 use crate::paging::{PageRequest, PageSize, Pager, ServerOrder, Stop};
 
@@ -166,4 +168,63 @@ pub(super) enum Retry {
     /// The pager stopped, and now asks for more at the next chance.
     Resumed,
     Nothing,
+}
+
+/// The history being loaded, as the app state drives it.
+impl AppState {
+    /// Asks for the next page if nothing is in flight and the view needs it:
+    /// to show the newest messages, when the reader nears the top, or on the
+    /// way to the oldest message.
+    pub(super) fn request_more(&mut self) -> Vec<Effect> {
+        if self.exit.is_some() {
+            return Vec::new();
+        }
+        let needed = self.viewport.follows_oldest()
+            || self.viewport.near_top(&self.conversation)
+            || self.jump.searching();
+        self.history
+            .request_more(needed)
+            .map(|request| Effect::Fetch(FetchRequest::Page(request)))
+            .into_iter()
+            .collect()
+    }
+
+    /// Shows the messages of a page that arrived.
+    pub(super) fn show(&mut self, messages: Vec<Message>) {
+        self.notices.settle(StatusTopic::Paging);
+        let first_before = self.conversation.first().map(|m| m.id);
+        for message in messages {
+            self.viewport.forget(message.id);
+            self.conversation.insert(message);
+        }
+        self.viewport.page_arrived(&self.conversation, first_before);
+    }
+
+    pub(super) fn retry(&mut self) -> Option<Effect> {
+        let effect = match self.history.retry() {
+            Retry::Resend(request) => Some(Effect::Fetch(FetchRequest::Page(request))),
+            // `update` sends the request the pager now wants.
+            Retry::Resumed => None,
+            Retry::Nothing => {
+                self.set_status(Status::info("nothing to retry"));
+                return None;
+            }
+        };
+        // The error no longer holds; "loading…" in the bar says what happens.
+        self.notices.settle(StatusTopic::Paging);
+        effect
+    }
+
+    /// When the pager stopped short of the whole history, the status bar
+    /// says why in words; what arrived stays on screen.
+    pub(super) fn say_why_paging_stopped(&mut self) {
+        if let Some(stop) = self.history.stopped() {
+            let kind = if stop.is_problem() {
+                StatusKind::Error
+            } else {
+                StatusKind::Info
+            };
+            self.set_status(Status::about(StatusTopic::Paging, kind, stop.to_string()));
+        }
+    }
 }

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Status, StatusKind, StatusTopic};
+use super::{AppState, Effect, Overlay, Status, StatusKind, StatusTopic};
 use crate::action::Action;
 use crate::conversation::Conversation;
 use crate::model::{Message, MessageId, SortKey};
@@ -286,6 +286,57 @@ fn grouped(n: u64) -> String {
         out.push(digit);
     }
     out
+}
+
+/// Jumps, as the app state drives them.
+impl AppState {
+    /// An overlay closed with an answer: act on it.
+    pub(super) fn answered(&mut self, overlay: Overlay) -> Vec<Effect> {
+        self.dirty = true;
+        match overlay {
+            Overlay::Jump(prompt) => self.start_jump(Target::parse(prompt.text())),
+            Overlay::Help(_)
+            | Overlay::Error { .. }
+            | Overlay::Detail(_)
+            | Overlay::Profile { .. } => {}
+        }
+        self.request_more()
+    }
+
+    /// Looks for `target`, or says why there is nothing to look for.
+    pub(super) fn start_jump(&mut self, target: Result<Target, Status>) {
+        match target {
+            Ok(target) => {
+                self.jump.start(target);
+                self.advance_jump();
+            }
+            Err(notice) => self.set_status(notice),
+        }
+    }
+
+    /// Checks a pending jump against what is loaded: goes there once found.
+    pub(super) fn advance_jump(&mut self) {
+        let loaded = Loaded {
+            settled: self.history.settled(),
+            beginning: self.history.reached_beginning(),
+            complete: self.history.complete(),
+            total: self.history.total(),
+        };
+        let zone = self.zone();
+        let notice = match self.jump.advance(&self.conversation, zone, loaded) {
+            None => return,
+            Some(Step::Found(id, note)) => {
+                self.viewport.jump_to(&self.conversation, id);
+                self.notices.settle(StatusTopic::Jump);
+                match note {
+                    Some(note) => note,
+                    None => return,
+                }
+            }
+            Some(Step::Missing(notice) | Step::Searching(notice)) => notice,
+        };
+        self.set_status(notice);
+    }
 }
 
 #[cfg(test)]

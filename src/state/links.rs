@@ -2,11 +2,12 @@
 //! that carried them, so each `o` or `y` fetches the message again and acts
 //! on the fresh link only if it is still the one waited for.
 
-use super::{Effect, Status, StatusKind, StatusTopic};
+use super::{AppState, Effect, Exit, Failure, Status, StatusKind, StatusTopic};
 use crate::api::error::ApiError;
 use crate::fetch::{FetchRequest, LinkPurpose};
 use crate::model::{Message, MessageId};
-use crate::open;
+use crate::open::check_url;
+use crate::sanitize::sanitize_text;
 
 /// The link being fetched, if any.
 #[derive(Debug, Default)]
@@ -61,7 +62,7 @@ impl Links {
         let Some(raw) = message.file_url.as_deref() else {
             return Some((link_error("the message no longer has an attachment"), None));
         };
-        Some(match open::check_url(raw) {
+        Some(match check_url(raw) {
             Ok(url) => {
                 let name = url.file_name();
                 match purpose {
@@ -89,4 +90,90 @@ fn link_info(text: String) -> Status {
 
 fn link_error(text: impl Into<String>) -> Status {
     Status::about(StatusTopic::Link, StatusKind::Error, text)
+}
+
+/// Links, the clipboard and what failed outside, as the app state drives them.
+impl AppState {
+    pub(super) fn fetch_link(&mut self, purpose: LinkPurpose) -> Option<Effect> {
+        let selected = self.viewport.selected();
+        let message = selected.and_then(|id| self.conversation.get(id));
+        match self.links.fetch(message, purpose) {
+            Ok(effect) => Some(effect),
+            Err(status) => {
+                self.set_status(status);
+                None
+            }
+        }
+    }
+
+    /// Sends the selected message's text, as sanitized for the screen and
+    /// without the view's gutter or indent, to the clipboard.
+    pub(super) fn copy_text(&mut self) -> Option<Effect> {
+        let selected = self.viewport.selected();
+        let Some(message) = selected.and_then(|id| self.conversation.get(id)) else {
+            self.set_status(Status::info("no message selected"));
+            return None;
+        };
+        let text = sanitize_text(&message.body);
+        if text.trim().is_empty() {
+            self.set_status(Status::info("this message has no text"));
+            return None;
+        }
+        // OSC 52 has no answer: say what was done, not that it worked.
+        self.set_status(Status::info("message text sent to the terminal clipboard"));
+        Some(Effect::Copy(text))
+    }
+
+    /// `o` in the profile panel: the visitor's last URL, under the same rules
+    /// as an attachment's link (http and https only).
+    pub(super) fn open_last_url(&mut self) -> Option<Effect> {
+        let url = self.visitor.known().and_then(|v| v.last_url.clone());
+        let Some(url) = url.filter(|url| !url.trim().is_empty()) else {
+            self.set_status(Status::info("no last URL known for this visitor"));
+            return None;
+        };
+        match check_url(url.trim()) {
+            Ok(checked) => {
+                self.set_status(Status::about(
+                    StatusTopic::Link,
+                    StatusKind::Info,
+                    "opening the visitor's last URL",
+                ));
+                Some(Effect::Open(checked))
+            }
+            Err(refused) => {
+                self.set_status(Status::about(
+                    StatusTopic::Link,
+                    StatusKind::Error,
+                    refused.to_string(),
+                ));
+                None
+            }
+        }
+    }
+
+    pub(super) fn effect_failed(&mut self, failure: Failure) {
+        match failure {
+            Failure::Open(reason) => self.set_status(Status::about(
+                StatusTopic::Link,
+                StatusKind::Error,
+                format!("{reason} (press y to copy the link)"),
+            )),
+            Failure::Copy(reason) => self.set_status(Status::about(
+                StatusTopic::Link,
+                StatusKind::Error,
+                format!("could not send to the terminal clipboard: {reason}"),
+            )),
+            Failure::Suspend(reason) => self.set_status(Status::about(
+                StatusTopic::Other,
+                StatusKind::Error,
+                format!("could not suspend: {reason}"),
+            )),
+            Failure::FetchTaskGone => {
+                self.exit.get_or_insert(Exit::Fatal(
+                    "the fetch task stopped unexpectedly".to_owned(),
+                ));
+            }
+        }
+    }
 }

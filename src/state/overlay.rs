@@ -4,10 +4,13 @@
 //! takes text (a prompt) sees each key before the key map does.
 
 use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 
 use super::detail::Detail;
 use super::prompt::{Edit, Prompt};
+use super::{AppState, Status};
 use crate::action::Action;
+use crate::ui;
 
 /// One overlay. An overlay with state of its own (a prompt's text, say)
 /// keeps it in its variant.
@@ -234,6 +237,61 @@ impl Overlays {
                 None
             }
             Response::Pass => Some(action),
+        }
+    }
+}
+
+/// Overlays, as the app state opens and fits them.
+impl AppState {
+    pub(super) fn open_overlay(&mut self, overlay: Overlay) {
+        self.overlays.open(overlay);
+        self.fit_overlays();
+    }
+
+    /// Tells each overlay how much of its text the screen has room for.
+    pub(super) fn fit_overlays(&mut self) {
+        let area = self.viewport.area();
+        let zone = self.zone();
+        let log_file = self.log_file.as_deref();
+        let conversation = &self.conversation;
+        for overlay in self.overlays.iter_mut() {
+            match overlay {
+                Overlay::Help(scroll) => {
+                    let (rows, page) = ui::help::extent(area);
+                    scroll.fit(rows, page);
+                }
+                Overlay::Error { text, scroll } => {
+                    let (rows, page) = ui::error_detail::extent(text, log_file, area);
+                    scroll.fit(rows, page);
+                }
+                Overlay::Detail(detail) => {
+                    let content = ui::detail::content_area(area);
+                    let lines = conversation.get(detail.id()).map_or(0, |message| {
+                        ui::detail::detail_lines(message, zone, content.width).len()
+                    });
+                    detail.fit(lines, usize::from(content.height));
+                }
+                Overlay::Profile { scroll, beside } => {
+                    let (width, height) = self.screen;
+                    *beside = ui::profile::beside(width);
+                    let panel = if *beside {
+                        Rect::new(0, 0, ui::profile::PANEL_WIDTH, height.saturating_sub(1))
+                    } else {
+                        area
+                    };
+                    let (rows, page) = ui::profile::extent(&self.visitor, zone, panel, *beside);
+                    scroll.fit(rows, page);
+                }
+                Overlay::Jump(_) => {}
+            }
+        }
+    }
+
+    /// Opens the selected message's details.
+    pub(super) fn show_detail(&mut self) {
+        match self.viewport.selected() {
+            Some(id) => self.open_overlay(Overlay::Detail(Detail::new(id))),
+            None => self.set_status(Status::info("no message selected")),
         }
     }
 }
