@@ -270,7 +270,12 @@ impl Driver {
 
     /// Runs the loop until no answer is awaited (or the app exits).
     pub async fn settle(&mut self) {
-        let limit = Duration::from_secs(30);
+        self.settle_within(Duration::from_secs(30)).await;
+    }
+
+    /// Like [`Driver::settle`], for runs that may take longer than the usual
+    /// 30 s (the chaos soak loads 20,000 messages through faults).
+    pub async fn settle_within(&mut self, limit: Duration) {
         let mut no_keys = stream::pending::<io::Result<Event>>();
         let mut no_signals = stream::pending::<i32>();
         let run = self.app.run_until(
