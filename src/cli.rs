@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use clap_complete::Shell;
 
+use crate::config::MAX_CONCURRENCY;
 use crate::paging::PageSize;
 use crate::ui::color::ColorMode;
 
@@ -61,6 +62,11 @@ pub struct Cli {
     /// Messages per request: the API accepts 1 to 99.
     #[arg(long, value_name = "N", default_value_t = PageSize::DEFAULT)]
     pub page_size: PageSize,
+
+    /// Requests in flight at once when fetching the whole history (--export): 1 to 16 [default: 6].
+    // No clap default: a flag given must be told from one left out, for the config file.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=i64::from(MAX_CONCURRENCY)))]
+    pub concurrency: Option<u8>,
 
     /// Read the API secret from this file (first line) instead of $SIGNALZEN_API_SECRET.
     #[arg(long, value_name = "PATH")]

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod conversation;
+pub mod engine;
 pub mod fetch;
 pub mod keymap;
 pub mod layout;

@@ -71,7 +71,7 @@ impl PageSize {
 
     /// This size, or fewer when only `wanted` (at least one) are wanted:
     /// never larger than `self`, so still one the API takes.
-    fn at_most(self, wanted: u64) -> PageSize {
+    pub(crate) fn at_most(self, wanted: u64) -> PageSize {
         let wanted = u32::try_from(wanted).unwrap_or(u32::MAX).max(Self::MIN.0);
         PageSize(self.0.min(wanted))
     }
@@ -817,7 +817,7 @@ impl Pager {
 
 /// Reads the server's order from one page: strictly ascending keys mean
 /// oldest-first, strictly descending newest-first, anything else no order.
-fn detect_order(messages: &[Message]) -> ServerOrder {
+pub(crate) fn detect_order(messages: &[Message]) -> ServerOrder {
     let ascending = messages
         .windows(2)
         .all(|pair| pair[0].sort_key() < pair[1].sort_key());

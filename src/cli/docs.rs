@@ -85,8 +85,8 @@ fn file_rows() -> Vec<(String, String)> {
     [
         (
             "~/.config/szchat/config.toml",
-            "settings: base-url, page-size, color (auto, always, never), secret-file; \
-             concurrency (1-16) and poll-interval (seconds) are checked but not used yet. \
+            "settings: base-url, page-size, concurrency (1-16, for --export), color (auto, \
+             always, never), secret-file; poll-interval (seconds) is checked but not used yet. \
              Flags and the environment win; --config PATH reads another file",
         ),
         (

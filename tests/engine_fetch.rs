@@ -1,0 +1,96 @@
+//! The concurrent engine through the real client against the fake server:
+//! the whole history, oldest first, each message once, in both orders and
+//! while it grows; several requests in flight but never more than allowed;
+//! a 429 narrows the flow.
+
+mod common;
+
+use std::time::Duration;
+
+use serde_json::Value;
+use szchat::engine::{self, Fetched};
+use szchat::model::MessageId;
+use szchat::paging::PageSize;
+use szchat_fake::{FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
+
+const SECRET: &str = "engine-secret";
+const USER: u64 = 77;
+
+fn ids(messages: &[Value]) -> Vec<MessageId> {
+    messages.iter().map(|m| m["id"].as_u64().unwrap()).collect()
+}
+
+async fn fetch(server: &FakeServer, page: u32, concurrency: usize) -> (Vec<MessageId>, Fetched) {
+    let client = common::client(&server.base_url(), SECRET, USER);
+    let mut got = Vec::new();
+    let fetched = engine::fetch_all(
+        &client,
+        PageSize::new(page).unwrap(),
+        concurrency,
+        |batch, _| {
+            got.extend(batch.iter().map(|m| m.id));
+            Ok(())
+        },
+    )
+    .await
+    .unwrap();
+    (got, fetched)
+}
+
+fn config(n: usize, order: ServeOrder) -> FakeConfig {
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(n));
+    config.order = order;
+    config.latency = Duration::from_millis(5);
+    config
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetches_everything_once_with_many_requests_in_flight_in_both_orders() {
+    for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
+        for concurrency in [1, 8] {
+            let server = FakeServer::start(config(600, order)).await.unwrap();
+            let (got, fetched) = fetch(&server, 20, concurrency).await;
+            assert_eq!(got, ids(&server.messages()), "{order:?} at {concurrency}");
+            assert_eq!(fetched.messages, 600);
+            let most = server.max_in_flight();
+            assert!(
+                most <= concurrency as u64,
+                "{most} in flight at {concurrency}"
+            );
+            if concurrency > 1 {
+                assert!(most > 1, "{order:?}: only one request at a time");
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn growth_while_fetching_loses_nothing_and_doubles_nothing() {
+    for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
+        for concurrency in [1, 8] {
+            let mut config = config(300, order);
+            config.growth_per_request = 2;
+            config.growth_limit = Some(40);
+            let server = FakeServer::start(config).await.unwrap();
+            let (got, fetched) = fetch(&server, 10, concurrency).await;
+            let all = ids(&server.messages());
+            assert_eq!(got, all[..got.len()], "{order:?} at {concurrency}");
+            assert!(got.len() >= 300);
+            assert_eq!(fetched.missing, 0);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_narrows_the_flow_and_everything_still_arrives() {
+    let mut config = config(400, ServeOrder::OldestFirst);
+    config.faults = vec![Fault::Status {
+        nth: 3,
+        status: 429,
+        retry_after: Some("0".to_owned()),
+    }];
+    let server = FakeServer::start(config).await.unwrap();
+    let (got, fetched) = fetch(&server, 10, 8).await;
+    assert_eq!(got, ids(&server.messages()));
+    assert_eq!(fetched.narrowest, 4, "halved once");
+}
