@@ -8,6 +8,7 @@ use clap::Parser;
 use clap_complete::Shell;
 
 use crate::config::MAX_CONCURRENCY;
+use crate::export::Format;
 use crate::paging::PageSize;
 use crate::ui::color::ColorMode;
 
@@ -58,6 +59,14 @@ pub struct Cli {
         default_value = DEFAULT_BASE_URL
     )]
     pub base_url: String,
+
+    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed.
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    pub export: Option<Format>,
+
+    /// With --export: write to FILE, which appears only once the export is complete.
+    #[arg(short = 'o', long = "output", value_name = "FILE", requires = "export")]
+    pub output: Option<PathBuf>,
 
     /// Messages per request: the API accepts 1 to 99.
     #[arg(long, value_name = "N", default_value_t = PageSize::DEFAULT)]

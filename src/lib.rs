@@ -13,6 +13,7 @@ pub mod clipboard;
 pub mod config;
 pub mod conversation;
 pub mod engine;
+pub mod export;
 pub mod fetch;
 pub mod keymap;
 pub mod layout;

@@ -12,6 +12,7 @@ use szchat::api::error::ApiError;
 use szchat::app::{self, AppConfig};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::config::{self, Origin, Settings};
+use szchat::export::{self, ExportConfig, ExportError};
 use szchat::logging;
 use szchat::signals;
 use szchat::state::Exit;
@@ -19,6 +20,8 @@ use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
 
+/// Exit status after Ctrl-C, as shells report SIGINT.
+const EXIT_INTERRUPTED: u8 = 130;
 /// How long exiting waits for requests still in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(100);
 
@@ -107,6 +110,19 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         "starting"
     );
 
+    if let Some(format) = cli.export {
+        let config = ExportConfig {
+            client,
+            user_id,
+            page_size: settings.page_size,
+            concurrency: settings.concurrency,
+            format,
+            output: cli.output.clone(),
+            zone: LocalZone::System,
+            progress: std::io::stderr().is_terminal(),
+        };
+        return export(config).await;
+    }
     // Before taking over the terminal: drawing into a file or pipe would
     // leave a blank screen waiting for a blind `q`.
     if let Err(problem) = terminal::require_terminal() {
@@ -142,6 +158,28 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Fatal(reason)) => fail(EXIT_FAILURE, &reason),
         Ok(Exit::Signal(number)) => ExitCode::from(128 + u8::try_from(number).unwrap_or(0)),
+        Err(error) => fail(EXIT_FAILURE, &error.to_string()),
+    }
+}
+
+/// `--export`: the whole history to a file or standard output, no terminal.
+/// Ctrl-C drops the export, which removes its temporary file.
+async fn export(config: ExportConfig) -> ExitCode {
+    let outcome = tokio::select! {
+        outcome = export::run(config) => outcome,
+        _ = tokio::signal::ctrl_c() => return fail(EXIT_INTERRUPTED, "export interrupted"),
+    };
+    tracing::info!(?outcome, "export finished");
+    match outcome {
+        Ok(summary) if summary.missing > 0 => fail(EXIT_FAILURE, &summary.to_string()),
+        Ok(summary) => {
+            eprintln!("{summary}");
+            ExitCode::SUCCESS
+        }
+        // A reader that stops early (`| head`) is not an error.
+        Err(ExportError::Write { error, .. }) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(error) => fail(EXIT_FAILURE, &error.to_string()),
     }
 }

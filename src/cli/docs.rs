@@ -29,11 +29,14 @@ pub fn key_rows() -> Vec<(String, String)> {
 /// Exit statuses and when szchat ends with each.
 fn exit_rows() -> Vec<(String, String)> {
     vec![
-        ("0".to_owned(), "quit with q or Ctrl-c".to_owned()),
+        (
+            "0".to_owned(),
+            "quit with q or Ctrl-c; an export that wrote everything".to_owned(),
+        ),
         (
             EXIT_FAILURE.to_string(),
-            "the conversation cannot be shown: secret refused, visitor not found, \
-             server unreachable"
+            "the conversation cannot be shown or exported: secret refused, visitor not \
+             found, server unreachable (an export then leaves no -o file)"
                 .to_owned(),
         ),
         (
@@ -114,6 +117,11 @@ fn example_rows() -> Vec<(String, String)> {
             "szchat --secret-file ~/keys/signalzen 4821",
             "the same, with the secret in a file only you can read (chmod 600); \
              ~/.config/szchat/secret is read without the flag",
+        ),
+        (
+            "szchat 4821 --export markdown -o ticket-4821.md",
+            "write visitor 4821's whole history as a readable transcript (also jsonl, text; \
+             standard output without -o)",
         ),
         (
             "RUST_LOG=szchat=debug szchat --log-file /tmp/szchat.log 4821",
