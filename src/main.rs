@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches};
+use futures_util::StreamExt;
 
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::error::ApiError;
@@ -20,8 +21,6 @@ use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
 
-/// Exit status after Ctrl-C, as shells report SIGINT.
-const EXIT_INTERRUPTED: u8 = 130;
 /// How long exiting waits for requests still in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(100);
 
@@ -163,11 +162,19 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
 }
 
 /// `--export`: the whole history to a file or standard output, no terminal.
-/// Ctrl-C drops the export, which removes its temporary file.
+/// A signal that ends the process (Ctrl-C) drops the export, which removes
+/// its temporary file, and exits 128 + its number.
 async fn export(config: ExportConfig) -> ExitCode {
+    let mut signals = match signals::listen() {
+        Ok(signals) => signals,
+        Err(error) => return fail(EXIT_FAILURE, &format!("cannot listen for signals: {error}")),
+    };
     let outcome = tokio::select! {
         outcome = export::run(config) => outcome,
-        _ = tokio::signal::ctrl_c() => return fail(EXIT_INTERRUPTED, "export interrupted"),
+        Some(number) = signals.next() => {
+            eprintln!("szchat: export interrupted");
+            return ExitCode::from(128 + u8::try_from(number).unwrap_or(0));
+        }
     };
     tracing::info!(?outcome, "export finished");
     match outcome {

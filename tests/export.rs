@@ -366,3 +366,46 @@ async fn bad_export_flags_exit_2_before_any_request() {
     }
     assert_eq!(server.request_count(), 0);
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_an_export_leaves_no_file() {
+    let mut config = fake(400, ServeOrder::OldestFirst);
+    // Slow enough that the export is still running when the signal comes.
+    config.latency = Duration::from_millis(300);
+    let server = FakeServer::start(config).await.unwrap();
+    let base = server.base_url();
+    let dir = Scratch::new("interrupted");
+    let path = dir.0.join("out.jsonl");
+    let mut child = szchat(&[
+        "--base-url",
+        &base,
+        "--page-size",
+        "10",
+        "--concurrency",
+        "1",
+        "--export",
+        "jsonl",
+        "-o",
+        path.to_str().unwrap(),
+        "31",
+    ])
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    while server.request_count() < 3 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "szchat: export interrupted\n");
+    assert!(dir.entries().is_empty(), "left behind: {:?}", dir.entries());
+}
