@@ -377,7 +377,7 @@ async fn ctrl_c_during_an_export_leaves_no_file() {
     let base = server.base_url();
     let dir = Scratch::new("interrupted");
     let path = dir.0.join("out.jsonl");
-    let mut child = szchat(&[
+    let child = szchat(&[
         "--base-url",
         &base,
         "--page-size",
