@@ -8,10 +8,13 @@ mod common;
 use std::time::Duration;
 
 use serde_json::Value;
+use szchat::api::client::{ApiClient, ApiConfig};
+use szchat::api::retry::RetryPolicy;
 use szchat::engine::{self, Fetched};
 use szchat::model::MessageId;
 use szchat::paging::PageSize;
-use szchat_fake::{FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
+use szchat::secret::Secret;
+use szchat_fake::{Chaos, FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
 
 const SECRET: &str = "engine-secret";
 const USER: u64 = 77;
@@ -21,7 +24,28 @@ fn ids(messages: &[Value]) -> Vec<MessageId> {
 }
 
 async fn fetch(server: &FakeServer, page: u32, concurrency: usize) -> (Vec<MessageId>, Fetched) {
-    let client = common::client(&server.base_url(), SECRET, USER);
+    fetch_with(
+        common::client(&server.base_url(), SECRET, USER),
+        page,
+        concurrency,
+    )
+    .await
+}
+
+/// A client that retries long enough that chaos never exhausts it: a
+/// request failing every attempt is a test of retries, not of the engine.
+fn patient_client(server: &FakeServer) -> ApiClient {
+    let mut config = ApiConfig::new(&server.base_url(), Secret::new(SECRET).unwrap(), USER);
+    config.retry = RetryPolicy {
+        max_attempts: 12,
+        base_delay: Duration::from_millis(2),
+        max_delay: Duration::from_millis(20),
+        max_retry_after: Duration::from_millis(50),
+    };
+    ApiClient::new(config).unwrap()
+}
+
+async fn fetch_with(client: ApiClient, page: u32, concurrency: usize) -> (Vec<MessageId>, Fetched) {
     let mut got = Vec::new();
     let fetched = engine::fetch_all(
         &client,
@@ -93,4 +117,37 @@ async fn a_429_narrows_the_flow_and_everything_still_arrives() {
     let (got, fetched) = fetch(&server, 10, 8).await;
     assert_eq!(got, ids(&server.messages()));
     assert_eq!(fetched.narrowest, 4, "halved once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chaos_and_growth_at_concurrency_1_and_8_in_both_orders() {
+    for seed in 1..=3 {
+        for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
+            for concurrency in [1, 8] {
+                let mut config = config(250, order);
+                config.latency = Duration::ZERO;
+                config.growth_per_request = 1;
+                config.growth_limit = Some(25);
+                config.chaos = Some(Chaos {
+                    seed,
+                    p_5xx: 0.04,
+                    p_429: 0.01,
+                    p_drop: 0.025,
+                    p_truncate: 0.025,
+                    max_latency: Duration::from_millis(10),
+                });
+                let server = FakeServer::start(config).await.unwrap();
+                let (got, fetched) = fetch_with(patient_client(&server), 15, concurrency).await;
+                let all = ids(&server.messages());
+                assert_eq!(
+                    got,
+                    all[..got.len()],
+                    "seed {seed} {order:?} at {concurrency}"
+                );
+                assert!(got.len() >= 250);
+                assert_eq!(fetched.missing, 0);
+                assert!(server.max_in_flight() <= concurrency as u64);
+            }
+        }
+    }
 }
