@@ -303,7 +303,7 @@ fn progress_bar() -> ProgressBar {
         ProgressDrawTarget::stderr_with_hz(PROGRESS_TICKS_PER_SECOND),
     );
     let style = ProgressStyle::with_template(
-        "exporting {pos}/{len} messages · {msg} · {per_sec} · ETA {eta}",
+        "exporting {pos}/{len} messages · {msg} · ETA {eta}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
@@ -315,7 +315,14 @@ fn show(bar: &ProgressBar, done: Progress) {
         bar.set_length(total);
     }
     bar.set_position(done.messages);
-    bar.set_message(format!("{} requests", done.requests));
+    let seconds = bar.elapsed().as_secs_f64();
+    // indicatif's own rate shows four decimals; whole messages read better.
+    let rate = if seconds > 0.0 {
+        format!("{:.0} messages/s", done.messages as f64 / seconds)
+    } else {
+        String::new()
+    };
+    bar.set_message(format!("{} requests · {rate}", done.requests));
 }
 
 /// `10000` as "10,000".
