@@ -302,10 +302,8 @@ fn progress_bar() -> ProgressBar {
         None,
         ProgressDrawTarget::stderr_with_hz(PROGRESS_TICKS_PER_SECOND),
     );
-    let style = ProgressStyle::with_template(
-        "exporting {pos}/{len} messages · {msg} · ETA {eta}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template("exporting {pos}/{len} messages · {msg} · ETA {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }

@@ -175,3 +175,57 @@ fn an_empty_page_before_the_count_stops_the_plan() {
     assert!(plan.stopped().is_some());
     assert!(plan.next_requests(8).is_empty());
 }
+
+/// Drives `plan` against `answer` until it asks for nothing more; the
+/// number of requests it took.
+fn drive_liar(
+    plan: &mut Plan,
+    in_flight: usize,
+    mut answer: impl FnMut(PageRequest) -> Page,
+) -> u64 {
+    let mut waiting: Vec<PageRequest> = Vec::new();
+    let mut requests = 0;
+    loop {
+        waiting.extend(plan.next_requests(in_flight - waiting.len()));
+        let Some(request) = waiting.pop() else {
+            return requests;
+        };
+        requests += 1;
+        assert!(requests < REQUEST_CEILING, "the plan does not stop");
+        let page = answer(request);
+        plan.accept(request, page);
+    }
+}
+
+#[test]
+fn the_same_page_for_every_offset_stops_the_plan() {
+    for concurrency in [1, 8] {
+        let mut plan = Plan::new(PageSize::new(10).unwrap(), concurrency);
+        let same: Vec<Message> = (1..=10)
+            .map(|id| common::message(id, i64::try_from(id).unwrap(), true, "x"))
+            .collect();
+        let requests = drive_liar(&mut plan, concurrency, |request| Page {
+            offset: request.offset,
+            limit: u64::from(request.limit.get()),
+            total: 1_000_000,
+            messages: same.clone(),
+        });
+        assert!(plan.stopped().is_some());
+        assert!(requests < 100, "{requests} requests");
+        assert_eq!(plan.handed_on(), 10, "what it sent is kept, once");
+    }
+}
+
+#[test]
+fn a_total_of_u64_max_neither_overflows_nor_runs_for_ever() {
+    for newest_first in [false, true] {
+        let mut model = Model::new(50, newest_first, 0, 0);
+        let mut plan = Plan::new(PageSize::new(10).unwrap(), 8);
+        drive_liar(&mut plan, 8, |request| {
+            let mut page = model.answer(request);
+            page.total = u64::MAX;
+            page
+        });
+        assert!(plan.stopped().is_some(), "newest_first={newest_first}");
+    }
+}

@@ -317,10 +317,18 @@ impl Plan {
     }
 
     /// True once the pages taken are more than the progress made warrants.
+    /// Progress is distinct messages (and offsets growth shifted), not
+    /// indices: a server repeating itself fills indices with nothing new.
     fn over_budget(&self) -> bool {
-        let progress = self
-            .handed_on
-            .saturating_add(self.filled.len() as u64)
+        let waiting: HashSet<MessageId> = self
+            .filled
+            .values()
+            .flatten()
+            .map(|message| message.id)
+            .filter(|id| !self.seen.contains(id))
+            .collect();
+        let progress = (self.seen.len() as u64)
+            .saturating_add(waiting.len() as u64)
             .saturating_add(self.shifted);
         let page_fuls = progress.div_ceil(u64::from(self.page_size.get()));
         self.pages
