@@ -41,6 +41,8 @@ pub struct AppConfig {
     pub colors: Colors,
     /// Where diagnostics go (`--log-file`), to tell the reader of an error.
     pub log_file: Option<PathBuf>,
+    /// Page requests in flight while the reader wants the whole history.
+    pub concurrency: u8,
 }
 
 /// What the app asks of the world outside its screen: the browser, the
@@ -135,7 +137,8 @@ impl<D: Desktop> App<D> {
             screen.width,
             screen.height,
         )
-        .with_log_file(config.log_file);
+        .with_log_file(config.log_file)
+        .with_concurrency(config.concurrency);
         let mut app = Self::new(state, request_tx, event_rx, desktop).with_colors(config.colors);
         app.fetcher = Some(fetcher);
         app.start();

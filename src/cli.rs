@@ -72,7 +72,7 @@ pub struct Cli {
     #[arg(long, value_name = "N", default_value_t = PageSize::DEFAULT)]
     pub page_size: PageSize,
 
-    /// Requests in flight at once when fetching the whole history (--export): 1 to 16 [default: 6].
+    /// Requests in flight at once when fetching the whole history (g, --export): 1 to 16 [default: 6].
     // No clap default: a flag given must be told from one left out, for the config file.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=i64::from(MAX_CONCURRENCY)))]
     pub concurrency: Option<u8>,

@@ -332,7 +332,7 @@ pub struct Settings {
     pub base_url_origin: Origin,
     /// Messages per request.
     pub page_size: PageSize,
-    /// Requests at once when the whole history is fetched (export).
+    /// Requests at once when the whole history is fetched (`g`, export).
     pub concurrency: u8,
     /// How often to look for new messages. Reserved: szchat does not poll yet.
     pub poll_interval: Option<Duration>,

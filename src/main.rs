@@ -149,6 +149,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         zone: LocalZone::System,
         colors,
         log_file: cli.log_file.clone(),
+        concurrency: settings.concurrency,
     };
     let outcome = app::run(session.terminal(), config, signals).await;
     drop(session);

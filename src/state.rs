@@ -31,7 +31,7 @@ use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use crate::layout::Item;
 use crate::model::{Message, MessageId};
 use crate::open::CheckedUrl;
-use crate::paging::PageSize;
+use crate::paging::{PageRequest, PageSize};
 use crate::sanitize::sanitize_text;
 use crate::timefmt::LocalZone;
 use crate::ui;
@@ -197,6 +197,14 @@ impl AppState {
         self
     }
 
+    /// The same state, with up to `concurrency` page requests in flight
+    /// while the reader wants the whole history (`g`, a search); one otherwise.
+    #[must_use]
+    pub fn with_concurrency(mut self, concurrency: u8) -> Self {
+        self.history.set_concurrency(usize::from(concurrency));
+        self
+    }
+
     /// The first requests: call once when the loop starts.
     pub fn start(&mut self) -> Vec<Effect> {
         self.request_more()
@@ -307,7 +315,7 @@ impl AppState {
 
     /// True when no answer is awaited: no page and no link in flight.
     pub fn is_quiet(&self) -> bool {
-        !matches!(self.load_state(), LoadState::Loading(_)) && !self.fetching_link()
+        self.history.in_flight() == 0 && !self.fetching_link()
     }
 
     /// Why the app should stop, once it should.
@@ -454,6 +462,8 @@ impl AppState {
                     self.say_why_paging_stopped();
                     self.advance_jump();
                 }
+                // A page fetched ahead: room for the next request.
+                Some(PageOutcome::Ahead) => {}
                 Some(PageOutcome::Failed(reason)) => {
                     self.set_status(Status::about(
                         StatusTopic::Paging,
@@ -482,6 +492,9 @@ impl AppState {
                 }
             }
             FetchEvent::Retrying { request, notice } => {
+                if notice.is_slow_down() {
+                    self.history.slow_down();
+                }
                 let (what, topic) = match request {
                     FetchRequest::Page(_) => ("messages", StatusTopic::Paging),
                     FetchRequest::Message { .. } => ("link", StatusTopic::Link),
@@ -546,13 +559,17 @@ impl AppState {
         if self.exit.is_some() {
             return Vec::new();
         }
-        let needed = self.viewport.follows_oldest()
-            || self.viewport.near_top(&self.conversation)
-            || self.jump.searching();
-        self.history
-            .request_more(needed)
-            .map(|request| Effect::Fetch(FetchRequest::Page(request)))
+        // Everything is wanted: fetch the pages after the next one too.
+        let everything = self.viewport.follows_oldest() || self.jump.searching();
+        let needed = everything || self.viewport.near_top(&self.conversation);
+        let mut requests: Vec<PageRequest> =
+            self.history.request_more(needed).into_iter().collect();
+        if everything {
+            requests.extend(self.history.request_ahead());
+        }
+        requests
             .into_iter()
+            .map(|request| Effect::Fetch(FetchRequest::Page(request)))
             .collect()
     }
 

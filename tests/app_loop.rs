@@ -48,6 +48,7 @@ impl Session {
             zone: LocalZone::utc(),
             colors: Colors::On,
             log_file: None,
+            concurrency: 1,
         };
         let app = App::spawn(config, Size::new(WIDTH, HEIGHT), desktop);
         let (keys, key_rx) = mpsc::unbounded_channel();

@@ -151,3 +151,33 @@ async fn chaos_and_growth_at_concurrency_1_and_8_in_both_orders() {
         }
     }
 }
+
+/// `g` on screen: the pages after the next are fetched ahead, several at a
+/// time, and the whole history is loaded once, in both orders.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn g_on_screen_loads_everything_with_several_requests_in_flight() {
+    for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
+        for concurrency in [1u8, 6] {
+            let server = FakeServer::start(config(1_500, order)).await.unwrap();
+            let client = common::client(&server.base_url(), SECRET, USER);
+            let mut driver = common::Driver::start_concurrent(client, USER, 30, concurrency);
+            driver.settle().await;
+            assert_eq!(server.max_in_flight(), 1, "before g, one page at a time");
+            driver.act(szchat::action::Action::Oldest);
+            driver.settle().await;
+            let loaded: Vec<MessageId> =
+                driver.state().conversation().iter().map(|m| m.id).collect();
+            assert_eq!(
+                loaded,
+                ids(&server.messages()),
+                "{order:?} at {concurrency}"
+            );
+            assert!(driver.state().reached_beginning());
+            let most = server.max_in_flight();
+            assert!(most <= u64::from(concurrency), "{most} at {concurrency}");
+            if concurrency > 1 {
+                assert!(most > 1, "{order:?}: g fetched one page at a time");
+            }
+        }
+    }
+}

@@ -88,7 +88,7 @@ fn file_rows() -> Vec<(String, String)> {
     [
         (
             "~/.config/szchat/config.toml",
-            "settings: base-url, page-size, concurrency (1-16, for --export), color (auto, \
+            "settings: base-url, page-size, concurrency (1-16, for g and --export), color (auto, \
              always, never), secret-file; poll-interval (seconds) is checked but not used yet. \
              Flags and the environment win; --config PATH reads another file",
         ),
