@@ -181,3 +181,40 @@ async fn g_on_screen_loads_everything_with_several_requests_in_flight() {
         }
     }
 }
+
+/// Found by the soak: a page sent ahead, whose turn came while it was in
+/// flight, was taken as the pager's own though the list had grown since it
+/// was sent; newest-first, its offsets then meant other messages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn g_while_the_history_grows_and_answers_overtake_each_other() {
+    for seed in 1..=4 {
+        for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
+            let mut config = config(600, order);
+            config.latency = Duration::ZERO;
+            config.growth_per_request = 1;
+            config.growth_limit = Some(40);
+            config.chaos = Some(Chaos {
+                seed,
+                p_5xx: 0.0,
+                p_429: 0.0,
+                p_drop: 0.0,
+                p_truncate: 0.0,
+                max_latency: Duration::from_millis(15),
+            });
+            let server = FakeServer::start(config).await.unwrap();
+            let client = common::client(&server.base_url(), SECRET, USER);
+            let mut driver = common::Driver::start_concurrent(client, USER, 20, 6);
+            driver.settle().await;
+            driver.act(szchat::action::Action::Oldest);
+            driver.settle().await;
+            let loaded: Vec<MessageId> =
+                driver.state().conversation().iter().map(|m| m.id).collect();
+            let counted = usize::try_from(driver.state().total().unwrap()).unwrap();
+            assert_eq!(
+                loaded,
+                ids(&server.messages())[..counted],
+                "seed {seed} {order:?}"
+            );
+        }
+    }
+}

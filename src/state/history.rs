@@ -53,6 +53,9 @@ pub(super) struct History {
     arrived: Vec<(PageRequest, Page)>,
     /// How many requests may be in flight when fetching ahead.
     throttle: Throttle,
+    /// The request in flight is one sent ahead before the pager's last
+    /// answer: its answer counts only if the list did not change meanwhile.
+    adopted: bool,
 }
 
 impl History {
@@ -64,6 +67,7 @@ impl History {
             ahead: Vec::new(),
             arrived: Vec::new(),
             throttle: Throttle::new(1),
+            adopted: false,
         }
     }
 
@@ -133,8 +137,10 @@ impl History {
         if let Some(at) = self.ahead.iter().position(|sent| *sent == request) {
             // Already on its way: its answer is the one waited for now.
             self.ahead.swap_remove(at);
+            self.adopted = true;
             return None;
         }
+        self.adopted = false;
         Some(request)
     }
 
@@ -186,7 +192,14 @@ impl History {
         if self.load != LoadState::Loading(request) {
             return None;
         }
+        let adopted = std::mem::take(&mut self.adopted);
         Some(match result {
+            // Sent before the pager's last answer, and the list changed since:
+            // its offsets mean other messages. Asked again, afresh.
+            Ok(page) if adopted && self.pager.total() != Some(page.total) => {
+                self.load = LoadState::Idle;
+                PageOutcome::Ahead
+            }
             Ok(page) => {
                 self.load = LoadState::Idle;
                 self.throttle.answered();
