@@ -60,6 +60,8 @@ pub struct AppConfig {
     /// Whether to ask who the visitor is (`GET /external/users/{id}`)
     /// alongside the first page; off, the app names the visitor by id.
     pub visitor_profile: bool,
+    /// Page requests in flight while the reader wants the whole history.
+    pub concurrency: u8,
 }
 
 /// Where a desktop reports what failed after its call returned, such as a
@@ -168,6 +170,7 @@ struct ConversationOpener {
     follow: bool,
     poll_interval: Duration,
     visitor_profile: bool,
+    concurrency: u8,
 }
 
 /// Where an input came from, when the screen it is for depends on that.
@@ -227,6 +230,7 @@ impl<D: Desktop> App<D> {
             follow: config.follow,
             poll_interval: config.poll_interval,
             visitor_profile: config.visitor_profile,
+            concurrency: config.concurrency,
         };
         let (late, late_failures) = mpsc::unbounded_channel();
         let mut app = Self {
@@ -657,7 +661,8 @@ impl ConversationOpener {
     fn open(&self, user_id: u64, size: Size, from_picker: bool) -> ConversationScreen {
         let state = AppState::new(user_id, self.page_size, self.zone, size.width, size.height)
             .with_log_file(self.log_file.clone())
-            .with_follow(self.follow, self.poll_interval);
+            .with_follow(self.follow, self.poll_interval)
+            .with_concurrency(self.concurrency);
         let state = if self.visitor_profile {
             state.with_visitor_profile()
         } else {

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use clap::Parser;
 use clap_complete::Shell;
 
+use crate::config::MAX_CONCURRENCY;
+use crate::export::Format;
 use crate::paging::PageSize;
 use crate::ui::color::ColorMode;
 
@@ -56,9 +58,22 @@ pub struct Cli {
     )]
     pub base_url: String,
 
+    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed.
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    pub export: Option<Format>,
+
+    /// With --export: write to FILE, which appears only once the export is complete.
+    #[arg(short = 'o', long = "output", value_name = "FILE", requires = "export")]
+    pub output: Option<PathBuf>,
+
     /// Messages (or visitors, in the list) per request: the API accepts 1 to 99.
     #[arg(long, value_name = "N", default_value_t = PageSize::DEFAULT)]
     pub page_size: PageSize,
+
+    /// Requests in flight at once when fetching the whole history (g, --export): 1 to 16 [default: 6].
+    // No clap default: a flag given must be told from one left out, for the config file.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=i64::from(MAX_CONCURRENCY)))]
+    pub concurrency: Option<u8>,
 
     /// Read the API secret from this file (first line) instead of $SIGNALZEN_API_SECRET.
     #[arg(long, value_name = "PATH")]

@@ -32,8 +32,8 @@ const MAX_CONFIG_FILE_BYTES: u64 = 256 * 1024;
 
 /// Most requests the config may allow at once.
 pub const MAX_CONCURRENCY: u8 = 16;
-/// Requests at once unless the config says otherwise: paging is sequential.
-pub const DEFAULT_CONCURRENCY: u8 = 1;
+/// Requests at once unless told otherwise: what browsers open per host.
+pub const DEFAULT_CONCURRENCY: u8 = 6;
 /// The shortest poll interval the config may ask for.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -332,7 +332,7 @@ pub struct Settings {
     pub base_url_origin: Origin,
     /// Messages per request.
     pub page_size: PageSize,
-    /// Requests at once. Reserved: paging is sequential for now.
+    /// Requests at once when the whole history is fetched (`g`, export).
     pub concurrency: u8,
     /// How often to look for new messages while following, if given.
     pub poll_interval: Option<Duration>,
@@ -406,9 +406,10 @@ impl Settings {
             base_url,
             base_url_origin,
             page_size,
-            concurrency: from_file
+            concurrency: cli
                 .concurrency
-                .map_or(DEFAULT_CONCURRENCY, |Concurrency(count)| count),
+                .or(from_file.concurrency.map(|Concurrency(count)| count))
+                .unwrap_or(DEFAULT_CONCURRENCY),
             poll_interval: cli
                 .poll
                 .map(Duration::from_secs)

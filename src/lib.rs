@@ -12,6 +12,8 @@ pub mod cli;
 pub(crate) mod clipboard;
 pub mod config;
 pub mod conversation;
+pub mod engine;
+pub mod export;
 pub mod fetch;
 pub mod keymap;
 pub mod layout;

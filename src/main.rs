@@ -6,12 +6,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches};
+use futures_util::StreamExt;
 
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::error::ApiError;
 use szchat::app::{self, AppConfig};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::config::{self, Origin, Settings};
+use szchat::export::{self, ExportConfig, ExportError};
 use szchat::logging;
 use szchat::signals;
 use szchat::state::{DEFAULT_POLL_INTERVAL, Exit};
@@ -92,6 +94,8 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         (ApiConfig::new(&settings.base_url, secret, user_id), None)
     };
     let user_id = cli.user_id;
+    // The demo's client is for its first visitor when no id is given.
+    let client_user_id = api_config.user_id;
     let client = match ApiClient::new(api_config) {
         Ok(client) => client,
         Err(error) => return fail(EXIT_USAGE, &client_error(&settings.base_url_origin, &error)),
@@ -109,6 +113,22 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         "starting"
     );
 
+    if let Some(format) = cli.export {
+        let Some(user_id) = user_id.or(cli.demo.then_some(client_user_id)) else {
+            return fail(EXIT_USAGE, "--export needs the USER_ID of the visitor to export");
+        };
+        let config = ExportConfig {
+            client,
+            user_id,
+            page_size: settings.page_size,
+            concurrency: settings.concurrency,
+            format,
+            output: cli.output.clone(),
+            zone: LocalZone::System,
+            progress: std::io::stderr().is_terminal(),
+        };
+        return export(config).await;
+    }
     // Before taking over the terminal: drawing into a file or pipe would
     // leave a blank screen waiting for a blind `q`.
     if let Err(problem) = terminal::require_terminal() {
@@ -139,6 +159,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         follow: cli.follow,
         poll_interval: settings.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
         visitor_profile: true,
+        concurrency: settings.concurrency,
     };
     let outcome = app::run(session.terminal(), config, signals).await;
     drop(session);
@@ -147,6 +168,36 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Fatal(reason)) => fail(EXIT_FAILURE, &reason),
         Ok(Exit::Signal(number)) => ExitCode::from(128 + u8::try_from(number).unwrap_or(0)),
+        Err(error) => fail(EXIT_FAILURE, &error.to_string()),
+    }
+}
+
+/// `--export`: the whole history to a file or standard output, no terminal.
+/// A signal that ends the process (Ctrl-C) drops the export, which removes
+/// its temporary file, and exits 128 + its number.
+async fn export(config: ExportConfig) -> ExitCode {
+    let mut signals = match signals::listen() {
+        Ok(signals) => signals,
+        Err(error) => return fail(EXIT_FAILURE, &format!("cannot listen for signals: {error}")),
+    };
+    let outcome = tokio::select! {
+        outcome = export::run(config) => outcome,
+        Some(number) = signals.next() => {
+            eprintln!("szchat: export interrupted");
+            return ExitCode::from(128 + u8::try_from(number).unwrap_or(0));
+        }
+    };
+    tracing::info!(?outcome, "export finished");
+    match outcome {
+        Ok(summary) if summary.missing > 0 => fail(EXIT_FAILURE, &summary.to_string()),
+        Ok(summary) => {
+            eprintln!("{summary}");
+            ExitCode::SUCCESS
+        }
+        // A reader that stops early (`| head`) is not an error.
+        Err(ExportError::Write { error, .. }) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(error) => fail(EXIT_FAILURE, &error.to_string()),
     }
 }

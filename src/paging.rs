@@ -71,7 +71,7 @@ impl PageSize {
 
     /// This size, or fewer when only `wanted` (at least one) are wanted:
     /// never larger than `self`, so still one the API takes.
-    fn at_most(self, wanted: u64) -> PageSize {
+    pub(crate) fn at_most(self, wanted: u64) -> PageSize {
         let wanted = u32::try_from(wanted).unwrap_or(u32::MAX).max(Self::MIN.0);
         PageSize(self.0.min(wanted))
     }
@@ -472,6 +472,50 @@ impl Pager {
         }
     }
 
+    /// Up to `count` requests, the next one first, that the walk towards the
+    /// oldest message will send if every page comes full and nothing grows:
+    /// what may be fetched ahead, several at a time. A page fetched ahead
+    /// that turns out not to be the one asked for next is simply not used.
+    /// Only the walks towards the oldest message (and an unordered read)
+    /// look ahead; other phases give just [`Pager::next_request`].
+    pub fn upcoming(&self, count: usize) -> Vec<PageRequest> {
+        let Some(first) = self.next_request() else {
+            return Vec::new();
+        };
+        let page = u64::from(self.page_size.get());
+        let total = self.total.unwrap_or(0);
+        let mut out = vec![first];
+        while out.len() < count {
+            let Some(last) = out.last() else { break };
+            let next = match self.phase {
+                Phase::OldestFirstOlder { .. } => {
+                    let low = last.offset;
+                    if low <= self.probe_end {
+                        break;
+                    }
+                    let offset = low.saturating_sub(page).max(self.probe_end);
+                    PageRequest {
+                        offset,
+                        limit: self.page_size.at_most(low - offset),
+                    }
+                }
+                Phase::NewestFirstOlder { .. } | Phase::Sequential { .. } => {
+                    let offset = last.offset.saturating_add(page);
+                    if offset >= total {
+                        break;
+                    }
+                    PageRequest {
+                        offset,
+                        limit: self.page_size,
+                    }
+                }
+                _ => break,
+            };
+            out.push(next);
+        }
+        out
+    }
+
     /// Takes the answer to `request` and returns the messages the view may show now.
     pub fn accept(&mut self, request: PageRequest, page: Page) -> Vec<Message> {
         self.received.extend(page.messages.iter().map(|m| m.id));
@@ -817,7 +861,7 @@ impl Pager {
 
 /// Reads the server's order from one page: strictly ascending keys mean
 /// oldest-first, strictly descending newest-first, anything else no order.
-fn detect_order(messages: &[Message]) -> ServerOrder {
+pub(crate) fn detect_order(messages: &[Message]) -> ServerOrder {
     let ascending = messages
         .windows(2)
         .all(|pair| pair[0].sort_key() < pair[1].sort_key());

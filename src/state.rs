@@ -123,6 +123,14 @@ impl AppState {
         self
     }
 
+    /// The same state, with up to `concurrency` page requests in flight
+    /// while the reader wants the whole history (`g`, a search); one otherwise.
+    #[must_use]
+    pub fn with_concurrency(mut self, concurrency: u8) -> Self {
+        self.history.set_concurrency(usize::from(concurrency));
+        self
+    }
+
     /// The same state, looking for new messages every `interval` while
     /// following, and following from the start if `on`.
     #[must_use]
@@ -328,6 +336,8 @@ impl AppState {
                     self.say_why_paging_stopped();
                     self.advance_jump();
                 }
+                // A page fetched ahead: room for the next request.
+                Some(PageOutcome::Ahead) => {}
                 Some(PageOutcome::Failed(reason)) => {
                     self.set_status(Status::about(
                         StatusTopic::Paging,
@@ -399,6 +409,9 @@ impl AppState {
                 }
             }
             FetchEvent::Retrying { request, notice } => {
+                if notice.is_slow_down() {
+                    self.history.slow_down();
+                }
                 let (what, topic) = match request {
                     FetchRequest::Page(_) => ("messages", StatusTopic::Paging),
                     FetchRequest::Poll(_) => ("new messages", StatusTopic::Follow),

@@ -13,13 +13,15 @@ use ratatui::DefaultTerminal;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NotATerminal {
     /// Input comes from a file or a pipe.
-    #[error("needs a terminal, but standard input is not one (it comes from a file or a pipe)")]
+    #[error("needs a terminal, but standard input is a file or a pipe; --export needs no terminal")]
     Input,
     /// Output goes to a file or a pipe, where the screen would be escape codes.
-    #[error("needs a terminal, but standard output is not one (it goes to a file or a pipe)")]
+    #[error("needs a terminal, but standard output is a file or a pipe; --export writes to one")]
     Output,
     /// Neither is a terminal.
-    #[error("needs a terminal, but neither standard input nor standard output is one")]
+    #[error(
+        "needs a terminal, but neither standard input nor output is one; --export needs no terminal"
+    )]
     Neither,
 }
 

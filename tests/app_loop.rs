@@ -51,6 +51,7 @@ impl Session {
             follow: false,
             poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
             visitor_profile: false,
+            concurrency: 1,
         };
         let app = App::spawn(config, Size::new(WIDTH, HEIGHT), desktop);
         let (keys, key_rx) = mpsc::unbounded_channel();

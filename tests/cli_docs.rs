@@ -45,7 +45,7 @@ fn help_lists_every_key_the_exit_statuses_and_examples() {
     for line in [
         "Keys (in the visitor list, szchat without USER_ID):",
         "Exit status:",
-        "  0      quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c)",
+        "  0      quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c); an export that wrote everything",
         "  2      bad flags, a bad config file, a missing or invalid secret, or no terminal (input or output redirected)",
         "Environment:",
         "  SIGNALZEN_API_SECRET  the API secret, unless --secret-file is given (never taken as a flag)",

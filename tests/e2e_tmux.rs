@@ -486,7 +486,7 @@ fn output_to_a_file_exits_2_at_once_with_one_line_and_no_escape_codes() {
     assert_eq!(
         used_rows(&ended.screen),
         [
-            "szchat: needs a terminal, but standard output is not one (it goes to a file or a pipe)",
+            "szchat: needs a terminal, but standard output is a file or a pipe; --export writes to one",
             "EXIT:2 TTY:restored"
         ]
     );
@@ -505,7 +505,7 @@ fn input_from_a_file_exits_2_at_once_with_one_line() {
     assert_eq!(
         used_rows(&ended.screen),
         [
-            "szchat: needs a terminal, but standard input is not one (it comes from a file or a pipe)",
+            "szchat: needs a terminal, but standard input is a file or a pipe; --export needs no terminal",
             "EXIT:2 TTY:restored"
         ]
     );

@@ -3,8 +3,7 @@
 
 use std::process::Command;
 
-const NEITHER: &str =
-    "szchat: needs a terminal, but neither standard input nor standard output is one";
+const NEITHER: &str = "szchat: needs a terminal, but neither standard input nor output is one; --export needs no terminal";
 
 fn szchat() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_szchat"));

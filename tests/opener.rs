@@ -285,6 +285,7 @@ async fn a_browser_that_fails_at_once_reaches_the_status_bar() {
         follow: false,
         poll_interval: DEFAULT_POLL_INTERVAL,
         visitor_profile: false,
+        concurrency: 1,
     };
     let desktop = SystemDesktop::with_opener(opener(&fails.display().to_string()));
     let mut app = App::spawn(config, Size::new(100, 20), desktop);

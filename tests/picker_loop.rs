@@ -51,6 +51,7 @@ async fn start(latency: Duration) -> (FakeServer, App<RecordingDesktop>, Termina
         follow: false,
         poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
         visitor_profile: true,
+        concurrency: 1,
     };
     let app = App::spawn(
         config,

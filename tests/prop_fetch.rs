@@ -65,6 +65,8 @@ struct Case {
     growth_limit: usize,
     /// `troubles[i]` befalls request number `i + 1`.
     troubles: Vec<Option<Trouble>>,
+    /// Page requests in flight after `g`.
+    concurrency: u8,
 }
 
 /// No more than `ATTEMPTS - 1` troubled requests in a row, so every page gets
@@ -97,9 +99,19 @@ fn case() -> impl Strategy<Value = Case> {
             proptest::option::weighted(0.3, trouble()),
             0..=FAULTABLE_REQUESTS,
         ),
+        proptest::sample::select(vec![1u8, 8]),
     )
         .prop_map(
-            |(steps, newest_first, page_size, growth_per_request, growing, troubles)| Case {
+            |(
+                steps,
+                newest_first,
+                page_size,
+                growth_per_request,
+                growing,
+                troubles,
+                concurrency,
+            )| Case {
+                concurrency,
                 steps,
                 newest_first,
                 page_size,
@@ -147,10 +159,18 @@ fn faults(troubles: &[Option<Trouble>]) -> Vec<Fault> {
 
 /// The real client, with retries quick enough for many cases: a server's
 /// `Retry-After` is honoured up to a few milliseconds.
-fn client(base_url: &str) -> ApiClient {
+/// A client for `concurrency` requests in flight. With several, one page's
+/// attempts no longer get consecutive request numbers, so `bounded` cannot
+/// promise each page gets through: such a client tries more often than
+/// there are troubles at all.
+fn client(base_url: &str, concurrency: u8) -> ApiClient {
     let mut config = ApiConfig::new(base_url, Secret::new(SECRET).unwrap(), USER);
     config.retry = RetryPolicy {
-        max_attempts: ATTEMPTS,
+        max_attempts: if concurrency > 1 {
+            u32::try_from(FAULTABLE_REQUESTS).unwrap() + 1
+        } else {
+            ATTEMPTS
+        },
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(4),
         max_retry_after: Duration::from_millis(5),
@@ -181,7 +201,12 @@ async fn load(case: &Case) -> (common::Driver, FakeServer) {
     config.growth_limit = Some(case.growth_limit);
     config.faults = faults(&case.troubles);
     let server = FakeServer::start(config).await.unwrap();
-    let mut driver = common::Driver::start(client(&server.base_url()), USER, case.page_size);
+    let mut driver = common::Driver::start_concurrent(
+        client(&server.base_url(), case.concurrency),
+        USER,
+        case.page_size,
+        case.concurrency,
+    );
     driver.settle().await;
     driver.act(Action::Oldest);
     driver.settle().await;
@@ -206,6 +231,7 @@ proptest! {
         prop_assert_eq!(state.exit(), None);
         prop_assert_eq!(state.load_state(), &LoadState::Idle, "every page got through");
         prop_assert!(state.reached_beginning());
+        prop_assert!(server.max_in_flight() <= u64::from(case.concurrency));
 
         let mut expected = server.messages();
         expected.sort_by_key(sort_key);

@@ -72,6 +72,7 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 #[derive(Debug)]
 struct Figures {
     order: ServeOrder,
+    concurrency: u8,
     messages: usize,
     page_requests: usize,
     server_requests: usize,
@@ -198,7 +199,36 @@ fn most_attempts(sent: &[PageRequest], seen: &[String]) -> usize {
     most
 }
 
-async fn soak(order: ServeOrder, seed: u64, messages: usize) -> Figures {
+/// With several requests in flight, one request's attempts interleave with
+/// others': each request's attempts are counted, whatever their order, and
+/// checked the same way as [`most_attempts`] does. Returns the most any needed.
+fn most_attempts_interleaved(sent: &[PageRequest], seen: &[String]) -> usize {
+    let mut sent_count = std::collections::HashMap::<String, usize>::new();
+    for request in sent {
+        *sent_count.entry(query(request)).or_default() += 1;
+    }
+    let mut seen_count = std::collections::HashMap::<String, usize>::new();
+    for q in seen {
+        assert!(sent_count.contains_key(q), "the server saw {q}, never sent");
+        *seen_count.entry(q.clone()).or_default() += 1;
+    }
+    let mut most = 0;
+    for (wanted, same) in sent_count {
+        let attempts = seen_count.get(&wanted).copied().unwrap_or(0);
+        assert!(
+            attempts >= same,
+            "request {wanted} sent {same} time(s) but seen {attempts} time(s)"
+        );
+        assert!(
+            attempts <= same * DEFAULT_MAX_ATTEMPTS as usize,
+            "request {wanted} sent {same} time(s) was attempted {attempts} times"
+        );
+        most = most.max(attempts.div_ceil(same));
+    }
+    most
+}
+
+async fn soak(order: ServeOrder, concurrency: u8, seed: u64, messages: usize) -> Figures {
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + DEADLINE;
     let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(messages));
@@ -209,7 +239,8 @@ async fn soak(order: ServeOrder, seed: u64, messages: usize) -> Figures {
     let server = FakeServer::start(config).await.unwrap();
 
     let (width, height) = common::SCREEN;
-    let state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), width, height);
+    let state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), width, height)
+        .with_concurrency(concurrency);
     let mut app = Loop::new(client(&server.base_url()), state);
     app.settle(deadline).await;
     app.driver.act(Action::Oldest);
@@ -236,10 +267,16 @@ async fn soak(order: ServeOrder, seed: u64, messages: usize) -> Figures {
         .filter(|r| r.path == list_path)
         .map(|r| r.query.unwrap_or_default())
         .collect();
-    let most_attempts = most_attempts(&sent, &seen);
+    let most_attempts = if concurrency == 1 {
+        most_attempts(&sent, &seen)
+    } else {
+        most_attempts_interleaved(&sent, &seen)
+    };
+    assert!(server.max_in_flight() <= u64::from(concurrency));
 
     Figures {
         order,
+        concurrency,
         messages: loaded.len(),
         page_requests: sent.len(),
         server_requests: seen.len(),
@@ -261,13 +298,19 @@ async fn chaos_soak_loads_everything_in_order() {
         PageSize::DEFAULT
     );
     let started = Instant::now();
-    for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
-        let f = soak(order, seed, messages).await;
+    for (order, concurrency) in [
+        (ServeOrder::OldestFirst, 1),
+        (ServeOrder::NewestFirst, 1),
+        (ServeOrder::OldestFirst, 8),
+        (ServeOrder::NewestFirst, 8),
+    ] {
+        let f = soak(order, concurrency, seed, messages).await;
         println!(
-            "soak {:?}: {} messages loaded in order; {} page requests, {} requests seen by \
+            "soak {:?} at concurrency {}: {} messages loaded in order; {} page requests, {} requests seen by \
              the server, {} automatic retries, {} presses of r, at most {} attempts per \
              request; {:.1} s",
             f.order,
+            f.concurrency,
             f.messages,
             f.page_requests,
             f.server_requests,

@@ -128,6 +128,7 @@ async fn the_name_comes_from_the_users_endpoint_of_the_real_server() {
         follow: false,
         poll_interval: DEFAULT_POLL_INTERVAL,
         visitor_profile: true,
+        concurrency: 1,
     };
     let (width, height) = common::SCREEN;
     let mut driver = Driver::with(App::spawn(

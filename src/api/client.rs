@@ -74,6 +74,13 @@ pub struct RetryNotice {
     pub reason: String,
 }
 
+impl RetryNotice {
+    /// True when the server asked us to slow down (HTTP 429).
+    pub fn is_slow_down(&self) -> bool {
+        self.reason == "HTTP 429"
+    }
+}
+
 /// A client for one user's messages. Cheap to clone: clones share the connection pool.
 #[derive(Clone)]
 pub struct ApiClient {

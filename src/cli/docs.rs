@@ -43,12 +43,12 @@ fn exit_rows() -> Vec<(String, String)> {
     vec![
         (
             "0".to_owned(),
-            "quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c)".to_owned(),
+            "quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c); an export that wrote everything".to_owned(),
         ),
         (
             EXIT_FAILURE.to_string(),
-            "the conversation or the visitor list cannot be shown: secret refused, \
-             visitor not found, server unreachable"
+            "the conversation or the visitor list cannot be shown, or the export failed: secret \
+             refused, visitor not found, server unreachable (an export then leaves no -o file)"
                 .to_owned(),
         ),
         (
@@ -100,9 +100,9 @@ fn file_rows() -> Vec<(String, String)> {
     [
         (
             "~/.config/szchat/config.toml",
-            "settings: base-url, page-size, color (auto, always, never), secret-file; \
-             poll-interval (seconds between looks while following, at least 1); concurrency \
-             (1-16) is checked but not used yet. \
+            "settings: base-url, page-size, concurrency (1-16, for g and --export), color (auto, \
+             always, never), secret-file, poll-interval (seconds between looks while following, \
+             at least 1). \
              Flags and the environment win; --config PATH reads another file",
         ),
         (
@@ -134,6 +134,11 @@ fn example_rows() -> Vec<(String, String)> {
             "szchat --secret-file ~/keys/signalzen 4821",
             "the same, with the secret in a file only you can read (chmod 600); \
              ~/.config/szchat/secret is read without the flag",
+        ),
+        (
+            "szchat 4821 --export markdown -o ticket-4821.md",
+            "write visitor 4821's whole history as a readable transcript (also jsonl, text; \
+             standard output without -o)",
         ),
         (
             "RUST_LOG=szchat=debug szchat --log-file /tmp/szchat.log 4821",

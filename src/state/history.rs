@@ -1,8 +1,15 @@
 //! The history being loaded: which page to ask for next, the one in flight,
-//! and what became of the last one. One page request is in flight at a time.
+//! and what became of the last one. One page request is in flight at a time,
+//! except when the reader wants everything (`g`, a search, a jump): then up
+//! to the concurrency's worth of the pages the pager will ask for next are
+//! fetched ahead ([`Pager::upcoming`]). The pager still takes them one at a
+//! time in its own order; a page that arrives before its turn waits here,
+//! and one the pager no longer wants (growth moved its offsets) is dropped
+//! and asked for again when its turn comes, so nothing is lost or shown twice.
 
 use super::{AppState, Effect, Status, StatusKind, StatusTopic};
 use crate::api::error::ApiError;
+use crate::engine::throttle::Throttle;
 use crate::fetch::FetchRequest;
 use crate::model::{Message, Page};
 use crate::paging::{PageRequest, PageSize, Pager, ServerOrder, Stop};
@@ -27,6 +34,9 @@ pub(super) enum PageOutcome {
     Arrived(Vec<Message>),
     /// The page failed; the reason is for the status bar, `r` retries.
     Failed(String),
+    /// A page fetched ahead arrived (or failed) and waits for its turn:
+    /// nothing to show yet, but room for another request.
+    Ahead,
     /// The very first page failed in a way no retry mends.
     Fatal(ApiError),
 }
@@ -39,6 +49,15 @@ pub(super) struct History {
     /// False once two answers disagreed on the total: the server's list
     /// changed while we paged, so its newest end may hold messages not loaded.
     steady_total: bool,
+    /// Requests fetched ahead of the pager's turn, in flight.
+    ahead: Vec<PageRequest>,
+    /// Pages fetched ahead that arrived before their turn.
+    arrived: Vec<(PageRequest, Page)>,
+    /// How many requests may be in flight when fetching ahead.
+    throttle: Throttle,
+    /// The request in flight is one sent ahead before the pager's last
+    /// answer: its answer counts only if the list did not change meanwhile.
+    adopted: bool,
 }
 
 impl History {
@@ -47,7 +66,26 @@ impl History {
             pager: Pager::new(page_size),
             load: LoadState::Idle,
             steady_total: true,
+            ahead: Vec::new(),
+            arrived: Vec::new(),
+            throttle: Throttle::new(1),
+            adopted: false,
         }
+    }
+
+    /// Up to `concurrency` requests in flight when the reader wants everything.
+    pub(super) fn set_concurrency(&mut self, concurrency: usize) {
+        self.throttle = Throttle::new(concurrency);
+    }
+
+    /// The server said slow down (HTTP 429): fewer requests ahead.
+    pub(super) fn slow_down(&mut self) {
+        self.throttle.slow_down();
+    }
+
+    /// Requests in flight now, the pager's own and those fetched ahead.
+    pub(super) fn in_flight(&self) -> usize {
+        usize::from(matches!(self.load, LoadState::Loading(_))) + self.ahead.len()
     }
 
     pub(super) fn load_state(&self) -> &LoadState {
@@ -103,7 +141,44 @@ impl History {
             return None;
         }
         self.load = LoadState::Loading(request);
+        if let Some(at) = self.ahead.iter().position(|sent| *sent == request) {
+            // Already on its way: its answer is the one waited for now.
+            self.ahead.swap_remove(at);
+            self.adopted = true;
+            return None;
+        }
+        self.adopted = false;
         Some(request)
+    }
+
+    /// The pages after the next one that the pager will want, to fetch now
+    /// while the reader wants everything: as many as the throttle allows in
+    /// flight, none already sent or waiting.
+    pub(super) fn request_ahead(&mut self) -> Vec<PageRequest> {
+        if !matches!(self.load, LoadState::Loading(_)) {
+            return Vec::new();
+        }
+        let room = self
+            .throttle
+            .limit()
+            .saturating_sub(self.in_flight() + self.arrived.len());
+        let mut sent = Vec::new();
+        for request in self
+            .pager
+            .upcoming(self.throttle.limit() + self.arrived.len() + 1)
+        {
+            if sent.len() >= room {
+                break;
+            }
+            let known = self.load == LoadState::Loading(request)
+                || self.ahead.contains(&request)
+                || self.arrived.iter().any(|(waiting, _)| *waiting == request);
+            if !known {
+                self.ahead.push(request);
+                sent.push(request);
+            }
+        }
+        sent
     }
 
     /// Takes the answer to `request`; `None` if no one waits for it any more.
@@ -112,16 +187,53 @@ impl History {
         request: PageRequest,
         result: Result<Page, ApiError>,
     ) -> Option<PageOutcome> {
+        if let Some(at) = self.ahead.iter().position(|sent| *sent == request) {
+            self.ahead.swap_remove(at);
+            // A page fetched ahead that failed is asked for again in its turn.
+            if let Ok(page) = result {
+                self.throttle.answered();
+                self.arrived.push((request, page));
+            }
+            return Some(PageOutcome::Ahead);
+        }
         if self.load != LoadState::Loading(request) {
             return None;
         }
+        let adopted = std::mem::take(&mut self.adopted);
         Some(match result {
+            // Sent before the pager's last answer, and the list changed since:
+            // its offsets mean other messages. Asked again, afresh.
+            Ok(page) if adopted && self.pager.total() != Some(page.total) => {
+                self.load = LoadState::Idle;
+                PageOutcome::Ahead
+            }
             Ok(page) => {
                 self.load = LoadState::Idle;
-                if self.pager.total().is_some_and(|total| total != page.total) {
-                    self.steady_total = false;
+                self.throttle.answered();
+                let mut show = self.accept(request, page);
+                // Pages that came ahead of their turn, now that it has come;
+                // only one answered while the list held what the pager last
+                // saw: after growth its offsets mean other messages.
+                while let Some(next) = self.pager.next_request() {
+                    let total = self.pager.total();
+                    let Some(at) = self
+                        .arrived
+                        .iter()
+                        .position(|(sent, page)| *sent == next && Some(page.total) == total)
+                    else {
+                        break;
+                    };
+                    let (request, page) = self.arrived.swap_remove(at);
+                    show.extend(self.accept(request, page));
                 }
-                PageOutcome::Arrived(self.pager.accept(request, page))
+                // The rest will never be used: growth moved the offsets.
+                let wanted = self
+                    .pager
+                    .upcoming(self.throttle.limit() + self.arrived.len() + 1);
+                let total = self.pager.total();
+                self.arrived
+                    .retain(|(sent, page)| wanted.contains(sent) && Some(page.total) == total);
+                PageOutcome::Arrived(show)
             }
             Err(error) if self.pager.total().is_none() && error.is_fatal_at_start() => {
                 PageOutcome::Fatal(error)
@@ -135,6 +247,13 @@ impl History {
                 PageOutcome::Failed(reason)
             }
         })
+    }
+
+    fn accept(&mut self, request: PageRequest, page: Page) -> Vec<Message> {
+        if self.pager.total().is_some_and(|total| total != page.total) {
+            self.steady_total = false;
+        }
+        self.pager.accept(request, page)
     }
 
     /// Why the pager stopped short of the whole history, while it has.
@@ -179,13 +298,17 @@ impl AppState {
         if self.exit.is_some() {
             return Vec::new();
         }
-        let needed = self.viewport.follows_oldest()
-            || self.viewport.near_top(&self.conversation)
-            || self.jump.searching();
-        self.history
-            .request_more(needed)
-            .map(|request| Effect::Fetch(FetchRequest::Page(request)))
+        // Everything is wanted: fetch the pages after the next one too.
+        let everything = self.viewport.follows_oldest() || self.jump.searching();
+        let needed = everything || self.viewport.near_top(&self.conversation);
+        let mut requests: Vec<PageRequest> =
+            self.history.request_more(needed).into_iter().collect();
+        if everything {
+            requests.extend(self.history.request_ahead());
+        }
+        requests
             .into_iter()
+            .map(|request| Effect::Fetch(FetchRequest::Page(request)))
             .collect()
     }
 

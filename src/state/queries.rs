@@ -136,7 +136,7 @@ impl AppState {
 
     /// True when no answer is awaited: no page, no link and no poll in flight.
     pub fn is_quiet(&self) -> bool {
-        !matches!(self.load_state(), LoadState::Loading(_))
+        self.history.in_flight() == 0
             && self.visitor != VisitorInfo::Loading
             && !self.fetching_link()
             && !self.follow.polling()

@@ -35,7 +35,7 @@ pub const SELECTED_GUTTER_BAR: &str = "▌";
 /// Between header fields.
 const SEPARATOR: &str = " · ";
 /// Shown before an attachment's name.
-const ATTACHMENT_ICON: &str = "📎 ";
+pub const ATTACHMENT_ICON: &str = "📎 ";
 /// The keys that act on an attachment, longest first: the first that fits is shown.
 const ATTACHMENT_HINTS: [&str; 2] = ["(o open · y copy link)", "(o open · y copy)"];
 /// Between the attachment name and its hint.
@@ -176,6 +176,13 @@ pub fn day_separator(label: &str, width: u16) -> Line<'static> {
         Span::styled(label, label_style),
         Span::styled(format!(" {}", RULE.repeat(right)), style),
     ])
+}
+
+/// True for the span that lists the keys acting on an attachment: an
+/// export leaves it out, as no key reaches a file.
+#[must_use]
+pub fn is_key_hint(span: &Span<'_>) -> bool {
+    ATTACHMENT_HINTS.contains(&span.content.as_ref())
 }
 
 /// The same block with the "selected" highlight applied (e.g. reversed/bold gutter marker) — keep it cheap:

@@ -198,6 +198,17 @@ impl Driver {
     /// Starts the app for visitor `user_id`, `page_size` messages a page,
     /// on a [`SCREEN`]-sized terminal: the first request is on its way.
     pub fn start(client: ApiClient, user_id: u64, page_size: u32) -> Self {
+        Self::start_concurrent(client, user_id, page_size, 1)
+    }
+
+    /// The same, with up to `concurrency` page requests in flight while
+    /// everything is wanted (`g`).
+    pub fn start_concurrent(
+        client: ApiClient,
+        user_id: u64,
+        page_size: u32,
+        concurrency: u8,
+    ) -> Self {
         let (width, height) = SCREEN;
         let config = AppConfig {
             client,
@@ -209,6 +220,7 @@ impl Driver {
             follow: false,
             poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
             visitor_profile: false,
+            concurrency,
         };
         Self::with(App::spawn(
             config,
@@ -236,6 +248,7 @@ impl Driver {
             follow: true,
             poll_interval: interval,
             visitor_profile: false,
+            concurrency: 1,
         };
         Self::with(App::spawn(
             config,

@@ -223,6 +223,12 @@ impl FakeServer {
         self.shared.external_requests.load(Ordering::SeqCst)
     }
 
+    /// The most API requests that were being answered at the same time.
+    #[must_use]
+    pub fn max_in_flight(&self) -> u64 {
+        self.shared.max_in_flight.load(Ordering::SeqCst)
+    }
+
     /// The current length of the first visitor's history (grows with
     /// `growth_per_request`).
     #[must_use]
@@ -295,6 +301,9 @@ struct Shared {
     links: links::Signer,
     base_url: String,
     external_requests: AtomicU64,
+    /// API requests being answered now, and the most there ever were at once.
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
     state: Mutex<State>,
 }
 
@@ -344,6 +353,8 @@ impl Shared {
             links: links::Signer::new(base_url.clone(), config.link_ttl),
             base_url,
             external_requests: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            max_in_flight: AtomicU64::new(0),
             state: Mutex::new(State {
                 visitors,
                 requests: Vec::new(),

@@ -65,6 +65,7 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
 
     let (response, answered) = if path.starts_with(API_PREFIX) {
         let nth = shared.external_requests.fetch_add(1, Ordering::SeqCst) + 1;
+        let _in_flight = InFlight::enter(&shared);
         answer_api(&shared, nth, request, next).await
     } else {
         (next.run(request).await, true)
@@ -74,6 +75,24 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
         recorded.status = Some(response.status().as_u16());
     }
     response
+}
+
+/// One API request being answered: counted in `Shared::in_flight` for as
+/// long as it lives, so a dropped or cancelled request is counted out too.
+struct InFlight<'a>(&'a Shared);
+
+impl<'a> InFlight<'a> {
+    fn enter(shared: &'a Shared) -> Self {
+        let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(shared)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Answers API request number `nth` (1-based) after the configured latency.

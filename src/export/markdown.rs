@@ -1,0 +1,123 @@
+//! `--export markdown`: a readable transcript. A heading per local day; per
+//! message the sender's name, role and local time, then the body, escaped so
+//! Markdown shows it as written; attachments as links marked as expiring.
+
+use std::io::{self, Write};
+
+use crate::attachment;
+use crate::model::{EntryRef, Message};
+use crate::sanitize::{sanitize_line, sanitize_text};
+use crate::timefmt::LocalZone;
+
+use super::{header_fields, link_note};
+
+/// The title line of the transcript.
+pub fn write_title(out: &mut impl Write, user_id: u64) -> io::Result<()> {
+    writeln!(out, "# Conversation with visitor {user_id}")
+}
+
+/// The heading of a new local day.
+pub fn write_day(out: &mut impl Write, label: &str) -> io::Result<()> {
+    writeln!(out, "\n## {}\n", escape(&sanitize_line(label)))
+}
+
+/// One message: a bold header line, the body, the attachment.
+pub fn write_message(out: &mut impl Write, message: &Message, zone: &LocalZone) -> io::Result<()> {
+    if let Some(unreadable) = &message.unreadable {
+        let what = match unreadable.entry {
+            EntryRef::Id(id) => format!("message {id}"),
+            EntryRef::Offset(offset) => format!("the message at offset {offset}"),
+        };
+        let reason = sanitize_line(&unreadable.reason);
+        return writeln!(
+            out,
+            "*{} could not be read: {}*\n",
+            escape(&what),
+            escape(reason.trim())
+        );
+    }
+    let (name, rest) = header_fields(message, zone);
+    writeln!(
+        out,
+        "**{}** · {}  ",
+        escape(&name),
+        escape(&rest.join(" · "))
+    )?;
+    let body = sanitize_text(&message.body);
+    let body = body.trim_end();
+    if body.trim().is_empty() && message.file_url.is_none() {
+        writeln!(out, "*(no text)*")?;
+    }
+    let lines: Vec<String> = body
+        .trim_start_matches('\n')
+        .lines()
+        .map(escape_line)
+        .collect();
+    if !lines.is_empty() && !body.trim().is_empty() {
+        // Two spaces end a line without ending the paragraph.
+        writeln!(out, "{}", lines.join("  \n"))?;
+    }
+    if let Some(url) = &message.file_url {
+        let name = attachment::display_name(url);
+        writeln!(
+            out,
+            "📎 [{}](<{}>) *({})*",
+            escape(&name),
+            sanitize_line(url).replace(['<', '>'], ""),
+            link_note()
+        )?;
+    }
+    writeln!(out)
+}
+
+/// A body line: escaped, its leading spaces kept as non-breaking ones (so
+/// indentation does not make a code block), and what would start a heading,
+/// list, quote, rule or numbered item at the start of a line escaped too.
+fn escape_line(line: &str) -> String {
+    let text = line.trim_start_matches(' ');
+    let indent = line.len() - text.len();
+    let mut escaped = escape(text);
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let after_digits = text[digits..].chars().next();
+    if text.starts_with(['#', '-', '+', '=']) {
+        escaped.insert(0, '\\');
+    } else if digits > 0 && matches!(after_digits, Some('.' | ')')) {
+        escaped.insert(digits, '\\');
+    }
+    format!("{}{}", "&nbsp;".repeat(indent), escaped)
+}
+
+/// `text` with the characters Markdown reads as markup anywhere in a line
+/// (emphasis, code, links, HTML, tables, entities) backslash-escaped.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&'
+        ) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_escaped_and_indentation_is_no_code_block() {
+        assert_eq!(
+            escape("*hi* [x](y) <b> a_b"),
+            "\\*hi\\* \\[x\\](y) \\<b\\> a\\_b"
+        );
+        assert_eq!(escape("hi, yes. 09:15"), "hi, yes. 09:15");
+        assert_eq!(escape_line("    code?"), "&nbsp;&nbsp;&nbsp;&nbsp;code?");
+        assert_eq!(escape_line("# not a heading"), "\\# not a heading");
+        assert_eq!(escape_line("- not a list"), "\\- not a list");
+        assert_eq!(escape_line("12. not numbered"), "12\\. not numbered");
+        assert_eq!(escape_line("&amp; <script>"), "\\&amp; \\<script\\>");
+    }
+}
