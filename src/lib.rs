@@ -20,6 +20,7 @@ pub mod model;
 pub mod open;
 pub mod paging;
 pub mod sanitize;
+pub mod search;
 pub mod secret;
 pub mod signals;
 pub mod state;

@@ -3,8 +3,8 @@
 //! Plain data, split by concern: the loaded messages, the history being
 //! loaded (`history`), what the view shows (`viewport`), attachment links
 //! (`links`), what is drawn over the conversation (`overlay`, with its
-//! `prompt` and `detail`), a jump looking for its target (`jump`) and the
-//! status bar's notices (`status`). The loop feeds it [`Input`]s and it
+//! `prompt` and `detail`), a jump looking for its target (`jump`), a search
+//! across the transcript (`search`) and the status bar's notices (`status`). The loop feeds it [`Input`]s and it
 //! answers with [`Effect`]s for the loop to carry out; an effect that fails
 //! comes back as an input. Tests drive it the same way, without a terminal or
 //! a network.
@@ -15,6 +15,7 @@ mod jump;
 mod links;
 mod overlay;
 mod prompt;
+mod search;
 mod status;
 mod viewport;
 
@@ -33,6 +34,7 @@ use crate::model::{Message, MessageId};
 use crate::open::CheckedUrl;
 use crate::paging::PageSize;
 use crate::sanitize::sanitize_text;
+use crate::search::Query;
 use crate::timefmt::LocalZone;
 use crate::ui;
 
@@ -45,6 +47,7 @@ use links::Links;
 use overlay::KeyTaken;
 pub use overlay::{Overlay, Overlays, Scroll};
 pub use prompt::Prompt;
+use search::{Coverage, Found, Search};
 pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
 pub use viewport::{PREFETCH_MESSAGES, Viewport};
 
@@ -146,6 +149,7 @@ pub struct AppState {
     links: Links,
     overlays: Overlays,
     jump: Jump,
+    search: Search,
     notices: Notices,
     /// The time that came with the latest input, when the loop gives it.
     now: Option<Instant>,
@@ -181,6 +185,7 @@ impl AppState {
             links: Links::default(),
             overlays: Overlays::default(),
             jump: Jump::default(),
+            search: Search::default(),
             notices: Notices::default(),
             now: None,
             log_file: None,
@@ -300,6 +305,25 @@ impl AppState {
         })
     }
 
+    /// What is searched for, while a search is on.
+    pub fn search_query(&self) -> Option<&Query> {
+        self.search.query()
+    }
+
+    /// True if message `id` matches the search.
+    pub fn is_search_match(&self, id: MessageId) -> bool {
+        self.conversation
+            .key(id)
+            .is_some_and(|key| self.search.is_match(key))
+    }
+
+    /// What the status bar says of the search, while there is one:
+    /// "searching… 4,200/10,000 · 3 matches", then "match 3/17".
+    pub fn search_status(&self) -> Option<String> {
+        let selected = self.selected().and_then(|id| self.conversation.key(id));
+        self.search.status(selected, self.search_coverage())
+    }
+
     /// True while a fresh attachment link is being fetched.
     pub fn fetching_link(&self) -> bool {
         self.links.fetching()
@@ -390,10 +414,11 @@ impl AppState {
         let Some(action) = self.overlays.offer(action) else {
             return Vec::new();
         };
-        if jump::stops_search(action)
-            && let Some(notice) = self.jump.stop()
-        {
-            self.set_status(notice);
+        if jump::stops_search(action) {
+            self.search.stop_seeking();
+            if let Some(notice) = self.jump.stop() {
+                self.set_status(notice);
+            }
         }
         let (view, conversation) = (&mut self.viewport, &self.conversation);
         let mut effects = Vec::new();
@@ -412,6 +437,9 @@ impl AppState {
             }
             Action::Newest => view.follow_newest(conversation),
             Action::Jump => self.overlays.open(Overlay::Jump(Prompt::default())),
+            Action::Search => self.overlays.open(Overlay::Search(Prompt::default())),
+            Action::OlderMatch => self.step_match(true),
+            Action::NewerMatch => self.step_match(false),
             Action::PreviousDay | Action::NextDay => {
                 let selected = view.selected().and_then(|id| conversation.get(id));
                 let target = Target::day_step(selected, self.zone(), action == Action::NextDay);
@@ -433,7 +461,9 @@ impl AppState {
                 None => self.set_status(Status::info("no error so far")),
             },
             Action::Close => {
-                self.notices.dismiss_error();
+                if !self.search.clear() {
+                    self.notices.dismiss_error();
+                }
             }
             Action::Quit => self.exit = Some(Exit::Quit),
         }
@@ -453,6 +483,7 @@ impl AppState {
                     self.show(messages);
                     self.say_why_paging_stopped();
                     self.advance_jump();
+                    self.advance_search();
                 }
                 Some(PageOutcome::Failed(reason)) => {
                     self.set_status(Status::about(
@@ -534,7 +565,7 @@ impl AppState {
                     });
                     detail.fit(lines, usize::from(content.height));
                 }
-                Overlay::Jump(_) => {}
+                Overlay::Jump(_) | Overlay::Search(_) => {}
             }
         }
     }
@@ -548,7 +579,8 @@ impl AppState {
         }
         let needed = self.viewport.follows_oldest()
             || self.viewport.near_top(&self.conversation)
-            || self.jump.searching();
+            || self.jump.searching()
+            || self.search.wants_pages();
         self.history
             .request_more(needed)
             .map(|request| Effect::Fetch(FetchRequest::Page(request)))
@@ -560,10 +592,17 @@ impl AppState {
     fn show(&mut self, messages: Vec<Message>) {
         self.notices.settle(StatusTopic::Paging);
         let first_before = self.conversation.first().map(|m| m.id);
+        let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
         for message in messages {
             self.viewport.forget(message.id);
+            if let Some(old) = self.conversation.key(message.id) {
+                self.search.replacing(message.id, old);
+            }
             self.conversation.insert(message);
         }
+        let conversation = &self.conversation;
+        self.search
+            .arrived(ids.iter().filter_map(|id| conversation.get(*id)));
         self.viewport.page_arrived(&self.conversation, first_before);
     }
 
@@ -617,6 +656,7 @@ impl AppState {
         self.dirty = true;
         match overlay {
             Overlay::Jump(prompt) => self.start_jump(Target::parse(prompt.text())),
+            Overlay::Search(prompt) => self.start_search(prompt.text()),
             Overlay::Help(_) | Overlay::Error { .. } | Overlay::Detail(_) => {}
         }
         self.request_more()
@@ -655,6 +695,58 @@ impl AppState {
             Some(Step::Missing(notice) | Step::Searching(notice)) => notice,
         };
         self.set_status(notice);
+    }
+
+    /// Searches the whole transcript for `text`, loading what is missing.
+    fn start_search(&mut self, text: &str) {
+        let Some(query) = Query::new(text) else {
+            self.search.clear();
+            self.set_status(Status::info("search for what? type some text after /"));
+            return;
+        };
+        // The reader asked for everything, as with `g`.
+        self.history.read_on();
+        let from = self.selected().and_then(|id| self.conversation.key(id));
+        self.search.start(query, &self.conversation, from);
+        self.advance_search();
+    }
+
+    /// How far the history has loaded, as a search sees it.
+    fn search_coverage(&self) -> Coverage {
+        Coverage {
+            complete: self.history.complete(),
+            can_load_more: self.history.stopped().is_none()
+                && !matches!(self.load_state(), LoadState::Failed { .. }),
+            loaded: self.conversation.len(),
+            total: self.total(),
+        }
+    }
+
+    /// Goes to the match the reader waits for, once it is loaded.
+    fn advance_search(&mut self) {
+        if let Some(Found::Match(id)) = self.search.seek(self.search_coverage()) {
+            self.viewport.jump_to(&self.conversation, id);
+        }
+    }
+
+    /// `n` (`older`) or `N`: the next match from the selection.
+    fn step_match(&mut self, older: bool) {
+        if self.search.query().is_none() {
+            self.set_status(Status::info("no search: / searches"));
+            return;
+        }
+        let from = self.selected().and_then(|id| self.conversation.key(id));
+        let found = if older {
+            self.search.next_older(from, self.search_coverage())
+        } else {
+            self.search.next_newer(from)
+        };
+        match found {
+            Found::Match(id) => self.viewport.jump_to(&self.conversation, id),
+            Found::Waiting => {}
+            Found::None if older => self.set_status(Status::info("no older match")),
+            Found::None => self.set_status(Status::info("no newer match")),
+        }
     }
 
     /// Sends the selected message's text, as sanitized for the screen and

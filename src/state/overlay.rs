@@ -19,6 +19,8 @@ pub enum Overlay {
     Error { text: String, scroll: Scroll },
     /// The prompt for a date or a message id to jump to.
     Jump(Prompt),
+    /// The prompt for text to search for.
+    Search(Prompt),
     /// Every field of one message, and its JSON.
     Detail(Detail),
 }
@@ -116,7 +118,7 @@ impl Overlay {
             },
             // Keys reach it first (see `take_key`): only what they passed on,
             // and the mouse, come here.
-            Overlay::Jump(_) => match action {
+            Overlay::Jump(_) | Overlay::Search(_) => match action {
                 Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
                 _ => Response::Consumed,
             },
@@ -142,7 +144,7 @@ impl Overlay {
     /// Takes a key before the key map does; only prompts want keys raw.
     fn take_key(&mut self, key: KeyEvent) -> Response {
         match self {
-            Overlay::Jump(prompt) => match prompt.edit(key) {
+            Overlay::Jump(prompt) | Overlay::Search(prompt) => match prompt.edit(key) {
                 Edit::Taken => Response::Consumed,
                 Edit::Cancelled => Response::Close,
                 Edit::Submitted => Response::Answer,

@@ -39,6 +39,7 @@ enum Role {
     Date,
     Activity,
     Position,
+    Search,
     Info,
     Error,
 }
@@ -129,6 +130,12 @@ impl<'a> StatusBar<'a> {
                 text: activity.to_owned(),
             });
         }
+        if let Some(search) = state.search_status() {
+            parts.push(Part {
+                role: Role::Search,
+                text: search,
+            });
+        }
         let notices = state.notices();
         if let Some(info) = notices.info() {
             parts.push(Part {
@@ -148,7 +155,7 @@ impl<'a> StatusBar<'a> {
     fn style(&self, role: Role) -> Style {
         let base = self.base();
         match (self.colors, role) {
-            (_, Role::Position) => base.add_modifier(Modifier::BOLD),
+            (_, Role::Position | Role::Search) => base.add_modifier(Modifier::BOLD),
             (Colors::On, Role::Info) => base.fg(Color::Yellow),
             (Colors::On, Role::Error) => base.fg(Color::LightRed).add_modifier(Modifier::BOLD),
             (Colors::Off, Role::Error) => base.add_modifier(Modifier::BOLD),

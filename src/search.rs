@@ -1,0 +1,218 @@
+//! Finding text in messages: what a query matches, and where.
+//!
+//! A query matches the text the screen shows (sanitized sender name, body
+//! and attachment name), never the raw wire text, so a highlight lands on the
+//! cells the reader sees. Matching is plain text, case-insensitive unless the
+//! query holds a capital letter (smart case). Case is folded per character
+//! with Unicode's lowercase mapping, which may change a character's length
+//! ('İ' is two bytes, its lowercase three): positions found in folded text are
+//! mapped back to the text they came from, never assumed equal.
+//!
+//! Each message's folded text is built once and kept ([`SearchIndex`]), so a
+//! new query over a long history is a substring scan, not a re-sanitizing.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::attachment;
+use crate::model::{Message, MessageId};
+use crate::sanitize::sanitize_text;
+use crate::ui::message_block;
+
+/// Between the searchable fields of a message: no query holds it (the prompt
+/// takes no control characters), so no match spans two fields.
+const FIELD_BREAK: char = '\n';
+
+/// What the reader searches for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    text: String,
+    /// The text as it is looked for: folded unless the search is case-sensitive.
+    needle: String,
+    case_sensitive: bool,
+}
+
+impl Query {
+    /// The query for `text`; `None` when there is nothing to look for.
+    pub fn new(text: &str) -> Option<Query> {
+        if text.is_empty() {
+            return None;
+        }
+        let case_sensitive = text.chars().any(char::is_uppercase);
+        let needle = if case_sensitive {
+            text.to_owned()
+        } else {
+            fold(text)
+        };
+        Some(Query {
+            text: text.to_owned(),
+            needle,
+            case_sensitive,
+        })
+    }
+
+    /// The text as typed.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// True when the query holds a capital letter, so case counts.
+    pub fn case_sensitive(&self) -> bool {
+        self.case_sensitive
+    }
+
+    /// True if the message whose searchable text folds to `folded` matches.
+    /// `shown` gives the unfolded text, asked for only when case counts and
+    /// the folded text matched (a case-sensitive match is also a folded one).
+    pub fn matches(&self, folded: &str, shown: impl FnOnce() -> String) -> bool {
+        if !self.case_sensitive {
+            return folded.contains(&self.needle);
+        }
+        folded.contains(&fold(&self.needle)) && shown().contains(&self.needle)
+    }
+
+    /// Byte ranges of `text` the query matches, in order, not overlapping;
+    /// each range covers whole characters of `text`.
+    pub fn find_in(&self, text: &str) -> Vec<Range<usize>> {
+        if self.case_sensitive {
+            return text
+                .match_indices(&self.needle)
+                .map(|(at, found)| at..at + found.len())
+                .collect();
+        }
+        let (folded, origin) = fold_with_origin(text);
+        folded
+            .match_indices(&self.needle)
+            .filter_map(|(at, found)| {
+                let start = origin.get(at)?.start;
+                let end = origin.get(at + found.len() - 1)?.end;
+                Some(start..end)
+            })
+            .collect()
+    }
+}
+
+/// `text` with every character replaced by its lowercase mapping.
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        folded.extend(c.to_lowercase());
+    }
+    folded
+}
+
+/// `text` folded, and for each byte of the folded text the byte range of the
+/// character of `text` it came from.
+fn fold_with_origin(text: &str) -> (String, Vec<Range<usize>>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        let source = at..at + c.len_utf8();
+        for lower in c.to_lowercase() {
+            folded.push(lower);
+            origin.extend(std::iter::repeat_n(source.clone(), lower.len_utf8()));
+        }
+    }
+    (folded, origin)
+}
+
+/// What of `message` a search looks at, as the screen shows it: sender name,
+/// body and attachment name. A placeholder for an unreadable entry has none.
+pub fn searchable_text(message: &Message) -> String {
+    if message.unreadable.is_some() {
+        return String::new();
+    }
+    let mut text = message_block::display_name(&message.sender);
+    text.push(FIELD_BREAK);
+    text.push_str(&sanitize_text(&message.body));
+    if let Some(url) = &message.file_url {
+        text.push(FIELD_BREAK);
+        text.push_str(&attachment::display_name(url));
+    }
+    text
+}
+
+/// The folded searchable text of each message searched so far.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    folded: HashMap<MessageId, Box<str>>,
+}
+
+impl SearchIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many messages are indexed.
+    pub fn len(&self) -> usize {
+        self.folded.len()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.folded.is_empty()
+    }
+
+    /// Bytes of folded text held, not counting the map's own overhead.
+    pub fn text_bytes(&self) -> usize {
+        self.folded.values().map(|text| text.len()).sum()
+    }
+
+    /// Forgets `id` (its message changed).
+    pub fn forget(&mut self, id: MessageId) {
+        self.folded.remove(&id);
+    }
+
+    /// True if `message` matches `query`; indexes it first if need be.
+    pub fn matches(&mut self, query: &Query, message: &Message) -> bool {
+        let folded = self
+            .folded
+            .entry(message.id)
+            .or_insert_with(|| fold(&searchable_text(message)).into());
+        query.matches(folded, || searchable_text(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found<'a>(query: &str, text: &'a str) -> Vec<&'a str> {
+        Query::new(query)
+            .unwrap()
+            .find_in(text)
+            .into_iter()
+            .map(|range| &text[range])
+            .collect()
+    }
+
+    #[test]
+    fn lowercase_queries_ignore_case_and_capitals_make_case_count() {
+        assert_eq!(
+            found("error", "Error, ERROR, error"),
+            ["Error", "ERROR", "error"]
+        );
+        assert_eq!(found("Error", "Error, ERROR, error"), ["Error"]);
+        assert!(Query::new("").is_none());
+    }
+
+    #[test]
+    fn folding_beyond_ascii_maps_back_to_whole_characters() {
+        assert_eq!(found("straße", "STRAẞE und Straße"), ["STRAẞE", "Straße"]);
+        assert_eq!(found("ελλάδα", "ΕΛΛΆΔΑ!"), ["ΕΛΛΆΔΑ"]);
+        // 'İ' lowercases to two characters: a match on either covers it whole.
+        assert_eq!(found("i", "İx"), ["İ"]);
+        assert_eq!(found("x", "İİx"), ["x"]);
+        assert_eq!(found("é", "CAFÉ café"), ["É", "é"]);
+    }
+
+    #[test]
+    fn a_case_sensitive_match_checks_the_text_as_shown() {
+        let query = Query::new("Olga").unwrap();
+        assert!(query.case_sensitive());
+        assert!(query.matches("olga", || "Olga".to_owned()));
+        assert!(!query.matches("olga", || "OLGA".to_owned()));
+        assert!(!query.matches("oleg", || unreachable!("folded text rules it out")));
+    }
+}
