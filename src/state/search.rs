@@ -3,9 +3,6 @@
 //! page is loaded the state keeps loading them the way `g` does; each page
 //! is searched as it arrives, so matches appear as they are found.
 
-use std::collections::BTreeMap;
-use std::ops::Bound::{Excluded, Included, Unbounded};
-
 use crate::conversation::Conversation;
 use crate::model::{Message, MessageId, SortKey};
 use crate::search::{Query, SearchIndex};
@@ -42,8 +39,90 @@ struct Seek {
 #[derive(Debug)]
 struct Active {
     query: Query,
-    matches: BTreeMap<SortKey, MessageId>,
+    matches: Matches,
     seek: Option<Seek>,
+}
+
+/// The matching messages, oldest first. A sorted list rather than a tree:
+/// a match's number is a binary search, so the status bar costs the same for
+/// three matches or a hundred thousand; pages arrive in batches, merged in.
+#[derive(Debug, Default)]
+struct Matches(Vec<(SortKey, MessageId)>);
+
+impl Matches {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Where `key` is, or would go.
+    fn find(&self, key: SortKey) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp(&key))
+    }
+
+    fn contains(&self, key: SortKey) -> bool {
+        self.find(key).is_ok()
+    }
+
+    fn remove(&mut self, key: SortKey) {
+        if let Ok(at) = self.find(key) {
+            self.0.remove(at);
+        }
+    }
+
+    /// Adds `found`, which need not be sorted.
+    fn merge(&mut self, mut found: Vec<(SortKey, MessageId)>) {
+        if found.is_empty() {
+            return;
+        }
+        found.sort_unstable();
+        let old = std::mem::take(&mut self.0);
+        let mut merged = Vec::with_capacity(old.len() + found.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), found.into_iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.0 == y.0 => {
+                    a.next();
+                    b.next()
+                }
+                (Some(x), Some(y)) if x.0 < y.0 => a.next(),
+                (Some(_), None) => a.next(),
+                _ => b.next(),
+            };
+            match next {
+                Some(entry) => merged.push(entry),
+                None => break,
+            }
+        }
+        self.0 = merged;
+    }
+
+    /// The nearest match older than `from` (at it, when `inclusive`); from
+    /// the newest when `from` is `None`.
+    fn older(&self, from: Option<SortKey>, inclusive: bool) -> Option<MessageId> {
+        let end = match from {
+            None => self.0.len(),
+            Some(key) => match self.find(key) {
+                Ok(at) if inclusive => at + 1,
+                Ok(at) | Err(at) => at,
+            },
+        };
+        end.checked_sub(1).map(|at| self.0[at].1)
+    }
+
+    /// The nearest match newer than `from`; none when `from` is `None` (the
+    /// newest end).
+    fn newer(&self, from: Option<SortKey>) -> Option<MessageId> {
+        let start = match self.find(from?) {
+            Ok(at) => at + 1,
+            Err(at) => at,
+        };
+        self.0.get(start).map(|(_, id)| *id)
+    }
+
+    /// The number of the match at `key`, counted from the newest.
+    fn number(&self, key: SortKey) -> Option<usize> {
+        self.find(key).ok().map(|at| self.0.len() - at)
+    }
 }
 
 /// The search, if any, and the folded text of every message searched so far,
@@ -75,7 +154,7 @@ impl Search {
     pub(super) fn is_match(&self, key: SortKey) -> bool {
         self.active
             .as_ref()
-            .is_some_and(|active| active.matches.contains_key(&key))
+            .is_some_and(|active| active.matches.contains(key))
     }
 
     /// True while the search wants every page loaded.
@@ -91,15 +170,15 @@ impl Search {
         conversation: &Conversation,
         from: Option<SortKey>,
     ) {
-        let mut matches = BTreeMap::new();
-        for message in conversation.iter() {
-            if self.index.matches(&query, message) {
-                matches.insert(message.sort_key(), message.id);
-            }
-        }
+        // The conversation is in order: the list comes out sorted.
+        let matches = conversation
+            .iter()
+            .filter(|message| self.index.matches(&query, message))
+            .map(|message| (message.sort_key(), message.id))
+            .collect();
         self.active = Some(Active {
             query,
-            matches,
+            matches: Matches(matches),
             seek: Some(Seek {
                 from,
                 inclusive: true,
@@ -123,7 +202,7 @@ impl Search {
     pub(super) fn replacing(&mut self, id: MessageId, key: SortKey) {
         self.index.forget(id);
         if let Some(active) = &mut self.active {
-            active.matches.remove(&key);
+            active.matches.remove(key);
         }
     }
 
@@ -132,11 +211,11 @@ impl Search {
         let Some(active) = &mut self.active else {
             return;
         };
-        for message in messages {
-            if self.index.matches(&active.query, message) {
-                active.matches.insert(message.sort_key(), message.id);
-            }
-        }
+        let found = messages
+            .filter(|message| self.index.matches(&active.query, message))
+            .map(|message| (message.sort_key(), message.id))
+            .collect();
+        active.matches.merge(found);
     }
 
     /// The match the reader waits for, if it is loaded by now. When the
@@ -144,13 +223,14 @@ impl Search {
     pub(super) fn seek(&mut self, coverage: Coverage) -> Option<Found> {
         let active = self.active.as_mut()?;
         let seek = active.seek?;
-        let found = older(&active.matches, seek.from, seek.inclusive);
+        let found = active.matches.older(seek.from, seek.inclusive);
         let found = match found {
             Some(id) => Found::Match(id),
             None if coverage.more_to_come() => return Some(Found::Waiting),
-            None if seek.inclusive => {
-                newer(&active.matches, seek.from).map_or(Found::None, Found::Match)
-            }
+            None if seek.inclusive => active
+                .matches
+                .newer(seek.from)
+                .map_or(Found::None, Found::Match),
             None => Found::None,
         };
         active.seek = None;
@@ -175,7 +255,7 @@ impl Search {
             return Found::None;
         };
         active.seek = None;
-        newer(&active.matches, from).map_or(Found::None, Found::Match)
+        active.matches.newer(from).map_or(Found::None, Found::Match)
     }
 
     /// What the status bar says of the search: progress while pages load,
@@ -208,44 +288,44 @@ impl Search {
             return Some(format!("no match for “{shown}”{searched}"));
         }
         // Counted from the newest: `n` goes older, and the number goes up.
-        match selected.filter(|key| active.matches.contains_key(key)) {
-            Some(key) => {
-                let number = active.matches.range(key..).count();
-                Some(format!(
-                    "match {}/{}{searched}",
-                    grouped(number as u64),
-                    grouped(count as u64)
-                ))
-            }
+        match selected.and_then(|key| active.matches.number(key)) {
+            Some(number) => Some(format!(
+                "match {}/{}{searched}",
+                grouped(number as u64),
+                grouped(count as u64)
+            )),
             None => Some(format!("{matches}{searched}")),
         }
     }
 }
 
-/// The nearest match older than `from` (at it, when `inclusive`); from the
-/// newest when `from` is `None`.
-fn older(
-    matches: &BTreeMap<SortKey, MessageId>,
-    from: Option<SortKey>,
-    inclusive: bool,
-) -> Option<MessageId> {
-    let upper = match (from, inclusive) {
-        (None, _) => Unbounded,
-        (Some(key), true) => Included(key),
-        (Some(key), false) => Excluded(key),
-    };
-    matches
-        .range((Unbounded, upper))
-        .next_back()
-        .map(|(_, id)| *id)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
 
-/// The nearest match newer than `from`; none when `from` is `None` (the
-/// newest end).
-fn newer(matches: &BTreeMap<SortKey, MessageId>, from: Option<SortKey>) -> Option<MessageId> {
-    let from = from?;
-    matches
-        .range((Excluded(from), Unbounded))
-        .next()
-        .map(|(_, id)| *id)
+    fn key(minute: i64) -> SortKey {
+        SortKey::at(Utc.timestamp_opt(minute * 60, 0).unwrap())
+    }
+
+    #[test]
+    fn batches_merge_in_order_and_numbers_count_from_the_newest() {
+        let mut matches = Matches::default();
+        matches.merge(vec![(key(5), 5), (key(1), 1)]);
+        matches.merge(vec![(key(9), 9), (key(3), 3), (key(5), 5)]);
+        let ids: Vec<MessageId> = matches.0.iter().map(|(_, id)| *id).collect();
+        assert_eq!(ids, [1, 3, 5, 9], "sorted, and 5 once");
+        assert_eq!(matches.number(key(9)), Some(1));
+        assert_eq!(matches.number(key(1)), Some(4));
+        assert_eq!(matches.number(key(4)), None);
+        assert_eq!(matches.older(Some(key(5)), true), Some(5));
+        assert_eq!(matches.older(Some(key(5)), false), Some(3));
+        assert_eq!(matches.older(Some(key(4)), false), Some(3));
+        assert_eq!(matches.older(None, false), Some(9));
+        assert_eq!(matches.older(Some(key(1)), false), None);
+        assert_eq!(matches.newer(Some(key(5))), Some(9));
+        assert_eq!(matches.newer(Some(key(9))), None);
+        matches.remove(key(3));
+        assert_eq!(matches.len(), 3);
+    }
 }
