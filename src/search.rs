@@ -8,11 +8,14 @@
 //! ('İ' is two bytes, its lowercase three): positions found in folded text are
 //! mapped back to the text they came from, never assumed equal.
 //!
-//! Each message's folded text is built once and kept ([`SearchIndex`]), so a
-//! new query over a long history is a substring scan, not a re-sanitizing.
+//! Each message's text is built once, as it arrives, and kept with its folded
+//! form ([`SearchIndex`]), so a query over a long history is a substring scan
+//! (SIMD, with `memchr`), not a re-sanitizing.
 
 use std::collections::HashMap;
 use std::ops::Range;
+
+use memchr::memmem::Finder;
 
 use crate::attachment;
 use crate::model::{Message, MessageId};
@@ -24,11 +27,13 @@ use crate::ui::message_block;
 const FIELD_BREAK: char = '\n';
 
 /// What the reader searches for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Query {
     text: String,
     /// The text as it is looked for: folded unless the search is case-sensitive.
     needle: String,
+    /// Looks for `needle`, set up once per query.
+    finder: Finder<'static>,
     case_sensitive: bool,
 }
 
@@ -46,6 +51,7 @@ impl Query {
         };
         Some(Query {
             text: text.to_owned(),
+            finder: Finder::new(needle.as_bytes()).into_owned(),
             needle,
             case_sensitive,
         })
@@ -61,14 +67,11 @@ impl Query {
         self.case_sensitive
     }
 
-    /// True if the message whose searchable text folds to `folded` matches.
-    /// `shown` gives the unfolded text, asked for only when case counts and
-    /// the folded text matched (a case-sensitive match is also a folded one).
-    pub fn matches(&self, folded: &str, shown: impl FnOnce() -> String) -> bool {
-        if !self.case_sensitive {
-            return folded.contains(&self.needle);
-        }
-        folded.contains(&fold(&self.needle)) && shown().contains(&self.needle)
+    /// True if a message whose searchable text is `shown`, `folded` when
+    /// folded, matches.
+    pub fn matches(&self, shown: &str, folded: &str) -> bool {
+        let haystack = if self.case_sensitive { shown } else { folded };
+        self.finder.find(haystack.as_bytes()).is_some()
     }
 
     /// Byte ranges of `text` the query matches, in order, not overlapping;
@@ -149,10 +152,37 @@ pub fn searchable_text(message: &Message) -> String {
     text
 }
 
-/// The folded searchable text of each message searched so far.
+/// The searchable text of each message indexed so far, as shown and folded.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    folded: HashMap<MessageId, Box<str>>,
+    texts: HashMap<MessageId, Texts>,
+}
+
+/// One message's searchable text.
+#[derive(Debug)]
+struct Texts {
+    shown: Box<str>,
+    /// `None` when folding changes nothing (no capitals): half the memory.
+    folded: Option<Box<str>>,
+}
+
+impl Texts {
+    fn of(message: &Message) -> Self {
+        let shown = searchable_text(message);
+        let folded = fold(&shown);
+        Texts {
+            folded: (folded != shown).then(|| folded.into()),
+            shown: shown.into(),
+        }
+    }
+
+    fn matches(&self, query: &Query) -> bool {
+        query.matches(&self.shown, self.folded.as_deref().unwrap_or(&self.shown))
+    }
+
+    fn bytes(&self) -> usize {
+        self.shown.len() + self.folded.as_ref().map_or(0, |folded| folded.len())
+    }
 }
 
 impl SearchIndex {
@@ -163,31 +193,35 @@ impl SearchIndex {
 
     /// How many messages are indexed.
     pub fn len(&self) -> usize {
-        self.folded.len()
+        self.texts.len()
     }
 
     /// True when nothing is indexed.
     pub fn is_empty(&self) -> bool {
-        self.folded.is_empty()
+        self.texts.is_empty()
     }
 
-    /// Bytes of folded text held, not counting the map's own overhead.
+    /// Bytes of text held, not counting the map's own overhead.
     pub fn text_bytes(&self) -> usize {
-        self.folded.values().map(|text| text.len()).sum()
+        self.texts.values().map(Texts::bytes).sum()
+    }
+
+    /// Indexes `message`, in place of what its id had.
+    pub fn insert(&mut self, message: &Message) {
+        self.texts.insert(message.id, Texts::of(message));
     }
 
     /// Forgets `id` (its message changed).
     pub fn forget(&mut self, id: MessageId) {
-        self.folded.remove(&id);
+        self.texts.remove(&id);
     }
 
     /// True if `message` matches `query`; indexes it first if need be.
     pub fn matches(&mut self, query: &Query, message: &Message) -> bool {
-        let folded = self
-            .folded
+        self.texts
             .entry(message.id)
-            .or_insert_with(|| fold(&searchable_text(message)).into());
-        query.matches(folded, || searchable_text(message))
+            .or_insert_with(|| Texts::of(message))
+            .matches(query)
     }
 }
 
@@ -232,8 +266,9 @@ mod tests {
     fn a_case_sensitive_match_checks_the_text_as_shown() {
         let query = Query::new("Olga").unwrap();
         assert!(query.case_sensitive());
-        assert!(query.matches("olga", || "Olga".to_owned()));
-        assert!(!query.matches("olga", || "OLGA".to_owned()));
-        assert!(!query.matches("oleg", || unreachable!("folded text rules it out")));
+        assert!(query.matches("Olga", "olga"));
+        assert!(!query.matches("OLGA", "olga"));
+        let query = Query::new("olga").unwrap();
+        assert!(query.matches("OLGA", "olga"));
     }
 }

@@ -125,8 +125,7 @@ impl Matches {
     }
 }
 
-/// The search, if any, and the folded text of every message searched so far,
-/// kept across queries.
+/// The search, if any, and the searchable text of every loaded message.
 #[derive(Debug, Default)]
 pub(super) struct Search {
     active: Option<Active>,
@@ -206,9 +205,13 @@ impl Search {
         }
     }
 
-    /// Searches messages that just arrived.
+    /// Indexes messages that just arrived, and searches them. Indexing as
+    /// pages arrive spreads its cost over loading, so no query pays for it.
     pub(super) fn arrived<'a>(&mut self, messages: impl Iterator<Item = &'a Message>) {
         let Some(active) = &mut self.active else {
+            for message in messages {
+                self.index.insert(message);
+            }
             return;
         };
         let found = messages
