@@ -707,7 +707,7 @@ impl AppState {
         // The reader asked for everything, as with `g`.
         self.history.read_on();
         let from = self.selected().and_then(|id| self.conversation.key(id));
-        self.search.start(query, &self.conversation, from);
+        self.search.start(query, from);
         self.advance_search();
     }
 

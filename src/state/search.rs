@@ -3,7 +3,6 @@
 //! page is loaded the state keeps loading them the way `g` does; each page
 //! is searched as it arrives, so matches appear as they are found.
 
-use crate::conversation::Conversation;
 use crate::model::{Message, MessageId, SortKey};
 use crate::search::{Query, SearchIndex};
 use crate::state::jump::grouped;
@@ -163,21 +162,12 @@ impl Search {
 
     /// Searches the loaded messages for `query`, and looks for the first
     /// match at or older than `from` (the selection).
-    pub(super) fn start(
-        &mut self,
-        query: Query,
-        conversation: &Conversation,
-        from: Option<SortKey>,
-    ) {
-        // The conversation is in order: the list comes out sorted.
-        let matches = conversation
-            .iter()
-            .filter(|message| self.index.matches(&query, message))
-            .map(|message| (message.sort_key(), message.id))
-            .collect();
+    pub(super) fn start(&mut self, query: Query, from: Option<SortKey>) {
+        let mut matches = Matches::default();
+        matches.merge(self.index.matching(&query));
         self.active = Some(Active {
             query,
-            matches: Matches(matches),
+            matches,
             seek: Some(Seek {
                 from,
                 inclusive: true,
@@ -208,17 +198,18 @@ impl Search {
     /// Indexes messages that just arrived, and searches them. Indexing as
     /// pages arrive spreads its cost over loading, so no query pays for it.
     pub(super) fn arrived<'a>(&mut self, messages: impl Iterator<Item = &'a Message>) {
-        let Some(active) = &mut self.active else {
-            for message in messages {
-                self.index.insert(message);
+        let mut found = Vec::new();
+        for message in messages {
+            self.index.insert(message);
+            if let Some(active) = &self.active
+                && self.index.matches(&active.query, message.id)
+            {
+                found.push((message.sort_key(), message.id));
             }
-            return;
-        };
-        let found = messages
-            .filter(|message| self.index.matches(&active.query, message))
-            .map(|message| (message.sort_key(), message.id))
-            .collect();
-        active.matches.merge(found);
+        }
+        if let Some(active) = &mut self.active {
+            active.matches.merge(found);
+        }
     }
 
     /// The match the reader waits for, if it is loaded by now. When the
