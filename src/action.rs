@@ -25,6 +25,12 @@ pub enum Action {
     Newest,
     /// Opens the prompt that jumps to a date or a message id.
     Jump,
+    /// Opens the prompt that searches the whole transcript.
+    Search,
+    /// The next match older than the selection.
+    OlderMatch,
+    /// The next match newer than the selection.
+    NewerMatch,
     /// The first message of the previous day that has messages.
     PreviousDay,
     /// The first message of the next day that has messages.

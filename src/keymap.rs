@@ -128,6 +128,17 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "jump to a date or #id",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('/')), A::Search)],
+        what: "search every message",
+    },
+    HelpRow {
+        bindings: &[
+            (Key(K::Char('n')), A::OlderMatch),
+            (Key(K::Char('N')), A::NewerMatch),
+        ],
+        what: "next older / newer match",
+    },
+    HelpRow {
         bindings: &[
             (Key(K::Char('[')), A::PreviousDay),
             (Key(K::Char(']')), A::NextDay),

@@ -24,6 +24,7 @@ pub mod paging;
 pub mod picker;
 pub mod sanitize;
 pub mod screens;
+pub mod search;
 pub mod secret;
 pub mod signals;
 pub mod state;

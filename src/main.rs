@@ -115,7 +115,10 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
 
     if let Some(format) = cli.export {
         let Some(user_id) = user_id.or(cli.demo.then_some(client_user_id)) else {
-            return fail(EXIT_USAGE, "--export needs the USER_ID of the visitor to export");
+            return fail(
+                EXIT_USAGE,
+                "--export needs the USER_ID of the visitor to export",
+            );
         };
         let config = ExportConfig {
             client,

@@ -3,14 +3,15 @@
 //! Plain data, split by concern: the loaded messages, the history being
 //! loaded (`history`), what the view shows (`viewport`), attachment links
 //! (`links`), what is drawn over the conversation (`overlay`, with its
-//! `prompt` and `detail`), a jump looking for its target (`jump`), following
-//! live (`follow`), who the visitor is (`visitor`) and the status bar's
-//! notices (`status`). Each of those modules also holds the `impl AppState`
-//! methods that drive its concern; this file only dispatches inputs. `io`
-//! names what goes in and out, `queries` what the view reads. The loop feeds
-//! it [`Input`]s and it answers with [`Effect`]s for the loop to carry out;
-//! an effect that fails comes back as an input. Tests drive it the same way,
-//! without a terminal or a network.
+//! `prompt` and `detail`), a jump looking for its target (`jump`), a search
+//! across the transcript (`search`), following live (`follow`), who the
+//! visitor is (`visitor`) and the status bar's notices (`status`). Each of
+//! those modules also holds the `impl AppState` methods that drive its
+//! concern; this file only dispatches inputs. `io` names what goes in and
+//! out, `queries` what the view reads. The loop feeds it [`Input`]s and it
+//! answers with [`Effect`]s for the loop to carry out; an effect that fails
+//! comes back as an input. Tests drive it the same way, without a terminal or
+//! a network.
 
 mod detail;
 mod follow;
@@ -21,6 +22,7 @@ mod links;
 mod overlay;
 mod prompt;
 mod queries;
+mod search;
 mod status;
 mod viewport;
 mod visitor;
@@ -50,6 +52,7 @@ use links::Links;
 use overlay::KeyTaken;
 pub use overlay::{Overlay, Overlays, Scroll};
 pub use prompt::Prompt;
+use search::Search;
 pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
 pub use viewport::{PREFETCH_MESSAGES, Viewport};
 pub use visitor::VisitorInfo;
@@ -66,6 +69,7 @@ pub struct AppState {
     jump: Jump,
     follow: Follow,
     visitor: VisitorInfo,
+    search: Search,
     notices: Notices,
     /// The time that came with the latest input, when the loop gives it.
     now: Option<Instant>,
@@ -106,6 +110,7 @@ impl AppState {
             jump: Jump::default(),
             follow: Follow::new(page_size, DEFAULT_POLL_INTERVAL),
             visitor: VisitorInfo::NotAsked,
+            search: Search::default(),
             notices: Notices::default(),
             now: None,
             log_file: None,
@@ -253,10 +258,11 @@ impl AppState {
             // The profile panel may have closed, giving its column back.
             return self.relayout();
         };
-        if jump::stops_search(action)
-            && let Some(notice) = self.jump.stop()
-        {
-            self.set_status(notice);
+        if jump::stops_search(action) {
+            self.search.stop_seeking();
+            if let Some(notice) = self.jump.stop() {
+                self.set_status(notice);
+            }
         }
         let (view, conversation) = (&mut self.viewport, &self.conversation);
         let mut effects = Vec::new();
@@ -278,6 +284,9 @@ impl AppState {
                 self.follow.seen();
             }
             Action::Jump => self.overlays.open(Overlay::Jump(Prompt::default())),
+            Action::Search => self.overlays.open(Overlay::Search(Prompt::default())),
+            Action::OlderMatch => self.step_match(true),
+            Action::NewerMatch => self.step_match(false),
             Action::PreviousDay | Action::NextDay => {
                 let selected = view.selected().and_then(|id| conversation.get(id));
                 let target = Target::day_step(selected, self.zone(), action == Action::NextDay);
@@ -309,7 +318,9 @@ impl AppState {
                 None => self.set_status(Status::info("no error so far")),
             },
             Action::Close => {
-                self.notices.dismiss_error();
+                if !self.search.clear() {
+                    self.notices.dismiss_error();
+                }
             }
             Action::Quit => self.exit = Some(Exit::Quit),
             // The screen above the conversation takes it when there is a
@@ -335,6 +346,7 @@ impl AppState {
                     self.show(messages);
                     self.say_why_paging_stopped();
                     self.advance_jump();
+                    self.advance_search();
                 }
                 // A page fetched ahead: room for the next request.
                 Some(PageOutcome::Ahead) => {}

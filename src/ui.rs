@@ -8,6 +8,7 @@ pub mod conversation;
 pub mod detail;
 pub mod error_detail;
 pub mod help;
+pub mod matches;
 pub mod message_block;
 pub mod picker;
 pub mod profile;
@@ -73,6 +74,12 @@ pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
             Overlay::Jump(typed) => {
                 let hint = format!("{JUMP_EXAMPLES} · Enter jumps · Esc cancels ");
                 let line = prompt::PromptLine::new(":", typed.text(), &hint);
+                frame.set_cursor_position(line.cursor(status));
+                frame.render_widget(line, status);
+            }
+            Overlay::Search(typed) => {
+                let hint = "Enter searches · Esc cancels ";
+                let line = prompt::PromptLine::new("/", typed.text(), hint);
                 frame.set_cursor_position(line.cursor(status));
                 frame.render_widget(line, status);
             }

@@ -999,3 +999,45 @@ fn follow_shows_new_messages_without_a_key_and_marks_them_when_scrolled_up() {
     assert_eq!(ended.status, 0, "{:?}", ended.screen);
     assert_terminal_given_back(&tmux, &ended);
 }
+
+#[test]
+fn slash_searches_older_pages_and_n_steps_through_the_matches() {
+    let messages: Vec<Value> = (1..=300)
+        .map(|id| {
+            let body = match id {
+                7 | 150 => format!("m{id} the Refund went through"),
+                _ => format!("m{id} end"),
+            };
+            message_json(id, id as i64 * 20, id % 2 == 1, &body, None)
+        })
+        .collect();
+    let server = Server::start(FakeConfig::new(SECRET, USER, messages));
+    let Some(tmux) = Tmux::start("search", WIDTH, HEIGHT, &server.launch(SECRET, USER)) else {
+        return;
+    };
+    tmux.wait_for("the newest message", |s| s.contains("m300 end"));
+
+    tmux.send_keys(&["/"]);
+    let screen = tmux.wait_for("the prompt", |s| {
+        s.rows.last().is_some_and(|bar| bar.starts_with('/'))
+    });
+    assert!(
+        screen.rows.last().unwrap().contains("Enter searches"),
+        "{screen:?}"
+    );
+    tmux.send_keys(&["refund", "Enter"]);
+    let screen = tmux.wait_for("the newer match", |s| s.contains("match 1/2"));
+    assert_selected(&screen, "m150 the Refund");
+
+    tmux.send_keys(&["n"]);
+    let screen = tmux.wait_for("the older match", |s| s.contains("match 2/2"));
+    assert_selected(&screen, "m7 the Refund");
+    tmux.send_keys(&["N"]);
+    let screen = tmux.wait_for("the newer match again", |s| s.contains("match 1/2"));
+    assert_selected(&screen, "m150 the Refund");
+
+    tmux.send_keys(&["Escape"]);
+    tmux.wait_for("the search gone", |s| !s.contains("match 1/2"));
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}

@@ -11,7 +11,7 @@ use super::{AppState, Effect, Status, StatusKind, StatusTopic};
 use crate::api::error::ApiError;
 use crate::engine::throttle::Throttle;
 use crate::fetch::FetchRequest;
-use crate::model::{Message, Page};
+use crate::model::{Message, MessageId, Page};
 use crate::paging::{PageRequest, PageSize, Pager, ServerOrder, Stop};
 
 /// Where older pages stand.
@@ -299,7 +299,8 @@ impl AppState {
             return Vec::new();
         }
         // Everything is wanted: fetch the pages after the next one too.
-        let everything = self.viewport.follows_oldest() || self.jump.searching();
+        let everything =
+            self.viewport.follows_oldest() || self.jump.searching() || self.search.wants_pages();
         let needed = everything || self.viewport.near_top(&self.conversation);
         let mut requests: Vec<PageRequest> =
             self.history.request_more(needed).into_iter().collect();
@@ -316,10 +317,17 @@ impl AppState {
     pub(super) fn show(&mut self, messages: Vec<Message>) {
         self.notices.settle(StatusTopic::Paging);
         let first_before = self.conversation.first().map(|m| m.id);
+        let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
         for message in messages {
             self.viewport.forget(message.id);
+            if let Some(old) = self.conversation.key(message.id) {
+                self.search.replacing(message.id, old);
+            }
             self.conversation.insert(message);
         }
+        let conversation = &self.conversation;
+        self.search
+            .arrived(ids.iter().filter_map(|id| conversation.get(*id)));
         self.viewport.page_arrived(&self.conversation, first_before);
     }
 

@@ -276,7 +276,7 @@ pub(super) fn stops_search(action: Action) -> bool {
 }
 
 /// `n` with its thousands separated: "10,000".
-fn grouped(n: u64) -> String {
+pub(super) fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
@@ -295,6 +295,7 @@ impl AppState {
         self.dirty = true;
         match overlay {
             Overlay::Jump(prompt) => self.start_jump(Target::parse(prompt.text())),
+            Overlay::Search(prompt) => self.start_search(prompt.text()),
             Overlay::Help(_)
             | Overlay::Error { .. }
             | Overlay::Detail(_)

@@ -22,6 +22,8 @@ pub enum Overlay {
     Error { text: String, scroll: Scroll },
     /// The prompt for a date or a message id to jump to.
     Jump(Prompt),
+    /// The prompt for text to search for.
+    Search(Prompt),
     /// Every field of one message, and its JSON.
     Detail(Detail),
     /// Who the visitor is. `beside`: in its own column (a wide screen), where
@@ -122,7 +124,7 @@ impl Overlay {
             },
             // Keys reach it first (see `take_key`): only what they passed on,
             // and the mouse, come here.
-            Overlay::Jump(_) => match action {
+            Overlay::Jump(_) | Overlay::Search(_) => match action {
                 Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
                 _ => Response::Consumed,
             },
@@ -164,7 +166,7 @@ impl Overlay {
     /// Takes a key before the key map does; only prompts want keys raw.
     fn take_key(&mut self, key: KeyEvent) -> Response {
         match self {
-            Overlay::Jump(prompt) => match prompt.edit(key) {
+            Overlay::Jump(prompt) | Overlay::Search(prompt) => match prompt.edit(key) {
                 Edit::Taken => Response::Consumed,
                 Edit::Cancelled => Response::Close,
                 Edit::Submitted => Response::Answer,
@@ -282,7 +284,7 @@ impl AppState {
                     let (rows, page) = ui::profile::extent(&self.visitor, zone, panel, *beside);
                     scroll.fit(rows, page);
                 }
-                Overlay::Jump(_) => {}
+                Overlay::Jump(_) | Overlay::Search(_) => {}
             }
         }
     }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Clear, Widget};
 
 use crate::layout::{self, Item};
 use crate::state::{AppState, LoadState};
-use crate::ui::message_block;
+use crate::ui::{matches, message_block};
 use crate::wrap::truncate;
 
 /// The conversation column, drawn from the app state.
@@ -47,6 +47,7 @@ fn draw_column(state: &AppState, area: Rect, buf: &mut Buffer) {
     let (mut item, skip) = state.scroll_position();
     let marker = marker_line(state, area.width);
     let selected = state.selected();
+    let query = state.search_query();
     let conversation = state.conversation();
     let mut cache = state.viewport().layout();
 
@@ -54,8 +55,8 @@ fn draw_column(state: &AppState, area: Rect, buf: &mut Buffer) {
     let mut y = area.y;
     let mut skip = skip;
     loop {
-        // Only the selected message is copied (to restyle it); every other
-        // block is drawn straight from the cache.
+        // Only the selected message and search matches are copied (to
+        // restyle them); every other block is drawn straight from the cache.
         let (head, block): (Vec<Line<'static>>, Rc<[Line<'static>]>) = match item {
             Item::Marker => (vec![marker.clone(), Line::default()], Rc::from([])),
             Item::Message(id) => {
@@ -66,9 +67,15 @@ fn draw_column(state: &AppState, area: Rect, buf: &mut Buffer) {
                     .day_break(conversation, message)
                     .map(|label| message_block::day_separator(&label, area.width));
                 let block = cache.block(message);
-                if selected == Some(id) {
+                let query = query.filter(|_| state.is_search_match(id));
+                if selected == Some(id) || query.is_some() {
                     let mut lines: Vec<Line<'static>> = block.to_vec();
-                    message_block::highlight(&mut lines);
+                    if let Some(query) = query {
+                        matches::mark(&mut lines, query);
+                    }
+                    if selected == Some(id) {
+                        message_block::highlight(&mut lines);
+                    }
                     (separator.into_iter().chain(lines).collect(), Rc::from([]))
                 } else {
                     (separator.into_iter().collect(), block)

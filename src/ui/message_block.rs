@@ -382,7 +382,7 @@ fn joined(fields: Vec<Span<'static>>) -> Vec<Span<'static>> {
 /// The sender's name for the header, sanitized. Fields are cleaned before the
 /// fallback chain runs, so a name made only of invisible characters falls back to the
 /// e-mail or the role rather than showing nothing.
-fn display_name(sender: &Sender) -> String {
+pub fn display_name(sender: &Sender) -> String {
     let clean = |field: &Option<String>| field.as_deref().map(sanitize_line);
     match sender {
         Sender::Visitor { name, email } => Sender::Visitor {

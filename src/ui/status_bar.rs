@@ -46,6 +46,8 @@ enum Role {
     Position,
     /// New messages below the view: `G` shows them.
     Unseen,
+    /// A search in progress, or its match count.
+    Search,
     Info,
     Error,
 }
@@ -165,6 +167,12 @@ impl<'a> StatusBar<'a> {
                 text: format!("↓ {} new messages", grouped(count as u64)),
             }),
         }
+        if let Some(search) = state.search_status() {
+            parts.push(Part {
+                role: Role::Search,
+                text: search,
+            });
+        }
         let notices = state.notices();
         if let Some(info) = notices.info() {
             parts.push(Part {
@@ -184,9 +192,9 @@ impl<'a> StatusBar<'a> {
     fn style(&self, role: Role) -> Style {
         let base = self.base();
         match (self.colors, role) {
-            (_, Role::Position) => base.add_modifier(Modifier::BOLD),
             (Colors::On, Role::Unseen) => base.fg(Color::LightGreen).add_modifier(Modifier::BOLD),
             (Colors::Off, Role::Unseen) => base.add_modifier(Modifier::BOLD),
+            (_, Role::Position | Role::Search) => base.add_modifier(Modifier::BOLD),
             (Colors::On, Role::Info) => base.fg(Color::Yellow),
             (Colors::On, Role::Error) => base.fg(Color::LightRed).add_modifier(Modifier::BOLD),
             (Colors::Off, Role::Error) => base.add_modifier(Modifier::BOLD),

@@ -1,0 +1,371 @@
+//! Finding text in messages: what a query matches, and where.
+//!
+//! A query matches the text the screen shows (sanitized sender name, body
+//! and attachment name), never the raw wire text, so a highlight lands on the
+//! cells the reader sees. Matching is plain text, case-insensitive unless the
+//! query holds a capital letter (smart case). Case is folded per character
+//! with Unicode's lowercase mapping, which may change a character's length
+//! ('İ' is two bytes, its lowercase three): positions found in folded text are
+//! mapped back to the text they came from, never assumed equal.
+//!
+//! Each message's text is built once, as it arrives, and kept with its folded
+//! form ([`SearchIndex`]), so a query over a long history is one pass of a
+//! substring search (SIMD, with `memchr`) over memory in order.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use memchr::memmem::Finder;
+
+use crate::attachment;
+use crate::model::{Message, MessageId, SortKey};
+use crate::sanitize::sanitize_text;
+use crate::ui::message_block;
+
+/// Between the searchable fields of a message: no query holds it (the prompt
+/// takes no control characters), so no match spans two fields.
+const FIELD_BREAK: char = '\n';
+
+/// What the reader searches for.
+#[derive(Clone, Debug)]
+pub struct Query {
+    text: String,
+    /// The text as it is looked for: folded unless the search is case-sensitive.
+    needle: String,
+    /// Looks for `needle`, set up once per query.
+    finder: Finder<'static>,
+    case_sensitive: bool,
+}
+
+impl Query {
+    /// The query for `text`; `None` when there is nothing to look for.
+    pub fn new(text: &str) -> Option<Query> {
+        if text.is_empty() {
+            return None;
+        }
+        let case_sensitive = text.chars().any(char::is_uppercase);
+        let needle = if case_sensitive {
+            text.to_owned()
+        } else {
+            fold(text)
+        };
+        Some(Query {
+            text: text.to_owned(),
+            finder: Finder::new(needle.as_bytes()).into_owned(),
+            needle,
+            case_sensitive,
+        })
+    }
+
+    /// The text as typed.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// True when the query holds a capital letter, so case counts.
+    pub fn case_sensitive(&self) -> bool {
+        self.case_sensitive
+    }
+
+    /// True if a message whose searchable text is `shown`, `folded` when
+    /// folded, matches.
+    pub fn matches(&self, shown: &str, folded: &str) -> bool {
+        let haystack = if self.case_sensitive { shown } else { folded };
+        self.finder.find(haystack.as_bytes()).is_some()
+    }
+
+    /// Byte ranges of `text` the query matches, in order, not overlapping;
+    /// each range covers whole characters of `text`.
+    pub fn find_in(&self, text: &str) -> Vec<Range<usize>> {
+        if self.case_sensitive {
+            return text
+                .match_indices(&self.needle)
+                .map(|(at, found)| at..at + found.len())
+                .collect();
+        }
+        let (folded, origin) = fold_with_origin(text);
+        folded
+            .match_indices(&self.needle)
+            .filter_map(|(at, found)| {
+                let start = origin.get(at)?.start;
+                let end = origin.get(at + found.len() - 1)?.end;
+                Some(start..end)
+            })
+            .collect()
+    }
+}
+
+/// `text` with every character case-folded (see [`fold_char`]).
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, |lower| folded.push(lower));
+    }
+    folded
+}
+
+/// Hands `out` the case folding of `c`: its lowercase mapping, except where
+/// Unicode's full case folding differs for letters people type: final sigma
+/// folds like sigma, sharp s and long s like "ss" and "s". ASCII, nearly all
+/// text, takes the quick way.
+fn fold_char(c: char, mut out: impl FnMut(char)) {
+    match c {
+        _ if c.is_ascii() => out(c.to_ascii_lowercase()),
+        'ς' => out('σ'),
+        'ß' | 'ẞ' => {
+            out('s');
+            out('s');
+        }
+        'ſ' => out('s'),
+        _ => c.to_lowercase().for_each(out),
+    }
+}
+
+/// `text` folded, and for each byte of the folded text the byte range of the
+/// character of `text` it came from.
+fn fold_with_origin(text: &str) -> (String, Vec<Range<usize>>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        let source = at..at + c.len_utf8();
+        fold_char(c, |lower| {
+            folded.push(lower);
+            origin.extend(std::iter::repeat_n(source.clone(), lower.len_utf8()));
+        });
+    }
+    (folded, origin)
+}
+
+/// What of `message` a search looks at, as the screen shows it: sender name,
+/// body and attachment name. A placeholder for an unreadable entry has none.
+pub fn searchable_text(message: &Message) -> String {
+    if message.unreadable.is_some() {
+        return String::new();
+    }
+    let mut text = message_block::display_name(&message.sender);
+    text.push(FIELD_BREAK);
+    text.push_str(&sanitize_text(&message.body));
+    if let Some(url) = &message.file_url {
+        text.push(FIELD_BREAK);
+        text.push_str(&attachment::display_name(url));
+    }
+    text
+}
+
+/// The searchable text of every message indexed, as shown and folded, in
+/// one contiguous store scanned front to back: a query over 100 000
+/// messages reads memory in order instead of chasing a pointer per message.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    /// Every entry's text, one after another.
+    text: String,
+    entries: Vec<Entry>,
+    /// Where each message's live entry is.
+    slot_of: HashMap<MessageId, usize>,
+    /// Bytes of `text` that belong to forgotten entries.
+    dead_bytes: usize,
+}
+
+/// One message's place in the index.
+#[derive(Debug)]
+struct Entry {
+    id: MessageId,
+    key: SortKey,
+    shown: Range<usize>,
+    /// Equal to `shown` when folding changes nothing: no second copy.
+    folded: Range<usize>,
+    live: bool,
+}
+
+impl SearchIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many messages are indexed.
+    pub fn len(&self) -> usize {
+        self.slot_of.len()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.slot_of.is_empty()
+    }
+
+    /// Bytes of text held, not counting the entries and the map.
+    pub fn text_bytes(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Indexes `message`, in place of what its id had.
+    pub fn insert(&mut self, message: &Message) {
+        self.forget(message.id);
+        let shown = searchable_text(message);
+        let folded = fold(&shown);
+        let start = self.text.len();
+        self.text.push_str(&shown);
+        let shown_range = start..self.text.len();
+        let folded_range = if folded == shown {
+            shown_range.clone()
+        } else {
+            let start = self.text.len();
+            self.text.push_str(&folded);
+            start..self.text.len()
+        };
+        self.slot_of.insert(message.id, self.entries.len());
+        self.entries.push(Entry {
+            id: message.id,
+            key: message.sort_key(),
+            shown: shown_range,
+            folded: folded_range,
+            live: true,
+        });
+        if self.dead_bytes > self.text.len() / 2 {
+            self.compact();
+        }
+    }
+
+    /// Forgets `id` (its message changed).
+    pub fn forget(&mut self, id: MessageId) {
+        if let Some(slot) = self.slot_of.remove(&id)
+            && let Some(entry) = self.entries.get_mut(slot)
+        {
+            entry.live = false;
+            self.dead_bytes += entry.shown.len() + entry.folded.len();
+        }
+    }
+
+    /// True if the indexed message `id` matches `query`.
+    pub fn matches(&self, query: &Query, id: MessageId) -> bool {
+        self.slot_of
+            .get(&id)
+            .and_then(|slot| self.entries.get(*slot))
+            .is_some_and(|entry| self.entry_matches(query, entry))
+    }
+
+    /// Every indexed message `query` matches, with its sort key, in no
+    /// particular order.
+    pub fn matching(&self, query: &Query) -> Vec<(SortKey, MessageId)> {
+        self.entries
+            .iter()
+            .filter(|entry| entry.live && self.entry_matches(query, entry))
+            .map(|entry| (entry.key, entry.id))
+            .collect()
+    }
+
+    fn entry_matches(&self, query: &Query, entry: &Entry) -> bool {
+        let shown = self.text.get(entry.shown.clone()).unwrap_or_default();
+        let folded = self.text.get(entry.folded.clone()).unwrap_or_default();
+        query.matches(shown, folded)
+    }
+
+    /// Drops forgotten entries and their text.
+    fn compact(&mut self) {
+        let old_text = std::mem::take(&mut self.text);
+        let old_entries = std::mem::take(&mut self.entries);
+        self.slot_of.clear();
+        self.dead_bytes = 0;
+        for mut entry in old_entries.into_iter().filter(|entry| entry.live) {
+            let same = entry.folded == entry.shown;
+            let start = self.text.len();
+            self.text.push_str(&old_text[entry.shown.clone()]);
+            let shown = start..self.text.len();
+            entry.folded = if same {
+                shown.clone()
+            } else {
+                let start = self.text.len();
+                self.text.push_str(&old_text[entry.folded.clone()]);
+                start..self.text.len()
+            };
+            entry.shown = shown;
+            self.slot_of.insert(entry.id, self.entries.len());
+            self.entries.push(entry);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found<'a>(query: &str, text: &'a str) -> Vec<&'a str> {
+        Query::new(query)
+            .unwrap()
+            .find_in(text)
+            .into_iter()
+            .map(|range| &text[range])
+            .collect()
+    }
+
+    #[test]
+    fn lowercase_queries_ignore_case_and_capitals_make_case_count() {
+        assert_eq!(
+            found("error", "Error, ERROR, error"),
+            ["Error", "ERROR", "error"]
+        );
+        assert_eq!(found("Error", "Error, ERROR, error"), ["Error"]);
+        assert!(Query::new("").is_none());
+    }
+
+    #[test]
+    fn folding_beyond_ascii_maps_back_to_whole_characters() {
+        assert_eq!(found("straße", "STRAẞE und Straße"), ["STRAẞE", "Straße"]);
+        assert_eq!(found("ελλάδα", "ΕΛΛΆΔΑ!"), ["ΕΛΛΆΔΑ"]);
+        assert_eq!(found("οδος", "ΟΔΟΣ"), ["ΟΔΟΣ"]);
+        assert_eq!(found("strasse", "Straße"), ["Straße"]);
+        // Half of a folded 'ß' still covers the whole character.
+        assert_eq!(found("as", "Maße"), ["aß"]);
+        // 'İ' lowercases to two characters: a match on either covers it whole.
+        assert_eq!(found("i", "İx"), ["İ"]);
+        assert_eq!(found("x", "İİx"), ["x"]);
+        assert_eq!(found("é", "CAFÉ café"), ["É", "é"]);
+    }
+
+    #[test]
+    fn a_case_sensitive_match_checks_the_text_as_shown() {
+        let query = Query::new("Olga").unwrap();
+        assert!(query.case_sensitive());
+        assert!(query.matches("Olga", "olga"));
+        assert!(!query.matches("OLGA", "olga"));
+        let query = Query::new("olga").unwrap();
+        assert!(query.matches("OLGA", "olga"));
+    }
+
+    #[test]
+    fn the_index_finds_live_entries_and_compacts_what_was_forgotten() {
+        use crate::model::Sender;
+        let message = |id, body: &str| Message {
+            id,
+            body: body.to_owned(),
+            created_at: None,
+            sender: Sender::Other { kind: None },
+            file_url: None,
+            auto_invitation: false,
+            read_by_user: None,
+            read_by_operator: None,
+            unreadable: None,
+            sender_id: None,
+            raw_json: "{}".into(),
+        };
+        let mut index = SearchIndex::new();
+        index.insert(&message(1, "Refund please"));
+        index.insert(&message(2, "no thanks"));
+        let query = Query::new("refund").unwrap();
+        assert!(index.matches(&query, 1) && !index.matches(&query, 2));
+        for round in 0..10 {
+            index.insert(&message(1, &format!("edited {round}")));
+        }
+        index.insert(&message(3, "a refund, at last"));
+        let ids: Vec<MessageId> = index
+            .matching(&query)
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
+        assert_eq!(ids, [3]);
+        assert_eq!(index.len(), 3);
+        // Ten edits of message 1 left over 400 bytes behind without compaction.
+        assert!(index.text_bytes() < 400, "forgotten text is dropped");
+        assert!(index.matches(&Query::new("edited 9").unwrap(), 1));
+    }
+}
