@@ -28,7 +28,7 @@ mod viewport;
 mod visitor;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui::layout::Rect;
 
@@ -125,32 +125,6 @@ impl AppState {
     #[must_use]
     pub fn with_log_file(mut self, log_file: Option<PathBuf>) -> Self {
         self.log_file = log_file;
-        self
-    }
-
-    /// The same state, with up to `concurrency` page requests in flight
-    /// while the reader wants the whole history (`g`, a search); one otherwise.
-    #[must_use]
-    pub fn with_concurrency(mut self, concurrency: u8) -> Self {
-        self.history.set_concurrency(usize::from(concurrency));
-        self
-    }
-
-    /// The same state, looking for new messages every `interval` while
-    /// following, and following from the start if `on`.
-    #[must_use]
-    pub fn with_follow(mut self, on: bool, interval: Duration) -> Self {
-        self.follow = self.follow.every(interval);
-        if on {
-            self.follow.toggle();
-        }
-        self
-    }
-
-    /// The same state, asking who the visitor is alongside the first page.
-    #[must_use]
-    pub fn with_visitor_profile(mut self) -> Self {
-        self.visitor = VisitorInfo::Loading;
         self
     }
 

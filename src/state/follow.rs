@@ -292,6 +292,17 @@ impl Follow {
 
 /// Following live, as the app state drives it.
 impl AppState {
+    /// The same state, looking for new messages every `interval` while
+    /// following, and following from the start if `on`.
+    #[must_use]
+    pub fn with_follow(mut self, on: bool, interval: Duration) -> Self {
+        self.follow = self.follow.every(interval);
+        if on {
+            self.follow.toggle();
+        }
+        self
+    }
+
     /// Shows messages a look for new ones found. A view at the newest
     /// message stays at the newest; otherwise they are counted for the marker.
     pub(super) fn show_arrivals(&mut self, fresh: Vec<Message>) {

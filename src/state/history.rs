@@ -291,6 +291,14 @@ pub(super) enum Retry {
 
 /// The history being loaded, as the app state drives it.
 impl AppState {
+    /// The same state, with up to `concurrency` page requests in flight
+    /// while the reader wants the whole history (`g`, a search); one otherwise.
+    #[must_use]
+    pub fn with_concurrency(mut self, concurrency: u8) -> Self {
+        self.history.set_concurrency(usize::from(concurrency));
+        self
+    }
+
     /// Asks for the next page if nothing is in flight and the view needs it:
     /// to show the newest messages, when the reader nears the top, or on the
     /// way to the oldest message.
