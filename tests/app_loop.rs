@@ -16,12 +16,9 @@ use ratatui::layout::Size;
 use tokio::sync::mpsc;
 
 use common::{RecordingDesktop, client, message_json};
-use szchat::app::{App, AppConfig};
-use szchat::paging::PageSize;
+use szchat::app::App;
 use szchat::sanitize::sanitize_text;
 use szchat::state::{AppState, Effect, Exit, StatusKind};
-use szchat::timefmt::LocalZone;
-use szchat::ui::color::Colors;
 use szchat_fake::{FakeConfig, FakeServer, synthetic_messages};
 
 const SECRET: &str = "loop-secret";
@@ -41,18 +38,7 @@ struct Session {
 
 impl Session {
     fn start(server: &FakeServer, desktop: RecordingDesktop) -> Session {
-        let config = AppConfig {
-            client: client(&server.base_url(), SECRET, USER),
-            user_id: Some(USER),
-            page_size: PageSize::DEFAULT,
-            zone: LocalZone::utc(),
-            colors: Colors::On,
-            log_file: None,
-            follow: false,
-            poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
-            visitor_profile: false,
-            concurrency: 1,
-        };
+        let config = common::app_config(client(&server.base_url(), SECRET, USER), Some(USER));
         let app = App::spawn(config, Size::new(WIDTH, HEIGHT), desktop);
         let (keys, key_rx) = mpsc::unbounded_channel();
         let (signals, signal_rx) = mpsc::unbounded_channel();

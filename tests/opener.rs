@@ -16,12 +16,9 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Size;
 
 use common::{client, message_json};
-use szchat::app::{App, AppConfig, SystemDesktop};
+use szchat::app::{App, SystemDesktop};
 use szchat::open::{CheckedUrl, OpenError, Opener, check_url};
-use szchat::paging::PageSize;
-use szchat::state::{AppState, DEFAULT_POLL_INTERVAL, Input, StatusKind};
-use szchat::timefmt::LocalZone;
-use szchat::ui::color::Colors;
+use szchat::state::{AppState, Input, StatusKind};
 use szchat_fake::{FakeConfig, FakeServer};
 
 const LINK: &str = "https://files.example/u/4821/invoice%20march.pdf?sig=a;b&c=$(x)";
@@ -275,18 +272,7 @@ async fn a_browser_that_fails_at_once_reaches_the_status_bar() {
     let mut config = FakeConfig::new(SECRET, USER, messages);
     config.files = vec![("invoice.pdf".into(), b"%PDF-1.4".to_vec())];
     let server = FakeServer::start(config).await.unwrap();
-    let config = AppConfig {
-        client: client(&server.base_url(), SECRET, USER),
-        user_id: Some(USER),
-        page_size: PageSize::DEFAULT,
-        zone: LocalZone::utc(),
-        colors: Colors::On,
-        log_file: None,
-        follow: false,
-        poll_interval: DEFAULT_POLL_INTERVAL,
-        visitor_profile: false,
-        concurrency: 1,
-    };
+    let config = common::app_config(client(&server.base_url(), SECRET, USER), Some(USER));
     let desktop = SystemDesktop::with_opener(opener(&fails.display().to_string()));
     let mut app = App::spawn(config, Size::new(100, 20), desktop);
     let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();

@@ -15,9 +15,9 @@ use szchat::api::error::ApiError;
 use szchat::app::{App, AppConfig};
 use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::paging::PageSize;
-use szchat::state::{AppState, DEFAULT_POLL_INTERVAL, Effect};
+use szchat::state::{AppState, Effect};
 use szchat::timefmt::LocalZone;
-use szchat::ui::{self, color::Colors};
+use szchat::ui::{self};
 use szchat::visitor::Visitor;
 use szchat_fake::{FakeConfig, FakeServer, synthetic_messages};
 
@@ -119,16 +119,8 @@ async fn the_name_comes_from_the_users_endpoint_of_the_real_server() {
     });
     let server = FakeServer::start(config).await.unwrap();
     let config = AppConfig {
-        client: client(&server.base_url(), SECRET, USER),
-        user_id: Some(USER),
-        page_size: PageSize::DEFAULT,
-        zone: LocalZone::utc(),
-        colors: Colors::On,
-        log_file: None,
-        follow: false,
-        poll_interval: DEFAULT_POLL_INTERVAL,
         visitor_profile: true,
-        concurrency: 1,
+        ..common::app_config(client(&server.base_url(), SECRET, USER), Some(USER))
     };
     let (width, height) = common::SCREEN;
     let mut driver = Driver::with(App::spawn(

@@ -182,6 +182,24 @@ pub fn input_for(action: Action) -> Input {
     }
 }
 
+/// The app's configuration as tests start it: visitor `user_id` (`None`:
+/// the picker), the default page size, UTC, colour, no log, not following,
+/// no visitor profile request, one page at a time. Tests change what they test.
+pub fn app_config(client: ApiClient, user_id: Option<u64>) -> AppConfig {
+    AppConfig {
+        client,
+        user_id,
+        page_size: PageSize::DEFAULT,
+        zone: LocalZone::utc(),
+        colors: Colors::On,
+        log_file: None,
+        follow: false,
+        poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
+        visitor_profile: false,
+        concurrency: 1,
+    }
+}
+
 /// Screen size the driver's terminal has: an 80 x 24 conversation and the
 /// status bar.
 pub const SCREEN: (u16, u16) = (80, 25);
@@ -211,16 +229,9 @@ impl Driver {
     ) -> Self {
         let (width, height) = SCREEN;
         let config = AppConfig {
-            client,
-            user_id: Some(user_id),
             page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            zone: LocalZone::utc(),
-            colors: Colors::On,
-            log_file: None,
-            follow: false,
-            poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
-            visitor_profile: false,
             concurrency,
+            ..app_config(client, Some(user_id))
         };
         Self::with(App::spawn(
             config,
@@ -239,16 +250,10 @@ impl Driver {
     ) -> Self {
         let (width, height) = SCREEN;
         let config = AppConfig {
-            client,
-            user_id: Some(user_id),
             page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            zone: LocalZone::utc(),
-            colors: Colors::On,
-            log_file: None,
             follow: true,
             poll_interval: interval,
-            visitor_profile: false,
-            concurrency: 1,
+            ..app_config(client, Some(user_id))
         };
         Self::with(App::spawn(
             config,
