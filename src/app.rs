@@ -252,7 +252,7 @@ impl<D: Desktop> App<D> {
             }
             None => {
                 app.picker = Some(PickerScreen {
-                    state: PickerState::new(opener.page_size),
+                    state: PickerState::new(opener.page_size).with_concurrency(opener.concurrency),
                     channel: Channel::spawn(opener.client.clone()),
                 });
                 app.opener = Some(opener);
@@ -360,6 +360,9 @@ impl<D: Desktop> App<D> {
         let effects = match answer {
             Some(FetchEvent::Users { request, result }) => picker.state.apply(request, result),
             Some(FetchEvent::Retrying { notice, .. }) => {
+                if notice.is_slow_down() {
+                    picker.state.slow_down();
+                }
                 picker.state.set_retrying(format!(
                     "visitors: {}; retrying in {:.1}s (attempt {})",
                     notice.reason,

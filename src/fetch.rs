@@ -25,6 +25,8 @@ pub enum LinkPurpose {
 pub struct UsersRequest {
     pub offset: u64,
     pub limit: PageSize,
+    /// Which start of the picker asked, so an answer to an earlier one is dropped.
+    pub generation: u64,
 }
 
 /// One look for new messages while following: a page of the list, tagged

@@ -2,11 +2,18 @@
 //! seen first), the filter typed over them, the selection, and the paging of
 //! `GET /external/users`. Pure: it takes actions and fetch answers and says
 //! what to fetch next or which conversation to open.
+//!
+//! The first page is asked for alone, since its `total` says how far the
+//! list goes; the rest are asked for several at once (as many as the
+//! [`Throttle`] allows) and land in whatever order they come.
+
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::api::error::ApiError;
+use crate::engine::throttle::Throttle;
 use crate::fetch::UsersRequest;
 use crate::keymap;
 use crate::paging::PageSize;
@@ -61,13 +68,14 @@ impl PickerAction {
 /// How the loading of the visitor list stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ListLoad {
-    /// A page is on its way.
+    /// Pages are on their way.
     Loading,
     /// Every visitor the server has is here.
     Complete,
     /// [`MAX_VISITORS`] are here; the rest were not asked for.
     Capped,
-    /// The last request failed; `Retry` asks again.
+    /// A request failed (this is the latest reason); `Retry` asks again
+    /// for the pages that are missing.
     Failed(String),
 }
 
@@ -100,8 +108,25 @@ pub struct PickerState {
     moved: bool,
     load: ListLoad,
     page_size: PageSize,
-    /// The next offset to ask for.
-    next_offset: u64,
+    /// Which start of the list the requests belong to: an answer to an
+    /// earlier one is dropped, whatever its offset.
+    generation: u64,
+    /// How many pages may be asked for at once.
+    throttle: Throttle,
+    /// Offsets asked for and not answered yet.
+    in_flight: BTreeSet<u64>,
+    /// Offsets to ask for before new ones: where a short page stopped, and
+    /// failed pages once the reader retries.
+    queued: BTreeSet<u64>,
+    /// Offsets whose request failed; `Retry` asks for them again.
+    failed: BTreeSet<u64>,
+    /// Offsets answered already, so a gap never asks for one twice.
+    answered: BTreeSet<u64>,
+    /// The first offset never asked for.
+    frontier: u64,
+    /// Where asking stops: the first answer's `total`, or sooner where a
+    /// page came back empty. Unknown until the first answer.
+    end: Option<u64>,
     /// What the server last said it holds.
     total: Option<u64>,
     /// Entries the server sent that could not be read as visitors.
@@ -124,7 +149,14 @@ impl PickerState {
             moved: false,
             load: ListLoad::Loading,
             page_size,
-            next_offset: 0,
+            generation: 0,
+            throttle: Throttle::new(1),
+            in_flight: BTreeSet::new(),
+            queued: BTreeSet::new(),
+            failed: BTreeSet::new(),
+            answered: BTreeSet::new(),
+            frontier: 0,
+            end: None,
             total: None,
             unreadable: 0,
             notice: None,
@@ -133,10 +165,37 @@ impl PickerState {
         }
     }
 
-    /// The first request.
+    /// The same picker, asking for up to `concurrency` pages at once once
+    /// the first has answered.
+    #[must_use]
+    pub fn with_concurrency(mut self, concurrency: u8) -> Self {
+        self.throttle = Throttle::new(usize::from(concurrency));
+        self
+    }
+
+    /// The first request. Started again, the picker forgets the visitors it
+    /// loaded, and answers still in flight from before never land.
     pub fn start(&mut self) -> Vec<PickerEffect> {
+        self.generation = self.generation.wrapping_add(1);
+        self.visitors.clear();
+        self.in_flight.clear();
+        self.queued.clear();
+        self.failed.clear();
+        self.answered.clear();
+        self.frontier = 0;
+        self.end = None;
+        self.total = None;
+        self.unreadable = 0;
+        self.retrying = None;
         self.load = ListLoad::Loading;
-        vec![PickerEffect::Fetch(self.request())]
+        self.dirty = true;
+        self.refilter();
+        self.fill()
+    }
+
+    /// The server said slow down (HTTP 429): fewer pages at once for a while.
+    pub fn slow_down(&mut self) {
+        self.throttle.slow_down();
     }
 
     /// Takes one reader action.
@@ -175,8 +234,9 @@ impl PickerState {
             }
             PickerAction::Retry => {
                 if matches!(self.load, ListLoad::Failed(_)) {
+                    self.queued.append(&mut self.failed);
                     self.load = ListLoad::Loading;
-                    return vec![PickerEffect::Fetch(self.request())];
+                    return self.fill();
                 }
             }
             PickerAction::Redraw => return vec![PickerEffect::ClearScreen],
@@ -186,14 +246,16 @@ impl PickerState {
         Vec::new()
     }
 
-    /// Takes the answer to a request; asks for the next page while there is one.
+    /// Takes the answer to a request, in whatever order answers come; asks
+    /// for more pages while there are some and room for them.
     pub fn apply(
         &mut self,
         request: UsersRequest,
         result: Result<VisitorsPage, ApiError>,
     ) -> Vec<PickerEffect> {
-        if request.offset != self.next_offset || self.load != ListLoad::Loading {
-            // An answer this picker no longer waits for (asked before a retry).
+        if request.generation != self.generation || !self.in_flight.remove(&request.offset) {
+            // An answer this picker no longer waits for: from before it was
+            // started again, or after the list was capped.
             return Vec::new();
         }
         self.dirty = true;
@@ -205,28 +267,38 @@ impl PickerState {
                 if first && error.is_fatal_at_start() {
                     return vec![PickerEffect::Fatal(error.to_string())];
                 }
+                // The other pages still land; nothing new is asked until Retry.
+                self.failed.insert(request.offset);
                 self.load = ListLoad::Failed(error.to_string());
                 return Vec::new();
             }
         };
+        self.throttle.answered();
+        self.answered.insert(request.offset);
         let answered = page.visitors.len() as u64 + page.unreadable;
         self.total = Some(page.total);
         self.unreadable += page.unreadable;
-        self.next_offset = request.offset + answered;
+        let end = *self.end.get_or_insert(page.total);
         self.add(page.visitors);
         if self.visitors.len() >= MAX_VISITORS {
             self.visitors.truncate(MAX_VISITORS);
             self.refilter();
             self.load = ListLoad::Capped;
+            self.in_flight.clear();
+            self.queued.clear();
             return Vec::new();
         }
-        // An empty page ends the list even if `total` says more: asking
-        // again at the same offset would never end.
-        if answered == 0 || self.next_offset >= page.total {
-            self.load = ListLoad::Complete;
-            return Vec::new();
+        let reached = request.offset + answered;
+        if answered == 0 {
+            // An empty page ends the list even if `total` says more: asking
+            // again at the same offset would never end.
+            self.end = Some(end.min(request.offset));
+        } else if answered < self.page_size.get().into() && reached < end {
+            // A short page leaves a gap; pages that overlap it only bring
+            // visitors already known.
+            self.queued.insert(reached);
         }
-        vec![PickerEffect::Fetch(self.request())]
+        self.fill()
     }
 
     /// Shows `text` above the list until the next conversation is opened.
@@ -302,11 +374,43 @@ impl PickerState {
         self.dirty = true;
     }
 
-    fn request(&self) -> UsersRequest {
-        UsersRequest {
-            offset: self.next_offset,
-            limit: self.page_size,
+    /// Asks for pages while there is room: one until the first answer
+    /// says how far the list goes, then as many as the throttle allows.
+    /// With nothing left to ask and nothing in flight, the list is complete.
+    fn fill(&mut self) -> Vec<PickerEffect> {
+        let mut effects = Vec::new();
+        if self.load != ListLoad::Loading {
+            return effects;
         }
+        let (end, room) = match self.end {
+            Some(end) => (end, self.throttle.limit()),
+            None => (1, 1),
+        };
+        while self.in_flight.len() < room {
+            let offset = match self.queued.pop_first() {
+                Some(offset) => offset,
+                None if self.frontier < end => {
+                    let offset = self.frontier;
+                    self.frontier += u64::from(self.page_size.get());
+                    offset
+                }
+                None => break,
+            };
+            if offset >= end || self.in_flight.contains(&offset) || self.answered.contains(&offset)
+            {
+                continue;
+            }
+            self.in_flight.insert(offset);
+            effects.push(PickerEffect::Fetch(UsersRequest {
+                offset,
+                limit: self.page_size,
+                generation: self.generation,
+            }));
+        }
+        if self.in_flight.is_empty() {
+            self.load = ListLoad::Complete;
+        }
+        effects
     }
 
     fn clear_filter(&mut self) {

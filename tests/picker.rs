@@ -101,6 +101,111 @@ fn visitors_arrive_page_by_page_most_recently_seen_first() {
 }
 
 #[test]
+fn after_the_first_page_the_rest_are_asked_at_once_and_land_in_any_order() {
+    let profiles = demo_profiles();
+    assert!(profiles.len() > 6, "enough visitors for four pages of two");
+    let mut picker = PickerState::new(PageSize::new(2).unwrap()).with_concurrency(3);
+    let first = fetches(&picker.start());
+    assert_eq!(
+        first.len(),
+        1,
+        "the first page alone: it says how many there are"
+    );
+    let mut waiting = fetches(&picker.apply(first[0], Ok(page_of(&profiles, first[0]))));
+    let offsets: Vec<u64> = waiting.iter().map(|r| r.offset).collect();
+    assert_eq!(offsets, [2, 4, 6]);
+
+    // The last asked answers first; its rows show at once, in list order.
+    let mut loaded_before = picker.loaded();
+    while let Some(request) = waiting.pop() {
+        let more = fetches(&picker.apply(request, Ok(page_of(&profiles, request))));
+        assert!(
+            picker.loaded() > loaded_before,
+            "rows show as each page lands"
+        );
+        loaded_before = picker.loaded();
+        // Newly asked pages go first in line, so answers keep coming out of order.
+        waiting.splice(0..0, more);
+    }
+    assert_eq!(picker.load(), &ListLoad::Complete);
+    let mut ids: Vec<u64> = picker.shown().map(|v| v.id).collect();
+    let seen: Vec<_> = picker.shown().map(|v| v.online_at).collect();
+    assert!(seen.windows(2).all(|w| w[0] >= w[1]), "{seen:?}");
+    ids.sort_unstable();
+    let mut expected: Vec<u64> = profiles.iter().map(|p| p["id"].as_u64().unwrap()).collect();
+    expected.sort_unstable();
+    assert_eq!(ids, expected, "every visitor once");
+}
+
+#[test]
+fn a_server_that_sends_short_pages_still_gives_every_visitor_and_an_end() {
+    let profiles = demo_profiles();
+    let mut picker = PickerState::new(PageSize::new(3).unwrap()).with_concurrency(4);
+    let mut waiting = fetches(&picker.start());
+    let mut asked = waiting.clone();
+    // The server answers at most two of the three asked for.
+    let short = |request: UsersRequest| UsersRequest {
+        limit: PageSize::new(2).unwrap(),
+        ..request
+    };
+    while let Some(request) = waiting.pop() {
+        let more = fetches(&picker.apply(request, Ok(page_of(&profiles, short(request)))));
+        asked.extend(&more);
+        waiting.extend(more);
+    }
+    assert_eq!(picker.load(), &ListLoad::Complete);
+    assert_eq!(picker.loaded(), profiles.len());
+    let mut offsets: Vec<u64> = asked.iter().map(|r| r.offset).collect();
+    offsets.sort_unstable();
+    let before = offsets.len();
+    offsets.dedup();
+    assert_eq!(offsets.len(), before, "no offset asked twice: {offsets:?}");
+}
+
+#[test]
+fn a_failed_page_keeps_the_others_and_retry_asks_only_for_what_is_missing() {
+    let profiles = demo_profiles();
+    let mut picker = PickerState::new(PageSize::new(2).unwrap()).with_concurrency(2);
+    let first = fetches(&picker.start())[0];
+    let [second, third] = fetches(&picker.apply(first, Ok(page_of(&profiles, first))))[..] else {
+        panic!("two pages asked at once");
+    };
+    assert_eq!(
+        picker.apply(second, Err(ApiError::Status { status: 503 })),
+        []
+    );
+    assert!(matches!(picker.load(), ListLoad::Failed(_)));
+    assert_eq!(
+        picker.apply(third, Ok(page_of(&profiles, third))),
+        [],
+        "a page in flight still lands, but nothing new is asked"
+    );
+    assert_eq!(picker.loaded(), 4);
+
+    let again = fetches(&picker.update(PickerAction::Retry));
+    assert_eq!(again.first(), Some(&second), "the failed page first");
+    assert!(again.iter().all(|r| r.offset != third.offset), "{again:?}");
+    assert_eq!(picker.load(), &ListLoad::Loading);
+}
+
+#[test]
+fn answers_from_before_the_picker_started_again_never_land() {
+    let profiles = demo_profiles();
+    let mut picker = PickerState::new(PageSize::new(2).unwrap()).with_concurrency(3);
+    let old = fetches(&picker.start())[0];
+    let new = fetches(&picker.start())[0];
+    assert_eq!(old.offset, new.offset);
+    assert_eq!(picker.apply(old, Ok(page_of(&profiles, old))), []);
+    assert_eq!(picker.loaded(), 0);
+    assert_eq!(picker.load(), &ListLoad::Loading);
+    assert_eq!(
+        fetches(&picker.apply(new, Ok(page_of(&profiles, new)))).len(),
+        3
+    );
+    assert_eq!(picker.loaded(), 2);
+}
+
+#[test]
 fn typing_filters_at_once_over_name_email_reference_and_id() {
     let profiles = demo_profiles();
     let mut picker = loaded(&profiles, 50);

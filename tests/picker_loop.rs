@@ -38,20 +38,28 @@ fn type_text(app: &mut App<RecordingDesktop>, text: &str) {
 }
 
 async fn start(latency: Duration) -> (FakeServer, App<RecordingDesktop>, Terminal<TestBackend>) {
+    start_with(latency, PageSize::new(3).unwrap(), 1).await
+}
+
+async fn start_with(
+    latency: Duration,
+    page_size: PageSize,
+    concurrency: u8,
+) -> (FakeServer, App<RecordingDesktop>, Terminal<TestBackend>) {
     let mut demo = FakeConfig::demo_at(Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap());
     demo.latency = latency;
     let server = FakeServer::start(demo).await.unwrap();
     let config = AppConfig {
         client: client(&server.base_url(), DEMO_SECRET, 0),
         user_id: None,
-        page_size: PageSize::new(3).unwrap(),
+        page_size,
         zone: LocalZone::utc(),
         colors: Colors::Off,
         log_file: None,
         follow: false,
         poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
         visitor_profile: true,
-        concurrency: 1,
+        concurrency,
     };
     let app = App::spawn(
         config,
@@ -161,4 +169,30 @@ async fn answers_for_a_conversation_left_behind_never_reach_the_next_one() {
         visitor_senders.iter().all(|&id| id == Some(second)),
         "{visitor_senders:?}"
     );
+}
+
+#[tokio::test]
+async fn the_visitor_list_is_fetched_several_pages_at_a_time_each_visitor_once() {
+    // A page a visitor and a pause in every answer: overlapping requests show.
+    let (server, mut app, mut terminal) =
+        start_with(Duration::from_millis(100), PageSize::new(1).unwrap(), 4).await;
+    run_until(&mut app, &mut terminal, |app| {
+        app.picker()
+            .is_some_and(|p| p.load() == &szchat::picker::ListLoad::Complete)
+    })
+    .await;
+    assert!(server.max_in_flight() > 1, "{}", server.max_in_flight());
+
+    let picker = app.picker().unwrap();
+    let mut ids: Vec<u64> = picker.shown().map(|v| v.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), picker.loaded(), "every visitor once");
+    assert_eq!(Some(ids.len() as u64), picker.total());
+    let listed: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/external/users")
+        .collect();
+    assert_eq!(listed.len(), ids.len(), "each page asked once");
 }
