@@ -23,6 +23,7 @@ use crate::api::client::ApiClient;
 use crate::api::error::ApiError;
 use crate::engine::{self, FetchError, Progress};
 use crate::model::{Message, Sender};
+use crate::numbers::grouped;
 use crate::paging::PageSize;
 use crate::sanitize::sanitize_line;
 use crate::timefmt::LocalZone;
@@ -74,15 +75,15 @@ impl fmt::Display for Summary {
         write!(
             f,
             "exported {} messages in {} requests, {:.1} s",
-            thousands(self.messages),
-            thousands(self.requests),
+            grouped(self.messages),
+            grouped(self.requests),
             self.elapsed.as_secs_f64()
         )?;
         if self.missing > 0 {
             write!(
                 f,
                 "; {} messages the server counted did not arrive",
-                thousands(self.missing)
+                grouped(self.missing)
             )?;
         }
         Ok(())
@@ -323,19 +324,6 @@ fn show(bar: &ProgressBar, done: Progress) {
     bar.set_message(format!("{} requests · {rate}", done.requests));
 }
 
-/// `10000` as "10,000".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,8 +340,5 @@ mod tests {
             summary.to_string(),
             "exported 10,000 messages in 102 requests, 0.6 s"
         );
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -19,6 +19,7 @@ pub mod keymap;
 pub mod layout;
 pub mod logging;
 pub mod model;
+pub mod numbers;
 pub mod open;
 pub mod paging;
 pub mod picker;

@@ -9,6 +9,7 @@ use super::{AppState, Effect, Overlay, Status, StatusKind, StatusTopic};
 use crate::action::Action;
 use crate::conversation::Conversation;
 use crate::model::{Message, MessageId, SortKey};
+use crate::numbers::grouped;
 use crate::sanitize::sanitize_line;
 use crate::timefmt::LocalZone;
 
@@ -275,19 +276,6 @@ pub(super) fn stops_search(action: Action) -> bool {
     )
 }
 
-/// `n` with its thousands separated: "10,000".
-pub(super) fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 /// Jumps, as the app state drives them.
 impl AppState {
     /// An overlay closed with an answer: act on it.
@@ -359,14 +347,5 @@ mod tests {
         assert!(text("#").starts_with("not a date or a message id"));
         assert!(text("").starts_with("jump to what?"));
         assert!(text("#99999999999999999999999").contains("too big"));
-    }
-
-    #[test]
-    fn counts_read_with_thousands_separated() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1_200), "1,200");
-        assert_eq!(grouped(10_000), "10,000");
-        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 }

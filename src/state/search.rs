@@ -5,8 +5,8 @@
 
 use super::{AppState, LoadState, Status};
 use crate::model::{Message, MessageId, SortKey};
+use crate::numbers::grouped;
 use crate::search::{Query, SearchIndex};
-use crate::state::jump::grouped;
 
 /// How far the history has loaded, as far as a search cares.
 #[derive(Clone, Copy, Debug)]

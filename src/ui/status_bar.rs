@@ -10,6 +10,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use crate::numbers::grouped;
 use crate::sanitize::sanitize_line;
 use crate::state::{AppState, LoadState, Position};
 use crate::ui::color::Colors;
@@ -255,19 +256,6 @@ fn visitor_name(visitor: &Visitor) -> Option<String> {
     Some(truncate(name, VISITOR_NAME_WIDTH))
 }
 
-/// `n` with its thousands set apart by commas: "1,204".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 impl Widget for StatusBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         if area.is_empty() {
@@ -312,18 +300,5 @@ impl Widget for StatusBar<'_> {
             let x = area.x + area.width - u16::try_from(hint_width).unwrap_or(area.width);
             buf.set_string(x, area.y, format!(" {hint} "), base);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1_204), "1,204");
-        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 }
