@@ -1,0 +1,104 @@
+//! End-to-end: what the reader of one conversation sees in a real terminal
+//! (tmux): the selection stays where the reader put it, a jump shows its
+//! target's header, the bar keeps naming the visitor, Esc stops what it
+//! names, notices fade, Backspace finds the visitor list, and a large paste
+//! is taken in whole.
+
+// This file uses a part of the tmux helpers.
+#[allow(dead_code)]
+#[path = "e2e/tmux.rs"]
+mod tmux;
+
+use tmux::{Launch, Screen, Tmux};
+
+const WIDTH: u16 = 100;
+const HEIGHT: u16 = 30;
+/// The gutter of the selected message (see `ui::message_block`).
+const SELECTED: &str = "▌";
+
+/// The status bar: the last row.
+fn bar(screen: &Screen) -> String {
+    screen.rows.last().cloned().unwrap_or_default()
+}
+
+/// The rows of the selected message, without indent and gutter.
+fn selected_block(screen: &Screen) -> Vec<String> {
+    screen
+        .rows
+        .iter()
+        .filter_map(|row| row.trim_start().strip_prefix(SELECTED))
+        .map(|rest| rest.trim().to_owned())
+        .collect()
+}
+
+/// "21 of 23" in the bar, as numbers.
+fn position(screen: &Screen) -> Option<(u64, u64)> {
+    let bar = bar(screen);
+    let (before, after) = bar.split_once(" of ")?;
+    let number = before.rsplit(' ').next()?.replace(',', "").parse().ok()?;
+    let total = after.split(' ').next()?.replace(',', "").parse().ok()?;
+    Some((number, total))
+}
+
+#[test]
+fn a_new_message_leaves_the_selection_where_the_reader_put_it() {
+    let launch = Launch::args(["--demo", "6107", "--poll", "1"]);
+    let Some(tmux) = Tmux::start("follow-selection", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| position(s).is_some());
+    tmux.send_keys(&["f"]);
+    tmux.wait_for("following", |s| bar(s).contains("following · checked"));
+    tmux.send_keys(&["G", "k", "k"]);
+    let screen = tmux.wait_for("two messages up", |s| {
+        position(s).is_some_and(|(number, total)| number + 2 == total)
+    });
+    let chosen = selected_block(&screen);
+    let (number, total) = position(&screen).unwrap();
+    // The demo's live chat adds a message every 5 seconds.
+    let screen = tmux.wait_for("a new message", |s| {
+        position(s).is_some_and(|(_, now)| now > total)
+    });
+    assert_eq!(
+        position(&screen).map(|(n, _)| n),
+        Some(number),
+        "the selection moved:{screen:?}"
+    );
+    assert_eq!(selected_block(&screen), chosen, "{screen:?}");
+
+    // At the newest message, the reader follows it.
+    tmux.send_keys(&["G"]);
+    let screen = tmux.wait_for("the newest", |s| {
+        position(s).is_some_and(|(n, total)| n == total)
+    });
+    let (_, total) = position(&screen).unwrap();
+    tmux.wait_for("the next new message, selected", |s| {
+        position(s).is_some_and(|(n, now)| now > total && n == now)
+    });
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
+
+#[test]
+fn a_search_hit_shows_its_header_below_the_sticky_day_line() {
+    let launch = Launch::args(["--demo", "1187"]);
+    let Some(tmux) = Tmux::start("search-header", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| position(s).is_some());
+    tmux.send_keys(&["/", ".csv", "Enter"]);
+    for step in ["the first match", "the second match"] {
+        let screen = tmux.wait_for(step, |s| {
+            selected_block(s).iter().any(|row| row.contains(".csv"))
+                && (step == "the first match" || bar(s).contains("match 2/"))
+        });
+        let block = selected_block(&screen);
+        assert!(
+            block.first().is_some_and(|header| header.contains(" · ")),
+            "the match's header is hidden ({step}):{screen:?}"
+        );
+        tmux.send_keys(&["n"]);
+    }
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
