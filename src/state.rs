@@ -36,6 +36,7 @@ use crate::action::Action;
 use crate::api::error::ApiError;
 use crate::conversation::Conversation;
 use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
+use crate::numbers::grouped;
 use crate::paging::PageSize;
 use crate::timefmt::LocalZone;
 use crate::ui;
@@ -291,11 +292,7 @@ impl AppState {
                 }),
                 None => self.set_status(Status::info("no error so far")),
             },
-            Action::Close => {
-                if !self.search.clear() {
-                    self.notices.dismiss_error();
-                }
-            }
+            Action::Close => self.close(),
             Action::Quit => self.exit = Some(Exit::Quit),
             // The screen above the conversation takes it when there is a
             // list to go back to; a conversation opened by id has none.
@@ -306,6 +303,25 @@ impl AppState {
         }
         effects.extend(self.request_more());
         effects
+    }
+
+    /// `Esc` with nothing drawn over the conversation: stops what is still
+    /// loading for `g` or a search (a jump stopped before) and says so,
+    /// else dismisses the error in the status bar.
+    fn close(&mut self) {
+        let loading = !self.history.complete();
+        if self.viewport.stop_following_oldest() && loading {
+            let loaded = grouped(self.conversation.len() as u64);
+            self.set_status(Status::info(format!(
+                "stopped loading older messages: {loaded} loaded (g loads the rest)"
+            )));
+        } else if self.search.clear() {
+            if loading {
+                self.set_status(Status::info("search ended: stopped loading older messages"));
+            }
+        } else {
+            self.notices.dismiss_error();
+        }
     }
 
     /// Takes one answer from the fetch task.

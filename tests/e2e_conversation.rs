@@ -9,12 +9,50 @@
 #[path = "e2e/tmux.rs"]
 mod tmux;
 
+use std::time::Duration;
+
+use szchat_fake::{FakeConfig, FakeServer, synthetic_messages};
 use tmux::{Launch, Screen, Tmux};
 
 const WIDTH: u16 = 100;
 const HEIGHT: u16 = 30;
 /// The gutter of the selected message (see `ui::message_block`).
 const SELECTED: &str = "▌";
+
+const USER: u64 = 4821;
+const SECRET: &str = "e2e-secret-0123456789";
+
+/// A fake SignalZen server on its own runtime, alive as long as this is.
+struct Server {
+    server: FakeServer,
+    // Dropped after the server: it drives the server's accept loop.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Server {
+    fn start(config: FakeConfig) -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime.block_on(FakeServer::start(config)).unwrap();
+        Server {
+            server,
+            _runtime: runtime,
+        }
+    }
+
+    /// `szchat --base-url URL USER_ID` with the secret in its environment.
+    fn launch(&self) -> Launch {
+        Launch::args([
+            "--base-url".to_owned(),
+            self.server.base_url(),
+            USER.to_string(),
+        ])
+        .env("SIGNALZEN_API_SECRET", SECRET)
+    }
+}
 
 /// The status bar: the last row.
 fn bar(screen: &Screen) -> String {
@@ -99,6 +137,66 @@ fn a_search_hit_shows_its_header_below_the_sticky_day_line() {
         );
         tmux.send_keys(&["n"]);
     }
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
+
+/// "1,250 loaded" in the bar, as a number.
+fn loaded(screen: &Screen) -> Option<u64> {
+    let bar = bar(screen);
+    let at = bar.find(" loaded")?;
+    bar[..at].rsplit(' ').next()?.replace(',', "").parse().ok()
+}
+
+#[test]
+fn esc_stops_g_and_a_search_from_loading_on_and_says_so() {
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(3_000));
+    // Slow enough that loading everything takes seconds.
+    config.latency = Duration::from_millis(150);
+    let server = Server::start(config);
+    // Wide enough for the load count beside the date.
+    let Some(tmux) = Tmux::start("esc-stops", 140, HEIGHT, &server.launch()) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| loaded(s).is_some());
+    for (keys, said) in [
+        (&["g"][..], "stopped loading older messages"),
+        (
+            &["/", "no such words", "Enter"][..],
+            "search ended: stopped loading",
+        ),
+    ] {
+        let before = loaded(&tmux.screen()).unwrap();
+        tmux.send_keys(keys);
+        tmux.wait_for("loading", |s| loaded(s).is_some_and(|n| n > before));
+        tmux.send_keys(&["Escape"]);
+        let screen = tmux.wait_for("the notice", |s| bar(s).contains(said));
+        let stopped_at = loaded(&screen).unwrap();
+        // What was in flight still lands; then nothing more is asked for.
+        std::thread::sleep(Duration::from_secs(2));
+        let settled = loaded(&tmux.screen()).unwrap();
+        std::thread::sleep(Duration::from_secs(1));
+        let screen = tmux.screen();
+        assert_eq!(loaded(&screen), Some(settled), "loading went on:{screen:?}");
+        assert!(settled < stopped_at + 500, "{stopped_at} then {settled}");
+        assert!(settled < 3_000, "{screen:?}");
+    }
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
+
+#[test]
+fn a_search_that_finds_nothing_says_so_and_the_notice_fades() {
+    let Some(tmux) = Tmux::start("no-match", WIDTH, HEIGHT, &Launch::args(["--demo", "4821"]))
+    else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| position(s).is_some());
+    tmux.send_keys(&["/", "zqx", "Enter"]);
+    tmux.wait_for("the notice", |s| bar(s).contains("no match for “zqx”"));
+    // No key: it fades on its own after 5 seconds.
+    let faded = tmux.wait_for_within(Duration::from_secs(8), |s| !bar(s).contains("no match"));
+    assert!(faded.is_ok(), "the notice stayed:{:?}", faded.unwrap_err());
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
 }

@@ -226,6 +226,16 @@ impl Viewport {
         self.settle(conversation);
     }
 
+    /// Stops going to the oldest message (`Esc` after `g`): the view stays
+    /// where it is. True if it was going there.
+    pub(super) fn stop_following_oldest(&mut self) -> bool {
+        let was = self.follow == Follow::Oldest;
+        if was {
+            self.follow = Follow::Nothing;
+        }
+        was
+    }
+
     /// Selects message `id` and shows it at the top of the view, its day
     /// line with it (else its header just below the sticky day line), as
     /// far as the end of the conversation allows.
