@@ -250,14 +250,10 @@ impl<D: Desktop> App<D> {
             Some(user_id) => {
                 app.screen = Screen::Conversation(Box::new(opener.open(user_id, screen, false)));
             }
-            None => {
-                app.picker = Some(PickerScreen {
-                    state: PickerState::new(opener.page_size).with_concurrency(opener.concurrency),
-                    channel: Channel::spawn(opener.client.clone()),
-                });
-                app.opener = Some(opener);
-            }
+            None => app.picker = Some(opener.picker()),
         }
+        // Kept for a conversation opened by id too: Backspace finds the list.
+        app.opener = Some(opener);
         app.start();
         app
     }
@@ -309,17 +305,25 @@ impl<D: Desktop> App<D> {
         if let Input::Resize { width, height } = input {
             self.size = Size::new(width, height);
         }
-        match &mut self.screen {
-            Screen::Conversation(conversation) => {
-                if conversation.from_picker && is_back_to_list(&conversation.state, &input) {
+        match &self.screen {
+            Screen::Conversation(conversation) if is_back_to_list(&conversation.state, &input) => {
+                if conversation.from_picker {
                     self.back_to_picker(None);
-                    return;
+                } else if !self.open_picker() {
+                    self.handle_conversation(input);
                 }
-                let effects = conversation.state.handle_at(input, now());
-                self.carry_out(effects);
-                self.leave_failed_conversation();
             }
+            Screen::Conversation(_) => self.handle_conversation(input),
             Screen::Picker => self.handle_picker(input),
+        }
+    }
+
+    /// An input for the open conversation.
+    fn handle_conversation(&mut self, input: Input) {
+        if let Screen::Conversation(conversation) = &mut self.screen {
+            let effects = conversation.state.handle_at(input, now());
+            self.carry_out(effects);
+            self.leave_failed_conversation();
         }
     }
 
@@ -425,6 +429,22 @@ impl<D: Desktop> App<D> {
         self.screen = Screen::Conversation(Box::new(conversation));
         self.switched = true;
         self.start();
+    }
+
+    /// Leaves a conversation opened by id for the visitor list, which
+    /// starts loading now; false when the app has no client to list with
+    /// (a test's app made of a state and channels).
+    fn open_picker(&mut self) -> bool {
+        let Some(opener) = &self.opener else {
+            return false;
+        };
+        if self.picker.is_none() {
+            self.picker = Some(opener.picker());
+        }
+        self.screen = Screen::Picker;
+        self.switched = true;
+        self.start();
+        true
     }
 
     /// Leaves the conversation for the picker, its filter and selection as
@@ -659,6 +679,14 @@ impl<D: Desktop> App<D> {
 }
 
 impl ConversationOpener {
+    /// The visitor list, with a fetch task of its own, not yet started.
+    fn picker(&self) -> PickerScreen {
+        PickerScreen {
+            state: PickerState::new(self.page_size).with_concurrency(self.concurrency),
+            channel: Channel::spawn(self.client.clone()),
+        }
+    }
+
     /// A fresh conversation for `user_id` on a `size` screen, its first
     /// requests not yet sent.
     fn open(&self, user_id: u64, size: Size, from_picker: bool) -> ConversationScreen {

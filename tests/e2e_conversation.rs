@@ -200,3 +200,34 @@ fn a_search_that_finds_nothing_says_so_and_the_notice_fades() {
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
 }
+
+#[test]
+fn backspace_in_a_conversation_opened_by_id_opens_the_visitor_list() {
+    let Some(tmux) = Tmux::start(
+        "back-to-list",
+        WIDTH,
+        HEIGHT,
+        &Launch::args(["--demo", "1187"]),
+    ) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| position(s).is_some());
+    tmux.send_keys(&["BSpace"]);
+    let screen = tmux.wait_for("the visitor list", |s| {
+        s.contains("Find a visitor:") && s.contains("10 visitors")
+    });
+    assert!(screen.contains("Marguerite Fontaine"), "{screen:?}");
+    // From there on it is the list as `szchat` without an id shows it.
+    tmux.send_keys(&["h", "a", "n", "a", "Enter"]);
+    tmux.wait_for("Hana's conversation", |s| {
+        bar(s).contains("visitor 4821") && position(s).is_some()
+    });
+    tmux.send_keys(&["BSpace"]);
+    tmux.wait_for("the list as it was", |s| s.contains("Find a visitor: hana"));
+    tmux.send_keys(&["Escape"]);
+    tmux.wait_for("the filter cleared", |s| {
+        !s.contains("Find a visitor: hana")
+    });
+    tmux.send_keys(&["Escape"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
