@@ -309,7 +309,9 @@ impl AppState {
     /// loading for `g` or a search (a jump stopped before) and says so,
     /// else dismisses the error in the status bar.
     fn close(&mut self) {
-        let loading = !self.history.complete();
+        // A failed page is not loading: Esc is for its error then.
+        let loading = !self.history.complete()
+            && !matches!(self.history.load_state(), LoadState::Failed { .. });
         if self.viewport.stop_following_oldest() && loading {
             let loaded = grouped(self.conversation.len() as u64);
             self.set_status(Status::info(format!(

@@ -231,3 +231,45 @@ fn backspace_in_a_conversation_opened_by_id_opens_the_visitor_list() {
     tmux.send_keys(&["Escape"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
 }
+
+#[test]
+fn the_status_bar_keeps_naming_the_visitor_at_any_width() {
+    for width in [80, 92] {
+        let launch = Launch::args(["--demo", "4821"]);
+        let Some(tmux) = Tmux::start("bar-names", width, HEIGHT, &launch) else {
+            return;
+        };
+        let screen = tmux.wait_for("the conversation", |s| {
+            position(s).is_some() && bar(s).contains("Hana")
+        });
+        let bar = bar(&screen);
+        assert!(bar.starts_with(" Hana"), "{width}: {bar}");
+        assert!(
+            bar.contains(" · visitor 4821 │ 334 of 334"),
+            "{width}: {bar}"
+        );
+        tmux.send_keys(&["q"]);
+        assert_eq!(tmux.wait_for_exit().status, 0);
+    }
+    // While a search loads the long history, and with a notice.
+    let launch = Launch::args(["--demo", "1187"]);
+    let Some(tmux) = Tmux::start("bar-names-wide", 120, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| bar(s).contains("Marguerite"));
+    tmux.send_keys(&["/", "zq", "Enter"]);
+    let screen = tmux.wait_for("the search", |s| {
+        bar(s).contains("searching…") || bar(s).contains("no match")
+    });
+    assert!(
+        bar(&screen).starts_with(" Marguerite") && bar(&screen).contains("visitor 1187"),
+        "{screen:?}"
+    );
+    tmux.send_keys(&["N"]);
+    let screen = tmux.wait_for("the notice", |s| {
+        bar(s).contains("no newer match") || bar(s).contains("no search: / searches")
+    });
+    assert!(bar(&screen).contains("visitor 1187"), "{screen:?}");
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
