@@ -273,3 +273,56 @@ fn the_status_bar_keeps_naming_the_visitor_at_any_width() {
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
 }
+
+/// The id at the end of the selected message's header ("… · #4711").
+fn selected_id(screen: &Screen) -> Option<u64> {
+    let header = selected_block(screen).into_iter().next()?;
+    header.rsplit_once(" · #")?.1.parse().ok()
+}
+
+#[test]
+fn the_selected_header_shows_the_id_that_colon_jumps_to() {
+    let demo = FakeConfig::demo();
+    let newest = demo
+        .messages
+        .iter()
+        .max_by_key(|m| {
+            (
+                m["created_at"].as_str().unwrap().to_owned(),
+                m["id"].as_u64(),
+            )
+        })
+        .unwrap()["id"]
+        .as_u64()
+        .unwrap();
+    let launch = Launch::args(["--demo", "4821"]);
+    let Some(tmux) = Tmux::start("header-id", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    let screen = tmux.wait_for("the conversation", |s| selected_id(s).is_some());
+    assert_eq!(selected_id(&screen), Some(newest), "{screen:?}");
+    // Only the selected message shows it.
+    assert_eq!(
+        screen
+            .rows
+            .iter()
+            .filter(|row| row.contains(" · #"))
+            .count(),
+        1,
+        "{screen:?}"
+    );
+    tmux.send_keys(&["g"]);
+    let screen = tmux.wait_for("the oldest", |s| s.contains("beginning of conversation"));
+    assert_ne!(selected_id(&screen), Some(newest));
+    tmux.send_keys(&[":", &format!("#{newest}"), "Enter"]);
+    let screen = tmux.wait_for("the jump", |s| selected_id(s) == Some(newest));
+    assert!(
+        selected_block(&screen)[0].contains("Lindqvist · operator"),
+        "{:?}{screen:?}",
+        selected_block(&screen)
+    );
+    tmux.send_keys(&["i"]);
+    tmux.wait_for("the details", |s| s.contains(&format!("message #{newest}")));
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
