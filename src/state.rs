@@ -229,6 +229,7 @@ impl AppState {
         self.viewport.keep_place();
         self.notices.next_action();
         let profile_on_top = matches!(self.overlays.top(), Some(Overlay::Profile { .. }));
+        let detail_on_top = matches!(self.overlays.top(), Some(Overlay::Detail(_)));
         let Some(action) = self.overlays.offer(action) else {
             // The profile panel may have closed, giving its column back.
             return self.relayout();
@@ -270,6 +271,7 @@ impl AppState {
             Action::OpenAttachment if profile_on_top => effects.extend(self.open_last_url()),
             Action::OpenAttachment => effects.extend(self.fetch_link(LinkPurpose::Open)),
             Action::CopyLink => effects.extend(self.fetch_link(LinkPurpose::Copy)),
+            Action::CopyText if detail_on_top => effects.extend(self.copy_json()),
             Action::CopyText => effects.extend(self.copy_text()),
             Action::ShowDetail => self.show_detail(),
             Action::Retry => effects.extend(self.retry()),

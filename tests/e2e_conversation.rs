@@ -326,3 +326,47 @@ fn the_selected_header_shows_the_id_that_colon_jumps_to() {
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
 }
+
+#[test]
+fn the_details_show_the_json_indented_without_borders_and_c_copies_it() {
+    let demo = FakeConfig::demo();
+    let newest = demo
+        .messages
+        .iter()
+        .max_by_key(|m| {
+            (
+                m["created_at"].as_str().unwrap().to_owned(),
+                m["id"].as_u64(),
+            )
+        })
+        .unwrap()
+        .clone();
+    let launch = Launch::args(["--demo", "4821"]);
+    let Some(tmux) = Tmux::start("detail-json", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| position(s).is_some());
+    tmux.send_keys(&["i"]);
+    tmux.wait_for("the details", |s| s.contains("c copy JSON"));
+    tmux.send_keys(&["G"]);
+    let id_row = format!("\"id\": {},", newest["id"]);
+    let screen = tmux.wait_for("the JSON", |s| s.rows.iter().any(|r| r.trim() == id_row));
+    // Each member on its own line, nothing beside it a mouse would pick up.
+    let start = screen.find("JSON as received").unwrap();
+    for row in &screen.rows[start..screen.rows.len() - 2] {
+        assert!(
+            !row.contains('│') && !row.contains('┃'),
+            "a border on a JSON line:{screen:?}"
+        );
+    }
+    assert_eq!(screen.rows[start + 1].trim_end(), "{", "{screen:?}");
+    tmux.send_keys(&["c"]);
+    tmux::eventually("the JSON on the clipboard", || !tmux.clipboard().is_empty());
+    let copied: serde_json::Value = serde_json::from_str(&tmux.clipboard()[0]).unwrap();
+    assert_eq!(copied, newest);
+    tmux.wait_for("the notice", |s| {
+        bar(s).contains("message JSON sent to the terminal")
+    });
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
