@@ -370,3 +370,27 @@ fn the_details_show_the_json_indented_without_borders_and_c_copies_it() {
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
 }
+
+#[test]
+fn a_paste_of_10000_characters_is_taken_in_whole_and_enter_answers_at_once() {
+    let launch = Launch::args(["--demo", "4821"]);
+    let Some(tmux) = Tmux::start("paste", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| position(s).is_some());
+    tmux.send_keys(&["/"]);
+    tmux.wait_for("the prompt", |s| bar(s).starts_with('/'));
+    let pasted = "x".repeat(9_999) + "y";
+    tmux.send_keys(&["-l", &pasted]);
+    tmux.send_keys(&["Enter"]);
+    // Enter came after all of them, and answered: the search ran.
+    let screen = tmux.wait_for("the search's answer", |s| {
+        bar(s).contains("no match for “x")
+    });
+    assert!(
+        !bar(&screen).starts_with('/'),
+        "the prompt is still open:{screen:?}"
+    );
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
