@@ -394,3 +394,14 @@ fn a_paste_of_10000_characters_is_taken_in_whole_and_enter_answers_at_once() {
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
 }
+
+#[test]
+fn ctrl_c_on_screen_quits_with_status_0() {
+    let launch = Launch::args(["--demo", "4821"]);
+    let Some(tmux) = Tmux::start("ctrl-c", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| position(s).is_some());
+    tmux.send_keys(&["C-c"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
