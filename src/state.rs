@@ -51,7 +51,7 @@ pub use jump::JUMP_EXAMPLES;
 use jump::{Jump, Target};
 use links::Links;
 use overlay::KeyTaken;
-pub use overlay::{Overlay, Overlays, Scroll};
+pub use overlay::{Field as ProfileField, Overlay, Overlays, Scroll};
 pub use prompt::Prompt;
 use search::Search;
 pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
@@ -176,6 +176,8 @@ impl AppState {
                 KeyTaken::Pass => Action::from_key(key).map_or_else(Vec::new, |a| self.update(a)),
                 KeyTaken::Consumed => {
                     self.dirty = true;
+                    // The profile's marked field may have moved off screen.
+                    self.fit_overlays();
                     Vec::new()
                 }
                 KeyTaken::Answered(overlay) => self.answered(overlay),
@@ -272,6 +274,7 @@ impl AppState {
             Action::OpenAttachment => effects.extend(self.fetch_link(LinkPurpose::Open)),
             Action::CopyLink => effects.extend(self.fetch_link(LinkPurpose::Copy)),
             Action::CopyText if detail_on_top => effects.extend(self.copy_json()),
+            Action::CopyText if profile_on_top => effects.extend(self.copy_profile_value()),
             Action::CopyText => effects.extend(self.copy_text()),
             Action::ShowDetail => self.show_detail(),
             Action::Retry => effects.extend(self.retry()),
@@ -281,6 +284,7 @@ impl AppState {
                 self.open_overlay(Overlay::Profile {
                     scroll: Scroll::default(),
                     beside,
+                    field: ProfileField::default(),
                 });
                 effects.extend(self.relayout());
             }

@@ -405,3 +405,66 @@ fn ctrl_c_on_screen_quits_with_status_0() {
     tmux.send_keys(&["C-c"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
 }
+
+/// The profile panel's value for `label`, the last of the visitor's own
+/// fields: its rows joined (the panel is the screen's columns from `panel_from`).
+fn profile_value(screen: &Screen, label: &str, panel_from: usize) -> Option<String> {
+    let rows: Vec<String> = screen
+        .rows
+        .iter()
+        .map(|row| {
+            let cells: String = row.chars().skip(panel_from).collect();
+            cells
+                .trim_matches(|c: char| c == '│' || c.is_whitespace())
+                .to_owned()
+        })
+        .collect();
+    let at = rows.iter().position(|row| row.starts_with(label))?;
+    let mut value = rows[at][label.len()..].trim().to_owned();
+    for row in &rows[at + 1..] {
+        // Continued under itself up to the blank row before the attributes
+        // (the label looked for is the last of the visitor's own fields).
+        if row.is_empty() {
+            break;
+        }
+        value.push_str(row);
+    }
+    Some(value)
+}
+
+#[test]
+fn the_profile_shows_long_values_whole_and_c_copies_the_marked_one() {
+    let launch = Launch::args(["--demo", "6107"]);
+    let Some(tmux) = Tmux::start("profile", 200, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| bar(s).contains("Ana Ortega"));
+    tmux.send_keys(&["p"]);
+    let screen = tmux.wait_for("the profile", |s| s.contains("last URL"));
+    // The panel is the last 46 columns.
+    let url = profile_value(&screen, "last URL", 200 - 46).unwrap();
+    assert!(
+        url.starts_with("https://app.ledgerline.example/"),
+        "{url}:{screen:?}"
+    );
+    assert!(!screen.contains("…"), "a value is cut:{screen:?}");
+    // ↓ six times: name, email, reference, id, created, last seen, last URL.
+    for _ in 0..6 {
+        tmux.send_keys(&["Down"]);
+    }
+    tmux.send_keys(&["c"]);
+    tmux::eventually("the URL on the clipboard", || !tmux.clipboard().is_empty());
+    assert_eq!(tmux.clipboard(), [url]);
+    tmux.wait_for("the notice", |s| {
+        bar(s).contains("last URL sent to the terminal clipboard")
+    });
+    // ↑ back to the name.
+    for _ in 0..6 {
+        tmux.send_keys(&["Up"]);
+    }
+    tmux.send_keys(&["c"]);
+    tmux::eventually("the name on the clipboard", || tmux.clipboard().len() == 2);
+    assert_eq!(tmux.clipboard()[0], "Ana Ortega");
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}

@@ -140,6 +140,28 @@ impl AppState {
         Some(Effect::Copy(json))
     }
 
+    /// `c` in the profile panel: the marked field's value, as shown.
+    pub(super) fn copy_profile_value(&mut self) -> Option<Effect> {
+        let marked = match self.overlays.top() {
+            Some(Overlay::Profile { field, .. }) => field.index(),
+            _ => return None,
+        };
+        let fields = ui::profile::fields(&self.visitor, self.zone());
+        let Some(field) = fields.into_iter().nth(marked) else {
+            self.set_status(Status::info("the profile is not loaded"));
+            return None;
+        };
+        let Some(value) = field.value else {
+            self.set_status(Status::info(format!("no {} to copy", field.label)));
+            return None;
+        };
+        self.set_status(Status::info(format!(
+            "{} sent to the terminal clipboard",
+            field.label
+        )));
+        Some(Effect::Copy(value))
+    }
+
     /// `o` in the profile panel: the visitor's last URL, under the same rules
     /// as an attachment's link (http and https only).
     pub(super) fn open_last_url(&mut self) -> Option<Effect> {
