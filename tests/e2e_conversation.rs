@@ -154,11 +154,13 @@ fn esc_stops_g_and_a_search_from_loading_on_and_says_so() {
     // Slow enough that loading everything takes seconds.
     config.latency = Duration::from_millis(150);
     let server = Server::start(config);
-    // Wide enough for the load count beside the date.
-    let Some(tmux) = Tmux::start("esc-stops", 140, HEIGHT, &server.launch()) else {
+    // Wide enough for the load count beside the date and the search.
+    let Some(tmux) = Tmux::start("esc-stops", 170, HEIGHT, &server.launch()) else {
         return;
     };
-    tmux.wait_for("the conversation", |s| loaded(s).is_some());
+    tmux.wait_for("the conversation", |s| {
+        position(s).is_some() && loaded(s).is_some_and(|n| n > 0)
+    });
     for (keys, said) in [
         (&["g"][..], "stopped loading older messages"),
         (
