@@ -12,11 +12,12 @@
 
 use std::io;
 use std::path::PathBuf;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
 use futures_util::{Stream, StreamExt};
-use ratatui::backend::Backend;
+use ratatui::backend::{Backend, ClearType};
 use ratatui::layout::Size;
 use ratatui::{DefaultTerminal, Terminal};
 use tokio::sync::mpsc;
@@ -37,6 +38,10 @@ use crate::{clipboard, terminal, ui};
 
 /// Why the app ends when a fetch task is gone (it never should be).
 const FETCH_TASK_GONE: &str = "the fetch task stopped unexpectedly";
+
+/// The least time between two frames while input keeps coming: a burst
+/// of keys (a paste) is drawn a few times, not once a key.
+const MIN_FRAME_INTERVAL: Duration = Duration::from_millis(16);
 
 /// How often the picker is drawn again, so "last seen" stays true.
 const PICKER_REFRESH: Duration = Duration::from_secs(30);
@@ -157,6 +162,9 @@ pub struct App<D> {
     /// Set when the screen changed: the next draw happens whatever the
     /// states say.
     switched: bool,
+    /// When the loop last drew, and whether a frame was put off since.
+    last_frame: Option<Instant>,
+    frame_owed: bool,
 }
 
 /// What a conversation opened from the picker is made with: the same
@@ -209,6 +217,8 @@ impl<D: Desktop> App<D> {
             colors: Colors::On,
             clear_screen: false,
             switched: true,
+            last_frame: None,
+            frame_owed: false,
         }
     }
 
@@ -245,19 +255,17 @@ impl<D: Desktop> App<D> {
             colors: config.colors,
             clear_screen: false,
             switched: true,
+            last_frame: None,
+            frame_owed: false,
         };
         match config.user_id {
             Some(user_id) => {
                 app.screen = Screen::Conversation(Box::new(opener.open(user_id, screen, false)));
             }
-            None => {
-                app.picker = Some(PickerScreen {
-                    state: PickerState::new(opener.page_size).with_concurrency(opener.concurrency),
-                    channel: Channel::spawn(opener.client.clone()),
-                });
-                app.opener = Some(opener);
-            }
+            None => app.picker = Some(opener.picker()),
         }
+        // Kept for a conversation opened by id too: Backspace finds the list.
+        app.opener = Some(opener);
         app.start();
         app
     }
@@ -309,17 +317,25 @@ impl<D: Desktop> App<D> {
         if let Input::Resize { width, height } = input {
             self.size = Size::new(width, height);
         }
-        match &mut self.screen {
-            Screen::Conversation(conversation) => {
-                if conversation.from_picker && is_back_to_list(&conversation.state, &input) {
+        match &self.screen {
+            Screen::Conversation(conversation) if is_back_to_list(&conversation.state, &input) => {
+                if conversation.from_picker {
                     self.back_to_picker(None);
-                    return;
+                } else if !self.open_picker() {
+                    self.handle_conversation(input);
                 }
-                let effects = conversation.state.handle_at(input, now());
-                self.carry_out(effects);
-                self.leave_failed_conversation();
             }
+            Screen::Conversation(_) => self.handle_conversation(input),
             Screen::Picker => self.handle_picker(input),
+        }
+    }
+
+    /// An input for the open conversation.
+    fn handle_conversation(&mut self, input: Input) {
+        if let Screen::Conversation(conversation) = &mut self.screen {
+            let effects = conversation.state.handle_at(input, now());
+            self.carry_out(effects);
+            self.leave_failed_conversation();
         }
     }
 
@@ -427,6 +443,22 @@ impl<D: Desktop> App<D> {
         self.start();
     }
 
+    /// Leaves a conversation opened by id for the visitor list, which
+    /// starts loading now; false when the app has no client to list with
+    /// (a test's app made of a state and channels).
+    fn open_picker(&mut self) -> bool {
+        let Some(opener) = &self.opener else {
+            return false;
+        };
+        if self.picker.is_none() {
+            self.picker = Some(opener.picker());
+        }
+        self.screen = Screen::Picker;
+        self.switched = true;
+        self.start();
+        true
+    }
+
     /// Leaves the conversation for the picker, its filter and selection as
     /// they were, with `notice` shown there. The conversation and its
     /// channel are dropped: what is still in flight for it lands nowhere.
@@ -515,7 +547,14 @@ impl<D: Desktop> App<D> {
     {
         let cleared = std::mem::take(&mut self.clear_screen);
         if cleared {
-            terminal.clear().map_err(io::Error::other)?;
+            // Not `Terminal::clear`: it asks the terminal where its cursor
+            // is, and the answer would go to the input reader the event
+            // stream holds. Both buffers blank: the next frame is drawn whole.
+            terminal
+                .backend_mut()
+                .clear_region(ClearType::All)
+                .map_err(io::Error::other)?;
+            terminal.swap_buffers();
             // The window may have been resized while the app was suspended.
             let size = terminal.size().map_err(io::Error::other)?;
             self.handle(Input::Resize {
@@ -565,6 +604,15 @@ impl<D: Desktop> App<D> {
                 ),
                 // The list says "5 min ago": it is drawn again now and then.
                 Screen::Picker => (Some(now() + PICKER_REFRESH), None),
+            };
+            // A frame put off during a burst is drawn once the burst pauses.
+            let owed = self
+                .last_frame
+                .filter(|_| self.frame_owed)
+                .map(|at| at + MIN_FRAME_INTERVAL);
+            let deadline = match (deadline, owed) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
             };
             let fade = async move {
                 match deadline {
@@ -646,19 +694,72 @@ impl<D: Desktop> App<D> {
         G: Stream<Item = i32> + Unpin,
     {
         loop {
-            self.draw(terminal)?;
-            if self.exit().is_some() || done(self) {
+            let finishing = self.exit().is_some() || done(self);
+            if finishing || self.frame_due() {
+                self.draw(terminal)?;
+            }
+            if finishing {
                 return Ok(());
             }
             match self.next_input(events, signals).await? {
                 Arrival::Input(input) => self.handle(input),
                 Arrival::Picker(answer) => self.picker_answer(answer),
             }
+            self.drain_input(events).await?;
         }
+    }
+
+    /// True if a frame may be drawn now: none was drawn in the last
+    /// [`MIN_FRAME_INTERVAL`]. Otherwise the frame is owed, and drawn when
+    /// that time is up (see `next_input`).
+    fn frame_due(&mut self) -> bool {
+        let at = now();
+        if self
+            .last_frame
+            .is_some_and(|last| at.saturating_duration_since(last) < MIN_FRAME_INTERVAL)
+        {
+            self.frame_owed = true;
+            return false;
+        }
+        self.last_frame = Some(at);
+        self.frame_owed = false;
+        true
+    }
+
+    /// Takes every terminal event already waiting before the next draw, so
+    /// a burst (a paste into a prompt) costs one frame, not one a key.
+    async fn drain_input<E>(&mut self, events: &mut E) -> io::Result<()>
+    where
+        E: Stream<Item = io::Result<Event>> + Unpin,
+    {
+        while self.exit().is_none() {
+            // Polled with this task's own waker, so nothing waits in vain
+            // when the stream has nothing yet.
+            let ready = std::future::poll_fn(|cx| Poll::Ready(events.poll_next_unpin(cx))).await;
+            match ready {
+                Poll::Ready(Some(Ok(event))) => {
+                    if let Some(input) = Input::from_terminal(&event) {
+                        self.handle(input);
+                    }
+                }
+                Poll::Ready(Some(Err(error))) => return Err(error),
+                Poll::Ready(None) => self.handle(Input::InputClosed),
+                Poll::Pending => break,
+            }
+        }
+        Ok(())
     }
 }
 
 impl ConversationOpener {
+    /// The visitor list, with a fetch task of its own, not yet started.
+    fn picker(&self) -> PickerScreen {
+        PickerScreen {
+            state: PickerState::new(self.page_size).with_concurrency(self.concurrency),
+            channel: Channel::spawn(self.client.clone()),
+        }
+    }
+
     /// A fresh conversation for `user_id` on a `size` screen, its first
     /// requests not yet sent.
     fn open(&self, user_id: u64, size: Size, from_picker: bool) -> ConversationScreen {

@@ -158,7 +158,7 @@ pub const KEY_MAP: &[HelpRow] = &[
     },
     HelpRow {
         bindings: &[(Key(K::Char('c')), A::CopyText)],
-        what: "copy the message text",
+        what: "copy the text (details: the JSON)",
     },
     HelpRow {
         bindings: &[(Key(K::Char('i')), A::ShowDetail)],

@@ -36,6 +36,7 @@ use crate::action::Action;
 use crate::api::error::ApiError;
 use crate::conversation::Conversation;
 use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
+use crate::numbers::grouped;
 use crate::paging::PageSize;
 use crate::timefmt::LocalZone;
 use crate::ui;
@@ -50,7 +51,7 @@ pub use jump::JUMP_EXAMPLES;
 use jump::{Jump, Target};
 use links::Links;
 use overlay::KeyTaken;
-pub use overlay::{Overlay, Overlays, Scroll};
+pub use overlay::{Field as ProfileField, Overlay, Overlays, Scroll};
 pub use prompt::Prompt;
 use search::Search;
 pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
@@ -175,6 +176,8 @@ impl AppState {
                 KeyTaken::Pass => Action::from_key(key).map_or_else(Vec::new, |a| self.update(a)),
                 KeyTaken::Consumed => {
                     self.dirty = true;
+                    // The profile's marked field may have moved off screen.
+                    self.fit_overlays();
                     Vec::new()
                 }
                 KeyTaken::Answered(overlay) => self.answered(overlay),
@@ -228,6 +231,7 @@ impl AppState {
         self.viewport.keep_place();
         self.notices.next_action();
         let profile_on_top = matches!(self.overlays.top(), Some(Overlay::Profile { .. }));
+        let detail_on_top = matches!(self.overlays.top(), Some(Overlay::Detail(_)));
         let Some(action) = self.overlays.offer(action) else {
             // The profile panel may have closed, giving its column back.
             return self.relayout();
@@ -269,6 +273,8 @@ impl AppState {
             Action::OpenAttachment if profile_on_top => effects.extend(self.open_last_url()),
             Action::OpenAttachment => effects.extend(self.fetch_link(LinkPurpose::Open)),
             Action::CopyLink => effects.extend(self.fetch_link(LinkPurpose::Copy)),
+            Action::CopyText if detail_on_top => effects.extend(self.copy_json()),
+            Action::CopyText if profile_on_top => effects.extend(self.copy_profile_value()),
             Action::CopyText => effects.extend(self.copy_text()),
             Action::ShowDetail => self.show_detail(),
             Action::Retry => effects.extend(self.retry()),
@@ -278,6 +284,7 @@ impl AppState {
                 self.open_overlay(Overlay::Profile {
                     scroll: Scroll::default(),
                     beside,
+                    field: ProfileField::default(),
                 });
                 effects.extend(self.relayout());
             }
@@ -291,11 +298,7 @@ impl AppState {
                 }),
                 None => self.set_status(Status::info("no error so far")),
             },
-            Action::Close => {
-                if !self.search.clear() {
-                    self.notices.dismiss_error();
-                }
-            }
+            Action::Close => self.close(),
             Action::Quit => self.exit = Some(Exit::Quit),
             // The screen above the conversation takes it when there is a
             // list to go back to; a conversation opened by id has none.
@@ -306,6 +309,27 @@ impl AppState {
         }
         effects.extend(self.request_more());
         effects
+    }
+
+    /// `Esc` with nothing drawn over the conversation: stops what is still
+    /// loading for `g` or a search (a jump stopped before) and says so,
+    /// else dismisses the error in the status bar.
+    fn close(&mut self) {
+        // A failed page is not loading: Esc is for its error then.
+        let loading = !self.history.complete()
+            && !matches!(self.history.load_state(), LoadState::Failed { .. });
+        if self.viewport.stop_following_oldest() && loading {
+            let loaded = grouped(self.conversation.len() as u64);
+            self.set_status(Status::info(format!(
+                "stopped loading older messages: {loaded} loaded (g loads the rest)"
+            )));
+        } else if self.search.clear() {
+            if loading {
+                self.set_status(Status::info("search ended: stopped loading older messages"));
+            }
+        } else {
+            self.notices.dismiss_error();
+        }
     }
 
     /// Takes one answer from the fetch task.

@@ -86,10 +86,15 @@ pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
             Overlay::Detail(detail) => {
                 frame.render_widget(detail::DetailOverlay::new(state, detail), conversation);
             }
-            Overlay::Profile { scroll, beside } => frame.render_widget(
+            Overlay::Profile {
+                scroll,
+                beside,
+                field,
+            } => frame.render_widget(
                 profile::ProfilePanel {
                     state,
                     scroll: scroll.offset(),
+                    field: field.index(),
                     beside: *beside,
                 },
                 if *beside { panel } else { conversation },

@@ -390,7 +390,7 @@ fn escape_sequences_in_a_body_change_nothing_outside_their_message() {
     assert_eq!(
         rows[next..next + 2],
         [
-            format!("{indent}{SELECTED} John Smith · operator · 17:03 · ✓ seen"),
+            format!("{indent}{SELECTED} John Smith · operator · 17:03 · ✓ seen · #3"),
             format!("{indent}{SELECTED} {after}"),
         ],
         "{screen:?}"
@@ -942,7 +942,7 @@ fn colon_jumps_to_an_id_in_older_pages_and_i_shows_its_details() {
     tmux.send_keys(&["i"]);
     let screen = tmux.wait_for("the details", |s| s.contains("JSON as received"));
     assert!(screen.contains("message #12"), "{screen:?}");
-    assert!(screen.contains(r#""id":12,"#), "{screen:?}");
+    assert!(screen.contains(r#"  "id": 12,"#), "{screen:?}");
     tmux.send_keys(&["Escape"]);
     tmux.wait_for("the conversation again", |s| {
         !s.contains("JSON as received")

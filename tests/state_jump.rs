@@ -10,7 +10,6 @@ use crossterm::event::{KeyCode, KeyEvent};
 use common::{message, page_of, page_requests, serve_all};
 use szchat::api::error::ApiError;
 use szchat::fetch::FetchEvent;
-use szchat::layout::Item;
 use szchat::model::Message;
 use szchat::paging::{PageRequest, PageSize};
 use szchat::state::{AppState, Effect, Input, Overlay};
@@ -71,10 +70,21 @@ fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap()
 }
 
-/// Asserts that message `id` is selected and shown at the top of the view.
+/// Asserts that message `id` is selected and shown at the top of the view:
+/// the first message wholly on screen, its header not under the sticky day
+/// line (a row under it does not count as shown).
 fn assert_landed_on(state: &AppState, id: u64) {
     assert_eq!(state.selected(), Some(id));
-    assert_eq!(state.scroll_position(), (Item::Message(id), 0));
+    let first_whole = state
+        .visible_messages()
+        .into_iter()
+        .find(|(_, whole)| *whole);
+    assert_eq!(
+        first_whole,
+        Some((id, true)),
+        "{:?}",
+        state.scroll_position()
+    );
 }
 
 #[test]

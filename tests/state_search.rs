@@ -5,13 +5,15 @@
 
 mod common;
 
+use std::time::Instant;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use common::{message, page_of, page_requests, serve_all};
 use szchat::fetch::FetchEvent;
 use szchat::model::{Message, Sender};
 use szchat::paging::PageSize;
-use szchat::state::{AppState, Effect, Input, Overlay};
+use szchat::state::{AppState, Effect, Input, NOTICE_LIFETIME, Overlay};
 use szchat::timefmt::LocalZone;
 
 const WIDTH: u16 = 60;
@@ -200,10 +202,27 @@ fn no_match_says_so_once_everything_is_searched() {
     let selected = state.selected();
     let effects = search(&mut state, "refund");
     serve_all(&mut state, effects, &history, false);
-    assert_eq!(search_status(&state), "no match for “refund”");
+    assert_eq!(notice(&state), "no match for “refund”");
     assert_eq!(state.selected(), selected, "nowhere to go");
+    // The search is over: nothing is left in the bar once the notice goes.
+    assert_eq!(search_status(&state), "");
     press(&mut state, KeyCode::Char('n'));
-    assert_eq!(notice(&state), "no older match");
+    assert_eq!(notice(&state), "no search: / searches");
+}
+
+#[test]
+fn a_search_that_found_nothing_fades_like_any_notice() {
+    let history = history(50);
+    let mut state = opened(&history);
+    let start = Instant::now();
+    for code in "/refund".chars().map(KeyCode::Char).chain([KeyCode::Enter]) {
+        state.handle_at(Input::Key(KeyEvent::new(code, KeyModifiers::NONE)), start);
+    }
+    assert_eq!(notice(&state), "no match for “refund”");
+    assert_eq!(state.next_deadline(), Some(start + NOTICE_LIFETIME));
+    state.handle_at(Input::Tick, start + NOTICE_LIFETIME);
+    assert_eq!(notice(&state), "");
+    assert!(state.search_status().is_none(), "the bar is clear");
 }
 
 #[test]

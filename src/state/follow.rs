@@ -303,13 +303,15 @@ impl AppState {
         self
     }
 
-    /// Shows messages a look for new ones found. A view at the newest
-    /// message stays at the newest; otherwise they are counted for the marker.
+    /// Shows messages a look for new ones found. A reader whose selection
+    /// is on the newest message stays at the newest; any other selection
+    /// stays where the reader put it (whatever is on screen), and what
+    /// arrived out of sight is counted for the marker.
     pub(super) fn show_arrivals(&mut self, fresh: Vec<Message>) {
         if fresh.is_empty() {
             return;
         }
-        let at_newest = self.sees_newest();
+        let at_newest = self.viewport.selection_at_newest(&self.conversation);
         let newest_before = self.conversation.last().map(Message::sort_key);
         let below = fresh
             .iter()
@@ -318,7 +320,7 @@ impl AppState {
         self.show(fresh);
         if at_newest {
             self.viewport.follow_newest(&self.conversation);
-        } else {
+        } else if !self.sees_newest() {
             self.follow.arrived_unseen(below);
         }
     }

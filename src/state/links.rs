@@ -2,12 +2,13 @@
 //! that carried them, so each `o` or `y` fetches the message again and acts
 //! on the fresh link only if it is still the one waited for.
 
-use super::{AppState, Effect, Exit, Failure, Status, StatusKind, StatusTopic};
+use super::{AppState, Effect, Exit, Failure, Overlay, Status, StatusKind, StatusTopic};
 use crate::api::error::ApiError;
 use crate::fetch::{FetchRequest, LinkPurpose};
 use crate::model::{Message, MessageId};
 use crate::open::check_url;
 use crate::sanitize::sanitize_text;
+use crate::ui;
 
 /// The link being fetched, if any.
 #[derive(Debug, Default)]
@@ -122,6 +123,43 @@ impl AppState {
         // OSC 52 has no answer: say what was done, not that it worked.
         self.set_status(Status::info("message text sent to the terminal clipboard"));
         Some(Effect::Copy(text))
+    }
+
+    /// `c` in the details: the JSON of the message they show, as they show it.
+    pub(super) fn copy_json(&mut self) -> Option<Effect> {
+        let shown = match self.overlays.top() {
+            Some(Overlay::Detail(detail)) => Some(detail.id()),
+            _ => None,
+        };
+        let Some(message) = shown.and_then(|id| self.conversation.get(id)) else {
+            self.set_status(Status::info("no message selected"));
+            return None;
+        };
+        let json = ui::detail::json_text(message);
+        self.set_status(Status::info("message JSON sent to the terminal clipboard"));
+        Some(Effect::Copy(json))
+    }
+
+    /// `c` in the profile panel: the marked field's value, as shown.
+    pub(super) fn copy_profile_value(&mut self) -> Option<Effect> {
+        let marked = match self.overlays.top() {
+            Some(Overlay::Profile { field, .. }) => field.index(),
+            _ => return None,
+        };
+        let fields = ui::profile::fields(&self.visitor, self.zone());
+        let Some(field) = fields.into_iter().nth(marked) else {
+            self.set_status(Status::info("the profile is not loaded"));
+            return None;
+        };
+        let Some(value) = field.value else {
+            self.set_status(Status::info(format!("no {} to copy", field.label)));
+            return None;
+        };
+        self.set_status(Status::info(format!(
+            "{} sent to the terminal clipboard",
+            field.label
+        )));
+        Some(Effect::Copy(value))
     }
 
     /// `o` in the profile panel: the visitor's last URL, under the same rules

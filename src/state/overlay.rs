@@ -3,7 +3,7 @@
 //! action; what it passes on reaches the conversation below. An overlay that
 //! takes text (a prompt) sees each key before the key map does.
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
 use super::detail::Detail;
@@ -28,7 +28,12 @@ pub enum Overlay {
     Detail(Detail),
     /// Who the visitor is. `beside`: in its own column (a wide screen), where
     /// the conversation keeps its keys; else a box over it that scrolls.
-    Profile { scroll: Scroll, beside: bool },
+    /// `field` is the one marked (↑↓ move it, `c` copies its value).
+    Profile {
+        scroll: Scroll,
+        beside: bool,
+        field: Field,
+    },
 }
 
 /// What the top overlay did with a key, before the key map saw it.
@@ -90,6 +95,43 @@ impl Scroll {
     }
 }
 
+/// The field marked in the profile panel, and how many there are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Field {
+    index: usize,
+    count: usize,
+}
+
+impl Field {
+    /// The marked field's place among the fields.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Moves the mark one field down or up, staying within the fields.
+    fn step(&mut self, down: bool) {
+        self.index = if down {
+            (self.index + 1).min(self.count.saturating_sub(1))
+        } else {
+            self.index.saturating_sub(1)
+        };
+    }
+}
+
+impl Scroll {
+    /// Scrolls the least needed to show rows `first` to `end` (one past the
+    /// last), the first of them if they do not all fit.
+    fn show(&mut self, first: usize, end: usize) {
+        if end > self.offset + self.page {
+            self.offset = end.saturating_sub(self.page);
+        }
+        if first < self.offset {
+            self.offset = first;
+        }
+        self.offset = self.offset.min(self.max);
+    }
+}
+
 /// What an overlay does with an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Response {
@@ -128,10 +170,12 @@ impl Overlay {
                 Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
                 _ => Response::Consumed,
             },
-            Overlay::Profile { scroll, beside } => match action {
+            Overlay::Profile { scroll, beside, .. } => match action {
                 Action::ToggleProfile | Action::Close => Response::Close,
-                // `o` opens the visitor's last URL: the state sees the profile on top.
+                // `o` opens the visitor's last URL and `c` copies the marked
+                // value: the state sees the profile on top.
                 Action::OpenAttachment
+                | Action::CopyText
                 | Action::ToggleHelp
                 | Action::ToggleFollow
                 | Action::Retry
@@ -171,6 +215,15 @@ impl Overlay {
                 Edit::Cancelled => Response::Close,
                 Edit::Submitted => Response::Answer,
                 Edit::Pass => Response::Pass,
+            },
+            // The arrows move between the fields, wherever the panel is;
+            // `j` `k` keep scrolling (or, beside, moving the conversation).
+            Overlay::Profile { field, .. } if key.modifiers.is_empty() => match key.code {
+                KeyCode::Up | KeyCode::Down => {
+                    field.step(key.code == KeyCode::Down);
+                    Response::Consumed
+                }
+                _ => Response::Pass,
             },
             Overlay::Help(_)
             | Overlay::Error { .. }
@@ -273,7 +326,11 @@ impl AppState {
                     });
                     detail.fit(lines, usize::from(content.height));
                 }
-                Overlay::Profile { scroll, beside } => {
+                Overlay::Profile {
+                    scroll,
+                    beside,
+                    field,
+                } => {
                     let (width, height) = self.screen;
                     *beside = ui::profile::beside(width);
                     let panel = if *beside {
@@ -281,8 +338,12 @@ impl AppState {
                     } else {
                         area
                     };
-                    let (rows, page) = ui::profile::extent(&self.visitor, zone, panel, *beside);
+                    field.count = ui::profile::fields(&self.visitor, zone).len();
+                    field.index = field.index.min(field.count.saturating_sub(1));
+                    let (rows, page, (first, end)) =
+                        ui::profile::extent(&self.visitor, zone, panel, *beside, field.index);
                     scroll.fit(rows, page);
+                    scroll.show(first, end);
                 }
                 Overlay::Jump(_) | Overlay::Search(_) => {}
             }

@@ -253,6 +253,14 @@ impl Search {
         active.matches.newer(from).map_or(Found::None, Found::Match)
     }
 
+    /// True when the search found nothing and no page still to come could
+    /// change that.
+    pub(super) fn found_nothing(&self, coverage: Coverage) -> bool {
+        self.active
+            .as_ref()
+            .is_some_and(|active| active.matches.len() == 0 && !coverage.more_to_come())
+    }
+
     /// What the status bar says of the search: progress while pages load,
     /// then where the selection stands among the matches.
     pub(super) fn status(&self, selected: Option<SortKey>, coverage: Coverage) -> Option<String> {
@@ -340,10 +348,21 @@ impl AppState {
         }
     }
 
-    /// Goes to the match the reader waits for, once it is loaded.
+    /// Goes to the match the reader waits for, once it is loaded. A search
+    /// that found nothing ends, saying so in a notice that fades like any
+    /// other; one stopped by a failed page stays, for `r` to carry on.
     pub(super) fn advance_search(&mut self) {
-        if let Some(Found::Match(id)) = self.search.seek(self.search_coverage()) {
+        let coverage = self.search_coverage();
+        if let Some(Found::Match(id)) = self.search.seek(coverage) {
             self.viewport.jump_to(&self.conversation, id);
+        }
+        let failed = matches!(self.load_state(), LoadState::Failed { .. });
+        if !failed && self.search.found_nothing(coverage) {
+            let said = self.search.status(None, coverage);
+            self.search.clear();
+            if let Some(text) = said {
+                self.set_status(Status::info(text));
+            }
         }
     }
 

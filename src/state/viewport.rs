@@ -131,6 +131,15 @@ impl Viewport {
         self.follow == Follow::Oldest
     }
 
+    /// True when the view keeps to the newest message, or the reader's
+    /// selection is on it (or there is none): only then do new arrivals
+    /// take the selection along.
+    pub(super) fn selection_at_newest(&self, conversation: &Conversation) -> bool {
+        self.follow == Follow::Newest
+            || self.selected.is_none()
+            || self.selected == conversation.last().map(|m| m.id)
+    }
+
     /// True when few enough messages are above the view that older ones
     /// should be fetched now.
     pub(super) fn near_top(&self, conversation: &Conversation) -> bool {
@@ -217,13 +226,26 @@ impl Viewport {
         self.settle(conversation);
     }
 
+    /// Stops going to the oldest message (`Esc` after `g`): the view stays
+    /// where it is. True if it was going there.
+    pub(super) fn stop_following_oldest(&mut self) -> bool {
+        let was = self.follow == Follow::Oldest;
+        if was {
+            self.follow = Follow::Nothing;
+        }
+        was
+    }
+
     /// Selects message `id` and shows it at the top of the view, its day
-    /// line with it, as far as the end of the conversation allows.
+    /// line with it (else its header just below the sticky day line), as
+    /// far as the end of the conversation allows.
     pub(super) fn jump_to(&mut self, conversation: &Conversation, id: MessageId) {
         self.follow = Follow::Nothing;
         self.selected = Some(id);
         self.top = Item::Message(id);
         self.skip = 0;
+        // Its header is who sent it: never under the sticky day line.
+        self.uncover_top(conversation);
         self.clamp_to_bottom(conversation);
     }
 

@@ -75,6 +75,9 @@ fn draw_column(state: &AppState, area: Rect, buf: &mut Buffer) {
                     }
                     if selected == Some(id) {
                         message_block::highlight(&mut lines);
+                        if message.unreadable.is_none() {
+                            message_block::add_id(&mut lines, id, area.width);
+                        }
                     }
                     (separator.into_iter().chain(lines).collect(), Rc::from([]))
                 } else {

@@ -1,23 +1,26 @@
 //! The detail overlay: every field of one message, then the message's JSON
-//! exactly as the server sent it, all sanitized, in a scrollable box over
-//! the conversation.
+//! as the server sent it, indented one member a line, all sanitized, in a
+//! scrollable box over the conversation. The box has rules above and below
+//! but no sides, so a mouse selection of its lines takes the JSON alone.
 //!
 //! ```text
-//! ┌ message #1 ──────────────────────────────┐
-//! │id                1                       │
-//! │sender id         7                       │
-//! │name              David Smith             │
-//! │…                                         │
-//! │JSON as received                          │
-//! │{"id":1,"body":"test chat message",…      │
-//! └ 1–20 of 31 ────── j/k scroll · Esc closes┘
+//! ─ message #1 ─────────────────────────────────
+//! id                1
+//! sender id         7
+//! name              David Smith
+//! …
+//! JSON as received
+//! {
+//!   "id": 1,
+//!   "body": "test chat message",
+//! ─ 1–20 of 31 ─ j/k scroll · c copy JSON · Esc closes ─
 //! ```
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::attachment::display_name;
@@ -36,11 +39,82 @@ const NARROW_INDENT: usize = 2;
 /// Shown for a field the server left out.
 const NOT_GIVEN: &str = "—";
 /// The keys the box answers to, on its lower edge.
-const KEYS: &str = " j/k scroll · c copy text · Esc closes ";
+const KEYS: &str = " j/k scroll · c copy JSON · Esc closes ";
+/// Spaces per level of the JSON's indentation.
+const JSON_INDENT: usize = 2;
 
-/// The inside of the overlay's border in `area`: where the content goes.
+/// The overlay's frame: rules above and below, none beside the lines.
+fn frame() -> Block<'static> {
+    Block::new().borders(Borders::TOP | Borders::BOTTOM)
+}
+
+/// The inside of the overlay's frame in `area`: where the content goes.
 pub fn content_area(area: Rect) -> Rect {
-    Block::bordered().inner(area)
+    frame().inner(area)
+}
+
+/// The message's JSON as the detail shows it (and `c` there copies it):
+/// as received, indented, sanitized.
+pub fn json_text(message: &Message) -> String {
+    sanitize_text(&pretty_json(&message.raw_json))
+}
+
+/// `raw` with one member or element a line, indented by depth: only the
+/// whitespace between tokens changes, so every string, number and key
+/// stays exactly as sent (in its order), even in JSON that is not valid.
+fn pretty_json(raw: &str) -> String {
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&" ".repeat(depth * JSON_INDENT));
+    };
+    let mut out = String::with_capacity(raw.len() * 2);
+    let mut depth = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = raw.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                while chars.next_if(|c| c.is_whitespace()).is_some() {}
+                // An empty object or array stays on its line.
+                if let Some(close) = chars.next_if(|c| matches!(c, '}' | ']')) {
+                    out.push(close);
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The overlay's content for `message` at `width` columns, every line
@@ -56,8 +130,9 @@ pub fn detail_lines(message: &Message, zone: LocalZone, width: u16) -> Vec<Line<
         "JSON as received",
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
     ));
-    // Cut at the width rather than between words: every character as sent.
-    for row in sanitize_text(&message.raw_json)
+    // A line too long is cut at the width rather than between words:
+    // every character as sent.
+    for row in json_text(message)
         .split('\n')
         .flat_map(|line| cut(line, width))
     {
@@ -218,7 +293,7 @@ impl Widget for DetailOverlay<'_> {
         };
         let rows = usize::from(inner.height);
         let first = self.detail.scroll().min(lines.len().saturating_sub(1));
-        let mut block = Block::bordered()
+        let mut block = frame()
             .title(format!(" message #{} ", self.detail.id()))
             .title_bottom(Line::from(KEYS).right_aligned());
         if lines.len() > rows {
@@ -236,6 +311,22 @@ impl Widget for DetailOverlay<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pretty_json_changes_only_the_space_between_tokens() {
+        let raw = r#"{"id":1,"body":"a, b: {c} [d] \" e","tags":[],"o":{},"n":[1, 2]}"#;
+        let pretty = pretty_json(raw);
+        assert_eq!(
+            pretty,
+            "{\n  \"id\": 1,\n  \"body\": \"a, b: {c} [d] \\\" e\",\n  \"tags\": [],\n  \
+             \"o\": {},\n  \"n\": [\n    1,\n    2\n  ]\n}"
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::from_str::<serde_json::Value>(raw).unwrap()
+        );
+    }
 
     #[test]
     fn cutting_keeps_every_character_and_no_row_is_too_wide() {

@@ -21,7 +21,7 @@ use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::attachment;
-use crate::model::{EntryRef, Message, Sender, Unreadable};
+use crate::model::{EntryRef, Message, MessageId, Sender, Unreadable};
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::timefmt::LocalZone;
 use crate::wrap::{ELLIPSIS, display_width, truncate, wrap};
@@ -203,6 +203,20 @@ pub fn highlight(lines: &mut [Line<'static>]) {
                 span.style = span.style.add_modifier(Modifier::REVERSED);
             }
         }
+    }
+}
+
+/// Adds the message's id, dimmed, at the end of the header's first line of
+/// a block laid out `width` columns wide, if it fits there: the id `:#id`
+/// jumps to. The selected message alone shows it, so the block's height
+/// never changes.
+pub fn add_id(lines: &mut [Line<'static>], id: MessageId, width: u16) {
+    let Some(header) = lines.first_mut() else {
+        return;
+    };
+    let tag = format!("{SEPARATOR}#{id}");
+    if header.width() + display_width(&tag) <= usize::from(width) {
+        header.spans.push(Span::styled(tag, meta()));
     }
 }
 

@@ -2,7 +2,8 @@
 //! created and last seen, the last page they were on, and the website's
 //! attributes as a name/value table. Beside the conversation on a wide
 //! screen, a box over it on a narrow one. Every value is the visitor's own
-//! (or their website's) text, sanitized on one line.
+//! (or their website's) text, sanitized on one line and wrapped to show
+//! whole; one field is marked, for `c` to copy.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -14,8 +15,7 @@ use crate::sanitize::sanitize_line;
 use crate::state::{AppState, VisitorInfo};
 use crate::timefmt::LocalZone;
 use crate::ui::text_box::{self, TextBox};
-use crate::visitor::Visitor;
-use crate::wrap::{display_width, truncate};
+use crate::wrap::{display_width, truncate, wrap};
 
 /// The panel's width beside the conversation, border included.
 pub const PANEL_WIDTH: u16 = 46;
@@ -28,7 +28,7 @@ const LABEL_WIDTH: usize = 10;
 /// The panel's title.
 const TITLE: &str = "visitor";
 /// The keys, for the panel's bottom edge.
-const KEYS: &str = "o opens the last URL · p closes";
+const KEYS: &str = "↑↓ c copy · o open URL · p closes";
 
 /// True if a screen `width` columns wide shows the panel beside the conversation.
 pub fn beside(width: u16) -> bool {
@@ -44,38 +44,44 @@ fn text_width(area: Rect, beside: bool) -> usize {
     }
 }
 
-/// Rows the profile takes, and how many the panel shows at once, in `area`
-/// (the conversation's area when over it, the screen's height when beside).
-pub fn extent(info: &VisitorInfo, zone: LocalZone, area: Rect, beside: bool) -> (usize, usize) {
-    let rows = lines(info, zone, text_width(area, beside)).len();
+/// Rows the profile takes, how many the panel shows at once in `area` (the
+/// conversation's area when over it, the screen's height when beside), and
+/// the rows of field `field` (first, one past the last), to keep it on screen.
+pub fn extent(
+    info: &VisitorInfo,
+    zone: LocalZone,
+    area: Rect,
+    beside: bool,
+    field: usize,
+) -> (usize, usize, (usize, usize)) {
+    let layout = layout(info, zone, text_width(area, beside), Some(field));
+    let rows = layout.lines.len();
     let page = if beside {
         usize::from(area.height).saturating_sub(2)
     } else {
         text_box::text_rows(rows, area)
     };
-    (rows, page)
+    let span = layout.fields.get(field).copied().unwrap_or((0, 0));
+    (rows, page, span)
 }
 
-/// The profile as lines `width` columns wide at most.
-pub fn lines(info: &VisitorInfo, zone: LocalZone, width: usize) -> Vec<Line<'static>> {
-    let dim = Style::default().fg(Color::Gray);
-    let visitor = match info {
-        VisitorInfo::Known(visitor) => visitor,
-        VisitorInfo::NotAsked | VisitorInfo::Loading => {
-            return vec![Line::from(Span::styled("loading the profile…", dim))];
-        }
-        VisitorInfo::Failed(reason) => {
-            return vec![
-                Line::from("The profile could not be read:"),
-                Line::from(Span::styled(
-                    truncate(&sanitize_line(reason), width.max(1)),
-                    dim,
-                )),
-            ];
-        }
+/// One line of the profile: a label and the visitor's value for it (none
+/// when they gave none), sanitized. `c` copies the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub label: String,
+    pub value: Option<String>,
+    /// A website attribute (under "attributes"), not one of the user's own fields.
+    attribute: bool,
+}
+
+/// The profile's fields, in the order shown; none until it is known.
+pub fn fields(info: &VisitorInfo, zone: LocalZone) -> Vec<Field> {
+    let VisitorInfo::Known(visitor) = info else {
+        return Vec::new();
     };
     let when = |at: Option<chrono::DateTime<chrono::Utc>>| at.map(|t| zone.full_timestamp(t));
-    let fields: [(&str, Option<String>); 7] = [
+    let own: [(&str, Option<String>); 7] = [
         ("name", visitor.name.clone()),
         ("email", visitor.email.clone()),
         ("reference", visitor.reference.clone()),
@@ -84,65 +90,150 @@ pub fn lines(info: &VisitorInfo, zone: LocalZone, width: usize) -> Vec<Line<'sta
         ("last seen", when(visitor.online_at)),
         ("last URL", visitor.last_url.clone()),
     ];
-    let mut out: Vec<Line<'static>> = fields
+    let clean = |value: Option<&str>| {
+        value
+            .map(sanitize_line)
+            .filter(|value| !value.trim().is_empty())
+    };
+    let mut out: Vec<Field> = own
         .into_iter()
-        .map(|(label, value)| field(label, value.as_deref(), width, dim))
+        .map(|(label, value)| Field {
+            label: label.to_owned(),
+            value: clean(value.as_deref()),
+            attribute: false,
+        })
         .collect();
-    out.push(Line::default());
-    out.extend(attributes(visitor, width, dim));
-    out
-}
-
-/// One `label value` row; the value is cut to the width left.
-fn field(label: &str, value: Option<&str>, width: usize, dim: Style) -> Line<'static> {
-    let room = width.saturating_sub(LABEL_WIDTH).max(1);
-    let value = value
-        .map(sanitize_line)
-        .filter(|value| !value.trim().is_empty());
-    let label = Span::styled(format!("{label:<LABEL_WIDTH$}"), dim);
-    match value {
-        Some(value) => Line::from(vec![label, Span::raw(truncate(&value, room))]),
-        None => Line::from(vec![label, Span::styled("—", dim)]),
-    }
-}
-
-/// The website's attributes, a name column as wide as the longest name
-/// (up to half the width) and the values beside it.
-fn attributes(visitor: &Visitor, width: usize, dim: Style) -> Vec<Line<'static>> {
-    let bold = Style::default().add_modifier(Modifier::BOLD);
-    if visitor.attributes.is_empty() {
-        return vec![Line::from(Span::styled("no attributes", dim))];
-    }
-    let rows: Vec<(String, String)> = visitor
-        .attributes
-        .iter()
-        .map(|a| (sanitize_line(&a.name), sanitize_line(&a.value)))
-        .collect();
-    let names = rows
-        .iter()
-        .map(|(name, _)| display_width(name))
-        .max()
-        .unwrap_or(0)
-        .min(width / 2)
-        .max(1);
-    let values = width.saturating_sub(names + 1).max(1);
-    let mut out = vec![Line::from(Span::styled("attributes", bold))];
-    out.extend(rows.into_iter().map(|(name, value)| {
-        let name = truncate(&name, names);
-        let pad = " ".repeat(names - display_width(&name) + 1);
-        Line::from(vec![
-            Span::styled(format!("{name}{pad}"), dim),
-            Span::raw(truncate(&value, values)),
-        ])
+    out.extend(visitor.attributes.iter().map(|a| Field {
+        label: sanitize_line(&a.name),
+        value: clean(Some(&a.value)),
+        attribute: true,
     }));
     out
 }
 
-/// The profile panel of `state`'s visitor, scrolled by `scroll` rows.
+/// The profile laid out: its lines, and each field's rows.
+struct Layout {
+    lines: Vec<Line<'static>>,
+    fields: Vec<(usize, usize)>,
+}
+
+/// The profile as lines `width` columns wide at most; long values wrap
+/// under themselves, so every one shows whole. Field `highlighted` is
+/// marked.
+pub fn lines(
+    info: &VisitorInfo,
+    zone: LocalZone,
+    width: usize,
+    highlighted: Option<usize>,
+) -> Vec<Line<'static>> {
+    layout(info, zone, width, highlighted).lines
+}
+
+fn layout(info: &VisitorInfo, zone: LocalZone, width: usize, highlighted: Option<usize>) -> Layout {
+    let dim = Style::default().fg(Color::Gray);
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let status = |lines| Layout {
+        lines,
+        fields: Vec::new(),
+    };
+    match info {
+        VisitorInfo::Known(_) => {}
+        VisitorInfo::NotAsked | VisitorInfo::Loading => {
+            return status(vec![Line::from(Span::styled("loading the profile…", dim))]);
+        }
+        VisitorInfo::Failed(reason) => {
+            return status(vec![
+                Line::from("The profile could not be read:"),
+                Line::from(Span::styled(
+                    truncate(&sanitize_line(reason), width.max(1)),
+                    dim,
+                )),
+            ]);
+        }
+    }
+    let fields = fields(info, zone);
+    // Attribute names get a column as wide as the longest (up to half the width).
+    let attribute_names = fields
+        .iter()
+        .filter(|f| f.attribute)
+        .map(|f| display_width(&f.label))
+        .max()
+        .unwrap_or(0)
+        .min(width / 2)
+        .max(1)
+        + 1;
+    let mut out = Layout {
+        lines: Vec::new(),
+        fields: Vec::new(),
+    };
+    let mut in_attributes = false;
+    for (index, field) in fields.iter().enumerate() {
+        if field.attribute && !in_attributes {
+            in_attributes = true;
+            out.lines.push(Line::default());
+            out.lines.push(Line::from(Span::styled("attributes", bold)));
+        }
+        let label_width = if field.attribute {
+            attribute_names
+        } else {
+            LABEL_WIDTH
+        };
+        let first = out.lines.len();
+        let label_style = if highlighted == Some(index) {
+            dim.add_modifier(Modifier::REVERSED)
+        } else {
+            dim
+        };
+        field_lines(&mut out.lines, field, label_width, width, label_style, dim);
+        out.fields.push((first, out.lines.len()));
+    }
+    if !in_attributes {
+        out.lines.push(Line::default());
+        out.lines
+            .push(Line::from(Span::styled("no attributes", dim)));
+    }
+    out
+}
+
+/// One field: its label in a column `label_width` wide, then its value,
+/// wrapped to the width left and continued under itself.
+fn field_lines(
+    lines: &mut Vec<Line<'static>>,
+    field: &Field,
+    label_width: usize,
+    width: usize,
+    label_style: Style,
+    dim: Style,
+) {
+    let label_width = label_width.min(width.saturating_sub(1)).max(1);
+    let label = truncate(&field.label, label_width.saturating_sub(1).max(1));
+    let pad = " ".repeat(label_width.saturating_sub(display_width(&label)));
+    let label = vec![Span::styled(label, label_style), Span::styled(pad, dim)];
+    let room = width.saturating_sub(label_width).max(1);
+    let Some(value) = &field.value else {
+        let mut first = label;
+        first.push(Span::styled("—", dim));
+        lines.push(Line::from(first));
+        return;
+    };
+    for (i, row) in wrap(value, room).into_iter().enumerate() {
+        let mut spans = if i == 0 {
+            label.clone()
+        } else {
+            vec![Span::raw(" ".repeat(label_width))]
+        };
+        spans.push(Span::raw(row));
+        lines.push(Line::from(spans));
+    }
+}
+
+/// The profile panel of `state`'s visitor, scrolled by `scroll` rows, field
+/// `field` marked.
 #[derive(Debug)]
 pub struct ProfilePanel<'a> {
     pub state: &'a AppState,
     pub scroll: usize,
+    pub field: usize,
     /// Drawn in its own column beside the conversation, rather than over it.
     pub beside: bool,
 }
@@ -150,7 +241,12 @@ pub struct ProfilePanel<'a> {
 impl Widget for ProfilePanel<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let zone = self.state.viewport().zone();
-        let lines = lines(self.state.visitor(), zone, text_width(area, self.beside));
+        let lines = lines(
+            self.state.visitor(),
+            zone,
+            text_width(area, self.beside),
+            Some(self.field),
+        );
         if !self.beside {
             TextBox {
                 title: TITLE,

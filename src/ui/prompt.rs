@@ -14,6 +14,19 @@ use crate::wrap::display_width;
 
 /// Columns kept free between the text and the hint.
 const HINT_GAP: usize = 2;
+/// Characters of the typed text's end looked at per column of room: more
+/// than any column needs (combining marks, joiners), far less than a paste.
+const TAIL_CHARS_PER_COLUMN: usize = 8;
+
+/// The last `chars` characters of `text`.
+fn tail(text: &str, chars: usize) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .nth(chars.saturating_sub(1))
+        .map_or(0, |(at, _)| at);
+    &text[start..]
+}
 
 /// A prompt line: leader, text and hint.
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +46,9 @@ impl<'a> PromptLine<'a> {
     /// fit, so the reader sees what they type.
     fn shown(&self, area: Rect) -> String {
         let room = usize::from(area.width).saturating_sub(display_width(self.leader) + 1);
-        let text = sanitize_line(self.text);
+        // Only the end can show: a paste of 10,000 characters costs a
+        // frame no more than a word does.
+        let text = sanitize_line(tail(self.text, room * TAIL_CHARS_PER_COLUMN + 1));
         let mut width = display_width(&text);
         let mut graphemes = text.graphemes(true);
         while width > room {

@@ -35,15 +35,20 @@ pub struct StatusBar<'a> {
     colors: Colors,
 }
 
+/// The narrowest a visitor's name is shortened to before the date gives way.
+const VISITOR_NAME_MIN_WIDTH: usize = 8;
+
 /// What a part of the bar is, which decides its look and when it gives way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Role {
-    // In the order they give way.
-    Visitor,
+    // In the order they give way (the visitor's name is shortened after
+    // the load count goes, see `fit`).
     Loaded,
     Date,
     Following,
     Activity,
+    /// Who is on screen: never dropped, the name shortened, the id kept.
+    Visitor,
     Position,
     /// New messages below the view: `G` shows them.
     Unseen,
@@ -56,6 +61,29 @@ enum Role {
 struct Part {
     role: Role,
     text: String,
+}
+
+/// The visitor part: their name, if they gave one, and their id.
+struct Who {
+    name: Option<String>,
+    id: u64,
+}
+
+impl Who {
+    /// "Ana Ortega · visitor 6107", the name cut to `name_width` columns;
+    /// "visitor 6107" with no name or no room for one.
+    fn text(&self, name_width: usize) -> String {
+        match &self.name {
+            Some(name) if name_width > 0 => {
+                format!("{} · visitor {}", truncate(name, name_width), self.id)
+            }
+            _ => format!("visitor {}", self.id),
+        }
+    }
+
+    fn name_width(&self) -> usize {
+        self.name.as_deref().map_or(0, display_width)
+    }
 }
 
 impl<'a> StatusBar<'a> {
@@ -74,16 +102,21 @@ impl<'a> StatusBar<'a> {
         self
     }
 
-    /// Every part the bar would show given room, left to right.
+    /// Who is on screen.
+    fn who(&self) -> Who {
+        Who {
+            name: self.state.visitor().known().and_then(visitor_name),
+            id: self.state.user_id(),
+        }
+    }
+
+    /// Every part the bar would show given room, left to right; the
+    /// visitor's part first, its text written once the room is known.
     fn parts(&self) -> Vec<Part> {
         let state = self.state;
-        let visitor = match state.visitor().known().and_then(visitor_name) {
-            Some(name) => format!("{name} · visitor {}", state.user_id()),
-            None => format!("visitor {}", state.user_id()),
-        };
         let mut parts = vec![Part {
             role: Role::Visitor,
-            text: visitor,
+            text: String::new(),
         }];
         let loaded = state.conversation().len();
         match (state.total(), state.position()) {
@@ -219,29 +252,47 @@ fn line_width(parts: &[Part]) -> usize {
     text + display_width(SEPARATOR) * parts.len().saturating_sub(1) + 2
 }
 
-/// Drops the parts that matter least until the rest fits in `room`: a
-/// notice is what the reader just asked about, so it is shown whole while
-/// anything else can give way; what still does not fit is cut at the end.
-fn fit(mut parts: Vec<Part>, room: usize) -> Vec<Part> {
+/// Makes the parts fit in `room`. Who is on screen gives way last: the
+/// load count goes first, then the visitor's name is shortened (down to
+/// [`VISITOR_NAME_MIN_WIDTH`]), then the date, following and activity go,
+/// then the name; the visitor's id and where the reader is always stay.
+/// A notice is what the reader just asked about, so it is shown whole while
+/// any of that can give way; what still does not fit is cut at the end.
+fn fit(mut parts: Vec<Part>, who: &Who, room: usize) -> Vec<Part> {
+    let full = who.name_width();
+    let set_who = |parts: &mut Vec<Part>, name_width: usize| {
+        if let Some(part) = parts.iter_mut().find(|p| p.role == Role::Visitor) {
+            part.text = who.text(name_width);
+        }
+    };
     loop {
-        if line_width(&parts) <= room {
+        set_who(&mut parts, full);
+        let over = line_width(&parts).saturating_sub(room);
+        if over == 0 {
             return parts;
         }
         let Some(least) = parts
             .iter()
             .enumerate()
-            // Where the reader is stays, beside whatever notice.
-            .filter(|(_, p)| p.role < Role::Position)
+            .filter(|(_, p)| p.role < Role::Visitor)
             .min_by_key(|(_, p)| p.role)
             .map(|(i, _)| i)
         else {
-            return parts;
+            break;
         };
-        if parts.len() == 1 {
-            return parts;
+        // Past the load count, the name is shortened before anything goes.
+        if parts[least].role > Role::Loaded {
+            let shortest = VISITOR_NAME_MIN_WIDTH.min(full);
+            if full.saturating_sub(over) >= shortest && full > 0 {
+                set_who(&mut parts, full - over);
+                return parts;
+            }
         }
         parts.remove(least);
     }
+    // Nothing else can go: the name, then what does not fit is cut.
+    set_who(&mut parts, 0);
+    parts
 }
 
 /// The visitor's name (else e-mail) as the screen may show it: on one
@@ -273,7 +324,7 @@ impl Widget for StatusBar<'_> {
         // The hint only where it leaves the parts a fair share of the line.
         let show_hint = width >= hint_width * 3;
         let room = if show_hint { width - hint_width } else { width };
-        let parts = fit(self.parts(), room);
+        let parts = fit(self.parts(), &self.who(), room);
 
         let mut pieces = vec![(" ".to_owned(), base)];
         for (i, part) in parts.into_iter().enumerate() {
@@ -289,6 +340,13 @@ impl Widget for StatusBar<'_> {
         for (text, style) in pieces {
             let shown = truncate(&text, room - used);
             let cut = shown != text;
+            if cut && shown.is_empty() {
+                // No separator before a part with no room at all.
+                if spans.last().is_some_and(|s: &Span| s.content == SEPARATOR) {
+                    spans.pop();
+                }
+                break;
+            }
             used += display_width(&shown);
             spans.push(Span::styled(shown, style));
             if cut {
