@@ -294,11 +294,13 @@ pub enum SecretSource {
 #[derive(Debug, thiserror::Error)]
 pub enum SecretSourceError {
     #[error(
-        "no API secret: set {SECRET_VARIABLE}, pass --secret-file PATH, or put it in {} (chmod 600)",
+        "no API secret: set {SECRET_VARIABLE}, pass --secret-file PATH, or put it in {} (chmod 600); to look around without an account, szchat --demo",
         .0.display()
     )]
     Missing(PathBuf),
-    #[error("no API secret: set {SECRET_VARIABLE} or pass --secret-file PATH")]
+    #[error(
+        "no API secret: set {SECRET_VARIABLE} or pass --secret-file PATH; to look around without an account, szchat --demo"
+    )]
     MissingWithoutHome,
     #[error(transparent)]
     Invalid(#[from] SecretError),

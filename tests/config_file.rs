@@ -226,7 +226,7 @@ fn the_default_secret_file_is_read_when_nothing_else_gives_a_secret() {
         stderr_line(&output),
         format!(
             "szchat: no API secret: set SIGNALZEN_API_SECRET, pass --secret-file PATH, \
-             or put it in {} (chmod 600)",
+             or put it in {} (chmod 600); to look around without an account, szchat --demo",
             secret.display()
         )
     );
