@@ -4,7 +4,8 @@ pub mod docs;
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, Parser};
 use clap_complete::Shell;
 
 use crate::config::MAX_CONCURRENCY;
@@ -35,12 +36,14 @@ const SECRET_NOTE: &str = "The API secret is read from --secret-file PATH, else 
     name = "szchat",
     version,
     after_help = format!("{SECRET_NOTE}\n\nKeys, exit status, environment and examples: szchat --help"),
-    after_long_help = docs::after_long_help()
+    after_long_help = docs::after_long_help(),
+    // `--poll -1` is a bad value to name, not a flag to guess at.
+    allow_negative_numbers = true
 )]
 pub struct Cli {
     /// The visitor (user) id whose conversation to open; without one, a list of
     /// the visitors to pick from.
-    #[arg(value_name = "USER_ID")]
+    #[arg(value_name = "USER_ID", value_parser = visitor_id)]
     pub user_id: Option<u64>,
 
     /// Browse built-in demo visitors on a local fake server: no account needed.
@@ -72,7 +75,7 @@ pub struct Cli {
 
     /// Requests in flight at once when fetching the whole history (g, --export): 1 to 16 [default: 6].
     // No clap default: a flag given must be told from one left out, for the config file.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=i64::from(MAX_CONCURRENCY)))]
+    #[arg(long, value_name = "N", value_parser = concurrency)]
     pub concurrency: Option<u8>,
 
     /// Read the API secret from this file (first line) instead of $SIGNALZEN_API_SECRET.
@@ -99,7 +102,7 @@ pub struct Cli {
 
     /// Seconds between two looks for new messages while following (at least 1) [default: 5].
     // No clap default: a flag given must be told from one left out, for the config file.
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECONDS", value_parser = poll_seconds)]
     pub poll: Option<u64>,
 
     /// Print a completion script for SHELL and exit.
@@ -109,4 +112,49 @@ pub struct Cli {
     /// Print the manual page (roff) and exit.
     #[arg(long, conflicts_with_all = ["user_id", "demo"])]
     pub man: bool,
+}
+
+impl Cli {
+    /// Refuses what clap cannot see: `--base-url` typed beside `--demo`, which
+    /// serves from its own address (as `--secret-file` is refused by clap).
+    /// `SIGNALZEN_BASE_URL` in the environment is no mistake of this command
+    /// line, so it is ignored.
+    pub fn check_demo(&self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        let typed = matches.value_source("base_url") == Some(ValueSource::CommandLine);
+        if self.demo && typed {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "the argument '--demo' cannot be used with '--base-url <URL>': the demo serves from its own address",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `USER_ID`: the number the visitor list shows after `#`.
+fn visitor_id(text: &str) -> Result<u64, String> {
+    whole_number(text).ok_or_else(|| "a visitor id is a whole number, such as 4821".to_owned())
+}
+
+/// `--concurrency`: 1 to [`MAX_CONCURRENCY`] requests.
+fn concurrency(text: &str) -> Result<u8, String> {
+    whole_number(text)
+        .and_then(|count| u8::try_from(count).ok())
+        .filter(|count| (1..=MAX_CONCURRENCY).contains(count))
+        .ok_or_else(|| format!("--concurrency takes a whole number from 1 to {MAX_CONCURRENCY}"))
+}
+
+/// `--poll`: whole seconds between looks, at least one.
+fn poll_seconds(text: &str) -> Result<u64, String> {
+    whole_number(text)
+        .filter(|seconds| *seconds >= 1)
+        .ok_or_else(|| "--poll takes whole seconds, at least 1".to_owned())
+}
+
+/// Digits only: no sign, no fraction, no blanks (Rust's parser would take `+5`).
+fn whole_number(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }

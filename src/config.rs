@@ -16,6 +16,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::cli::{Cli, SECRET_VARIABLE};
+use crate::named_file::{self, OpenFailure};
 use crate::paging::PageSize;
 use crate::secret::{Secret, SecretError};
 use crate::ui::color::ColorMode;
@@ -162,6 +163,10 @@ pub enum ConfigError {
     /// The file could not be read (or, named by `--config`, does not exist).
     #[error("cannot read config file {}: {reason}", path.display())]
     Unreadable { path: PathBuf, reason: String },
+    /// The file is over [`MAX_CONFIG_FILE_BYTES`]: not a config file, or one
+    /// whose end would be ignored.
+    #[error("config file {} is over 256 KiB; a config file is a few lines", path.display())]
+    TooLarge { path: PathBuf },
     /// The file is not valid TOML, has an unknown key, or a bad value.
     #[error("config file {}{}: {problem}", path.display(), at_line(*.line))]
     Invalid {
@@ -215,17 +220,36 @@ pub fn load(named: Option<&Path>, dir: Option<&Path>) -> Result<LoadedFile, Conf
         path: path.clone(),
         reason: error.to_string(),
     };
-    let file = match std::fs::File::open(&path) {
-        Ok(file) => file,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+    let opened = match named_file::open(&path) {
+        Ok(opened) => opened,
+        Err(OpenFailure::Io(error))
+            if error.kind() == std::io::ErrorKind::NotFound && !must_exist =>
+        {
             return Ok(LoadedFile::default());
         }
-        Err(error) => return Err(unreadable(error)),
+        Err(OpenFailure::Io(error)) => return Err(unreadable(error)),
+        // A named pipe or a device would block or never end.
+        Err(OpenFailure::NotAFile(kind)) => {
+            return Err(ConfigError::Unreadable {
+                path: path.clone(),
+                reason: kind.reason().to_owned(),
+            });
+        }
     };
+    let too_large = || ConfigError::TooLarge { path: path.clone() };
+    if opened.metadata.len() > MAX_CONFIG_FILE_BYTES {
+        return Err(too_large());
+    }
+    // One byte past the limit tells a file that grew (or a pipe) from one that fits.
     let mut bytes = Vec::new();
-    file.take(MAX_CONFIG_FILE_BYTES)
+    opened
+        .file
+        .take(MAX_CONFIG_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_CONFIG_FILE_BYTES {
+        return Err(too_large());
+    }
     let text = String::from_utf8(bytes).map_err(|error| ConfigError::Invalid {
         line: Some(line_of(
             &String::from_utf8_lossy(error.as_bytes()),
@@ -294,11 +318,13 @@ pub enum SecretSource {
 #[derive(Debug, thiserror::Error)]
 pub enum SecretSourceError {
     #[error(
-        "no API secret: set {SECRET_VARIABLE}, pass --secret-file PATH, or put it in {} (chmod 600)",
+        "no API secret: set {SECRET_VARIABLE}, pass --secret-file PATH, or put it in {} (chmod 600); to look around without an account, szchat --demo",
         .0.display()
     )]
     Missing(PathBuf),
-    #[error("no API secret: set {SECRET_VARIABLE} or pass --secret-file PATH")]
+    #[error(
+        "no API secret: set {SECRET_VARIABLE} or pass --secret-file PATH; to look around without an account, szchat --demo"
+    )]
     MissingWithoutHome,
     #[error(transparent)]
     Invalid(#[from] SecretError),

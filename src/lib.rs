@@ -19,6 +19,7 @@ pub mod keymap;
 pub mod layout;
 pub mod logging;
 pub mod model;
+pub mod named_file;
 pub mod numbers;
 pub mod open;
 pub mod paging;

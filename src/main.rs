@@ -31,6 +31,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => error.exit(),
     };
+    if let Err(error) = cli.check_demo(&matches) {
+        error.exit();
+    }
     if let Some(shell) = cli.completions {
         return print(&docs::completion_script(shell));
     }

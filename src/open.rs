@@ -43,9 +43,16 @@ pub enum RefusedUrl {
     Scheme { scheme: String },
     #[error("refused to open the link: it names no host")]
     NoHost,
+    /// `https://bank.example@evil.example/` reads as one host and goes to
+    /// another; a link that carries a password is not ours to pass on.
+    #[error(
+        "refused to open the link: it carries a user name or password before its host, a common disguise"
+    )]
+    Credentials,
 }
 
-/// Accepts only absolute http and https URLs with a host.
+/// Accepts only absolute http and https URLs with a host and no user or
+/// password part.
 pub fn check_url(raw: &str) -> Result<CheckedUrl, RefusedUrl> {
     let url = Url::parse(raw.trim()).map_err(|_| RefusedUrl::Invalid)?;
     match url.scheme() {
@@ -58,6 +65,9 @@ pub fn check_url(raw: &str) -> Result<CheckedUrl, RefusedUrl> {
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(RefusedUrl::NoHost);
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(RefusedUrl::Credentials);
     }
     Ok(CheckedUrl(url))
 }
@@ -369,6 +379,23 @@ mod tests {
         }
         assert_eq!(check_url("not a url"), Err(RefusedUrl::Invalid));
         assert_eq!(check_url("/files/x"), Err(RefusedUrl::Invalid));
+    }
+
+    #[test]
+    fn a_user_or_password_before_the_host_is_refused() {
+        for disguised in [
+            "https://user:pass@evil.example/x",
+            "https://bank.example@evil.example/",
+            "http://:secret@example.com/",
+        ] {
+            assert_eq!(
+                check_url(disguised),
+                Err(RefusedUrl::Credentials),
+                "{disguised}"
+            );
+        }
+        // An @ in the path or query is no disguise.
+        assert!(check_url("https://example.com/u/@ana?by=a@b.example").is_ok());
     }
 
     #[test]

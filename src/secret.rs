@@ -9,6 +9,8 @@ use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use crate::named_file::{self, OpenFailure, Opened};
+
 /// What `Debug` and `Display` print instead of the secret.
 const REDACTED: &str = "[redacted]";
 
@@ -51,6 +53,12 @@ pub enum SecretError {
         path.display()
     )]
     TooOpen { path: PathBuf, mode: u32 },
+    /// As `TooOpen`, but the file is someone else's: `chmod` is not ours to run.
+    #[error(
+        "secret file {} is accessible by group or others (mode {mode:03o}) and is not yours; put the secret in a file of your own that only you can read",
+        path.display()
+    )]
+    TooOpenNotYours { path: PathBuf, mode: u32 },
     /// The secret file's first line is empty.
     #[error("secret file {} has an empty first line; put the API secret there", path.display())]
     EmptyFile { path: PathBuf },
@@ -121,17 +129,16 @@ impl Secret {
             path: path.to_owned(),
             reason: err.to_string(),
         };
-        let file = std::fs::File::open(path).map_err(unreadable)?;
-        // Check the opened file, not the path, so a swap between the check
-        // and the read cannot slip a different file past it.
-        // Pipes are allowed on purpose: `--secret-file <(pass show signalzen)`.
-        let metadata = file.metadata().map_err(unreadable)?;
-        if metadata.is_dir() {
-            return Err(SecretError::Unreadable {
-                path: path.to_owned(),
-                reason: "it is a directory".to_owned(),
-            });
-        }
+        // Only a regular file or an open pipe (`<(pass show signalzen)`):
+        // a named pipe or a device would block or never end.
+        let Opened { file, metadata, .. } =
+            named_file::open(path).map_err(|failure| match failure {
+                OpenFailure::NotAFile(kind) => SecretError::Unreadable {
+                    path: path.to_owned(),
+                    reason: kind.reason().to_owned(),
+                },
+                OpenFailure::Io(error) => unreadable(error),
+            })?;
         check_permissions(path, &metadata)?;
 
         let mut line = Vec::new();
@@ -193,9 +200,11 @@ fn check_permissions(path: &Path, metadata: &std::fs::Metadata) -> Result<(), Se
     use std::os::unix::fs::PermissionsExt;
     let mode = metadata.permissions().mode() & 0o777;
     if mode & GROUP_OTHER_BITS != 0 {
-        return Err(SecretError::TooOpen {
-            path: path.to_owned(),
-            mode,
+        let path = path.to_owned();
+        return Err(if named_file::owned_by_me(metadata) {
+            SecretError::TooOpen { path, mode }
+        } else {
+            SecretError::TooOpenNotYours { path, mode }
         });
     }
     Ok(())

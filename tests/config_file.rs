@@ -226,7 +226,7 @@ fn the_default_secret_file_is_read_when_nothing_else_gives_a_secret() {
         stderr_line(&output),
         format!(
             "szchat: no API secret: set SIGNALZEN_API_SECRET, pass --secret-file PATH, \
-             or put it in {} (chmod 600)",
+             or put it in {} (chmod 600); to look around without an account, szchat --demo",
             secret.display()
         )
     );
@@ -272,4 +272,161 @@ fn the_files_secret_file_is_found_beside_it_and_the_variable_beats_it() {
         .output()
         .unwrap();
     assert_reached_the_terminal_check(&output);
+}
+
+/// Runs `command` to its end; a hang (reading a FIFO that no one writes) fails
+/// the test after a generous wait instead of blocking the suite forever.
+fn output_unless_it_hangs(command: &mut Command) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("szchat hung on {command:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_named_pipe_as_config_or_secret_file_is_refused_at_once() {
+    let home = Home::new("fifo");
+    let fifo = home.0.join("fifo");
+    mkfifo(&fifo);
+
+    let output = output_unless_it_hangs(home.szchat().arg("--config").arg(&fifo).arg("4821"));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_line(&output),
+        format!(
+            "szchat: cannot read config file {}: it is a named pipe, not a file",
+            fifo.display()
+        )
+    );
+
+    let output = output_unless_it_hangs(home.szchat().arg("--secret-file").arg(&fifo).arg("4821"));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_line(&output),
+        format!(
+            "szchat: cannot read secret file {}: it is a named pipe, not a file",
+            fifo.display()
+        )
+    );
+
+    home.write_config(&format!("secret-file = {:?}\n", fifo.display().to_string()));
+    let output = output_unless_it_hangs(home.szchat().arg("4821"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_line(&output).ends_with("it is a named pipe, not a file"),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn a_device_as_secret_file_gets_no_chmod_advice() {
+    let home = Home::new("device");
+    let output = output_unless_it_hangs(home.szchat().args(["--secret-file", "/dev/zero", "4821"]));
+    assert_eq!(output.status.code(), Some(2));
+    let line = stderr_line(&output);
+    assert_eq!(
+        line,
+        "szchat: cannot read secret file /dev/zero: it is a device, not a file"
+    );
+    assert!(!line.contains("chmod"), "{line}");
+}
+
+#[test]
+fn a_secret_file_of_someone_else_gets_no_chmod_advice() {
+    // Only root can give a file away to another user.
+    if !Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout == b"0\n")
+    {
+        eprintln!("not root: cannot make a file another user owns; skipped");
+        return;
+    }
+    let home = Home::new("not-yours");
+    let secret = home.0.join("their-secret");
+    home.write_secret(&secret, 0o644);
+    let chown = Command::new("chown")
+        .args(["65534"])
+        .arg(&secret)
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let output = home
+        .szchat()
+        .arg("--secret-file")
+        .arg(&secret)
+        .arg("4821")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let line = stderr_line(&output);
+    assert!(line.contains("is not yours"), "{line}");
+    assert!(!line.contains("chmod"), "{line}");
+}
+
+#[test]
+fn a_secret_from_an_open_pipe_is_still_read() {
+    // `--secret-file <(pass show signalzen)`: here the pipe is standard input.
+    let home = Home::new("pipe");
+    let mut child = home
+        .szchat()
+        .args([
+            "--secret-file",
+            "/dev/stdin",
+            "--base-url",
+            "http://127.0.0.1:1",
+            "--export",
+            "jsonl",
+            "4821",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{SECRET}\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let line = stderr_line(&output);
+    // Past the secret: on to the (closed) server.
+    assert!(!line.contains("secret"), "{line}");
+    assert!(line.contains("cannot connect"), "{line}");
+}
+
+#[test]
+fn a_config_file_over_256_kib_is_refused_not_cut() {
+    let home = Home::new("large");
+    let comment = format!("# {}\n", "x".repeat(2 * 1024 * 1024));
+    for tail in ["page-size = 0\n", "base-url = \"http://127.0.0.1:1\"\n"] {
+        let path = home.write_config(&format!("{comment}{tail}"));
+        let output = home.szchat().arg("4821").output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{tail}");
+        assert_eq!(
+            stderr_line(&output),
+            format!(
+                "szchat: config file {} is over 256 KiB; a config file is a few lines",
+                path.display()
+            )
+        );
+    }
 }

@@ -164,3 +164,27 @@ fn without_a_profile_the_panel_says_so() {
         "no last URL known for this visitor"
     );
 }
+
+#[test]
+fn a_last_url_with_a_user_or_password_is_refused_and_the_panel_says_why() {
+    for disguised in [
+        "https://user:pass@evil.example/x",
+        "https://bank.example@evil.example/",
+    ] {
+        let mut state = opened_with(disguised);
+        press(&mut state, 'p');
+        let effects = press(&mut state, 'o');
+        assert!(
+            !effects
+                .iter()
+                .any(|effect| matches!(effect, Effect::Open(_))),
+            "{disguised} was opened: {effects:?}"
+        );
+        let error = state.notices().error().unwrap();
+        assert!(
+            error.text.contains("user name or password"),
+            "{}",
+            error.text
+        );
+    }
+}

@@ -169,6 +169,9 @@ fn printed_by_the_binary(home: &Path) -> Vec<String> {
     let bad_config = home.join("bad.toml");
     fs::write(&bad_config, "page-size = 200\n").unwrap();
     let with_secret = [("SIGNALZEN_API_SECRET", "sz-live-readme")];
+    let fifo = home.join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
 
     let scenarios: Vec<(Vec<&str>, &[Variable])> = vec![
         (vec!["4821"], &[]),
@@ -185,6 +188,7 @@ fn printed_by_the_binary(home: &Path) -> Vec<String> {
             &with_secret,
         ),
         (vec!["4821"], &with_secret),
+        (vec!["--secret-file", fifo.to_str().unwrap(), "4821"], &[]),
     ];
     scenarios
         .into_iter()

@@ -102,7 +102,7 @@ fn a_missing_secret_is_one_clear_line_and_exit_2() {
         stderr.trim(),
         format!(
             "szchat: no API secret: set SIGNALZEN_API_SECRET, pass --secret-file PATH, \
-             or put it in {} (chmod 600)",
+             or put it in {} (chmod 600); to look around without an account, szchat --demo",
             empty_config_home().join("szchat/secret").display()
         )
     );
