@@ -50,8 +50,11 @@ impl PageSize {
     pub const MIN: PageSize = PageSize(1);
     /// The largest page the API serves ("lower than 100").
     pub const MAX: PageSize = PageSize(99);
-    /// The API's default, and szchat's.
+    /// The API's default, and szchat's for what the reader scrolls to.
     pub const DEFAULT: PageSize = PageSize(50);
+    /// What work on the whole history (`g`, a search or a jump loading,
+    /// an export) asks for unless a page size was given: the fewest requests.
+    pub const WHOLE_HISTORY: PageSize = Self::MAX;
     /// The probe's least size: two messages reveal the server's order.
     const ORDER_REVEALING: PageSize = PageSize(2);
 
@@ -257,7 +260,12 @@ enum Phase {
 /// Decides the next page request and which fetched messages the view may show.
 #[derive(Clone, Debug)]
 pub struct Pager {
+    /// Pages of this size while the reader scrolls.
     page_size: PageSize,
+    /// Pages of this size while the reader wants everything ([`Pager::want_everything`]).
+    whole_history_size: PageSize,
+    /// True while the reader wants the whole history.
+    everything: bool,
     phase: Phase,
     order: ServerOrder,
     /// The `total` of the last answer.
@@ -334,6 +342,8 @@ impl Pager {
     pub fn new(page_size: PageSize) -> Self {
         Self {
             page_size,
+            whole_history_size: page_size,
+            everything: false,
             phase: Phase::Probe,
             order: ServerOrder::Unknown,
             total: None,
@@ -349,6 +359,29 @@ impl Pager {
             read_unasked: 0,
             beginning: false,
             stop: None,
+        }
+    }
+
+    /// The same pager, asking for pages of `size` (never fewer than its
+    /// page size) while the reader wants the whole history.
+    #[must_use]
+    pub fn with_whole_history_size(mut self, size: PageSize) -> Self {
+        self.whole_history_size = size.max(self.page_size);
+        self
+    }
+
+    /// Whether the reader wants the whole history now (`g`, a search or a
+    /// jump loading): larger pages then, fewer requests.
+    pub fn want_everything(&mut self, everything: bool) {
+        self.everything = everything;
+    }
+
+    /// The size of the pages asked for now.
+    fn size(&self) -> PageSize {
+        if self.everything {
+            self.whole_history_size
+        } else {
+            self.page_size
         }
     }
 
@@ -427,7 +460,8 @@ impl Pager {
             *self = Pager {
                 total: self.total,
                 received: std::mem::take(&mut self.received),
-                ..Pager::new(self.page_size)
+                everything: self.everything,
+                ..Pager::new(self.page_size).with_whole_history_size(self.whole_history_size)
             };
         } else {
             self.read_unasked = 0;
@@ -443,16 +477,17 @@ impl Pager {
         if self.stop.is_some() {
             return None;
         }
-        let page = u64::from(self.page_size.get());
+        let size = self.size();
+        let page = u64::from(size.get());
         let total = self.total.unwrap_or(0);
         let request = |offset: u64, wanted: u64| PageRequest {
             offset,
-            limit: self.page_size.at_most(wanted),
+            limit: size.at_most(wanted),
         };
         match self.phase {
             Phase::Probe => Some(PageRequest {
                 offset: 0,
-                limit: self.page_size.max(PageSize::ORDER_REVEALING),
+                limit: size.max(PageSize::ORDER_REVEALING),
             }),
             Phase::OldestFirstTail => {
                 let offset = total.saturating_sub(page).max(self.probe_end);
@@ -482,7 +517,8 @@ impl Pager {
         let Some(first) = self.next_request() else {
             return Vec::new();
         };
-        let page = u64::from(self.page_size.get());
+        let size = self.size();
+        let page = u64::from(size.get());
         let total = self.total.unwrap_or(0);
         let mut out = vec![first];
         while out.len() < count {
@@ -496,7 +532,7 @@ impl Pager {
                     let offset = low.saturating_sub(page).max(self.probe_end);
                     PageRequest {
                         offset,
-                        limit: self.page_size.at_most(low - offset),
+                        limit: size.at_most(low - offset),
                     }
                 }
                 Phase::NewestFirstOlder { .. } | Phase::Sequential { .. } => {
@@ -506,7 +542,7 @@ impl Pager {
                     }
                     PageRequest {
                         offset,
-                        limit: self.page_size,
+                        limit: size,
                     }
                 }
                 _ => break,
@@ -593,6 +629,7 @@ impl Pager {
             self.walk.shifted = self.walk.shifted.saturating_add(shifted);
         }
         let distinct = self.walk.ids.len() as u64;
+        // Counted in the smaller pages, so a walk that changed size is not cut short.
         let page_fuls = distinct
             .saturating_add(self.walk.shifted)
             .div_ceil(u64::from(self.page_size.get()));

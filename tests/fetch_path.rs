@@ -332,3 +332,52 @@ async fn a_count_that_does_not_add_up_is_said_in_words_and_r_asks_again() {
     assert_eq!(ids(state), (1..=100).collect::<Vec<_>>());
     assert_eq!(state.status().unwrap().text, status.text);
 }
+
+/// The `(offset, limit)` of every list request `server` answered, in order.
+fn pages_asked(server: &FakeServer) -> Vec<(u64, u64)> {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/messages"))
+        .filter_map(|r| {
+            let query = r.query.as_deref()?;
+            let field = |name: &str| {
+                query
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))?
+                    .parse()
+                    .ok()
+            };
+            Some((field("offset")?, field("limit")?))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn g_asks_for_pages_of_99_when_no_page_size_was_given() {
+    // Issue 13 item 24: the first screen keeps its pages of 50; `g` wants
+    // everything, in the fewest requests.
+    let server = FakeServer::start(FakeConfig::new(SECRET, USER, synthetic_messages(1_000)))
+        .await
+        .unwrap();
+    let config = szchat::app::AppConfig {
+        concurrency: 6,
+        whole_history_page_size: szchat::paging::PageSize::WHOLE_HISTORY,
+        ..common::app_config(client(&server.base_url(), SECRET, USER), Some(USER))
+    };
+    let (width, height) = common::SCREEN;
+    let mut driver = Driver::with(szchat::app::App::spawn(
+        config,
+        ratatui::layout::Size::new(width, height),
+        common::RecordingDesktop::default(),
+    ));
+    driver.settle().await;
+    assert_eq!(pages_asked(&server), [(0, 50), (950, 50)]);
+    driver.act(Action::Oldest);
+    driver.settle().await;
+    assert_eq!(ids(driver.state()), (1..=1_000).collect::<Vec<_>>());
+    let walk = &pages_asked(&server)[2..];
+    // 900 messages between the two pages: ten pages, the last one short.
+    assert_eq!(walk.len(), 10, "{walk:?}");
+    assert!(walk[..9].iter().all(|&(_, limit)| limit == 99), "{walk:?}");
+}
