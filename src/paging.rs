@@ -297,6 +297,9 @@ pub struct Pager {
     read_unasked: u64,
     /// The walk towards the oldest message ended with nothing missing.
     beginning: bool,
+    /// The server counted messages where it had none: its count says
+    /// nothing about where the loaded messages stand.
+    count_doubted: bool,
     stop: Option<Stop>,
 }
 
@@ -358,6 +361,7 @@ impl Pager {
             walk: Walk::default(),
             read_unasked: 0,
             beginning: false,
+            count_doubted: false,
             stop: None,
         }
     }
@@ -416,6 +420,17 @@ impl Pager {
             .iter()
             .chain(&self.early_arrivals)
             .chain(&self.held_newest)
+    }
+
+    /// True while the server's count can place the loaded messages from the
+    /// newest end: its order is known, the newest page came where the count
+    /// put it, and it has not been caught contradicting itself.
+    pub fn count_places_newest(&self) -> bool {
+        matches!(
+            self.order,
+            ServerOrder::OldestFirst | ServerOrder::NewestFirst
+        ) && !self.count_doubted
+            && !self.stop.is_some_and(|stop| stop.is_problem())
     }
 
     /// True once the walk towards the oldest message is over with nothing
@@ -571,6 +586,9 @@ impl Pager {
         if self.wants_eager_fetch() {
             self.read_unasked = self.read_unasked.saturating_add(received);
         }
+        if self.phase == Phase::OldestFirstTail && received == 0 && answer.offset > self.probe_end {
+            return self.read_forward_from_oldest();
+        }
         if self.contradicted_by(answer, &page.messages) {
             return self.give_up(page.messages);
         }
@@ -639,6 +657,19 @@ impl Pager {
         distinct > answer.total
             || self.walk.barren_run >= BARREN_PAGES
             || self.walk.pages > fair_pages
+    }
+
+    /// Oldest-first, the newest page the count promised was empty: the count
+    /// is a lie (or the list shrank), and where the newest messages are is
+    /// not known. The oldest ones are: show them, and read on from there
+    /// until the list ends, which is the newest end that can be established.
+    fn read_forward_from_oldest(&mut self) -> Vec<Message> {
+        self.count_doubted = true;
+        self.walk.pages += 1;
+        self.phase = Phase::Sequential {
+            next: self.probe_end,
+        };
+        std::mem::take(&mut self.held_oldest)
     }
 
     /// True if any of `messages` is held back for the newest-first catch-up.

@@ -105,6 +105,13 @@ impl History {
         self.pager.reached_beginning()
     }
 
+    /// True while a place counted from the oldest message is known with
+    /// the server's count: every older message is loaded, and no arrival the
+    /// count claims is still being fetched (a count that lies is found out then).
+    pub(super) fn older_end_complete(&self) -> bool {
+        self.pager.reached_beginning() && self.settled()
+    }
+
     /// The order the server was found to page in.
     pub(super) fn order(&self) -> ServerOrder {
         self.pager.order()
@@ -127,11 +134,7 @@ impl History {
     /// a gap, and the total never changed meanwhile (a change may be a new
     /// message not fetched yet). Positions can then be counted back from the total.
     pub(super) fn newer_end_complete(&self) -> bool {
-        self.steady_total
-            && matches!(
-                self.pager.order(),
-                ServerOrder::OldestFirst | ServerOrder::NewestFirst
-            )
+        self.steady_total && self.pager.count_places_newest()
     }
 
     /// The next page to ask for, if nothing is in flight and either the view
