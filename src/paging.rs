@@ -300,6 +300,8 @@ pub struct Pager {
     /// The server counted messages where it had none: its count says
     /// nothing about where the loaded messages stand.
     count_doubted: bool,
+    /// Oldest-first: the offset just past the newest message any page brought.
+    listed_end: Option<u64>,
     stop: Option<Stop>,
 }
 
@@ -362,6 +364,7 @@ impl Pager {
             read_unasked: 0,
             beginning: false,
             count_doubted: false,
+            listed_end: None,
             stop: None,
         }
     }
@@ -387,6 +390,12 @@ impl Pager {
         } else {
             self.page_size
         }
+    }
+
+    /// Oldest-first: the offset just past the newest message a page brought,
+    /// where the list is known to end (its count may say otherwise).
+    pub fn listed_end(&self) -> Option<u64> {
+        self.listed_end
     }
 
     /// The server's message count, once known.
@@ -611,6 +620,10 @@ impl Pager {
             Phase::Sequential { .. } => self.after_sequential(answer, show),
             Phase::Complete => show,
         };
+        if self.order == ServerOrder::OldestFirst && answer.positions > 0 {
+            let end = answer.offset.saturating_add(answer.positions);
+            self.listed_end = Some(self.listed_end.map_or(end, |known| known.max(end)));
+        }
         let held = self.held_oldest.len() + self.early_arrivals.len() + self.held_newest.len();
         if held > MAX_HELD || self.grown_since_start > MAX_HELD as u64 {
             show.append(&mut self.give_up(Vec::new()));

@@ -101,6 +101,11 @@ impl History {
         self.pager.total()
     }
 
+    /// Oldest-first: the offset just past the newest message fetched.
+    pub(super) fn listed_end(&self) -> Option<u64> {
+        self.pager.listed_end()
+    }
+
     pub(super) fn reached_beginning(&self) -> bool {
         self.pager.reached_beginning()
     }

@@ -110,7 +110,9 @@ impl AppState {
     pub fn position(&self) -> Option<Position> {
         let (before, after) = self.conversation.rank(self.selected()?)?;
         let loaded = self.conversation.len();
-        let total = self.total();
+        // Once the server counted fewer messages than were known, some
+        // loaded ones are gone from it: its count places nothing.
+        let total = self.total().filter(|_| !self.follow.shrank());
         Some(match total {
             Some(total) if self.history.older_end_complete() => Position::InHistory {
                 number: before as u64 + 1,
