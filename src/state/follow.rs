@@ -234,10 +234,6 @@ impl Follow {
                 if self.last_total.is_none() {
                     self.read_to = known.listed_end.or(known.total).unwrap_or(0);
                 }
-                self.look = Look {
-                    expected_end: self.read_to,
-                    ..Look::default()
-                };
                 self.read_to.saturating_sub(1)
             }
             // New messages push the rest to higher offsets: start at the top.
@@ -248,6 +244,10 @@ impl Follow {
                 .max(self.last_total)
                 .unwrap_or(0)
                 .saturating_sub(page),
+        };
+        self.look = Look {
+            expected_end: self.read_to,
+            ..Look::default()
         };
         Some(self.send(offset))
     }
