@@ -53,6 +53,8 @@ pub struct AppConfig {
     /// The visitor whose conversation opens; `None` opens the visitor picker.
     pub user_id: Option<u64>,
     pub page_size: PageSize,
+    /// Messages a page while the reader wants the whole history (`g`, search, jump).
+    pub whole_history_page_size: PageSize,
     pub zone: LocalZone,
     /// Whether the screen is drawn in colour.
     pub colors: Colors,
@@ -173,6 +175,7 @@ pub struct App<D> {
 struct ConversationOpener {
     client: ApiClient,
     page_size: PageSize,
+    whole_history_page_size: PageSize,
     zone: LocalZone,
     log_file: Option<PathBuf>,
     follow: bool,
@@ -235,6 +238,7 @@ impl<D: Desktop> App<D> {
         let opener = ConversationOpener {
             client: config.client,
             page_size: config.page_size,
+            whole_history_page_size: config.whole_history_page_size,
             zone: config.zone,
             log_file: config.log_file,
             follow: config.follow,
@@ -766,7 +770,8 @@ impl ConversationOpener {
         let state = AppState::new(user_id, self.page_size, self.zone, size.width, size.height)
             .with_log_file(self.log_file.clone())
             .with_follow(self.follow, self.poll_interval)
-            .with_concurrency(self.concurrency);
+            .with_concurrency(self.concurrency)
+            .with_whole_history_page_size(self.whole_history_page_size);
         let state = if self.visitor_profile {
             state.with_visitor_profile()
         } else {

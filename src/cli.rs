@@ -69,7 +69,7 @@ pub struct Cli {
     #[arg(short = 'o', long = "output", value_name = "FILE", requires = "export")]
     pub output: Option<PathBuf>,
 
-    /// Messages (or visitors, in the list) per request: the API accepts 1 to 99.
+    /// Messages (or visitors, in the list) per request: the API accepts 1 to 99. Unless given, g, searches, jumps and --export ask for 99.
     #[arg(long, value_name = "N", default_value_t = PageSize::DEFAULT)]
     pub page_size: PageSize,
 

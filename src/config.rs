@@ -358,6 +358,10 @@ pub struct Settings {
     pub base_url_origin: Origin,
     /// Messages per request.
     pub page_size: PageSize,
+    /// Messages per request when the whole history is fetched (`g`, a
+    /// search or a jump loading, export): the page size if one was given
+    /// (flag, environment or file), else the largest the API serves.
+    pub whole_history_page_size: PageSize,
     /// Requests at once when the whole history is fetched (`g`, export).
     pub concurrency: u8,
     /// How often to look for new messages while following, if given.
@@ -399,9 +403,10 @@ impl Settings {
             (None, None) => (cli.base_url.clone(), Origin::Default),
         };
 
-        let page_size = match (given("page_size"), from_file.page_size) {
-            (None, Some(FilePageSize(size))) => size,
-            _ => cli.page_size,
+        let (page_size, whole_history_page_size) = match (given("page_size"), from_file.page_size) {
+            (None, Some(FilePageSize(size))) => (size, size),
+            (None, None) => (cli.page_size, PageSize::WHOLE_HISTORY),
+            (Some(_), _) => (cli.page_size, cli.page_size),
         };
 
         let color = match (cli.color, lookup("NO_COLOR")) {
@@ -432,6 +437,7 @@ impl Settings {
             base_url,
             base_url_origin,
             page_size,
+            whole_history_page_size,
             concurrency: cli
                 .concurrency
                 .or(from_file.concurrency.map(|Concurrency(count)| count))
@@ -556,6 +562,18 @@ mod tests {
         assert_eq!(s.concurrency, DEFAULT_CONCURRENCY);
         assert_eq!(s.poll_interval, None);
         assert_eq!(s.color, ColorMode::Auto);
+    }
+
+    #[test]
+    fn whole_history_work_asks_for_the_largest_page_unless_a_size_was_given() {
+        // Issue 13 item 24: an export of 10,000 messages took 200 requests.
+        let s = settings(&["4821"], &[], &LoadedFile::default());
+        assert_eq!(s.whole_history_page_size, PageSize::MAX);
+        let s = settings(&["--page-size", "50", "4821"], &[], &LoadedFile::default());
+        assert_eq!(s.whole_history_page_size.get(), 50, "the flag wins");
+        let s = settings(&["4821"], &[], &file("page-size = 20\n"));
+        assert_eq!(s.whole_history_page_size.get(), 20, "the file wins");
+        assert_eq!(s.page_size.get(), 20);
     }
 
     #[test]

@@ -50,8 +50,11 @@ impl PageSize {
     pub const MIN: PageSize = PageSize(1);
     /// The largest page the API serves ("lower than 100").
     pub const MAX: PageSize = PageSize(99);
-    /// The API's default, and szchat's.
+    /// The API's default, and szchat's for what the reader scrolls to.
     pub const DEFAULT: PageSize = PageSize(50);
+    /// What work on the whole history (`g`, a search or a jump loading,
+    /// an export) asks for unless a page size was given: the fewest requests.
+    pub const WHOLE_HISTORY: PageSize = Self::MAX;
     /// The probe's least size: two messages reveal the server's order.
     const ORDER_REVEALING: PageSize = PageSize(2);
 
@@ -257,7 +260,12 @@ enum Phase {
 /// Decides the next page request and which fetched messages the view may show.
 #[derive(Clone, Debug)]
 pub struct Pager {
+    /// Pages of this size while the reader scrolls.
     page_size: PageSize,
+    /// Pages of this size while the reader wants everything ([`Pager::want_everything`]).
+    whole_history_size: PageSize,
+    /// True while the reader wants the whole history.
+    everything: bool,
     phase: Phase,
     order: ServerOrder,
     /// The `total` of the last answer.
@@ -289,6 +297,11 @@ pub struct Pager {
     read_unasked: u64,
     /// The walk towards the oldest message ended with nothing missing.
     beginning: bool,
+    /// The server counted messages where it had none: its count says
+    /// nothing about where the loaded messages stand.
+    count_doubted: bool,
+    /// Oldest-first: the offset just past the newest message any page brought.
+    listed_end: Option<u64>,
     stop: Option<Stop>,
 }
 
@@ -334,6 +347,8 @@ impl Pager {
     pub fn new(page_size: PageSize) -> Self {
         Self {
             page_size,
+            whole_history_size: page_size,
+            everything: false,
             phase: Phase::Probe,
             order: ServerOrder::Unknown,
             total: None,
@@ -348,8 +363,39 @@ impl Pager {
             walk: Walk::default(),
             read_unasked: 0,
             beginning: false,
+            count_doubted: false,
+            listed_end: None,
             stop: None,
         }
+    }
+
+    /// The same pager, asking for pages of `size` (never fewer than its
+    /// page size) while the reader wants the whole history.
+    #[must_use]
+    pub fn with_whole_history_size(mut self, size: PageSize) -> Self {
+        self.whole_history_size = size.max(self.page_size);
+        self
+    }
+
+    /// Whether the reader wants the whole history now (`g`, a search or a
+    /// jump loading): larger pages then, fewer requests.
+    pub fn want_everything(&mut self, everything: bool) {
+        self.everything = everything;
+    }
+
+    /// The size of the pages asked for now.
+    fn size(&self) -> PageSize {
+        if self.everything {
+            self.whole_history_size
+        } else {
+            self.page_size
+        }
+    }
+
+    /// Oldest-first: the offset just past the newest message a page brought,
+    /// where the list is known to end (its count may say otherwise).
+    pub fn listed_end(&self) -> Option<u64> {
+        self.listed_end
     }
 
     /// The server's message count, once known.
@@ -383,6 +429,17 @@ impl Pager {
             .iter()
             .chain(&self.early_arrivals)
             .chain(&self.held_newest)
+    }
+
+    /// True while the server's count can place the loaded messages from the
+    /// newest end: its order is known, the newest page came where the count
+    /// put it, and it has not been caught contradicting itself.
+    pub fn count_places_newest(&self) -> bool {
+        matches!(
+            self.order,
+            ServerOrder::OldestFirst | ServerOrder::NewestFirst
+        ) && !self.count_doubted
+            && !self.stop.is_some_and(|stop| stop.is_problem())
     }
 
     /// True once the walk towards the oldest message is over with nothing
@@ -427,7 +484,8 @@ impl Pager {
             *self = Pager {
                 total: self.total,
                 received: std::mem::take(&mut self.received),
-                ..Pager::new(self.page_size)
+                everything: self.everything,
+                ..Pager::new(self.page_size).with_whole_history_size(self.whole_history_size)
             };
         } else {
             self.read_unasked = 0;
@@ -443,16 +501,17 @@ impl Pager {
         if self.stop.is_some() {
             return None;
         }
-        let page = u64::from(self.page_size.get());
+        let size = self.size();
+        let page = u64::from(size.get());
         let total = self.total.unwrap_or(0);
         let request = |offset: u64, wanted: u64| PageRequest {
             offset,
-            limit: self.page_size.at_most(wanted),
+            limit: size.at_most(wanted),
         };
         match self.phase {
             Phase::Probe => Some(PageRequest {
                 offset: 0,
-                limit: self.page_size.max(PageSize::ORDER_REVEALING),
+                limit: size.max(PageSize::ORDER_REVEALING),
             }),
             Phase::OldestFirstTail => {
                 let offset = total.saturating_sub(page).max(self.probe_end);
@@ -482,7 +541,8 @@ impl Pager {
         let Some(first) = self.next_request() else {
             return Vec::new();
         };
-        let page = u64::from(self.page_size.get());
+        let size = self.size();
+        let page = u64::from(size.get());
         let total = self.total.unwrap_or(0);
         let mut out = vec![first];
         while out.len() < count {
@@ -496,7 +556,7 @@ impl Pager {
                     let offset = low.saturating_sub(page).max(self.probe_end);
                     PageRequest {
                         offset,
-                        limit: self.page_size.at_most(low - offset),
+                        limit: size.at_most(low - offset),
                     }
                 }
                 Phase::NewestFirstOlder { .. } | Phase::Sequential { .. } => {
@@ -506,7 +566,7 @@ impl Pager {
                     }
                     PageRequest {
                         offset,
-                        limit: self.page_size,
+                        limit: size,
                     }
                 }
                 _ => break,
@@ -535,6 +595,9 @@ impl Pager {
         if self.wants_eager_fetch() {
             self.read_unasked = self.read_unasked.saturating_add(received);
         }
+        if self.phase == Phase::OldestFirstTail && received == 0 && answer.offset > self.probe_end {
+            return self.read_forward_from_oldest();
+        }
         if self.contradicted_by(answer, &page.messages) {
             return self.give_up(page.messages);
         }
@@ -557,6 +620,10 @@ impl Pager {
             Phase::Sequential { .. } => self.after_sequential(answer, show),
             Phase::Complete => show,
         };
+        if self.order == ServerOrder::OldestFirst && answer.positions > 0 {
+            let end = answer.offset.saturating_add(answer.positions);
+            self.listed_end = Some(self.listed_end.map_or(end, |known| known.max(end)));
+        }
         let held = self.held_oldest.len() + self.early_arrivals.len() + self.held_newest.len();
         if held > MAX_HELD || self.grown_since_start > MAX_HELD as u64 {
             show.append(&mut self.give_up(Vec::new()));
@@ -593,6 +660,7 @@ impl Pager {
             self.walk.shifted = self.walk.shifted.saturating_add(shifted);
         }
         let distinct = self.walk.ids.len() as u64;
+        // Counted in the smaller pages, so a walk that changed size is not cut short.
         let page_fuls = distinct
             .saturating_add(self.walk.shifted)
             .div_ceil(u64::from(self.page_size.get()));
@@ -602,6 +670,19 @@ impl Pager {
         distinct > answer.total
             || self.walk.barren_run >= BARREN_PAGES
             || self.walk.pages > fair_pages
+    }
+
+    /// Oldest-first, the newest page the count promised was empty: the count
+    /// is a lie (or the list shrank), and where the newest messages are is
+    /// not known. The oldest ones are: show them, and read on from there
+    /// until the list ends, which is the newest end that can be established.
+    fn read_forward_from_oldest(&mut self) -> Vec<Message> {
+        self.count_doubted = true;
+        self.walk.pages += 1;
+        self.phase = Phase::Sequential {
+            next: self.probe_end,
+        };
+        std::mem::take(&mut self.held_oldest)
     }
 
     /// True if any of `messages` is held back for the newest-first catch-up.

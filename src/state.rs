@@ -393,9 +393,12 @@ impl AppState {
                 );
                 match polled {
                     None => return Vec::new(),
-                    Some(Polled::Arrived { fresh, next }) => {
+                    Some(Polled::Arrived { fresh, next, fewer }) => {
                         self.notices.settle(StatusTopic::Follow);
                         self.show_arrivals(fresh);
+                        if let Some(fewer) = fewer {
+                            self.say_the_list_shrank(fewer);
+                        }
                         if let Some(next) = next {
                             return vec![Effect::Fetch(FetchRequest::Poll(next))];
                         }

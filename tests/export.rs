@@ -269,6 +269,65 @@ async fn the_binary_exports_without_a_terminal_and_says_what_it_did() {
     );
 }
 
+/// The `limit` of every message-list request the server saw.
+fn limits_asked(server: &FakeServer) -> Vec<u64> {
+    server
+        .requests()
+        .iter()
+        .filter(|request| request.path.ends_with("/messages"))
+        .filter_map(|request| {
+            let query = request.query.as_deref()?;
+            let limit = query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("limit="))?;
+            limit.parse().ok()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_asks_for_pages_of_99_unless_a_page_size_was_given() {
+    // Issue 13 item 24: pages of 50 made 200 requests where 102 suffice.
+    let scratch = Scratch::new("page-size");
+    let config_file = scratch.0.join("szchat").join("config.toml");
+    std::fs::create_dir_all(config_file.parent().unwrap()).unwrap();
+    std::fs::write(&config_file, "page-size = 20\n").unwrap();
+    let cases: [(&[&str], bool, u64, usize); 3] = [
+        (&[], false, 99, 11),
+        (&["--page-size", "50"], false, 50, 20),
+        (&[], true, 20, 50),
+    ];
+    for (flags, with_file, limit, requests) in cases {
+        let server = FakeServer::start(fake(1_000, ServeOrder::OldestFirst))
+            .await
+            .unwrap();
+        let base = server.base_url();
+        let mut args = vec!["--base-url", &base, "--export", "jsonl"];
+        args.extend_from_slice(flags);
+        args.push("31");
+        let mut command = szchat(&args);
+        if with_file {
+            command.env("XDG_CONFIG_HOME", &scratch.0);
+        }
+        let output = run(command).await;
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout).lines().count(),
+            1_000
+        );
+        let limits = limits_asked(&server);
+        // The last page asks only for what is left.
+        assert!(
+            limits.iter().all(|asked| *asked <= limit)
+                && limits[..limits.len() - 1]
+                    .iter()
+                    .all(|asked| *asked == limit),
+            "{flags:?} file={with_file}: {limits:?}"
+        );
+        assert_eq!(limits.len(), requests, "{flags:?} file={with_file}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_exports_the_demo_to_a_file() {
     let dir = Scratch::new("demo-bin");

@@ -327,8 +327,85 @@ async fn a_count_that_does_not_add_up_is_said_in_words_and_r_asks_again() {
     driver.act(Action::Retry);
     driver.settle().await;
     let state = driver.state();
-    // The probe, then the "newest" page at offset 10^12 - 50, which is empty.
-    assert_eq!(server.request_count(), 5);
+    // The probe, then the "newest" page at offset 10^12 - 50, which is
+    // empty; so it reads on from the oldest: offset 50, then 100 (empty).
+    assert_eq!(server.request_count(), 7);
     assert_eq!(ids(state), (1..=100).collect::<Vec<_>>());
     assert_eq!(state.status().unwrap().text, status.text);
+}
+
+/// The `(offset, limit)` of every list request `server` answered, in order.
+fn pages_asked(server: &FakeServer) -> Vec<(u64, u64)> {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/messages"))
+        .filter_map(|r| {
+            let query = r.query.as_deref()?;
+            let field = |name: &str| {
+                query
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))?
+                    .parse()
+                    .ok()
+            };
+            Some((field("offset")?, field("limit")?))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn g_asks_for_pages_of_99_when_no_page_size_was_given() {
+    // Issue 13 item 24: the first screen keeps its pages of 50; `g` wants
+    // everything, in the fewest requests.
+    let server = FakeServer::start(FakeConfig::new(SECRET, USER, synthetic_messages(1_000)))
+        .await
+        .unwrap();
+    let config = szchat::app::AppConfig {
+        concurrency: 6,
+        whole_history_page_size: szchat::paging::PageSize::WHOLE_HISTORY,
+        ..common::app_config(client(&server.base_url(), SECRET, USER), Some(USER))
+    };
+    let (width, height) = common::SCREEN;
+    let mut driver = Driver::with(szchat::app::App::spawn(
+        config,
+        ratatui::layout::Size::new(width, height),
+        common::RecordingDesktop::default(),
+    ));
+    driver.settle().await;
+    assert_eq!(pages_asked(&server), [(0, 50), (950, 50)]);
+    driver.act(Action::Oldest);
+    driver.settle().await;
+    assert_eq!(ids(driver.state()), (1..=1_000).collect::<Vec<_>>());
+    let walk = &pages_asked(&server)[2..];
+    // 900 messages between the two pages: ten pages, the last one short.
+    assert_eq!(walk.len(), 10, "{walk:?}");
+    assert!(walk[..9].iter().all(|&(_, limit)| limit == 99), "{walk:?}");
+}
+
+#[tokio::test]
+async fn a_count_that_lies_from_the_second_answer_on_still_opens_on_the_newest() {
+    // Issue 13 item 26: 300 messages, oldest first; the first answer counts
+    // 300, every later one a trillion. A truncated first answer makes the
+    // client ask again, so the probe itself hears the lie, as when answers
+    // arrive out of order.
+    for truncate_first in [false, true] {
+        let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(300));
+        config.lies = Lies {
+            totals: vec![None, Some(1_000_000_000_000)],
+            ..Lies::default()
+        };
+        if truncate_first {
+            config.faults = vec![Fault::Truncated { nth: 1 }];
+        }
+        let server = FakeServer::start(config).await.unwrap();
+        let mut driver = Driver::start(client(&server.base_url(), SECRET, USER), USER, 50);
+        driver.settle().await;
+        let state = driver.state();
+        assert_eq!(state.selected(), Some(300), "truncated: {truncate_first}");
+        // Where 300 stands is not known: it is counted among the loaded.
+        let bar = driver.status_line();
+        assert!(!bar.contains("1,000,000,000,000"), "{bar}");
+        assert!(bar.contains(" loaded │"), "{bar}");
+    }
 }

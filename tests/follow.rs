@@ -196,7 +196,10 @@ fn arrivals_count_in_the_position_of_a_conversation_not_loaded_to_its_start() {
             _ => None,
         })
         .expect("a look for new messages");
-    assert_eq!(poll.page.offset, 120, "asked past the known end");
+    assert_eq!(
+        poll.page.offset, 119,
+        "asked from the newest known message on"
+    );
 
     history.extend(messages(123).into_iter().skip(120));
     let page = page_of(&history, poll.page.offset, poll.page.limit.get(), false);
@@ -218,4 +221,134 @@ fn arrivals_count_in_the_position_of_a_conversation_not_loaded_to_its_start() {
     );
     // The next look waits for its time: the loop's timer, not a busy loop.
     assert_eq!(state.next_deadline(), Some(start + Duration::from_secs(5)));
+}
+
+/// Answers `poll` from `history` (oldest first) as the state would get it.
+fn answer_poll(
+    state: &mut AppState,
+    history: &[szchat::model::Message],
+    poll: szchat::fetch::PollRequest,
+    at: std::time::Instant,
+) -> Vec<szchat::state::Effect> {
+    use szchat::fetch::FetchEvent;
+    use szchat::state::Input;
+    let page = common::page_of(history, poll.page.offset, poll.page.limit.get(), false);
+    state.handle_at(
+        Input::Fetched(FetchEvent::Polled {
+            request: poll,
+            result: Ok(page),
+            checked_at: chrono::Utc::now(),
+        }),
+        at,
+    )
+}
+
+/// The look for new messages among `effects`, if one goes out.
+fn poll_in(effects: &[szchat::state::Effect]) -> Option<szchat::fetch::PollRequest> {
+    use szchat::fetch::FetchRequest;
+    use szchat::state::Effect;
+    effects.iter().find_map(|effect| match effect {
+        Effect::Fetch(FetchRequest::Poll(poll)) => Some(*poll),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_history_that_shrinks_while_following_still_shows_every_new_message() {
+    // Issue 13 item 30: 120 messages, oldest first, message 5 deleted while
+    // new ones arrive; szchat kept asking offset 120 and never showed 121.
+    use common::{messages, page_of, page_requests};
+    use szchat::fetch::FetchEvent;
+    use szchat::paging::PageSize;
+    use szchat::state::{Input, Position};
+    use szchat::timefmt::LocalZone;
+
+    let all = messages(130);
+    let mut history: Vec<_> = all[..120].to_vec();
+    let mut now = std::time::Instant::now();
+    let every = Duration::from_secs(3);
+    let mut state =
+        AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 60, 21).with_follow(true, every);
+    let mut effects = state.start();
+    effects.extend(state.update(Action::Oldest));
+    // The first look goes out once the newest messages are in; it is
+    // answered after the deletion below.
+    let mut first_look = None;
+    while let Some(request) = page_requests(&effects).first().copied() {
+        let page = page_of(&history, request.offset, request.limit.get(), false);
+        effects = state.handle_at(
+            Input::Fetched(FetchEvent::Page {
+                request,
+                result: Ok(page),
+            }),
+            now,
+        );
+        first_look = first_look.or(poll_in(&effects));
+    }
+    first_look = first_look.or(poll_in(&state.update(Action::Newest)));
+    assert!(state.reached_beginning());
+
+    // Message 5 goes; 121 comes: the count stays 120.
+    history.retain(|m| m.id != 5);
+    history.push(all[120].clone());
+    let mut poll = first_look;
+    assert!(poll.is_some(), "following looks once the newest are loaded");
+    let mut said = Vec::new();
+    for arrival in 121..=123 {
+        while let Some(request) = poll {
+            let effects = answer_poll(&mut state, &history, request, now);
+            said.extend(state.status().map(|s| s.text.clone()));
+            poll = poll_in(&effects);
+        }
+        assert_eq!(
+            state.conversation().last().map(|m| m.id),
+            Some(arrival),
+            "{said:?}"
+        );
+        if arrival < 123 {
+            history.push(all[usize::try_from(arrival).unwrap()].clone());
+        }
+        now += every;
+        poll = poll_in(&state.handle_at(Input::Tick, now));
+    }
+    assert!(
+        said.iter()
+            .any(|text| text == "the server now counts 1 fewer message"),
+        "{said:?}"
+    );
+    assert_eq!(state.selected(), Some(123));
+    // 123 loaded, one of them gone from the server: no place from its count.
+    assert_eq!(
+        state.position(),
+        Some(Position::InLoaded {
+            number: 123,
+            loaded: 123
+        })
+    );
+}
+
+#[tokio::test]
+async fn following_a_server_that_deletes_a_message_still_shows_the_new_ones() {
+    // Issue 13 item 30 against the fake server: 120 messages, oldest first,
+    // message 5 deleted once they are loaded, then three new ones.
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(120));
+    config.live = Some(LiveChat {
+        user_id: USER,
+        every: Duration::from_millis(400),
+        limit: 3,
+        seed: 7,
+    });
+    let server = FakeServer::start(config).await.unwrap();
+    let mut driver =
+        Driver::start_following(client(&server.base_url(), SECRET, USER), USER, 50, QUICK);
+    driver
+        .run_until(|state| state.conversation().get(120).is_some())
+        .await;
+    assert!(server.delete_message(5));
+    driver
+        .run_until(|state| state.conversation().last().is_some_and(|m| m.id == 123))
+        .await;
+    // A loaded message is gone from the server: places count among the loaded.
+    let status = driver.status_line();
+    assert!(status.contains(" loaded"), "{status}");
 }

@@ -53,6 +53,7 @@ async fn start_with(
         client: client(&server.base_url(), DEMO_SECRET, 0),
         user_id: None,
         page_size,
+        whole_history_page_size: page_size,
         zone: LocalZone::utc(),
         colors: Colors::Off,
         log_file: None,

@@ -214,6 +214,23 @@ fn emoji_joiner_sequences_fall_apart_into_their_emoji() {
 }
 
 #[test]
+fn pictographs_newer_than_unicode_15_1_show_as_the_replacement_character() {
+    // Issue 13 item 25: U+1FAEF (Unicode 17) is two columns to ratatui and
+    // fewer to tmux, whose tables predate it: tmux drew "🧑4" after scrolling.
+    shows_as(
+        "\u{1F9D1}\u{1F3FE}\u{200D}\u{1FAEF}\u{200D}\u{1F9D1}\u{1F3FC}",
+        "🧑\u{FFFD}🧑",
+    );
+    // Unicode 16: face with bags under eyes, fingerprint, shovel.
+    shows_as(
+        "tired 🫩 print 🫆 dig 🪏",
+        "tired \u{FFFD} print \u{FFFD} dig \u{FFFD}",
+    );
+    // Unicode 15 and older stay: shaking face, goose, pink heart, wireless.
+    shows_as("🫨🪿🩷🛜", "🫨🪿🩷🛜");
+}
+
+#[test]
 fn skin_tone_modifiers_are_dropped() {
     // tmux draws 👋 and 🏽 side by side (four columns); ratatui counts two.
     shows_as("Good morning 👋🏽", "Good morning 👋");

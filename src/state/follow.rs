@@ -3,15 +3,17 @@
 //! below the view. One poll is in flight at most; a failed one waits twice
 //! as long before the next, up to [`MAX_POLL_DELAY`].
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use super::{AppState, Effect, Status, StatusTopic};
+use super::{AppState, Effect, Status, StatusKind, StatusTopic};
 use crate::api::error::ApiError;
 use crate::conversation::Conversation;
 use crate::fetch::{FetchRequest, PollRequest};
-use crate::model::{Message, Page};
+use crate::model::{Message, MessageId, Page};
+use crate::numbers::grouped;
 use crate::paging::{PageRequest, PageSize, ServerOrder};
 
 /// How long following waits between two looks, unless told otherwise.
@@ -41,6 +43,9 @@ pub(super) struct Known {
     pub(super) order: ServerOrder,
     /// The server's count, as the history last heard it.
     pub(super) total: Option<u64>,
+    /// Oldest-first: the offset just past the newest message the history
+    /// fetched, where the list was known to end.
+    pub(super) listed_end: Option<u64>,
     /// True when the newest messages are loaded, so a look starts from them.
     pub(super) settled: bool,
 }
@@ -53,9 +58,30 @@ pub(super) enum Polled {
     Arrived {
         fresh: Vec<Message>,
         next: Option<PollRequest>,
+        /// The look is over and the server counts this many fewer messages
+        /// than were known (some were deleted).
+        fewer: Option<u64>,
     },
     /// The look failed; the next one waits `retry_in`.
     Failed { reason: String, retry_in: Duration },
+}
+
+/// Oldest-first: what one look found out about where the list ends. Each
+/// look starts one message before the known end, so that the newest known
+/// message anchors the page; a page with no known message means offsets
+/// moved down (messages were deleted), and the look reads back until it
+/// finds one, then on from where it was.
+#[derive(Clone, Debug, Default)]
+struct Look {
+    /// Where the list was known to end when the look began.
+    expected_end: u64,
+    /// The furthest offset the look read, within the server's count.
+    end: u64,
+    /// New messages the look found.
+    fresh: HashSet<MessageId>,
+    /// Reading back towards the known messages, to go on at `resume` after.
+    walking_back: bool,
+    resume: Option<u64>,
 }
 
 /// Following live, and what it found.
@@ -72,6 +98,11 @@ pub struct Follow {
     walked: u32,
     /// Oldest-first: the offset up to which the list has been read.
     read_to: u64,
+    /// Oldest-first: the current look's reading of it (see [`Look`]).
+    look: Look,
+    /// Oldest-first: the server once counted fewer messages than were known;
+    /// places counted from its count are not to be trusted since.
+    shrank: bool,
     /// The server's count at the last look.
     last_total: Option<u64>,
     checked_at: Option<DateTime<Utc>>,
@@ -90,6 +121,8 @@ impl Follow {
             round: 0,
             walked: 0,
             read_to: 0,
+            look: Look::default(),
+            shrank: false,
             last_total: None,
             checked_at: None,
             unseen: 0,
@@ -129,6 +162,12 @@ impl Follow {
     /// The server's count at the last look, once one was answered.
     pub fn last_total(&self) -> Option<u64> {
         self.last_total
+    }
+
+    /// True once the server counted fewer messages than were known: then
+    /// no place can be counted from its count.
+    pub fn shrank(&self) -> bool {
+        self.shrank
     }
 
     /// The seconds between two looks while nothing fails.
@@ -188,9 +227,15 @@ impl Follow {
         self.walked = 0;
         let page = u64::from(self.page_size.get());
         let offset = match known.order {
-            // Offsets below the known end hold what is loaded: ask past it.
-            // Not past the last count: a look cut short left messages before it.
-            ServerOrder::OldestFirst => self.read_to.max(known.total.unwrap_or(0)),
+            // Offsets below the known end hold what is loaded: ask from the
+            // newest known message on, which shows whether offsets moved.
+            // The end read so far, not the count: a count can lie, or shrink.
+            ServerOrder::OldestFirst => {
+                if self.last_total.is_none() {
+                    self.read_to = known.listed_end.or(known.total).unwrap_or(0);
+                }
+                self.read_to.saturating_sub(1)
+            }
             // New messages push the rest to higher offsets: start at the top.
             ServerOrder::NewestFirst => 0,
             // No end is newest for sure: read again the page the count ends on.
@@ -199,6 +244,10 @@ impl Follow {
                 .max(self.last_total)
                 .unwrap_or(0)
                 .saturating_sub(page),
+        };
+        self.look = Look {
+            expected_end: self.read_to,
+            ..Look::default()
         };
         Some(self.send(offset))
     }
@@ -248,11 +297,20 @@ impl Follow {
         let received = page.messages.len() as u64;
         let end = offset.saturating_add(received);
         let more_listed = received > 0 && end < page.total && self.walked < MAX_WALK_PAGES;
+        let mut fewer = None;
         let next_offset = match order {
             ServerOrder::OldestFirst => {
-                // A shorter list than read so far: messages were removed.
-                self.read_to = end.min(page.total);
-                more_listed.then_some(end)
+                let next = self.next_oldest_first(&page, offset, end, conversation);
+                let next = next.filter(|_| self.walked < MAX_WALK_PAGES);
+                if next.is_none() {
+                    // A shorter list than read so far: messages were removed.
+                    self.read_to = self.look.end.min(page.total);
+                    let found = self.look.fresh.len() as u64;
+                    let counted = self.look.expected_end.saturating_add(found);
+                    fewer = Some(counted.saturating_sub(page.total)).filter(|n| *n > 0);
+                    self.shrank |= fewer.is_some();
+                }
+                next
             }
             ServerOrder::NewestFirst => {
                 let reached_known = conversation.is_empty()
@@ -264,10 +322,12 @@ impl Follow {
             }
             ServerOrder::Unknown | ServerOrder::Unordered => None,
         };
+        // A look that reads back meets its own finds again: each is new once.
+        let look = &mut self.look;
         let fresh: Vec<Message> = page
             .messages
             .into_iter()
-            .filter(|m| conversation.get(m.id).is_none())
+            .filter(|m| conversation.get(m.id).is_none() && look.fresh.insert(m.id))
             .collect();
         let next = match next_offset {
             Some(offset) => Some(self.send(offset)),
@@ -276,7 +336,40 @@ impl Follow {
                 None
             }
         };
-        Some(Polled::Arrived { fresh, next })
+        Some(Polled::Arrived { fresh, next, fewer })
+    }
+
+    /// Oldest-first: where the look reads next after `page` (at `offset`,
+    /// ending at `end`), if anywhere.
+    fn next_oldest_first(
+        &mut self,
+        page: &Page,
+        offset: u64,
+        end: u64,
+        conversation: &Conversation,
+    ) -> Option<u64> {
+        self.look.end = self.look.end.max(end.min(page.total));
+        let more_listed = !page.messages.is_empty() && end < page.total;
+        let anchored = conversation.is_empty()
+            || page
+                .messages
+                .iter()
+                .any(|m| conversation.get(m.id).is_some());
+        if !anchored && offset > 0 {
+            // The newest known message is not where it was: messages before
+            // it were deleted. Read back until the known ones show up.
+            if !self.look.walking_back {
+                self.look.walking_back = true;
+                self.look.resume = more_listed.then_some(end);
+            }
+            let page_size = u64::from(self.page_size.get());
+            return Some(offset.min(page.total).saturating_sub(page_size));
+        }
+        if self.look.walking_back {
+            self.look.walking_back = false;
+            return self.look.resume.take();
+        }
+        more_listed.then_some(end)
     }
 
     /// Schedules the next look after the current delay.
@@ -325,6 +418,17 @@ impl AppState {
         }
     }
 
+    /// The server counts `fewer` messages fewer than were known: said, and
+    /// places are counted among the loaded messages from now on.
+    pub(super) fn say_the_list_shrank(&mut self, fewer: u64) {
+        let messages = if fewer == 1 { "message" } else { "messages" };
+        self.set_status(Status::about(
+            StatusTopic::Follow,
+            StatusKind::Info,
+            format!("the server now counts {} fewer {messages}", grouped(fewer)),
+        ));
+    }
+
     /// True when the newest loaded message shows whole on screen (or none is loaded).
     pub(super) fn sees_newest(&self) -> bool {
         let Some(last) = self.conversation.last() else {
@@ -359,6 +463,7 @@ impl AppState {
         let known = Known {
             order: self.history.order(),
             total: self.history.total(),
+            listed_end: self.history.listed_end(),
             settled: self.history.settled() && self.history.total().is_some(),
         };
         self.follow
@@ -379,6 +484,7 @@ mod tests {
         Known {
             order: ServerOrder::OldestFirst,
             total: Some(40),
+            listed_end: Some(40),
             settled: true,
         }
     }
@@ -418,9 +524,11 @@ mod tests {
     }
 
     #[test]
-    fn an_oldest_first_look_asks_past_the_known_end() {
+    fn an_oldest_first_look_asks_from_the_newest_known_message_on() {
+        // The newest known message anchors the page: if it is not there,
+        // offsets moved.
         let (_, request) = following(Instant::now());
-        assert_eq!(request.page.offset, 40);
+        assert_eq!(request.page.offset, 39);
     }
 
     #[test]

@@ -73,6 +73,11 @@ impl History {
         }
     }
 
+    /// Pages of `size` when the reader wants everything.
+    pub(super) fn set_whole_history_size(&mut self, size: PageSize) {
+        self.pager = self.pager.clone().with_whole_history_size(size);
+    }
+
     /// Up to `concurrency` requests in flight when the reader wants everything.
     pub(super) fn set_concurrency(&mut self, concurrency: usize) {
         self.throttle = Throttle::new(concurrency);
@@ -96,8 +101,20 @@ impl History {
         self.pager.total()
     }
 
+    /// Oldest-first: the offset just past the newest message fetched.
+    pub(super) fn listed_end(&self) -> Option<u64> {
+        self.pager.listed_end()
+    }
+
     pub(super) fn reached_beginning(&self) -> bool {
         self.pager.reached_beginning()
+    }
+
+    /// True while a place counted from the oldest message is known with
+    /// the server's count: every older message is loaded, and no arrival the
+    /// count claims is still being fetched (a count that lies is found out then).
+    pub(super) fn older_end_complete(&self) -> bool {
+        self.pager.reached_beginning() && self.settled()
     }
 
     /// The order the server was found to page in.
@@ -122,17 +139,20 @@ impl History {
     /// a gap, and the total never changed meanwhile (a change may be a new
     /// message not fetched yet). Positions can then be counted back from the total.
     pub(super) fn newer_end_complete(&self) -> bool {
-        self.steady_total
-            && matches!(
-                self.pager.order(),
-                ServerOrder::OldestFirst | ServerOrder::NewestFirst
-            )
+        self.steady_total && self.pager.count_places_newest()
     }
 
     /// The next page to ask for, if nothing is in flight and either the view
     /// needs older messages or the pager must fetch regardless (the start,
     /// a catch-up).
-    pub(super) fn request_more(&mut self, view_needs_more: bool) -> Option<PageRequest> {
+    pub(super) fn request_more(
+        &mut self,
+        view_needs_more: bool,
+        everything: bool,
+    ) -> Option<PageRequest> {
+        // Set even while a page is in flight: the next request is sized as
+        // the reader now wants, and so are the pages fetched ahead.
+        self.pager.want_everything(everything);
         if self.load != LoadState::Idle {
             return None;
         }
@@ -299,6 +319,14 @@ impl AppState {
         self
     }
 
+    /// The same state, asking for pages of `size` while the reader wants
+    /// the whole history (`g`, a search or a jump loading); its page size otherwise.
+    #[must_use]
+    pub fn with_whole_history_page_size(mut self, size: PageSize) -> Self {
+        self.history.set_whole_history_size(size);
+        self
+    }
+
     /// Asks for the next page if nothing is in flight and the view needs it:
     /// to show the newest messages, when the reader nears the top, or on the
     /// way to the oldest message.
@@ -310,8 +338,11 @@ impl AppState {
         let everything =
             self.viewport.follows_oldest() || self.jump.searching() || self.search.wants_pages();
         let needed = everything || self.viewport.near_top(&self.conversation);
-        let mut requests: Vec<PageRequest> =
-            self.history.request_more(needed).into_iter().collect();
+        let mut requests: Vec<PageRequest> = self
+            .history
+            .request_more(needed, everything)
+            .into_iter()
+            .collect();
         if everything {
             requests.extend(self.history.request_ahead());
         }

@@ -105,14 +105,16 @@ impl AppState {
 
     /// Where the selected message stands: counted from the oldest message on
     /// the server when the loaded messages make that certain (every older one
-    /// is loaded, or every newer one and the total is steady), else among the
-    /// loaded ones.
+    /// is loaded and no claimed arrival is still on its way, or every newer
+    /// one and the total is steady), else among the loaded ones.
     pub fn position(&self) -> Option<Position> {
         let (before, after) = self.conversation.rank(self.selected()?)?;
         let loaded = self.conversation.len();
-        let total = self.total();
+        // Once the server counted fewer messages than were known, some
+        // loaded ones are gone from it: its count places nothing.
+        let total = self.total().filter(|_| !self.follow.shrank());
         Some(match total {
-            Some(total) if self.reached_beginning() => Position::InHistory {
+            Some(total) if self.history.older_end_complete() => Position::InHistory {
                 number: before as u64 + 1,
                 total: total.max(loaded as u64),
             },

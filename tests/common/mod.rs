@@ -190,6 +190,7 @@ pub fn app_config(client: ApiClient, user_id: Option<u64>) -> AppConfig {
         client,
         user_id,
         page_size: PageSize::DEFAULT,
+        whole_history_page_size: PageSize::DEFAULT,
         zone: LocalZone::utc(),
         colors: Colors::On,
         log_file: None,
@@ -229,7 +230,9 @@ impl Driver {
     ) -> Self {
         let (width, height) = SCREEN;
         let config = AppConfig {
+            // Given explicitly, as with --page-size: `g` uses it too.
             page_size: PageSize::new(page_size).expect("a page size the API allows"),
+            whole_history_page_size: PageSize::new(page_size).expect("a page size the API allows"),
             concurrency,
             ..app_config(client, Some(user_id))
         };
@@ -250,7 +253,9 @@ impl Driver {
     ) -> Self {
         let (width, height) = SCREEN;
         let config = AppConfig {
+            // Given explicitly, as with --page-size: `g` uses it too.
             page_size: PageSize::new(page_size).expect("a page size the API allows"),
+            whole_history_page_size: PageSize::new(page_size).expect("a page size the API allows"),
             follow: true,
             poll_interval: interval,
             ..app_config(client, Some(user_id))

@@ -263,6 +263,22 @@ impl FakeServer {
         state.visitors.get(&user_id).map(|c| c.profile.clone())
     }
 
+    /// Deletes message `id` from the first visitor's history, as an operator
+    /// deleting it in the console would: the list gets shorter and every
+    /// later offset moves down by one. False if there was no such message.
+    #[cfg(feature = "faults")]
+    pub fn delete_message(&self, id: u64) -> bool {
+        let mut state = self.shared.state();
+        let Some(conversation) = state.visitors.get_mut(&self.shared.first_user_id) else {
+            return false;
+        };
+        let before = conversation.messages.len();
+        conversation
+            .messages
+            .retain(|message| message.get("id").and_then(Value::as_u64) != Some(id));
+        conversation.messages.len() < before
+    }
+
     /// Every request seen so far (API and files), in arrival order.
     #[must_use]
     pub fn requests(&self) -> Vec<RecordedRequest> {
