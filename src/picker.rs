@@ -19,6 +19,10 @@ use crate::keymap;
 use crate::paging::PageSize;
 use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
+mod filter;
+pub use filter::fold;
+use filter::{Query, search_key};
+
 /// Most visitors the picker holds; the list stops loading there and says so,
 /// so a huge account cannot exhaust memory.
 pub const MAX_VISITORS: usize = 10_000;
@@ -92,11 +96,19 @@ pub enum PickerEffect {
     Fatal(String),
 }
 
+/// A visitor in the list, with the text the filter matches it on.
+#[derive(Debug)]
+struct Listed {
+    visitor: Visitor,
+    /// See [`filter::search_key`]: folded once, as it arrives.
+    key: String,
+}
+
 /// The picker's state.
 #[derive(Debug)]
 pub struct PickerState {
     /// Most recently seen first; never seen last; ties by id.
-    visitors: Vec<Visitor>,
+    visitors: Vec<Listed>,
     /// What the reader typed.
     query: String,
     /// Indexes into `visitors` of those the query matches, in list order.
@@ -330,7 +342,7 @@ impl PickerState {
 
     /// The visitors the filter lets through, in list order.
     pub fn shown(&self) -> impl ExactSizeIterator<Item = &Visitor> {
-        self.matches.iter().map(|&i| &self.visitors[i])
+        self.matches.iter().map(|&i| &self.visitors[i].visitor)
     }
 
     /// How many visitors are loaded.
@@ -356,7 +368,9 @@ impl PickerState {
     /// The selected row's place among the shown ones.
     pub fn selected_row(&self) -> Option<usize> {
         let id = self.selected?;
-        self.matches.iter().position(|&i| self.visitors[i].id == id)
+        self.matches
+            .iter()
+            .position(|&i| self.visitors[i].visitor.id == id)
     }
 
     /// How loading stands.
@@ -429,7 +443,7 @@ impl PickerState {
         let last = self.matches.len() - 1;
         let at = self.selected_row().unwrap_or(0);
         let to = at.saturating_add_signed(by).min(last);
-        self.selected = Some(self.visitors[self.matches[to]].id);
+        self.selected = Some(self.visitors[self.matches[to]].visitor.id);
         self.moved = true;
     }
 
@@ -437,14 +451,22 @@ impl PickerState {
     /// keeps the order.
     fn add(&mut self, arrived: Vec<Visitor>) {
         for visitor in arrived {
-            match self.visitors.iter_mut().find(|v| v.id == visitor.id) {
-                Some(known) => *known = visitor,
-                None => self.visitors.push(visitor),
+            let listed = Listed {
+                key: search_key(&visitor),
+                visitor,
+            };
+            match self
+                .visitors
+                .iter_mut()
+                .find(|v| v.visitor.id == listed.visitor.id)
+            {
+                Some(known) => *known = listed,
+                None => self.visitors.push(listed),
             }
         }
         // Newest `online_at` first; `None` sorts last as `Reverse(None)` is greatest.
         self.visitors
-            .sort_by_key(|v| (std::cmp::Reverse(v.online_at), v.id));
+            .sort_by_key(|v| (std::cmp::Reverse(v.visitor.online_at), v.visitor.id));
         self.refilter();
     }
 
@@ -453,64 +475,13 @@ impl PickerState {
     fn refilter(&mut self) {
         let query = Query::new(&self.query);
         self.matches = (0..self.visitors.len())
-            .filter(|&i| query.matches(&self.visitors[i]))
+            .filter(|&i| query.matches(&self.visitors[i].key))
             .collect();
         let keep = self.moved && self.selected_row().is_some();
         if !keep {
             self.moved = false;
-            self.selected = self.matches.first().map(|&i| self.visitors[i].id);
+            self.selected = self.matches.first().map(|&i| self.visitors[i].visitor.id);
         }
-    }
-}
-
-/// A smart-case substring filter: lower case matches any case; a capital
-/// letter makes the whole query match case exactly. Every word of the query
-/// must appear in one of the fields (name, email, reference, id).
-struct Query {
-    words: Vec<String>,
-    exact_case: bool,
-}
-
-impl Query {
-    fn new(raw: &str) -> Self {
-        let exact_case = raw.chars().any(char::is_uppercase);
-        let words = raw
-            .split_whitespace()
-            .map(|w| {
-                if exact_case {
-                    w.to_owned()
-                } else {
-                    w.to_lowercase()
-                }
-            })
-            .collect();
-        Query { words, exact_case }
-    }
-
-    fn matches(&self, visitor: &Visitor) -> bool {
-        if self.words.is_empty() {
-            return true;
-        }
-        let id = visitor.id.to_string();
-        let fields = [
-            visitor.name.as_deref().unwrap_or_default(),
-            visitor.email.as_deref().unwrap_or_default(),
-            visitor.reference.as_deref().unwrap_or_default(),
-            id.as_str(),
-        ];
-        let fields: Vec<String> = fields
-            .iter()
-            .map(|f| {
-                if self.exact_case {
-                    (*f).to_owned()
-                } else {
-                    f.to_lowercase()
-                }
-            })
-            .collect();
-        self.words
-            .iter()
-            .all(|word| fields.iter().any(|field| field.contains(word.as_str())))
     }
 }
 

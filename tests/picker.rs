@@ -229,16 +229,30 @@ fn typing_filters_at_once_over_name_email_reference_and_id() {
     type_text(&mut picker, &email[..email.find('@').unwrap()]);
     assert_eq!(picker.shown().next().unwrap().id, 4821);
 
-    // Smart case: a capital letter asks for exact case.
+    // Names are capitalised: case never counts in the list.
     picker.update(PickerAction::ClearFilter);
     type_text(&mut picker, &first_name.to_uppercase());
-    assert_eq!(picker.shown().len(), 0);
-    assert_eq!(picker.selected(), None);
-    assert_eq!(picker.update(PickerAction::Open), []);
+    assert!(picker.shown().any(|v| v.id == 4821), "{:?}", names(&picker));
+
+    // The id as the list shows it.
+    picker.update(PickerAction::ClearFilter);
+    type_text(&mut picker, "#4821");
+    assert_eq!(picker.shown().map(|v| v.id).collect::<Vec<_>>(), [4821]);
+
+    // Without diacritics.
+    picker.update(PickerAction::ClearFilter);
+    type_text(&mut picker, "angstrom");
+    let found = names(&picker);
+    assert!(
+        found.len() == 1 && found[0].ends_with("Ångström"),
+        "{found:?}"
+    );
 
     picker.update(PickerAction::ClearFilter);
     type_text(&mut picker, "zzzz-nobody");
     assert_eq!(picker.shown().len(), 0);
+    assert_eq!(picker.selected(), None);
+    assert_eq!(picker.update(PickerAction::Open), []);
     for _ in 0.."zzzz-nobody".len() {
         picker.update(PickerAction::Erase);
     }
