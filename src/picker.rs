@@ -20,8 +20,10 @@ use crate::paging::PageSize;
 use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
 mod filter;
+mod row;
 pub use filter::fold;
 use filter::{Query, search_key};
+pub use row::{Cell, RowText};
 
 /// Most visitors the picker holds; the list stops loading there and says so,
 /// so a huge account cannot exhaust memory.
@@ -102,6 +104,8 @@ struct Listed {
     visitor: Visitor,
     /// See [`filter::search_key`]: folded once, as it arrives.
     key: String,
+    /// What its row says, made once, as it arrives.
+    row: RowText,
 }
 
 /// The picker's state.
@@ -345,6 +349,15 @@ impl PickerState {
         self.matches.iter().map(|&i| &self.visitors[i].visitor)
     }
 
+    /// The rows the filter lets through, in list order: each visitor and
+    /// what its row says.
+    pub fn shown_rows(&self) -> impl ExactSizeIterator<Item = (&Visitor, &RowText)> {
+        self.matches.iter().map(|&i| {
+            let listed = &self.visitors[i];
+            (&listed.visitor, &listed.row)
+        })
+    }
+
     /// How many visitors are loaded.
     pub fn loaded(&self) -> usize {
         self.visitors.len()
@@ -453,6 +466,7 @@ impl PickerState {
         for visitor in arrived {
             let listed = Listed {
                 key: search_key(&visitor),
+                row: RowText::of(&visitor),
                 visitor,
             };
             match self
@@ -485,13 +499,29 @@ impl PickerState {
     }
 }
 
+/// A time this far ahead of our clock still counts as now: clocks differ.
+pub const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(2);
+
+/// Whether a visitor seen at `online_at` counts as online at `now`.
+pub fn is_online(online_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    online_at.is_some_and(|at| {
+        let ago = now.signed_duration_since(at);
+        ago < ONLINE_WINDOW && ago > -CLOCK_SKEW
+    })
+}
+
 /// "online" when seen within [`ONLINE_WINDOW`] of `now`, else how long ago in
-/// the largest whole unit ("5 min ago", "3 h ago", "3 d ago"); "never" without a time.
+/// the largest whole unit ("5 min ago", "3 h ago", "3 d ago"); "never" without
+/// a time. A time ahead of `now` by more than [`CLOCK_SKEW`] has not
+/// happened, so it is shown as the date it claims ("2999-01-01").
 pub fn last_seen(online_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     let Some(at) = online_at else {
         return "never".to_owned();
     };
     let ago = now.signed_duration_since(at);
+    if ago <= -CLOCK_SKEW {
+        return at.format("%Y-%m-%d").to_string();
+    }
     if ago < ONLINE_WINDOW {
         return "online".to_owned();
     }
@@ -524,8 +554,18 @@ mod tests {
         assert_eq!(ago(60), "1 h ago");
         assert_eq!(ago(3 * 1440 + 5), "3 d ago");
         assert_eq!(ago(2 * 525_600), "2 y ago");
-        // A clock ahead of ours is not "in the future": it was just now.
-        assert_eq!(ago(-10), "online");
+        // A clock a little ahead of ours: it was just now.
+        assert_eq!(ago(-1), "online");
+        assert!(is_online(Some(now() - TimeDelta::minutes(-1)), now()));
         assert_eq!(last_seen(None, now()), "never");
+    }
+
+    #[test]
+    fn a_time_in_the_future_is_the_date_it_claims_not_online() {
+        let future = Utc.with_ymd_and_hms(2999, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(last_seen(Some(future), now()), "2999-01-01");
+        assert!(!is_online(Some(future), now()));
+        let later_today = now() + TimeDelta::minutes(10);
+        assert_eq!(last_seen(Some(later_today), now()), "2026-11-27");
     }
 }

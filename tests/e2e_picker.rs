@@ -7,7 +7,8 @@
 #[path = "e2e/tmux.rs"]
 mod tmux;
 
-use szchat_fake::{DEMO_USER_ID, FakeConfig};
+use serde_json::json;
+use szchat_fake::{DEMO_USER_ID, FakeConfig, FakeServer, Visitor};
 use tmux::{Launch, Tmux};
 
 const WIDTH: u16 = 100;
@@ -84,7 +85,7 @@ fn a_refused_secret_at_the_first_list_request_exits_1_with_one_line() {
         .build()
         .unwrap();
     let server = runtime
-        .block_on(szchat_fake::FakeServer::start(FakeConfig::demo()))
+        .block_on(FakeServer::start(FakeConfig::demo()))
         .unwrap();
     let wrong = "wrong-secret-9876543210";
     let launch = Launch::args(["--base-url".to_owned(), server.base_url()])
@@ -108,4 +109,52 @@ fn a_refused_secret_at_the_first_list_request_exits_1_with_one_line() {
     assert!(!rows[0].contains(wrong), "{rows:?}");
     let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(paths, ["/external/users"], "one request, for the list");
+}
+
+/// A runtime for a fake server the test starts itself.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Starts szchat on `server`'s visitor list.
+fn launch_on(server: &FakeServer, secret: &str) -> Launch {
+    Launch::args(["--base-url".to_owned(), server.base_url()]).env("SIGNALZEN_API_SECRET", secret)
+}
+
+#[test]
+fn at_80_columns_the_columns_share_the_room_and_a_page_keeps_its_path() {
+    let Some(tmux) = Tmux::start("picker-80", 80, HEIGHT, &Launch::args(["--demo"])) else {
+        return;
+    };
+    let screen = tmux.wait_for("the visitor list", |s| s.contains("10 visitors"));
+    let row = &screen.rows[screen.find("Hana Whitfield").unwrap()];
+    // Before, the e-mail stopped at 15 characters and the page at its host.
+    assert!(row.contains("hana.whitfield@ke"), "{row:?}");
+    assert!(row.contains("billing"), "{row:?}");
+    assert!(row.contains("#4821"), "{row:?}");
+}
+
+#[test]
+fn a_huge_id_shows_whole_and_a_future_time_as_its_date() {
+    let runtime = runtime();
+    let huge_id = 1u64 << 63;
+    let mut config = FakeConfig::new("e2e-secret-0123456789", 7, Vec::new());
+    let mut visitor = Visitor::new(huge_id, Vec::new());
+    visitor.profile["name"] = json!("Far Future");
+    visitor.profile["online_at"] = json!("2999-01-01T00:00:00Z");
+    config.other_visitors.push(visitor);
+    let secret = config.secret.clone();
+    let server = runtime.block_on(FakeServer::start(config)).unwrap();
+    let Some(tmux) = Tmux::start("picker-ids", WIDTH, HEIGHT, &launch_on(&server, &secret)) else {
+        return;
+    };
+    let screen = tmux.wait_for("the visitor list", |s| s.contains("2 visitors"));
+    let row = &screen.rows[screen.find("Far Future").unwrap()];
+    assert!(row.contains(&format!("#{huge_id}")), "{row:?}");
+    assert!(row.contains("2999-01-01"), "{row:?}");
+    assert!(!row.contains("online"), "{row:?}");
 }
