@@ -6,6 +6,12 @@
 //! The first page is asked for alone, since its `total` says how far the
 //! list goes; the rest are asked for several at once (as many as the
 //! [`Throttle`] allows) and land in whatever order they come.
+//!
+//! The server's `total` is a claim: like the conversation's pager, the list
+//! stops asking when [`BARREN_PAGES`] pages in a row bring nobody new, or
+//! when it has taken more pages than the visitors it got are worth
+//! ([`PAGES_PER_PAGEFUL`], [`SPARE_PAGES`]), and says how many of those
+//! counted did not arrive. Nothing is asked while the list is not on screen.
 
 use std::collections::BTreeSet;
 
@@ -16,7 +22,7 @@ use crate::api::error::ApiError;
 use crate::engine::throttle::Throttle;
 use crate::fetch::UsersRequest;
 use crate::keymap;
-use crate::paging::PageSize;
+use crate::paging::{BARREN_PAGES, PAGES_PER_PAGEFUL, PageSize};
 use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
 mod filter;
@@ -34,6 +40,10 @@ pub const MAX_QUERY_CHARS: usize = 100;
 
 /// Seen this recently, a visitor counts as online.
 pub const ONLINE_WINDOW: TimeDelta = TimeDelta::minutes(2);
+
+/// Pages the list may take beyond [`PAGES_PER_PAGEFUL`] for each page's
+/// worth of visitors it got, before it takes the server to repeat itself.
+pub const SPARE_PAGES: u64 = 3;
 
 /// Rows PgUp/PgDn move by.
 pub const PAGE_ROWS: usize = 10;
@@ -80,6 +90,9 @@ pub enum ListLoad {
     Complete,
     /// [`MAX_VISITORS`] are here; the rest were not asked for.
     Capped,
+    /// Pages stopped bringing visitors not seen before, so the rest were
+    /// not asked for; `Retry` asks for the list again.
+    Repeated,
     /// A request failed (this is the latest reason); `Retry` asks again
     /// for the pages that are missing.
     Failed(String),
@@ -147,6 +160,12 @@ pub struct PickerState {
     total: Option<u64>,
     /// Entries the server sent that could not be read as visitors.
     unreadable: u64,
+    /// Pages answered since the list was started, and how many in a row
+    /// (in the order they landed) brought nobody new.
+    pages: u64,
+    barren_run: u32,
+    /// Whether the list is on screen; while it is not, nothing is asked.
+    visible: bool,
     /// A notice about the conversation the reader came back from.
     notice: Option<String>,
     /// Said while a request for the list waits to be tried again.
@@ -175,6 +194,9 @@ impl PickerState {
             end: None,
             total: None,
             unreadable: 0,
+            pages: 0,
+            barren_run: 0,
+            visible: true,
             notice: None,
             retrying: None,
             dirty: true,
@@ -192,8 +214,16 @@ impl PickerState {
     /// The first request. Started again, the picker forgets the visitors it
     /// loaded, and answers still in flight from before never land.
     pub fn start(&mut self) -> Vec<PickerEffect> {
-        self.generation = self.generation.wrapping_add(1);
         self.visitors.clear();
+        self.refilter();
+        self.reload()
+    }
+
+    /// Asks for the list again from its start, keeping the visitors shown
+    /// (each arriving again replaces its copy); answers still in flight
+    /// from before never land.
+    fn reload(&mut self) -> Vec<PickerEffect> {
+        self.generation = self.generation.wrapping_add(1);
         self.in_flight.clear();
         self.queued.clear();
         self.failed.clear();
@@ -202,10 +232,24 @@ impl PickerState {
         self.end = None;
         self.total = None;
         self.unreadable = 0;
+        self.pages = 0;
+        self.barren_run = 0;
         self.retrying = None;
         self.load = ListLoad::Loading;
         self.dirty = true;
-        self.refilter();
+        self.fill()
+    }
+
+    /// The list left the screen (a conversation opened): nothing more is
+    /// asked for until it is back; answers in flight still land.
+    pub fn hide(&mut self) {
+        self.visible = false;
+    }
+
+    /// The list is on screen again: asking goes on where it stopped.
+    pub fn show(&mut self) -> Vec<PickerEffect> {
+        self.visible = true;
+        self.dirty = true;
         self.fill()
     }
 
@@ -248,13 +292,16 @@ impl PickerState {
                 }
                 self.clear_filter();
             }
-            PickerAction::Retry => {
-                if matches!(self.load, ListLoad::Failed(_)) {
+            PickerAction::Retry => match self.load {
+                ListLoad::Failed(_) => {
                     self.queued.append(&mut self.failed);
                     self.load = ListLoad::Loading;
                     return self.fill();
                 }
-            }
+                ListLoad::Repeated => return self.reload(),
+                ListLoad::Complete if self.missing() > 0 => return self.reload(),
+                _ => {}
+            },
             PickerAction::Redraw => return vec![PickerEffect::ClearScreen],
             PickerAction::Suspend => return vec![PickerEffect::Suspend],
             PickerAction::Quit => return vec![PickerEffect::Quit],
@@ -295,7 +342,9 @@ impl PickerState {
         self.total = Some(page.total);
         self.unreadable += page.unreadable;
         let end = *self.end.get_or_insert(page.total);
+        let known = self.visitors.len();
         self.add(page.visitors);
+        self.count_page(answered, self.visitors.len() > known);
         if self.visitors.len() >= MAX_VISITORS {
             self.visitors.truncate(MAX_VISITORS);
             self.refilter();
@@ -315,6 +364,39 @@ impl PickerState {
             self.queued.insert(reached);
         }
         self.fill()
+    }
+
+    /// Counts an answered page of `answered` entries into the bound on the
+    /// list's work; past it, nothing more is asked.
+    fn count_page(&mut self, answered: u64, brought_someone: bool) {
+        self.pages += 1;
+        if brought_someone {
+            self.barren_run = 0;
+        } else if answered > 0 {
+            self.barren_run += 1;
+        }
+        let page_fuls = (self.visitors.len() as u64).div_ceil(u64::from(self.page_size.get()));
+        let fair_pages = PAGES_PER_PAGEFUL
+            .saturating_mul(page_fuls)
+            .saturating_add(SPARE_PAGES);
+        if self.load == ListLoad::Loading
+            && (self.barren_run >= BARREN_PAGES || self.pages > fair_pages)
+        {
+            self.load = ListLoad::Repeated;
+            self.queued.clear();
+        }
+    }
+
+    /// How many of the visitors the server counted did not arrive, once
+    /// nothing more is asked for (0 while loading, or when capped on purpose).
+    pub fn missing(&self) -> u64 {
+        match self.load {
+            ListLoad::Complete | ListLoad::Repeated => self
+                .total
+                .unwrap_or_default()
+                .saturating_sub(self.visitors.len() as u64 + self.unreadable),
+            _ => 0,
+        }
     }
 
     /// Shows `text` above the list until the next conversation is opened.
@@ -406,7 +488,7 @@ impl PickerState {
     /// With nothing left to ask and nothing in flight, the list is complete.
     fn fill(&mut self) -> Vec<PickerEffect> {
         let mut effects = Vec::new();
-        if self.load != ListLoad::Loading {
+        if self.load != ListLoad::Loading || !self.visible {
             return effects;
         }
         let (end, room) = match self.end {

@@ -8,7 +8,7 @@
 mod tmux;
 
 use serde_json::json;
-use szchat_fake::{DEMO_USER_ID, FakeConfig, FakeServer, Visitor};
+use szchat_fake::{DEMO_USER_ID, FakeConfig, FakeServer, UserLies, Visitor};
 use tmux::{Launch, Tmux};
 
 const WIDTH: u16 = 100;
@@ -157,4 +157,47 @@ fn a_huge_id_shows_whole_and_a_future_time_as_its_date() {
     assert!(row.contains(&format!("#{huge_id}")), "{row:?}");
     assert!(row.contains("2999-01-01"), "{row:?}");
     assert!(!row.contains("online"), "{row:?}");
+}
+
+#[test]
+fn a_server_that_repeats_its_pages_is_asked_a_few_times_and_the_list_says_so() {
+    let runtime = runtime();
+    let mut config = FakeConfig::new("e2e-secret-0123456789", 1, Vec::new());
+    config.other_visitors = (2..=60).map(|id| Visitor::new(id, Vec::new())).collect();
+    config.user_lies = UserLies {
+        total: Some(1_000_000_000_000_000),
+        same_page: true,
+    };
+    let secret = config.secret.clone();
+    let server = runtime.block_on(FakeServer::start(config)).unwrap();
+    let Some(tmux) = Tmux::start("picker-repeats", 160, HEIGHT, &launch_on(&server, &secret))
+    else {
+        return;
+    };
+    let screen = tmux.wait_for("the list's word on what is missing", |s| {
+        s.contains("did not arrive")
+    });
+    let status = screen
+        .rows
+        .iter()
+        .rev()
+        .find(|r| !r.trim().is_empty())
+        .unwrap();
+    assert!(
+        status.contains(
+            "50 visitors · 999,999,999,999,950 of 1,000,000,000,000,000 visitors did not arrive"
+        ),
+        "{status:?}"
+    );
+    let list_requests = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/external/users")
+            .count()
+    };
+    let asked = list_requests();
+    assert!(asked <= 10, "{asked} requests");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(list_requests(), asked, "nothing more is asked");
 }

@@ -12,6 +12,7 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState, Widget, Wrap};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::color::{self, Colors};
+use crate::numbers::grouped;
 use crate::picker::{Cell, ListLoad, MAX_VISITORS, PickerState, RowText, is_online, last_seen};
 use crate::sanitize::sanitize_line;
 use crate::wrap::{ELLIPSIS, display_width, truncate};
@@ -296,6 +297,14 @@ impl Widget for StatusLine<'_> {
                 sanitize_line(reason)
             )),
             _ => {}
+        }
+        let missing = picker.missing();
+        if missing > 0 {
+            parts.push(format!(
+                "{} of {} visitors did not arrive: Ctrl-r tries again",
+                grouped(missing),
+                grouped(picker.total().unwrap_or_default())
+            ));
         }
         if let Some(retrying) = picker.retrying() {
             parts.push(sanitize_line(retrying));
