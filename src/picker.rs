@@ -67,6 +67,8 @@ pub enum PickerAction {
     Escape,
     /// Asks again for the page that failed.
     Retry,
+    /// Shows the keys; any key closes them.
+    Help,
     Redraw,
     Suspend,
     Quit,
@@ -170,6 +172,8 @@ pub struct PickerState {
     notice: Option<String>,
     /// Said while a request for the list waits to be tried again.
     retrying: Option<String>,
+    /// Whether the keys are shown over the list.
+    help: bool,
     dirty: bool,
 }
 
@@ -199,6 +203,7 @@ impl PickerState {
             visible: true,
             notice: None,
             retrying: None,
+            help: false,
             dirty: true,
         }
     }
@@ -261,7 +266,18 @@ impl PickerState {
     /// Takes one reader action.
     pub fn update(&mut self, action: PickerAction) -> Vec<PickerEffect> {
         self.dirty = true;
+        if self.help {
+            match action {
+                PickerAction::Quit | PickerAction::Suspend | PickerAction::Redraw => {}
+                // Any other key closes the keys, and does nothing else.
+                _ => {
+                    self.help = false;
+                    return Vec::new();
+                }
+            }
+        }
         match action {
+            PickerAction::Help => self.help = true,
             PickerAction::Next => self.move_by(1),
             PickerAction::Previous => self.move_by(-1),
             PickerAction::PageDown => self.move_by(PAGE_ROWS as isize),
@@ -414,6 +430,11 @@ impl PickerState {
     /// What the retrying request said, while it waits.
     pub fn retrying(&self) -> Option<&str> {
         self.retrying.as_deref()
+    }
+
+    /// Whether the keys are shown over the list.
+    pub fn help_shown(&self) -> bool {
+        self.help
     }
 
     /// The notice, if one is shown.

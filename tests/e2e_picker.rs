@@ -201,3 +201,28 @@ fn a_server_that_repeats_its_pages_is_asked_a_few_times_and_the_list_says_so() {
     std::thread::sleep(std::time::Duration::from_millis(500));
     assert_eq!(list_requests(), asked, "nothing more is asked");
 }
+
+#[test]
+fn f1_shows_the_lists_keys_and_any_key_closes_them() {
+    let Some(tmux) = Tmux::start("picker-help", WIDTH, HEIGHT, &Launch::args(["--demo"])) else {
+        return;
+    };
+    let screen = tmux.wait_for("the visitor list", |s| s.contains("10 visitors"));
+    let status = &screen.rows[usize::from(HEIGHT) - 1];
+    assert!(status.contains("F1 help"), "{status:?}");
+
+    tmux.send_keys(&["F1"]);
+    let screen = tmux.wait_for("the keys", |s| s.contains("keys in the visitor list"));
+    for keys in ["Enter", "Ctrl-r", "Esc", "other keys"] {
+        assert!(screen.contains(keys), "{keys}: {screen:?}");
+    }
+    // `q` closes the keys; it is not typed into the filter.
+    tmux.send_keys(&["q"]);
+    let screen = tmux.wait_for("the list again", |s| {
+        !s.contains("keys in the visitor list")
+    });
+    assert!(screen.rows[0].trim_end() == "Find a visitor:", "{screen:?}");
+    // Typed now, it filters.
+    tmux.send_keys(&["q"]);
+    tmux.wait_for("the filter", |s| s.contains("Find a visitor: q"));
+}

@@ -12,6 +12,8 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState, Widget, Wrap};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::color::{self, Colors};
+use super::text_box::TextBox;
+use crate::cli::docs::picker_key_rows;
 use crate::numbers::grouped;
 use crate::picker::{Cell, ListLoad, MAX_VISITORS, PickerState, RowText, is_online, last_seen};
 use crate::sanitize::sanitize_line;
@@ -29,7 +31,9 @@ const MARK_WIDTH: usize = 2;
 /// The prompt before the filter.
 const PROMPT: &str = "Find a visitor: ";
 /// Key hints on the status line.
-const HINTS: &str = "↑↓ move · Enter open · Esc clear/quit";
+const HINTS: &str = "↑↓ move · Enter open · Esc clear/quit · F1 help";
+/// The hint kept where the others do not fit.
+const HELP_HINT: &str = "F1 help";
 
 /// Draws the picker over the whole frame, "last seen" counted from `now`.
 pub fn draw(frame: &mut Frame, picker: &PickerState, now: DateTime<Utc>, colors: Colors) {
@@ -54,6 +58,10 @@ pub fn draw(frame: &mut Frame, picker: &PickerState, now: DateTime<Utc>, colors:
     frame.set_cursor_position((cursor_x, filter.y));
     VisitorList { picker, now }.render(list, frame.buffer_mut());
     StatusLine { picker }.render(status, frame.buffer_mut());
+    if picker.help_shown() {
+        let area = frame.area();
+        help_box().render(area, frame.buffer_mut());
+    }
     if colors == Colors::Off {
         color::strip(frame.buffer_mut());
     }
@@ -246,6 +254,34 @@ fn cut_page(row: &RowText, width: usize) -> String {
     format!("{head}{ELLIPSIS}{}", tail.concat())
 }
 
+/// The list's keys, from its key table, in a box over it.
+fn help_box() -> TextBox<'static> {
+    let rows = picker_key_rows();
+    let keys_width = rows
+        .iter()
+        .map(|(keys, _)| display_width(keys))
+        .max()
+        .unwrap_or(0);
+    let key_style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let lines = rows
+        .into_iter()
+        .map(|(keys, what)| {
+            let pad = " ".repeat(keys_width - display_width(&keys) + SPACING);
+            Line::from(vec![
+                Span::styled(keys, key_style),
+                Span::raw(pad),
+                Span::raw(what),
+            ])
+        })
+        .collect();
+    TextBox {
+        title: "keys in the visitor list",
+        lines,
+        scroll: 0,
+        closes: "any key closes",
+    }
+}
+
 /// Why no row is shown, in words.
 fn empty_words(picker: &PickerState) -> String {
     let loaded = picker.loaded();
@@ -312,8 +348,14 @@ impl Widget for StatusLine<'_> {
         if picker.unreadable() > 0 {
             parts.push(format!("{} unreadable", picker.unreadable()));
         }
-        parts.push(HINTS.to_owned());
-        Paragraph::new(parts.join(" · "))
+        let said = parts.join(" · ");
+        // Where the hints do not all fit, the one that leads to the others stays.
+        let hints = if display_width(&said) + 3 + display_width(HINTS) <= usize::from(area.width) {
+            HINTS
+        } else {
+            HELP_HINT
+        };
+        Paragraph::new(format!("{said} · {hints}"))
             .style(Style::new().add_modifier(Modifier::REVERSED))
             .render(area, buf);
     }
