@@ -121,6 +121,8 @@ struct Listed {
     key: String,
     /// What its row says, made once, as it arrives.
     row: RowText,
+    /// Why the server's entry could not be read, for a placeholder row.
+    unreadable: Option<String>,
 }
 
 /// The picker's state.
@@ -359,7 +361,7 @@ impl PickerState {
         self.unreadable += page.unreadable;
         let end = *self.end.get_or_insert(page.total);
         let known = self.visitors.len();
-        self.add(page.visitors);
+        self.add(page.visitors, &page.placeholders);
         self.count_page(answered, self.visitors.len() > known);
         if self.visitors.len() >= MAX_VISITORS {
             self.visitors.truncate(MAX_VISITORS);
@@ -459,6 +461,14 @@ impl PickerState {
             let listed = &self.visitors[i];
             (&listed.visitor, &listed.row)
         })
+    }
+
+    /// Why the entry of visitor `id` could not be read, if it is a placeholder.
+    pub fn unreadable_reason(&self, id: VisitorId) -> Option<&str> {
+        self.visitors
+            .iter()
+            .find(|v| v.visitor.id == id)
+            .and_then(|v| v.unreadable.as_deref())
     }
 
     /// How many visitors are loaded.
@@ -565,18 +575,30 @@ impl PickerState {
 
     /// Adds arriving visitors (one seen again replaces the earlier copy) and
     /// keeps the order.
-    fn add(&mut self, arrived: Vec<Visitor>) {
+    /// A placeholder (an entry that could not be read) never replaces a
+    /// visitor read before.
+    fn add(&mut self, arrived: Vec<Visitor>, placeholders: &[(VisitorId, String)]) {
         for visitor in arrived {
+            let unreadable = placeholders
+                .iter()
+                .find(|(id, _)| *id == visitor.id)
+                .map(|(_, reason)| reason.clone());
+            let row = match &unreadable {
+                Some(reason) => RowText::placeholder(visitor.id, reason),
+                None => RowText::of(&visitor),
+            };
             let listed = Listed {
                 key: search_key(&visitor),
-                row: RowText::of(&visitor),
+                row,
                 visitor,
+                unreadable,
             };
             match self
                 .visitors
                 .iter_mut()
                 .find(|v| v.visitor.id == listed.visitor.id)
             {
+                Some(known) if listed.unreadable.is_some() && known.unreadable.is_none() => {}
                 Some(known) => *known = listed,
                 None => self.visitors.push(listed),
             }

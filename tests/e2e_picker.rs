@@ -226,3 +226,33 @@ fn f1_shows_the_lists_keys_and_any_key_closes_them() {
     tmux.send_keys(&["q"]);
     tmux.wait_for("the filter", |s| s.contains("Find a visitor: q"));
 }
+
+#[test]
+fn a_visitor_nested_too_deep_is_one_placeholder_row_and_the_others_show() {
+    let runtime = runtime();
+    let mut config = FakeConfig::new("e2e-secret-0123456789", 1, Vec::new());
+    config.profile["name"] = json!("Ana Ortega");
+    let mut deep = json!(1);
+    for _ in 0..200 {
+        deep = json!([deep]);
+    }
+    let mut nested = Visitor::new(2, Vec::new());
+    nested.profile["user_attributes"] = json!([{"name": "plan", "value": deep}]);
+    let mut plain = Visitor::new(3, Vec::new());
+    plain.profile["name"] = json!("Liam O'Connor");
+    config.other_visitors = vec![nested, plain];
+    let secret = config.secret.clone();
+    let server = runtime.block_on(FakeServer::start(config)).unwrap();
+    let Some(tmux) = Tmux::start("picker-deep", WIDTH, HEIGHT, &launch_on(&server, &secret)) else {
+        return;
+    };
+    let screen = tmux.wait_for("the visitor list", |s| s.contains("3 visitors"));
+    assert!(screen.contains("Ana Ortega"), "{screen:?}");
+    assert!(screen.contains("Liam O'Connor"), "{screen:?}");
+    let row = &screen.rows[screen.find("visitor 2 could not be read").unwrap()];
+    assert!(row.contains("#2"), "{row:?}");
+    assert!(
+        !screen.contains("could not load the visitors"),
+        "{screen:?}"
+    );
+}

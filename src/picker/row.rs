@@ -5,7 +5,7 @@
 use url::Url;
 
 use crate::sanitize::sanitize_line;
-use crate::visitor::Visitor;
+use crate::visitor::{Visitor, VisitorId};
 use crate::wrap::display_width;
 
 /// One column's text, sanitized, and how many columns it takes.
@@ -50,6 +50,20 @@ impl RowText {
             id: Cell::new(&format!("#{}", visitor.id)),
             page,
             path_start,
+        }
+    }
+}
+
+impl RowText {
+    /// The row of an entry the server sent that could not be read: its id,
+    /// and why, where the name goes.
+    pub fn placeholder(id: VisitorId, reason: &str) -> Self {
+        RowText {
+            name: Cell::new(&format!("visitor {id} could not be read: {reason}")),
+            email: Cell::default(),
+            id: Cell::new(&format!("#{id}")),
+            page: Cell::default(),
+            path_start: 0,
         }
     }
 }

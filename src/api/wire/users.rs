@@ -1,15 +1,20 @@
 //! Serde types for visitors (`GET /external/users` and `/external/users/{id}`)
-//! and their conversion into [`Visitor`]. Lenient like messages: unknown
-//! fields are ignored, nulls and values of the wrong type become "unknown",
-//! and broken text is mended. Only an entry without a usable id is dropped
-//! (and counted): a visitor that cannot be opened is no use in a list.
+//! and their conversion into [`Visitor`]. Lenient like messages: a page is
+//! read entry by entry, unknown fields are ignored, nulls and values of the
+//! wrong type become "unknown", and broken text is mended. An entry that
+//! cannot be decoded at all (nested too deep, say) but tells its id becomes
+//! a placeholder visitor with the reason; only an entry without a usable id
+//! is dropped (and counted): a visitor that cannot be opened is no use in a
+//! list.
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
+use super::shorten;
 use crate::api::lenient;
-use crate::visitor::{Attribute, Visitor, VisitorsPage};
+use crate::visitor::{Attribute, Visitor, VisitorId, VisitorsPage};
 
 /// Most attributes kept per visitor: the widget code can set any number.
 pub const MAX_ATTRIBUTES: usize = 100;
@@ -22,7 +27,9 @@ struct UsersEnvelopeDto {
     #[serde(default)]
     offset: Option<u64>,
     total: u64,
-    users: Vec<Value>,
+    /// Required to be there; its entries are read one by one elsewhere.
+    #[serde(rename = "users")]
+    _users: IgnoredAny,
 }
 
 /// Reads a page of `GET /external/users`. `requested_offset`/`requested_limit`
@@ -33,18 +40,45 @@ pub fn parse_users_page(
     requested_offset: u64,
     requested_limit: u64,
 ) -> Result<VisitorsPage, String> {
+    let parts = lenient::split_list_field(body, "users").map_err(str::to_owned)?;
     let envelope: UsersEnvelopeDto =
-        serde_json::from_slice(&lenient::repair(body)).map_err(|err| err.to_string())?;
-    let total_entries = envelope.users.len();
-    let visitors: Vec<Visitor> = envelope.users.iter().filter_map(visitor_from).collect();
-    let unreadable = u64::try_from(total_entries - visitors.len()).unwrap_or(u64::MAX);
+        serde_json::from_slice(&parts.envelope).map_err(|err| err.to_string())?;
+    let mut visitors = Vec::new();
+    let mut placeholders = Vec::new();
+    let mut unreadable = 0;
+    for raw in parts.entries {
+        match read_user(raw) {
+            Ok(visitor) => visitors.push(visitor),
+            Err((Some(id), reason)) => {
+                visitors.push(Visitor::unnamed(id));
+                placeholders.push((id, reason));
+            }
+            Err((None, _)) => unreadable += 1,
+        }
+    }
     Ok(VisitorsPage {
         offset: envelope.offset.unwrap_or(requested_offset),
         limit: envelope.limit.unwrap_or(requested_limit),
         total: envelope.total,
         visitors,
         unreadable,
+        placeholders,
     })
+}
+
+/// One entry of the list as a visitor, or its id (when it tells one) and
+/// why it is not one.
+fn read_user(raw: &[u8]) -> Result<Visitor, (Option<VisitorId>, String)> {
+    let value: Value = serde_json::from_slice(&lenient::repair(raw)).map_err(|err| {
+        let id = lenient::field_text(raw, "id")
+            .and_then(|text| std::str::from_utf8(text).ok())
+            .and_then(|text| text.parse::<VisitorId>().ok());
+        // The position is within one entry's text: noise on screen.
+        let full = err.to_string();
+        let position = format!(" at line {} column {}", err.line(), err.column());
+        (id, shorten(full.strip_suffix(&position).unwrap_or(&full)))
+    })?;
+    visitor_from(&value).ok_or((None, "no numeric id".to_owned()))
 }
 
 /// Reads the answer of `GET /external/users/{id}`.
@@ -167,6 +201,23 @@ mod tests {
         assert_eq!(ids, [4821, 6]);
         assert_eq!(page.unreadable, 1);
         assert_eq!(page.visitors[1].name.as_deref(), Some("a\u{FFFD}"));
+    }
+
+    #[test]
+    fn a_visitor_nested_too_deep_is_a_placeholder_and_the_others_stay() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let body = format!(
+            r#"{{"total": 3, "users": [{ANA}, {{"id": 77, "name": "Deep", "user_attributes": [{{"name": "x", "value": {deep}}}]}}, {{"id": 6}}]}}"#
+        );
+        let page = parse_users_page(body.as_bytes(), 0, 50).unwrap();
+        let ids: Vec<u64> = page.visitors.iter().map(|v| v.id).collect();
+        assert_eq!(ids, [4821, 77, 6]);
+        assert_eq!(page.unreadable, 0);
+        assert_eq!(page.placeholders.len(), 1);
+        let (id, reason) = &page.placeholders[0];
+        assert_eq!(*id, 77);
+        assert!(reason.starts_with("recursion limit exceeded"), "{reason}");
+        assert_eq!(page.visitors[1].name, None, "nothing of it is guessed");
     }
 
     #[test]
