@@ -12,12 +12,22 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
-use super::shorten;
+use super::{cut, shorten};
 use crate::api::lenient;
 use crate::visitor::{Attribute, Visitor, VisitorId, VisitorsPage};
 
 /// Most attributes kept per visitor: the widget code can set any number.
 pub const MAX_ATTRIBUTES: usize = 100;
+
+/// A name, e-mail, reference, and each attribute's name and value, is cut
+/// to this many characters (and '…') when it arrives: more is never shown,
+/// and a megabyte name would cost every frame that shows it.
+pub const MAX_SHOWN_CHARS: usize = 300;
+
+/// A last URL longer than this loses its query and fragment (never shown,
+/// and no page needs them that long); still longer, it is dropped: a URL cut
+/// short would open another page.
+pub const MAX_URL_CHARS: usize = 8_192;
 
 /// The envelope of `GET /external/users`.
 #[derive(Debug, Deserialize)]
@@ -91,7 +101,12 @@ pub fn parse_user(body: &[u8]) -> Result<Visitor, String> {
 /// One user object as a visitor; `None` without a numeric id.
 fn visitor_from(value: &Value) -> Option<Visitor> {
     let id = value.get("id").and_then(Value::as_u64)?;
-    let text = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+    let text = |name: &str| {
+        value
+            .get(name)
+            .and_then(Value::as_str)
+            .map(|text| cut(text, MAX_SHOWN_CHARS))
+    };
     let time = |name: &str| {
         value
             .get(name)
@@ -112,20 +127,40 @@ fn visitor_from(value: &Value) -> Option<Visitor> {
         id,
         name: text("name"),
         email: text("email"),
-        reference: value.get("reference").and_then(scalar_text),
+        reference: value
+            .get("reference")
+            .and_then(scalar_text)
+            .map(|text| cut(&text, MAX_SHOWN_CHARS)),
         created_at: time("created_at"),
         updated_at: time("updated_at"),
         online_at: time("online_at"),
-        last_url: text("last_url").filter(|url| !url.trim().is_empty()),
+        last_url: value
+            .get("last_url")
+            .and_then(Value::as_str)
+            .filter(|url| !url.trim().is_empty())
+            .and_then(bounded_url),
         attributes,
     })
 }
 
 /// `{name, value}`; a value that is a number or a boolean is shown as written.
 fn attribute_from(value: &Value) -> Option<Attribute> {
-    let name = value.get("name").and_then(Value::as_str)?.to_owned();
+    let name = cut(value.get("name").and_then(Value::as_str)?, MAX_SHOWN_CHARS);
     let value = value.get("value").and_then(scalar_text).unwrap_or_default();
-    Some(Attribute { name, value })
+    Some(Attribute {
+        name,
+        value: cut(&value, MAX_SHOWN_CHARS),
+    })
+}
+
+/// `url` as is when it is at most [`MAX_URL_CHARS`] long; else without its
+/// query and fragment if that is short enough; else none.
+fn bounded_url(url: &str) -> Option<String> {
+    if url.chars().count() <= MAX_URL_CHARS {
+        return Some(url.to_owned());
+    }
+    let short = url.split(['?', '#']).next().unwrap_or_default();
+    (short.chars().count() <= MAX_URL_CHARS && !short.trim().is_empty()).then(|| short.to_owned())
 }
 
 /// A string as is, a number or boolean as written; anything else is unknown.
@@ -147,6 +182,7 @@ fn parse_timestamp(raw: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     const ANA: &str = r#"{"id": 4821, "name": "Ana Ortega", "email": "ana@example.com",
         "reference": "cust-77", "created_at": "2026-01-02T10:00:00.000Z",
@@ -218,6 +254,44 @@ mod tests {
         assert_eq!(*id, 77);
         assert!(reason.starts_with("recursion limit exceeded"), "{reason}");
         assert_eq!(page.visitors[1].name, None, "nothing of it is guessed");
+    }
+
+    #[test]
+    fn huge_fields_are_cut_once_as_they_arrive() {
+        let huge = "é".repeat(1_000_000);
+        let long_query = format!("https://shop.example/cart?{}", "q".repeat(100_000));
+        let long_path = format!("https://shop.example/{}", "p".repeat(100_000));
+        let visitor = parse_user(
+            json!({"id": 1, "name": huge, "email": huge, "reference": huge, "last_url": long_query,
+                   "user_attributes": [{"name": huge, "value": huge}]})
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap();
+        let shown = |text: &str| text.chars().count();
+        assert_eq!(shown(visitor.name.as_deref().unwrap()), MAX_SHOWN_CHARS + 1);
+        assert!(visitor.name.as_deref().unwrap().ends_with("é…"));
+        assert_eq!(
+            shown(visitor.email.as_deref().unwrap()),
+            MAX_SHOWN_CHARS + 1
+        );
+        assert_eq!(
+            shown(visitor.reference.as_deref().unwrap()),
+            MAX_SHOWN_CHARS + 1
+        );
+        assert_eq!(shown(&visitor.attributes[0].name), MAX_SHOWN_CHARS + 1);
+        assert_eq!(shown(&visitor.attributes[0].value), MAX_SHOWN_CHARS + 1);
+        assert_eq!(
+            visitor.last_url.as_deref(),
+            Some("https://shop.example/cart")
+        );
+        let visitor = parse_user(
+            json!({"id": 1, "last_url": long_path})
+                .to_string()
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(visitor.last_url, None, "never a URL cut short");
     }
 
     #[test]
