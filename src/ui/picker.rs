@@ -56,12 +56,14 @@ pub fn draw(frame: &mut Frame, picker: &PickerState, now: DateTime<Utc>, colors:
         )
         .min(filter.right().saturating_sub(1));
     frame.set_cursor_position((cursor_x, filter.y));
-    VisitorList { picker, now }.render(list, frame.buffer_mut());
-    StatusLine { picker }.render(status, frame.buffer_mut());
     if picker.help_shown() {
-        let area = frame.area();
-        help_box().render(area, frame.buffer_mut());
+        // The rows are left out, not drawn under the box: a wide character
+        // cut by the box's edge would hide its border.
+        help_box().render(list, frame.buffer_mut());
+    } else {
+        VisitorList { picker, now }.render(list, frame.buffer_mut());
     }
+    StatusLine { picker }.render(status, frame.buffer_mut());
     if colors == Colors::Off {
         color::strip(frame.buffer_mut());
     }
@@ -218,9 +220,9 @@ fn share<const N: usize>(room: usize, wants: [usize; N]) -> [usize; N] {
 }
 
 /// The last page in `width` columns. Where it must be cut, it is cut in
-/// the middle: the start of the host (at least a third of the width) and
-/// the end of the path stay, since pages of one site differ at their ends:
-/// "app.ledgerli…/settings/billing".
+/// the middle: the start of the host (at least a fifth of the width) and
+/// the end of the path stay, the whole path where it fits, since pages of
+/// one site differ there: "app.ledgerli…/settings/billing".
 fn cut_page(row: &RowText, width: usize) -> String {
     let page = &row.page;
     if page.width <= width || width == 0 {
@@ -228,7 +230,7 @@ fn cut_page(row: &RowText, width: usize) -> String {
     }
     let (host, path) = page.text.split_at(row.path_start.min(page.text.len()));
     let head_room =
-        display_width(host).min((width / 3).max(width.saturating_sub(display_width(path) + 1)));
+        display_width(host).min((width / 5).max(width.saturating_sub(display_width(path) + 1)));
     let mut head = String::new();
     let mut used = 0;
     for grapheme in page.text.graphemes(true) {
@@ -405,6 +407,7 @@ mod tests {
             "app.ledgerline.example/settings/billing"
         );
         assert_eq!(cut_page(&row, 30), "app.ledgerli…/settings/billing");
-        assert_eq!(cut_page(&row, 12), "app.…billing");
+        assert_eq!(cut_page(&row, 22), "app.…/settings/billing");
+        assert_eq!(cut_page(&row, 12), "ap…s/billing");
     }
 }
