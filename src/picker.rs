@@ -155,6 +155,9 @@ pub struct PickerState {
     failed: BTreeSet<u64>,
     /// Offsets answered already, so a gap never asks for one twice.
     answered: BTreeSet<u64>,
+    /// Offsets asked for where a short page stopped: their pages overlap
+    /// others by design, so bringing nobody new is no sign of repetition.
+    gaps: BTreeSet<u64>,
     /// The first offset never asked for.
     frontier: u64,
     /// Where asking stops: the first answer's `total`, or sooner where a
@@ -168,6 +171,9 @@ pub struct PickerState {
     /// (in the order they landed) brought nobody new.
     pages: u64,
     barren_run: u32,
+    /// The fewest entries a page that brought any has answered with: a
+    /// server that pages in smaller pages than asked takes more of them.
+    smallest_page: u64,
     /// Whether the list is on screen; while it is not, nothing is asked.
     visible: bool,
     /// A notice about the conversation the reader came back from.
@@ -196,12 +202,14 @@ impl PickerState {
             queued: BTreeSet::new(),
             failed: BTreeSet::new(),
             answered: BTreeSet::new(),
+            gaps: BTreeSet::new(),
             frontier: 0,
             end: None,
             total: None,
             unreadable: 0,
             pages: 0,
             barren_run: 0,
+            smallest_page: u64::MAX,
             visible: true,
             notice: None,
             retrying: None,
@@ -235,12 +243,14 @@ impl PickerState {
         self.queued.clear();
         self.failed.clear();
         self.answered.clear();
+        self.gaps.clear();
         self.frontier = 0;
         self.end = None;
         self.total = None;
         self.unreadable = 0;
         self.pages = 0;
         self.barren_run = 0;
+        self.smallest_page = u64::MAX;
         self.retrying = None;
         self.load = ListLoad::Loading;
         self.dirty = true;
@@ -362,7 +372,7 @@ impl PickerState {
         let end = *self.end.get_or_insert(page.total);
         let known = self.visitors.len();
         self.add(page.visitors, &page.placeholders);
-        self.count_page(answered, self.visitors.len() > known);
+        self.count_page(request.offset, answered, self.visitors.len() > known);
         if self.visitors.len() >= MAX_VISITORS {
             self.visitors.truncate(MAX_VISITORS);
             self.refilter();
@@ -380,20 +390,26 @@ impl PickerState {
             // A short page leaves a gap; pages that overlap it only bring
             // visitors already known.
             self.queued.insert(reached);
+            self.gaps.insert(reached);
         }
         self.fill()
     }
 
     /// Counts an answered page of `answered` entries into the bound on the
     /// list's work; past it, nothing more is asked.
-    fn count_page(&mut self, answered: u64, brought_someone: bool) {
+    fn count_page(&mut self, offset: u64, answered: u64, brought_someone: bool) {
         self.pages += 1;
+        let gap = self.gaps.remove(&offset);
         if brought_someone {
             self.barren_run = 0;
-        } else if answered > 0 {
+        } else if answered > 0 && !gap {
             self.barren_run += 1;
         }
-        let page_fuls = (self.visitors.len() as u64).div_ceil(u64::from(self.page_size.get()));
+        if answered > 0 {
+            self.smallest_page = self.smallest_page.min(answered);
+        }
+        let page = self.smallest_page.min(u64::from(self.page_size.get()));
+        let page_fuls = (self.visitors.len() as u64).div_ceil(page);
         let fair_pages = PAGES_PER_PAGEFUL
             .saturating_mul(page_fuls)
             .saturating_add(SPARE_PAGES);

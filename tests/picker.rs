@@ -542,3 +542,23 @@ fn the_list_asks_for_nothing_while_it_is_off_screen() {
     let resumed = fetches(&picker.show());
     assert_eq!(resumed.iter().map(|r| r.offset).collect::<Vec<_>>(), [100]);
 }
+
+#[test]
+fn a_server_that_pages_in_smaller_pages_than_asked_is_read_to_the_end() {
+    let profiles = crowd(1_000);
+    let mut picker = PickerState::new(PageSize::new(50).unwrap()).with_concurrency(4);
+    let mut waiting = fetches(&picker.start());
+    while let Some(request) = waiting.pop() {
+        // At most 20 a page, whatever was asked.
+        let capped = UsersRequest {
+            limit: PageSize::new(20).unwrap(),
+            ..request
+        };
+        let more = fetches(&picker.apply(request, Ok(page_of(&profiles, capped))));
+        waiting.splice(0..0, more);
+    }
+    assert_eq!(
+        (picker.load(), picker.loaded(), picker.missing()),
+        (&ListLoad::Complete, 1_000, 0)
+    );
+}
