@@ -7,6 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use szchat::action::Action;
+use szchat::fetch::FetchEvent;
 use szchat::state::AppState;
 use szchat::ui;
 
@@ -63,4 +64,33 @@ fn resize_and_draw(bencher: Bencher, n: u64) {
 #[divan::bench(args = [1_000, 10_000], sample_count = 10)]
 fn load_history(n: u64) -> AppState {
     loaded_state(n)
+}
+
+/// Holding `k` with the profile panel open, the visitor having sent a 3 MB
+/// name, a 1 MB e-mail, a 100 KB URL and 100 KB attributes: what arrives is
+/// cut once, where it is read (`api::wire::parse_user`), so a frame costs
+/// about what it costs for anyone (compare `select_previous_and_draw`).
+#[divan::bench]
+fn select_previous_and_draw_with_a_huge_visitor_profile(bencher: Bencher) {
+    let huge = |n: usize| "Ä".repeat(n);
+    let body = serde_json::json!({
+        "id": 1,
+        "name": huge(3_000_000),
+        "email": huge(1_000_000),
+        "last_url": format!("https://shop.example/{}", "p".repeat(100_000)),
+        "user_attributes": [{"name": huge(100_000), "value": huge(100_000)}],
+    })
+    .to_string();
+    let visitor = szchat::api::wire::parse_user(body.as_bytes()).unwrap();
+    let mut state = loaded_state(1_000).with_visitor_profile();
+    state.apply(FetchEvent::Visitor {
+        id: 1,
+        result: Ok(Box::new(visitor)),
+    });
+    state.update(Action::ToggleProfile);
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    bencher.bench_local(|| {
+        state.update(Action::SelectPrevious);
+        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
+    });
 }

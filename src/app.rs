@@ -442,6 +442,10 @@ impl<D: Desktop> App<D> {
             return;
         };
         let conversation = opener.open(user_id, self.size, true);
+        if let Some(picker) = &mut self.picker {
+            // Off screen, the list asks for nothing (what is in flight lands).
+            picker.state.hide();
+        }
         self.screen = Screen::Conversation(Box::new(conversation));
         self.switched = true;
         self.start();
@@ -469,12 +473,14 @@ impl<D: Desktop> App<D> {
     fn back_to_picker(&mut self, notice: Option<String>) {
         self.screen = Screen::Picker;
         self.switched = true;
-        if let Some(picker) = &mut self.picker {
-            if let Some(notice) = notice {
-                picker.state.set_notice(notice);
-            }
-            picker.state.touch();
+        let Some(picker) = &mut self.picker else {
+            return;
+        };
+        if let Some(notice) = notice {
+            picker.state.set_notice(notice);
         }
+        let effects = picker.state.show();
+        self.carry_out_picker(effects);
     }
 
     /// A conversation opened from the picker that cannot be shown (an

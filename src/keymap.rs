@@ -259,6 +259,11 @@ pub const PICKER_KEY_MAP: &[PickerRow] = &[
         what: "retry a failed load",
     },
     PickerRow {
+        // Not a character: every character is typed into the filter.
+        bindings: &[(Key(K::F(1)), P::Help)],
+        what: "these keys (any key closes them)",
+    },
+    PickerRow {
         bindings: &[(Ctrl('l'), P::Redraw)],
         what: "redraw the screen",
     },

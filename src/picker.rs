@@ -6,6 +6,12 @@
 //! The first page is asked for alone, since its `total` says how far the
 //! list goes; the rest are asked for several at once (as many as the
 //! [`Throttle`] allows) and land in whatever order they come.
+//!
+//! The server's `total` is a claim: like the conversation's pager, the list
+//! stops asking when [`BARREN_PAGES`] pages in a row bring nobody new, or
+//! when it has taken more pages than the visitors it got are worth
+//! ([`PAGES_PER_PAGEFUL`], [`SPARE_PAGES`]), and says how many of those
+//! counted did not arrive. Nothing is asked while the list is not on screen.
 
 use std::collections::BTreeSet;
 
@@ -16,8 +22,14 @@ use crate::api::error::ApiError;
 use crate::engine::throttle::Throttle;
 use crate::fetch::UsersRequest;
 use crate::keymap;
-use crate::paging::PageSize;
+use crate::paging::{BARREN_PAGES, PAGES_PER_PAGEFUL, PageSize};
 use crate::visitor::{Visitor, VisitorId, VisitorsPage};
+
+mod filter;
+mod row;
+pub use filter::fold;
+use filter::{Query, search_key};
+pub use row::{Cell, RowText};
 
 /// Most visitors the picker holds; the list stops loading there and says so,
 /// so a huge account cannot exhaust memory.
@@ -28,6 +40,10 @@ pub const MAX_QUERY_CHARS: usize = 100;
 
 /// Seen this recently, a visitor counts as online.
 pub const ONLINE_WINDOW: TimeDelta = TimeDelta::minutes(2);
+
+/// Pages the list may take beyond [`PAGES_PER_PAGEFUL`] for each page's
+/// worth of visitors it got, before it takes the server to repeat itself.
+pub const SPARE_PAGES: u64 = 3;
 
 /// Rows PgUp/PgDn move by.
 pub const PAGE_ROWS: usize = 10;
@@ -51,6 +67,8 @@ pub enum PickerAction {
     Escape,
     /// Asks again for the page that failed.
     Retry,
+    /// Shows the keys; any key closes them.
+    Help,
     Redraw,
     Suspend,
     Quit,
@@ -74,6 +92,9 @@ pub enum ListLoad {
     Complete,
     /// [`MAX_VISITORS`] are here; the rest were not asked for.
     Capped,
+    /// Pages stopped bringing visitors not seen before, so the rest were
+    /// not asked for; `Retry` asks for the list again.
+    Repeated,
     /// A request failed (this is the latest reason); `Retry` asks again
     /// for the pages that are missing.
     Failed(String),
@@ -92,11 +113,23 @@ pub enum PickerEffect {
     Fatal(String),
 }
 
+/// A visitor in the list, with the text the filter matches it on.
+#[derive(Debug)]
+struct Listed {
+    visitor: Visitor,
+    /// See [`filter::search_key`]: folded once, as it arrives.
+    key: String,
+    /// What its row says, made once, as it arrives.
+    row: RowText,
+    /// Why the server's entry could not be read, for a placeholder row.
+    unreadable: Option<String>,
+}
+
 /// The picker's state.
 #[derive(Debug)]
 pub struct PickerState {
     /// Most recently seen first; never seen last; ties by id.
-    visitors: Vec<Visitor>,
+    visitors: Vec<Listed>,
     /// What the reader typed.
     query: String,
     /// Indexes into `visitors` of those the query matches, in list order.
@@ -122,6 +155,9 @@ pub struct PickerState {
     failed: BTreeSet<u64>,
     /// Offsets answered already, so a gap never asks for one twice.
     answered: BTreeSet<u64>,
+    /// Offsets asked for where a short page stopped: their pages overlap
+    /// others by design, so bringing nobody new is no sign of repetition.
+    gaps: BTreeSet<u64>,
     /// The first offset never asked for.
     frontier: u64,
     /// Where asking stops: the first answer's `total`, or sooner where a
@@ -131,10 +167,21 @@ pub struct PickerState {
     total: Option<u64>,
     /// Entries the server sent that could not be read as visitors.
     unreadable: u64,
+    /// Pages answered since the list was started, and how many in a row
+    /// (in the order they landed) brought nobody new.
+    pages: u64,
+    barren_run: u32,
+    /// The fewest entries a page that brought any has answered with: a
+    /// server that pages in smaller pages than asked takes more of them.
+    smallest_page: u64,
+    /// Whether the list is on screen; while it is not, nothing is asked.
+    visible: bool,
     /// A notice about the conversation the reader came back from.
     notice: Option<String>,
     /// Said while a request for the list waits to be tried again.
     retrying: Option<String>,
+    /// Whether the keys are shown over the list.
+    help: bool,
     dirty: bool,
 }
 
@@ -155,12 +202,18 @@ impl PickerState {
             queued: BTreeSet::new(),
             failed: BTreeSet::new(),
             answered: BTreeSet::new(),
+            gaps: BTreeSet::new(),
             frontier: 0,
             end: None,
             total: None,
             unreadable: 0,
+            pages: 0,
+            barren_run: 0,
+            smallest_page: u64::MAX,
+            visible: true,
             notice: None,
             retrying: None,
+            help: false,
             dirty: true,
         }
     }
@@ -176,20 +229,44 @@ impl PickerState {
     /// The first request. Started again, the picker forgets the visitors it
     /// loaded, and answers still in flight from before never land.
     pub fn start(&mut self) -> Vec<PickerEffect> {
-        self.generation = self.generation.wrapping_add(1);
         self.visitors.clear();
+        self.refilter();
+        self.reload()
+    }
+
+    /// Asks for the list again from its start, keeping the visitors shown
+    /// (each arriving again replaces its copy); answers still in flight
+    /// from before never land.
+    fn reload(&mut self) -> Vec<PickerEffect> {
+        self.generation = self.generation.wrapping_add(1);
         self.in_flight.clear();
         self.queued.clear();
         self.failed.clear();
         self.answered.clear();
+        self.gaps.clear();
         self.frontier = 0;
         self.end = None;
         self.total = None;
         self.unreadable = 0;
+        self.pages = 0;
+        self.barren_run = 0;
+        self.smallest_page = u64::MAX;
         self.retrying = None;
         self.load = ListLoad::Loading;
         self.dirty = true;
-        self.refilter();
+        self.fill()
+    }
+
+    /// The list left the screen (a conversation opened): nothing more is
+    /// asked for until it is back; answers in flight still land.
+    pub fn hide(&mut self) {
+        self.visible = false;
+    }
+
+    /// The list is on screen again: asking goes on where it stopped.
+    pub fn show(&mut self) -> Vec<PickerEffect> {
+        self.visible = true;
+        self.dirty = true;
         self.fill()
     }
 
@@ -201,7 +278,18 @@ impl PickerState {
     /// Takes one reader action.
     pub fn update(&mut self, action: PickerAction) -> Vec<PickerEffect> {
         self.dirty = true;
+        if self.help {
+            match action {
+                PickerAction::Quit | PickerAction::Suspend | PickerAction::Redraw => {}
+                // Any other key closes the keys, and does nothing else.
+                _ => {
+                    self.help = false;
+                    return Vec::new();
+                }
+            }
+        }
         match action {
+            PickerAction::Help => self.help = true,
             PickerAction::Next => self.move_by(1),
             PickerAction::Previous => self.move_by(-1),
             PickerAction::PageDown => self.move_by(PAGE_ROWS as isize),
@@ -232,13 +320,16 @@ impl PickerState {
                 }
                 self.clear_filter();
             }
-            PickerAction::Retry => {
-                if matches!(self.load, ListLoad::Failed(_)) {
+            PickerAction::Retry => match self.load {
+                ListLoad::Failed(_) => {
                     self.queued.append(&mut self.failed);
                     self.load = ListLoad::Loading;
                     return self.fill();
                 }
-            }
+                ListLoad::Repeated => return self.reload(),
+                ListLoad::Complete if self.missing() > 0 => return self.reload(),
+                _ => {}
+            },
             PickerAction::Redraw => return vec![PickerEffect::ClearScreen],
             PickerAction::Suspend => return vec![PickerEffect::Suspend],
             PickerAction::Quit => return vec![PickerEffect::Quit],
@@ -279,7 +370,9 @@ impl PickerState {
         self.total = Some(page.total);
         self.unreadable += page.unreadable;
         let end = *self.end.get_or_insert(page.total);
-        self.add(page.visitors);
+        let known = self.visitors.len();
+        self.add(page.visitors, &page.placeholders);
+        self.count_page(request.offset, answered, self.visitors.len() > known);
         if self.visitors.len() >= MAX_VISITORS {
             self.visitors.truncate(MAX_VISITORS);
             self.refilter();
@@ -297,8 +390,47 @@ impl PickerState {
             // A short page leaves a gap; pages that overlap it only bring
             // visitors already known.
             self.queued.insert(reached);
+            self.gaps.insert(reached);
         }
         self.fill()
+    }
+
+    /// Counts an answered page of `answered` entries into the bound on the
+    /// list's work; past it, nothing more is asked.
+    fn count_page(&mut self, offset: u64, answered: u64, brought_someone: bool) {
+        self.pages += 1;
+        let gap = self.gaps.remove(&offset);
+        if brought_someone {
+            self.barren_run = 0;
+        } else if answered > 0 && !gap {
+            self.barren_run += 1;
+        }
+        if answered > 0 {
+            self.smallest_page = self.smallest_page.min(answered);
+        }
+        let page = self.smallest_page.min(u64::from(self.page_size.get()));
+        let page_fuls = (self.visitors.len() as u64).div_ceil(page);
+        let fair_pages = PAGES_PER_PAGEFUL
+            .saturating_mul(page_fuls)
+            .saturating_add(SPARE_PAGES);
+        if self.load == ListLoad::Loading
+            && (self.barren_run >= BARREN_PAGES || self.pages > fair_pages)
+        {
+            self.load = ListLoad::Repeated;
+            self.queued.clear();
+        }
+    }
+
+    /// How many of the visitors the server counted did not arrive, once
+    /// nothing more is asked for (0 while loading, or when capped on purpose).
+    pub fn missing(&self) -> u64 {
+        match self.load {
+            ListLoad::Complete | ListLoad::Repeated => self
+                .total
+                .unwrap_or_default()
+                .saturating_sub(self.visitors.len() as u64 + self.unreadable),
+            _ => 0,
+        }
     }
 
     /// Shows `text` above the list until the next conversation is opened.
@@ -318,6 +450,11 @@ impl PickerState {
         self.retrying.as_deref()
     }
 
+    /// Whether the keys are shown over the list.
+    pub fn help_shown(&self) -> bool {
+        self.help
+    }
+
     /// The notice, if one is shown.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
@@ -330,7 +467,24 @@ impl PickerState {
 
     /// The visitors the filter lets through, in list order.
     pub fn shown(&self) -> impl ExactSizeIterator<Item = &Visitor> {
-        self.matches.iter().map(|&i| &self.visitors[i])
+        self.matches.iter().map(|&i| &self.visitors[i].visitor)
+    }
+
+    /// The rows the filter lets through, in list order: each visitor and
+    /// what its row says.
+    pub fn shown_rows(&self) -> impl ExactSizeIterator<Item = (&Visitor, &RowText)> {
+        self.matches.iter().map(|&i| {
+            let listed = &self.visitors[i];
+            (&listed.visitor, &listed.row)
+        })
+    }
+
+    /// Why the entry of visitor `id` could not be read, if it is a placeholder.
+    pub fn unreadable_reason(&self, id: VisitorId) -> Option<&str> {
+        self.visitors
+            .iter()
+            .find(|v| v.visitor.id == id)
+            .and_then(|v| v.unreadable.as_deref())
     }
 
     /// How many visitors are loaded.
@@ -356,7 +510,9 @@ impl PickerState {
     /// The selected row's place among the shown ones.
     pub fn selected_row(&self) -> Option<usize> {
         let id = self.selected?;
-        self.matches.iter().position(|&i| self.visitors[i].id == id)
+        self.matches
+            .iter()
+            .position(|&i| self.visitors[i].visitor.id == id)
     }
 
     /// How loading stands.
@@ -379,7 +535,7 @@ impl PickerState {
     /// With nothing left to ask and nothing in flight, the list is complete.
     fn fill(&mut self) -> Vec<PickerEffect> {
         let mut effects = Vec::new();
-        if self.load != ListLoad::Loading {
+        if self.load != ListLoad::Loading || !self.visible {
             return effects;
         }
         let (end, room) = match self.end {
@@ -429,22 +585,43 @@ impl PickerState {
         let last = self.matches.len() - 1;
         let at = self.selected_row().unwrap_or(0);
         let to = at.saturating_add_signed(by).min(last);
-        self.selected = Some(self.visitors[self.matches[to]].id);
+        self.selected = Some(self.visitors[self.matches[to]].visitor.id);
         self.moved = true;
     }
 
     /// Adds arriving visitors (one seen again replaces the earlier copy) and
     /// keeps the order.
-    fn add(&mut self, arrived: Vec<Visitor>) {
+    /// A placeholder (an entry that could not be read) never replaces a
+    /// visitor read before.
+    fn add(&mut self, arrived: Vec<Visitor>, placeholders: &[(VisitorId, String)]) {
         for visitor in arrived {
-            match self.visitors.iter_mut().find(|v| v.id == visitor.id) {
-                Some(known) => *known = visitor,
-                None => self.visitors.push(visitor),
+            let unreadable = placeholders
+                .iter()
+                .find(|(id, _)| *id == visitor.id)
+                .map(|(_, reason)| reason.clone());
+            let row = match &unreadable {
+                Some(reason) => RowText::placeholder(visitor.id, reason),
+                None => RowText::of(&visitor),
+            };
+            let listed = Listed {
+                key: search_key(&visitor),
+                row,
+                visitor,
+                unreadable,
+            };
+            match self
+                .visitors
+                .iter_mut()
+                .find(|v| v.visitor.id == listed.visitor.id)
+            {
+                Some(known) if listed.unreadable.is_some() && known.unreadable.is_none() => {}
+                Some(known) => *known = listed,
+                None => self.visitors.push(listed),
             }
         }
         // Newest `online_at` first; `None` sorts last as `Reverse(None)` is greatest.
         self.visitors
-            .sort_by_key(|v| (std::cmp::Reverse(v.online_at), v.id));
+            .sort_by_key(|v| (std::cmp::Reverse(v.visitor.online_at), v.visitor.id));
         self.refilter();
     }
 
@@ -453,74 +630,39 @@ impl PickerState {
     fn refilter(&mut self) {
         let query = Query::new(&self.query);
         self.matches = (0..self.visitors.len())
-            .filter(|&i| query.matches(&self.visitors[i]))
+            .filter(|&i| query.matches(&self.visitors[i].key))
             .collect();
         let keep = self.moved && self.selected_row().is_some();
         if !keep {
             self.moved = false;
-            self.selected = self.matches.first().map(|&i| self.visitors[i].id);
+            self.selected = self.matches.first().map(|&i| self.visitors[i].visitor.id);
         }
     }
 }
 
-/// A smart-case substring filter: lower case matches any case; a capital
-/// letter makes the whole query match case exactly. Every word of the query
-/// must appear in one of the fields (name, email, reference, id).
-struct Query {
-    words: Vec<String>,
-    exact_case: bool,
-}
+/// A time this far ahead of our clock still counts as now: clocks differ.
+pub const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(2);
 
-impl Query {
-    fn new(raw: &str) -> Self {
-        let exact_case = raw.chars().any(char::is_uppercase);
-        let words = raw
-            .split_whitespace()
-            .map(|w| {
-                if exact_case {
-                    w.to_owned()
-                } else {
-                    w.to_lowercase()
-                }
-            })
-            .collect();
-        Query { words, exact_case }
-    }
-
-    fn matches(&self, visitor: &Visitor) -> bool {
-        if self.words.is_empty() {
-            return true;
-        }
-        let id = visitor.id.to_string();
-        let fields = [
-            visitor.name.as_deref().unwrap_or_default(),
-            visitor.email.as_deref().unwrap_or_default(),
-            visitor.reference.as_deref().unwrap_or_default(),
-            id.as_str(),
-        ];
-        let fields: Vec<String> = fields
-            .iter()
-            .map(|f| {
-                if self.exact_case {
-                    (*f).to_owned()
-                } else {
-                    f.to_lowercase()
-                }
-            })
-            .collect();
-        self.words
-            .iter()
-            .all(|word| fields.iter().any(|field| field.contains(word.as_str())))
-    }
+/// Whether a visitor seen at `online_at` counts as online at `now`.
+pub fn is_online(online_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    online_at.is_some_and(|at| {
+        let ago = now.signed_duration_since(at);
+        ago < ONLINE_WINDOW && ago > -CLOCK_SKEW
+    })
 }
 
 /// "online" when seen within [`ONLINE_WINDOW`] of `now`, else how long ago in
-/// the largest whole unit ("5 min ago", "3 h ago", "3 d ago"); "never" without a time.
+/// the largest whole unit ("5 min ago", "3 h ago", "3 d ago"); "never" without
+/// a time. A time ahead of `now` by more than [`CLOCK_SKEW`] has not
+/// happened, so it is shown as the date it claims ("2999-01-01").
 pub fn last_seen(online_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     let Some(at) = online_at else {
         return "never".to_owned();
     };
     let ago = now.signed_duration_since(at);
+    if ago <= -CLOCK_SKEW {
+        return at.format("%Y-%m-%d").to_string();
+    }
     if ago < ONLINE_WINDOW {
         return "online".to_owned();
     }
@@ -553,8 +695,18 @@ mod tests {
         assert_eq!(ago(60), "1 h ago");
         assert_eq!(ago(3 * 1440 + 5), "3 d ago");
         assert_eq!(ago(2 * 525_600), "2 y ago");
-        // A clock ahead of ours is not "in the future": it was just now.
-        assert_eq!(ago(-10), "online");
+        // A clock a little ahead of ours: it was just now.
+        assert_eq!(ago(-1), "online");
+        assert!(is_online(Some(now() - TimeDelta::minutes(-1)), now()));
         assert_eq!(last_seen(None, now()), "never");
+    }
+
+    #[test]
+    fn a_time_in_the_future_is_the_date_it_claims_not_online() {
+        let future = Utc.with_ymd_and_hms(2999, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(last_seen(Some(future), now()), "2999-01-01");
+        assert!(!is_online(Some(future), now()));
+        let later_today = now() + TimeDelta::minutes(10);
+        assert_eq!(last_seen(Some(later_today), now()), "2026-11-27");
     }
 }

@@ -73,6 +73,9 @@ pub struct VisitorsPage {
     pub visitors: Vec<Visitor>,
     /// Entries of this page that could not be read as a visitor (no usable id).
     pub unreadable: u64,
+    /// Entries that could not be read but told their id: each is in
+    /// `visitors` as [`Visitor::unnamed`], and here with the reason.
+    pub placeholders: Vec<(VisitorId, String)>,
 }
 
 #[cfg(test)]

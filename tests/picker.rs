@@ -229,16 +229,30 @@ fn typing_filters_at_once_over_name_email_reference_and_id() {
     type_text(&mut picker, &email[..email.find('@').unwrap()]);
     assert_eq!(picker.shown().next().unwrap().id, 4821);
 
-    // Smart case: a capital letter asks for exact case.
+    // Names are capitalised: case never counts in the list.
     picker.update(PickerAction::ClearFilter);
     type_text(&mut picker, &first_name.to_uppercase());
-    assert_eq!(picker.shown().len(), 0);
-    assert_eq!(picker.selected(), None);
-    assert_eq!(picker.update(PickerAction::Open), []);
+    assert!(picker.shown().any(|v| v.id == 4821), "{:?}", names(&picker));
+
+    // The id as the list shows it.
+    picker.update(PickerAction::ClearFilter);
+    type_text(&mut picker, "#4821");
+    assert_eq!(picker.shown().map(|v| v.id).collect::<Vec<_>>(), [4821]);
+
+    // Without diacritics.
+    picker.update(PickerAction::ClearFilter);
+    type_text(&mut picker, "angstrom");
+    let found = names(&picker);
+    assert!(
+        found.len() == 1 && found[0].ends_with("Ångström"),
+        "{found:?}"
+    );
 
     picker.update(PickerAction::ClearFilter);
     type_text(&mut picker, "zzzz-nobody");
     assert_eq!(picker.shown().len(), 0);
+    assert_eq!(picker.selected(), None);
+    assert_eq!(picker.update(PickerAction::Open), []);
     for _ in 0.."zzzz-nobody".len() {
         picker.update(PickerAction::Erase);
     }
@@ -417,4 +431,134 @@ fn the_picker_with_a_filter_nobody_matches() {
     let mut picker = loaded(&demo_profiles(), 50);
     type_text(&mut picker, "nobody-at-all");
     insta::assert_snapshot!(screen(&picker, 60, 5));
+}
+
+/// Answers every request of `picker` with the first page of `profiles`
+/// and a `total` of `claimed`, the way a server that repeats itself does,
+/// until it asks for nothing more; how many requests it made.
+fn answer_with_the_same_page(picker: &mut PickerState, profiles: &[Value], claimed: u64) -> usize {
+    let mut waiting = fetches(&picker.start());
+    let mut asked = waiting.len();
+    while let Some(request) = waiting.pop() {
+        let first = UsersRequest {
+            offset: 0,
+            ..request
+        };
+        let mut page = page_of(profiles, first);
+        page.offset = request.offset;
+        page.total = claimed;
+        let more = fetches(&picker.apply(request, Ok(page)));
+        asked += more.len();
+        assert!(asked < 1_000, "the list never stops asking");
+        waiting.splice(0..0, more);
+    }
+    asked
+}
+
+fn crowd(n: u64) -> Vec<Value> {
+    (1..=n).map(szchat_fake::synthetic_profile).collect()
+}
+
+#[test]
+fn pages_that_bring_nobody_new_stop_the_list_and_it_says_who_did_not_arrive() {
+    let profiles = crowd(60);
+    let mut picker = PickerState::new(PageSize::DEFAULT).with_concurrency(4);
+    let asked = answer_with_the_same_page(&mut picker, &profiles, 1_000_000_000_000_000);
+    assert!(asked <= 1 + 4 + 3, "{asked} requests");
+    assert_eq!(picker.load(), &ListLoad::Repeated);
+    assert_eq!(picker.loaded(), 50);
+    assert_eq!(picker.missing(), 1_000_000_000_000_000 - 50);
+    let footer = screen(&picker, 200, 6).to_string();
+    assert!(
+        footer.contains("999,999,999,999,950 of 1,000,000,000,000,000 visitors did not arrive"),
+        "{footer}"
+    );
+    // Ctrl-r asks again, keeping what is shown.
+    assert_eq!(fetches(&picker.update(PickerAction::Retry)).len(), 1);
+    assert_eq!(picker.loaded(), 50);
+
+    // A total that the repeated pages fall short of: what is missing is said.
+    let mut picker = PickerState::new(PageSize::DEFAULT).with_concurrency(4);
+    let asked = answer_with_the_same_page(&mut picker, &profiles, 150);
+    assert_eq!(asked, 3);
+    assert_eq!(picker.load(), &ListLoad::Complete);
+    assert_eq!(picker.missing(), 100);
+}
+
+#[test]
+fn a_list_that_brings_one_new_visitor_a_page_is_bounded_too() {
+    let profiles = crowd(10_000);
+    let mut picker = PickerState::new(PageSize::new(50).unwrap());
+    let mut waiting = fetches(&picker.start());
+    let mut asked = waiting.len();
+    let mut next = 0;
+    while let Some(request) = waiting.pop() {
+        // Each page: one visitor not seen before among ones seen already.
+        let mut page = page_of(
+            &profiles,
+            UsersRequest {
+                offset: 0,
+                ..request
+            },
+        );
+        page.visitors.truncate(49);
+        page.visitors.push(
+            parse_users_page(
+                json!({"total": 1, "users": [szchat_fake::synthetic_profile(100_000 + next)]})
+                    .to_string()
+                    .as_bytes(),
+                0,
+                50,
+            )
+            .unwrap()
+            .visitors[0]
+                .clone(),
+        );
+        next += 1;
+        page.total = 1_000_000;
+        page.offset = request.offset;
+        let more = fetches(&picker.apply(request, Ok(page)));
+        asked += more.len();
+        waiting.splice(0..0, more);
+    }
+    assert_eq!(picker.load(), &ListLoad::Repeated);
+    assert!(asked < 20, "{asked} requests");
+}
+
+#[test]
+fn the_list_asks_for_nothing_while_it_is_off_screen() {
+    let profiles = crowd(200);
+    let mut picker = PickerState::new(PageSize::DEFAULT);
+    let first = fetches(&picker.start())[0];
+    let second = fetches(&picker.apply(first, Ok(page_of(&profiles, first))))[0];
+    picker.hide();
+    assert_eq!(
+        fetches(&picker.apply(second, Ok(page_of(&profiles, second)))),
+        [],
+        "an answer in flight lands, and asks for nothing more"
+    );
+    assert_eq!(picker.loaded(), 100);
+    assert_eq!(picker.load(), &ListLoad::Loading);
+    let resumed = fetches(&picker.show());
+    assert_eq!(resumed.iter().map(|r| r.offset).collect::<Vec<_>>(), [100]);
+}
+
+#[test]
+fn a_server_that_pages_in_smaller_pages_than_asked_is_read_to_the_end() {
+    let profiles = crowd(1_000);
+    let mut picker = PickerState::new(PageSize::new(50).unwrap()).with_concurrency(4);
+    let mut waiting = fetches(&picker.start());
+    while let Some(request) = waiting.pop() {
+        // At most 20 a page, whatever was asked.
+        let capped = UsersRequest {
+            limit: PageSize::new(20).unwrap(),
+            ..request
+        };
+        let more = fetches(&picker.apply(request, Ok(page_of(&profiles, capped))));
+        waiting.splice(0..0, more);
+    }
+    assert_eq!(
+        (picker.load(), picker.loaded(), picker.missing()),
+        (&ListLoad::Complete, 1_000, 0)
+    );
 }

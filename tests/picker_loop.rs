@@ -197,3 +197,37 @@ async fn the_visitor_list_is_fetched_several_pages_at_a_time_each_visitor_once()
         .collect();
     assert_eq!(listed.len(), ids.len(), "each page asked once");
 }
+
+#[tokio::test]
+async fn the_list_asks_for_nothing_while_a_conversation_is_open_and_goes_on_after() {
+    let (server, mut app, mut terminal) =
+        start_with(Duration::from_millis(50), PageSize::new(1).unwrap(), 1).await;
+    run_until(&mut app, &mut terminal, |app| {
+        app.picker().is_some_and(|p| p.loaded() >= 2)
+    })
+    .await;
+    app.handle(key(KeyCode::Enter));
+    run_until(&mut app, &mut terminal, |app| {
+        app.state().is_some_and(szchat::state::AppState::is_quiet)
+    })
+    .await;
+    let list_requests = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/external/users")
+            .count()
+    };
+    let asked = list_requests();
+    // The loop runs on, the conversation open: the list asks for nothing.
+    let mut no_keys = stream::pending::<io::Result<Event>>();
+    let mut no_signals = stream::pending::<i32>();
+    let run = app.run_until_app(&mut terminal, &mut no_keys, &mut no_signals, |_| false);
+    let _ = tokio::time::timeout(Duration::from_millis(500), run).await;
+    assert_eq!(list_requests(), asked, "nothing asked while off screen");
+    assert!(asked < 10, "{asked} of 10 pages asked before the list left");
+
+    app.handle(key(KeyCode::Backspace));
+    run_until(&mut app, &mut terminal, all_visitors_loaded).await;
+    assert_eq!(list_requests(), 10, "the rest, once each, back on screen");
+}

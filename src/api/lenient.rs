@@ -31,12 +31,66 @@ pub(crate) type Broken = &'static str;
 /// `messages` list comes back whole as the envelope, with no entries, for the
 /// envelope's decoder to refuse.
 pub(crate) fn split_page(body: &[u8]) -> Result<PageParts<'_>, Broken> {
+    split_list_field(body, "messages")
+}
+
+/// [`split_page`] for a document whose list is under `key` (`"users"`).
+pub(crate) fn split_list_field<'a>(body: &'a [u8], key: &str) -> Result<PageParts<'a>, Broken> {
+    let list = object_fields(body)?
+        .into_iter()
+        .find(|field| is_key(field.key, key))
+        .map(|field| (field.start, field.end));
+    let Some((start, end)) = list else {
+        return Ok(PageParts {
+            envelope: repair(body),
+            entries: Vec::new(),
+        });
+    };
+    if body[start] != b'[' {
+        return Err(if key == "users" {
+            "the users field is not a list"
+        } else {
+            "the messages field is not a list"
+        });
+    }
+    let entries = split_list(body, start)?;
+    let mut envelope = Vec::with_capacity(start + 2 + body.len() - end);
+    envelope.extend_from_slice(&body[..start]);
+    envelope.extend_from_slice(b"[]");
+    envelope.extend_from_slice(&body[end..]);
+    Ok(PageParts {
+        envelope: repair(&envelope),
+        entries,
+    })
+}
+
+/// The text of the value under `key` in the object `body`, as sent, when
+/// the object's structure can be followed: how an entry too deep or too
+/// broken to decode still tells its id.
+pub(crate) fn field_text<'a>(body: &'a [u8], key: &str) -> Option<&'a [u8]> {
+    let field = object_fields(body)
+        .ok()?
+        .into_iter()
+        .find(|field| is_key(field.key, key))?;
+    Some(&body[field.start..field.end])
+}
+
+/// One `"key": value` of an object: the key as quoted, and where its value is.
+struct Field<'a> {
+    key: &'a [u8],
+    start: usize,
+    end: usize,
+}
+
+/// The fields of the object `body`, in order, following only its outer
+/// structure (what lies inside each value is for the decoder).
+fn object_fields(body: &[u8]) -> Result<Vec<Field<'_>>, Broken> {
+    let mut fields = Vec::new();
     let mut at = skip_space(body, 0);
     if body.get(at) != Some(&b'{') {
         return Err("the answer is not a JSON object");
     }
     at = skip_space(body, at + 1);
-    let mut list = None;
     if body.get(at) == Some(&b'}') {
         at += 1;
     } else {
@@ -50,12 +104,10 @@ pub(crate) fn split_page(body: &[u8]) -> Result<PageParts<'_>, Broken> {
             if body.get(at) != Some(&b':') {
                 return Err("a ':' is missing in the answer");
             }
-            let value_start = skip_space(body, at + 1);
-            let value_end = skip_value(body, value_start)?;
-            if list.is_none() && is_messages_key(key) {
-                list = Some((value_start, value_end));
-            }
-            at = skip_space(body, value_end);
+            let start = skip_space(body, at + 1);
+            let end = skip_value(body, start)?;
+            fields.push(Field { key, start, end });
+            at = skip_space(body, end);
             match body.get(at) {
                 Some(b',') => at = skip_space(body, at + 1),
                 Some(b'}') => {
@@ -69,24 +121,7 @@ pub(crate) fn split_page(body: &[u8]) -> Result<PageParts<'_>, Broken> {
     if skip_space(body, at) != body.len() {
         return Err("the answer goes on after its end");
     }
-    let Some((start, end)) = list else {
-        return Ok(PageParts {
-            envelope: repair(body),
-            entries: Vec::new(),
-        });
-    };
-    if body[start] != b'[' {
-        return Err("the messages field is not a list");
-    }
-    let entries = split_list(body, start)?;
-    let mut envelope = Vec::with_capacity(start + 2 + body.len() - end);
-    envelope.extend_from_slice(&body[..start]);
-    envelope.extend_from_slice(b"[]");
-    envelope.extend_from_slice(&body[end..]);
-    Ok(PageParts {
-        envelope: repair(&envelope),
-        entries,
-    })
+    Ok(fields)
 }
 
 /// The entries of the list that opens at `start`.
@@ -108,13 +143,13 @@ fn split_list(body: &[u8], start: usize) -> Result<Vec<&[u8]>, Broken> {
     }
 }
 
-/// True for the key `"messages"`, however it is escaped.
-fn is_messages_key(quoted: &[u8]) -> bool {
-    if quoted == b"\"messages\"" {
+/// True for the key `name` (as quoted in the document), however it is escaped.
+fn is_key(quoted: &[u8], name: &str) -> bool {
+    if quoted.len() == name.len() + 2 && &quoted[1..quoted.len() - 1] == name.as_bytes() {
         return true;
     }
     quoted.contains(&b'\\')
-        && serde_json::from_slice::<String>(&repair(quoted)).is_ok_and(|key| key == "messages")
+        && serde_json::from_slice::<String>(&repair(quoted)).is_ok_and(|key| key == name)
 }
 
 /// The index of the first byte at or after `at` that is not JSON whitespace.

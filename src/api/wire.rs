@@ -19,7 +19,7 @@ mod users;
 use crate::model::{
     EntryRef, Message, MessageId, Page, Sender, Unreadable, place_unreadable, placeholder_id,
 };
-pub use users::{MAX_ATTRIBUTES, parse_user, parse_users_page};
+pub use users::{MAX_ATTRIBUTES, MAX_SHOWN_CHARS, MAX_URL_CHARS, parse_user, parse_users_page};
 
 /// Reasons quoted from the parser are cut to this many characters: a server
 /// can make one echo a value of any length.
@@ -118,8 +118,13 @@ fn read_entry(raw: &[u8]) -> Result<Message, (Option<MessageId>, String)> {
 
 /// `text` cut to [`MAX_REASON_CHARS`], ending in '…' when cut.
 fn shorten(text: &str) -> String {
+    cut(text, MAX_REASON_CHARS)
+}
+
+/// `text` cut to `max` characters, ending in '…' when cut.
+fn cut(text: &str, max: usize) -> String {
     let mut chars = text.chars();
-    let mut short: String = chars.by_ref().take(MAX_REASON_CHARS).collect();
+    let mut short: String = chars.by_ref().take(max).collect();
     if chars.next().is_some() {
         short.push('…');
     }
@@ -200,11 +205,12 @@ fn sender_id(sender: &Value) -> Option<u64> {
 }
 
 fn sender_from(sender_type: Option<&str>, sender: Option<&Value>) -> Sender {
+    // Cut once here, not on every frame that shows a name.
     let field = |name: &str| {
         sender
             .and_then(|s| s.get(name))
             .and_then(Value::as_str)
-            .map(str::to_owned)
+            .map(|text| cut(text, MAX_SHOWN_CHARS))
     };
     match sender_type {
         Some("user") => Sender::Visitor {

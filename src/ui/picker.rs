@@ -9,21 +9,31 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState, Widget, Wrap};
-use url::Url;
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::color::{self, Colors};
-use crate::picker::{ListLoad, MAX_VISITORS, PickerState, last_seen};
+use super::text_box::TextBox;
+use crate::cli::docs::picker_key_rows;
+use crate::numbers::grouped;
+use crate::picker::{Cell, ListLoad, MAX_VISITORS, PickerState, RowText, is_online, last_seen};
 use crate::sanitize::sanitize_line;
-use crate::visitor::Visitor;
+use crate::wrap::{ELLIPSIS, display_width, truncate};
 
 /// Below this width the e-mail column is left out.
 const EMAIL_MIN_WIDTH: u16 = 70;
 /// Below this width the last-page column is left out.
 const PAGE_MIN_WIDTH: u16 = 50;
+/// Columns between two columns.
+const SPACING: usize = 2;
+/// The selected row's mark; every row leaves room for it.
+const MARK: &str = "▶ ";
+const MARK_WIDTH: usize = 2;
 /// The prompt before the filter.
 const PROMPT: &str = "Find a visitor: ";
 /// Key hints on the status line.
-const HINTS: &str = "↑↓ move · Enter open · Esc clear/quit";
+const HINTS: &str = "↑↓ move · Enter open · Esc clear/quit · F1 help";
+/// The hint kept where the others do not fit.
+const HELP_HINT: &str = "F1 help";
 
 /// Draws the picker over the whole frame, "last seen" counted from `now`.
 pub fn draw(frame: &mut Frame, picker: &PickerState, now: DateTime<Utc>, colors: Colors) {
@@ -46,7 +56,13 @@ pub fn draw(frame: &mut Frame, picker: &PickerState, now: DateTime<Utc>, colors:
         )
         .min(filter.right().saturating_sub(1));
     frame.set_cursor_position((cursor_x, filter.y));
-    VisitorList { picker, now }.render(list, frame.buffer_mut());
+    if picker.help_shown() {
+        // The rows are left out, not drawn under the box: a wide character
+        // cut by the box's edge would hide its border.
+        help_box().render(list, frame.buffer_mut());
+    } else {
+        VisitorList { picker, now }.render(list, frame.buffer_mut());
+    }
     StatusLine { picker }.render(status, frame.buffer_mut());
     if colors == Colors::Off {
         color::strip(frame.buffer_mut());
@@ -70,42 +86,201 @@ impl Widget for VisitorList<'_> {
                 .render(area, buf);
             return;
         }
-        let wide = area.width >= EMAIL_MIN_WIDTH;
-        let with_page = area.width >= PAGE_MIN_WIDTH;
-        let rows = picker.shown().map(|visitor| {
-            let mut cells = vec![sanitize_line(&visitor.display_name())];
-            if wide {
-                cells.push(sanitize_line(visitor.email.as_deref().unwrap_or_default()));
+        let rows: Vec<(&RowText, String, bool)> = picker
+            .shown_rows()
+            .map(|(visitor, row)| {
+                let seen = last_seen(visitor.online_at, self.now);
+                (row, seen, is_online(visitor.online_at, self.now))
+            })
+            .collect();
+        let widest = |cell: fn(&RowText) -> &Cell| {
+            rows.iter()
+                .map(|(row, ..)| cell(row).width)
+                .max()
+                .unwrap_or(0)
+        };
+        let seen_width = rows.iter().map(|(_, seen, _)| display_width(seen)).max();
+        let layout = Columns::fit(
+            usize::from(area.width),
+            Wants {
+                name: widest(|r| &r.name),
+                email: widest(|r| &r.email),
+                id: widest(|r| &r.id),
+                seen: seen_width.unwrap_or(0),
+                page: widest(|r| &r.page),
+            },
+        );
+        let table_rows = rows.iter().map(|(row, seen, online)| {
+            let mut cells = vec![truncate(&row.name.text, layout.name)];
+            if layout.email > 0 {
+                cells.push(truncate(&row.email.text, layout.email));
             }
-            cells.push(format!("#{}", visitor.id));
-            cells.push(last_seen(visitor.online_at, self.now));
-            if with_page {
-                cells.push(last_page(visitor));
+            cells.push(row.id.text.clone());
+            cells.push(seen.clone());
+            if layout.page > 0 {
+                cells.push(cut_page(row, layout.page));
             }
-            let online = visitor.online_at.is_some_and(|at| {
-                self.now.signed_duration_since(at) < crate::picker::ONLINE_WINDOW
-            });
-            let style = if online {
+            let style = if *online {
                 Style::new().fg(Color::Green)
             } else {
                 Style::new()
             };
             Row::new(cells).style(style)
         });
-        let mut widths = vec![Constraint::Fill(2)];
-        if wide {
-            widths.push(Constraint::Fill(2));
-        }
-        widths.extend([Constraint::Length(7), Constraint::Length(10)]);
-        if with_page {
-            widths.push(Constraint::Fill(3));
-        }
-        let table = Table::new(rows, widths)
-            .column_spacing(2)
+        let table = Table::new(table_rows, layout.constraints())
+            .column_spacing(SPACING as u16)
             .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
-            .highlight_symbol("▶ ");
+            .highlight_symbol(MARK);
         let mut state = TableState::default().with_selected(picker.selected_row());
         ratatui::widgets::StatefulWidget::render(table, area, buf, &mut state);
+    }
+}
+
+/// How wide each column's text is at most, over the rows shown.
+#[derive(Clone, Copy, Debug)]
+struct Wants {
+    name: usize,
+    email: usize,
+    id: usize,
+    seen: usize,
+    page: usize,
+}
+
+/// Each column's width; 0 leaves a column out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Columns {
+    name: usize,
+    email: usize,
+    id: usize,
+    seen: usize,
+    page: usize,
+}
+
+impl Columns {
+    /// Widths by what the columns hold, in `width` columns: the id and
+    /// "last seen" whole (an id cut short reads as another id); the name,
+    /// the e-mail and the last page share the rest, none wider than it
+    /// needs, so what one leaves goes to the others, and where all need
+    /// more, each gets the same. The e-mail is left out below
+    /// [`EMAIL_MIN_WIDTH`], the last page below [`PAGE_MIN_WIDTH`], and
+    /// either when no row has one.
+    fn fit(width: usize, wants: Wants) -> Self {
+        let email = if width >= usize::from(EMAIL_MIN_WIDTH) {
+            wants.email
+        } else {
+            0
+        };
+        let page = if width >= usize::from(PAGE_MIN_WIDTH) {
+            wants.page
+        } else {
+            0
+        };
+        let columns = 3 + usize::from(email > 0) + usize::from(page > 0);
+        let fixed = MARK_WIDTH + SPACING * (columns - 1) + wants.id + wants.seen;
+        let [name, email, page] = share(
+            width.saturating_sub(fixed),
+            [wants.name.max(1), email, page],
+        );
+        Columns {
+            name,
+            email,
+            id: wants.id,
+            seen: wants.seen,
+            page,
+        }
+    }
+
+    fn constraints(self) -> Vec<Constraint> {
+        let length = |w: usize| Constraint::Length(u16::try_from(w).unwrap_or(u16::MAX));
+        let mut out = vec![length(self.name)];
+        if self.email > 0 {
+            out.push(length(self.email));
+        }
+        out.extend([length(self.id), length(self.seen)]);
+        if self.page > 0 {
+            out.push(length(self.page));
+        }
+        out
+    }
+}
+
+/// `room` shared among columns that want `wants`: the narrowest first, each
+/// given what it wants or an even share of what is left, whichever is less.
+fn share<const N: usize>(room: usize, wants: [usize; N]) -> [usize; N] {
+    let mut order: Vec<usize> = (0..N).collect();
+    order.sort_by_key(|&i| wants[i]);
+    let mut left = room;
+    let mut given = [0; N];
+    for (k, &i) in order.iter().enumerate() {
+        let even = left / (N - k);
+        given[i] = wants[i].min(even);
+        left -= given[i];
+    }
+    given
+}
+
+/// The last page in `width` columns. Where it must be cut, it is cut in
+/// the middle: the start of the host (at least a fifth of the width) and
+/// the end of the path stay, the whole path where it fits, since pages of
+/// one site differ there: "app.ledgerli…/settings/billing".
+fn cut_page(row: &RowText, width: usize) -> String {
+    let page = &row.page;
+    if page.width <= width || width == 0 {
+        return page.text.clone();
+    }
+    let (host, path) = page.text.split_at(row.path_start.min(page.text.len()));
+    let head_room =
+        display_width(host).min((width / 5).max(width.saturating_sub(display_width(path) + 1)));
+    let mut head = String::new();
+    let mut used = 0;
+    for grapheme in page.text.graphemes(true) {
+        let w = display_width(grapheme);
+        if used + w > head_room {
+            break;
+        }
+        used += w;
+        head.push_str(grapheme);
+    }
+    let tail_room = width - used - 1;
+    let mut tail = Vec::new();
+    let mut tail_used = 0;
+    for grapheme in page.text[head.len()..].graphemes(true).rev() {
+        let w = display_width(grapheme);
+        if tail_used + w > tail_room {
+            break;
+        }
+        tail_used += w;
+        tail.push(grapheme);
+    }
+    tail.reverse();
+    format!("{head}{ELLIPSIS}{}", tail.concat())
+}
+
+/// The list's keys, from its key table, in a box over it.
+fn help_box() -> TextBox<'static> {
+    let rows = picker_key_rows();
+    let keys_width = rows
+        .iter()
+        .map(|(keys, _)| display_width(keys))
+        .max()
+        .unwrap_or(0);
+    let key_style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let lines = rows
+        .into_iter()
+        .map(|(keys, what)| {
+            let pad = " ".repeat(keys_width - display_width(&keys) + SPACING);
+            Line::from(vec![
+                Span::styled(keys, key_style),
+                Span::raw(pad),
+                Span::raw(what),
+            ])
+        })
+        .collect();
+    TextBox {
+        title: "keys in the visitor list",
+        lines,
+        scroll: 0,
+        closes: "any key closes",
     }
 }
 
@@ -122,23 +297,6 @@ fn empty_words(picker: &PickerState) -> String {
         ListLoad::Loading if loaded == 0 => "loading visitors…".to_owned(),
         _ if loaded == 0 => "no visitors".to_owned(),
         _ => format!("no visitor matches “{}”", sanitize_line(picker.query())),
-    }
-}
-
-/// Host and path of the visitor's last page, without query or fragment
-/// (which may carry tokens); the raw text when it is not a URL.
-fn last_page(visitor: &Visitor) -> String {
-    let Some(raw) = visitor.last_url.as_deref() else {
-        return String::new();
-    };
-    match Url::parse(raw.trim()) {
-        Ok(url) if url.host_str().is_some() => {
-            let host = url.host_str().unwrap_or_default();
-            let path = url.path();
-            let path = if path == "/" { "" } else { path };
-            sanitize_line(&format!("{host}{path}"))
-        }
-        _ => sanitize_line(raw),
     }
 }
 
@@ -178,15 +336,78 @@ impl Widget for StatusLine<'_> {
             )),
             _ => {}
         }
+        let missing = picker.missing();
+        if missing > 0 {
+            parts.push(format!(
+                "{} of {} visitors did not arrive: Ctrl-r tries again",
+                grouped(missing),
+                grouped(picker.total().unwrap_or_default())
+            ));
+        }
         if let Some(retrying) = picker.retrying() {
             parts.push(sanitize_line(retrying));
         }
         if picker.unreadable() > 0 {
             parts.push(format!("{} unreadable", picker.unreadable()));
         }
-        parts.push(HINTS.to_owned());
-        Paragraph::new(parts.join(" · "))
+        let said = parts.join(" · ");
+        // Where the hints do not all fit, the one that leads to the others stays.
+        let hints = if display_width(&said) + 3 + display_width(HINTS) <= usize::from(area.width) {
+            HINTS
+        } else {
+            HELP_HINT
+        };
+        Paragraph::new(format!("{said} · {hints}"))
             .style(Style::new().add_modifier(Modifier::REVERSED))
             .render(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::visitor::Visitor;
+
+    fn wants(name: usize, email: usize, page: usize) -> Wants {
+        Wants {
+            name,
+            email,
+            id: 20,
+            seen: 10,
+            page,
+        }
+    }
+
+    #[test]
+    fn columns_take_the_width_of_what_they_hold() {
+        // 80 columns: 2 + 4 × 2 + 20 + 10 = 40 fixed, 40 left.
+        let fit = Columns::fit(80, wants(19, 38, 51));
+        assert_eq!((fit.name, fit.email, fit.page), (13, 13, 14));
+        assert_eq!(fit.id, 20, "the id is never cut");
+        // A short e-mail leaves its room to the page.
+        let fit = Columns::fit(80, wants(10, 8, 51));
+        assert_eq!((fit.name, fit.email, fit.page), (10, 8, 22));
+        let fit = Columns::fit(80, wants(10, 38, 51));
+        assert_eq!((fit.name, fit.email, fit.page), (10, 15, 15));
+        // Nobody has an e-mail: no empty column.
+        let fit = Columns::fit(100, wants(10, 0, 30));
+        assert_eq!((fit.email, fit.page), (0, 30));
+        // Room for everything: each as wide as it needs.
+        let fit = Columns::fit(200, wants(19, 38, 51));
+        assert_eq!((fit.name, fit.email, fit.page), (19, 38, 51));
+    }
+
+    #[test]
+    fn a_cut_page_keeps_the_end_of_its_path() {
+        let mut visitor = Visitor::unnamed(1);
+        visitor.last_url = Some("https://app.ledgerline.example/settings/billing?tab=x".into());
+        let row = RowText::of(&visitor);
+        assert_eq!(
+            cut_page(&row, 100),
+            "app.ledgerline.example/settings/billing"
+        );
+        assert_eq!(cut_page(&row, 30), "app.ledgerli…/settings/billing");
+        assert_eq!(cut_page(&row, 22), "app.…/settings/billing");
+        assert_eq!(cut_page(&row, 12), "ap…s/billing");
     }
 }

@@ -101,6 +101,28 @@ impl Lies {
     }
 }
 
+/// Lies the visitor list (`GET /external/users`) tells, for testing a
+/// client that must bound its work. The default tells none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserLies {
+    /// Every answer claims this `total`; `None` is the true count.
+    pub total: Option<u64>,
+    /// Every answer holds the first page, whatever offset was asked for.
+    pub same_page: bool,
+}
+
+impl UserLies {
+    /// The offset whose visitors to answer a request for `offset` with.
+    pub(super) fn offset(&self, offset: u64) -> u64 {
+        if self.same_page { 0 } else { offset }
+    }
+
+    /// The `total` to claim when the server holds `truth` visitors.
+    pub(super) fn total(&self, truth: u64) -> u64 {
+        self.total.unwrap_or(truth)
+    }
+}
+
 /// What the server does with one `/external` request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Outcome {

@@ -31,7 +31,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 #[cfg(feature = "faults")]
-pub use faults::{Chaos, Fault, Lies};
+pub use faults::{Chaos, Fault, Lies, UserLies};
 pub use history::synthetic_messages;
 use visitors::Conversation;
 pub use visitors::{Visitor, synthetic_profile};
@@ -115,6 +115,9 @@ pub struct FakeConfig {
     /// What the list endpoint lies about (nothing by default).
     #[cfg(feature = "faults")]
     pub lies: Lies,
+    /// What the visitor list lies about (nothing by default).
+    #[cfg(feature = "faults")]
+    pub user_lies: UserLies,
 }
 
 impl FakeConfig {
@@ -142,6 +145,8 @@ impl FakeConfig {
             live: None,
             #[cfg(feature = "faults")]
             lies: Lies::default(),
+            #[cfg(feature = "faults")]
+            user_lies: UserLies::default(),
         }
     }
 
@@ -313,6 +318,8 @@ struct Shared {
     growth_limit: Option<usize>,
     #[cfg(feature = "faults")]
     lies: Lies,
+    #[cfg(feature = "faults")]
+    user_lies: UserLies,
     files: HashMap<String, Bytes>,
     links: links::Signer,
     base_url: String,
@@ -361,6 +368,8 @@ impl Shared {
             growth_limit: config.growth_limit,
             #[cfg(feature = "faults")]
             lies: config.lies,
+            #[cfg(feature = "faults")]
+            user_lies: config.user_lies,
             files: config
                 .files
                 .into_iter()

@@ -113,20 +113,34 @@ async fn list_users(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: 
         return error_response(StatusCode::BAD_REQUEST);
     };
     let state = shared.state();
+    let (from, total) = claim_users(&shared, offset, state.visitors.len() as u64);
     let page: Vec<Value> = state
         .visitors
         .values()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .skip(usize::try_from(from).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
         .map(|conversation| conversation.profile.clone())
         .collect();
     let body = json!({
         "limit": limit,
         "offset": offset,
-        "total": state.visitors.len(),
+        "total": total,
         "users": page,
     });
     axum::Json(body).into_response()
+}
+
+/// Where a visitor page asked for at `offset` starts and the `total` it
+/// claims: the truth, unless a test told the server to lie.
+#[cfg(feature = "faults")]
+fn claim_users(shared: &Shared, offset: u64, total: u64) -> (u64, u64) {
+    let lies = &shared.user_lies;
+    (lies.offset(offset), lies.total(total))
+}
+
+#[cfg(not(feature = "faults"))]
+fn claim_users(_: &Shared, offset: u64, total: u64) -> (u64, u64) {
+    (offset, total)
 }
 
 /// `GET /external/users/{user_id}`
