@@ -335,8 +335,13 @@ fn escape_sequences_in_a_body_change_nothing_outside_their_message() {
         return;
     };
     // The wrapper titled the pane before szchat started; the body tries to retitle it.
+    // And the visitor's name: their profile is asked for beside the page, and
+    // may answer after it.
     let screen = tmux.wait_for("all three messages", |s| {
-        s.contains(after) && s.contains(before) && s.contains(" end")
+        s.contains(after)
+            && s.contains(before)
+            && s.contains(" end")
+            && s.contains("David Smith · visitor 4821")
     });
     assert_eq!(tmux.display("#{pane_title}"), PANE_TITLE);
     assert_eq!(
