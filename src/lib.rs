@@ -7,6 +7,7 @@
 pub mod action;
 pub mod api;
 pub mod app;
+pub mod archive;
 pub(crate) mod attachment;
 pub mod cli;
 pub(crate) mod clipboard;
