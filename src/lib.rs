@@ -30,6 +30,8 @@ pub mod search;
 pub mod secret;
 pub mod signals;
 pub mod state;
+pub mod subcommand;
+pub mod sync;
 pub mod terminal;
 pub mod timefmt;
 pub mod ui;
