@@ -519,7 +519,7 @@ mod tests {
         assert_eq!(cli.concurrency, Some(3));
         assert_eq!(
             matches.value_source("page_size"),
-            Some(clap::parser::ValueSource::CommandLine)
+            Some(ValueSource::CommandLine)
         );
         assert!(cli.user_id.is_none(), "the id is the subcommand's");
     }
