@@ -422,7 +422,7 @@ impl Sync {
             (Some(visitor), Err(error)) => {
                 if let Some(job) = self.under_way.get_mut(&visitor) {
                     let reason = match error {
-                        ApiError::NotFound => format!("visitor {visitor} not found"),
+                        ApiError::NotFound => "not found".to_owned(),
                         error => error.to_string(),
                     };
                     job.failed(request, reason);

@@ -201,3 +201,102 @@ async fn an_unknown_visitor_is_named_and_the_others_are_synced() {
     assert_eq!(summary.failed[0].0, 999);
     assert!(summary.failed[0].1.contains("not found"), "{summary:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_with_retry_after_and_a_5xx_slow_the_sync_but_lose_nothing() {
+    use szchat_fake::Fault;
+    let base = tempfile::tempdir().unwrap();
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(200));
+    config.faults = vec![
+        Fault::Status {
+            nth: 3,
+            status: 429,
+            retry_after: Some("1".to_owned()),
+        },
+        Fault::Status {
+            nth: 6,
+            status: 503,
+            retry_after: None,
+        },
+    ];
+    let server = FakeServer::start(config).await.unwrap();
+    let dir = base.path().join("szchat");
+    let summary = sync_once(&server, &dir, SECRET, &[USER], 10).await;
+    assert!(summary.failed.is_empty(), "{summary:?}");
+    assert_exact(&server, &open(&server, &dir, SECRET), USER);
+}
+
+/// A server that fails at random (5xx, 429, dropped and cut-off answers):
+/// a visitor whose retries ran out is named and left for the next sync,
+/// which carries on; in the end the archive is exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn syncs_against_a_flaky_server_end_exact() {
+    use szchat_fake::Chaos;
+    let base = tempfile::tempdir().unwrap();
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(300));
+    config.other_visitors = (1..=5)
+        .map(|id| Visitor::new(id, synthetic_messages(60)))
+        .collect();
+    config.order = ServeOrder::NewestFirst;
+    config.chaos = Some(Chaos {
+        seed: 7,
+        p_5xx: 0.15,
+        p_429: 0.05,
+        p_drop: 0.05,
+        p_truncate: 0.05,
+        max_latency: std::time::Duration::from_millis(5),
+    });
+    let server = FakeServer::start(config).await.unwrap();
+    let dir = base.path().join("szchat");
+    let ids = [USER, 1, 2, 3, 4, 5];
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let summary = sync_once(&server, &dir, SECRET, &ids, 10).await;
+        if summary.failed.is_empty() {
+            break;
+        }
+        assert!(rounds < 20, "{summary:?}");
+    }
+    let store = open(&server, &dir, SECRET);
+    for id in ids {
+        assert_exact(&server, &store, id);
+    }
+}
+
+/// A server that lies (a total far above what it has; every entry twice):
+/// the sync stops with the reason in words instead of asking for ever, and
+/// what it wrote is each message once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lying_server_stops_the_visitor_in_words_and_nothing_is_doubled() {
+    use szchat_fake::Lies;
+    for lies in [
+        Lies {
+            totals: vec![Some(5_000)],
+            repeat_entries: 0,
+        },
+        Lies {
+            totals: Vec::new(),
+            repeat_entries: 2,
+        },
+    ] {
+        let base = tempfile::tempdir().unwrap();
+        let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(100));
+        config.lies = lies.clone();
+        let server = FakeServer::start(config).await.unwrap();
+        let dir = base.path().join("szchat");
+        let summary = sync_once(&server, &dir, SECRET, &[USER], 10).await;
+        assert_eq!(summary.synced, 0, "{lies:?}: {summary:?}");
+        assert_eq!(summary.failed.len(), 1, "{lies:?}");
+        assert!(summary.requests < 200, "{lies:?}: {summary:?}");
+        let store = open(&server, &dir, SECRET);
+        let ids: Vec<u64> = store.messages(USER).unwrap().iter().map(|m| m.id).collect();
+        let mut unique = ids.clone();
+        unique.dedup();
+        assert_eq!(ids, unique, "{lies:?}: each message once");
+        assert!(
+            store.holdings(USER).unwrap().state.is_none(),
+            "not marked synced"
+        );
+    }
+}

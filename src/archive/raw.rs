@@ -47,15 +47,20 @@ fn link_values(raw: &str) -> Option<Vec<(usize, usize)>> {
     }
     loop {
         let key_end = string_end(bytes, at)?;
-        // Decoding handles a key written with escapes (`"file\u005furl"`).
-        let key: String = serde_json::from_str(&raw[at..key_end]).ok()?;
+        let written = &raw[at + 1..key_end - 1];
+        // Decoding is needed only for a key written with escapes (`"file\u005furl"`).
+        let is_link = if written.contains('\\') {
+            serde_json::from_str::<String>(&raw[at..key_end]).ok()? == LINK_KEY
+        } else {
+            written == LINK_KEY
+        };
         at = skip_space(bytes, key_end);
         if bytes.get(at) != Some(&b':') {
             return None;
         }
         let value_start = skip_space(bytes, at + 1);
         let value_end = value_end(bytes, value_start)?;
-        if key == LINK_KEY && &raw[value_start..value_end] != BLANK {
+        if is_link && &raw[value_start..value_end] != BLANK {
             spans.push((value_start, value_end));
         }
         at = skip_space(bytes, value_end);

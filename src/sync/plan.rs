@@ -17,7 +17,7 @@
 //! more pages than [`PAGES_PER_PAGEFUL`] per page of missing messages plus
 //! [`SPARE_PAGES`] stops the visitor with an error.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::archive::store::{Holdings, Placed, SyncState};
@@ -83,6 +83,9 @@ pub struct VisitorSync {
     new_messages: u64,
     /// Without an order: the next offset to read.
     sequential_next: u64,
+    /// Where this sync placed each message: one the server repeats at
+    /// another position does not fill that one.
+    placed_at: HashMap<MessageId, u64>,
     failed: Option<String>,
 }
 
@@ -107,6 +110,7 @@ impl VisitorSync {
             missing_at_start: 0,
             new_messages: 0,
             sequential_next: 0,
+            placed_at: HashMap::new(),
             failed: None,
         }
     }
@@ -132,6 +136,17 @@ impl VisitorSync {
             return Outcome::Failed(reason.clone());
         }
         match self.total {
+            Some(total)
+                if self.order == ServerOrder::Unordered
+                    && self.in_flight.is_empty()
+                    && self.newest_seen
+                    && (self.placed_at.len() as u64) < total =>
+            {
+                Outcome::Failed(format!(
+                    "{} of the {total} messages the server counted did not arrive",
+                    total - self.placed_at.len() as u64
+                ))
+            }
             Some(total)
                 if self.in_flight.is_empty()
                     && self.newest_seen
@@ -297,18 +312,26 @@ impl VisitorSync {
         let mut placed = Vec::new();
         for (i, mut message) in (0u64..).zip(page.messages).take(answered as usize) {
             let offset = request.offset.saturating_add(i);
-            let position = match self.order {
+            let mut position = match self.order {
                 ServerOrder::OldestFirst => Some(offset),
                 ServerOrder::NewestFirst => total.checked_sub(offset.saturating_add(1)),
                 _ => None,
             };
+            if let Some(at) = position
+                && let Some(unreadable) = &message.unreadable
+                && matches!(unreadable.entry, EntryRef::Offset(_))
+            {
+                // Its id was its offset, which moves; its position does not.
+                message.id = placeholder_id(at);
+            }
+            if let Some(at) = position
+                && *self.placed_at.entry(message.id).or_insert(at) != at
+            {
+                // A repeat: the message is archived once, where it came first,
+                // and this position stays missing.
+                position = None;
+            }
             if let Some(position) = position {
-                if let Some(unreadable) = &message.unreadable
-                    && matches!(unreadable.entry, EntryRef::Offset(_))
-                {
-                    // Its id was its offset, which moves; its position does not.
-                    message.id = placeholder_id(position);
-                }
                 if self.have.insert(position) {
                     self.new_messages += 1;
                 }
@@ -320,11 +343,16 @@ impl VisitorSync {
             placed.push(Placed { position, message });
         }
         if self.order == ServerOrder::Unordered {
+            for (i, entry) in (0u64..).zip(&placed) {
+                self.placed_at
+                    .entry(entry.message.id)
+                    .or_insert(request.offset.saturating_add(i));
+            }
             if first {
                 self.sequential_next = request.offset.saturating_add(answered);
             }
             self.newest_seen = self.sequential_next >= largest;
-            self.new_messages += placed.len() as u64;
+            self.new_messages = self.placed_at.len() as u64;
         }
         if first {
             self.missing_at_start = self.missing(largest).len() as u64;
