@@ -90,6 +90,20 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         };
         return ExitCode::from(subcommand::run(command, &context).await);
     }
+    if cli.offline {
+        let Some(user_id) = cli.user_id else {
+            return fail(
+                EXIT_USAGE,
+                "--export needs the USER_ID of the visitor to export",
+            );
+        };
+        let export = subcommand::OfflineExport {
+            user_id,
+            format: cli.export.unwrap_or(export::Format::Jsonl),
+            output: cli.output.clone(),
+        };
+        return ExitCode::from(subcommand::offline_export(&settings, &export).await);
+    }
     // The demo server serves as long as `_demo_server` lives: to the end of the session.
     let (api_config, _demo_server) = if cli.demo {
         match demo::start(cli.user_id).await {

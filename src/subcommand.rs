@@ -1,8 +1,9 @@
 //! `szchat sync` and `szchat archive path|stats|forget`: from parsed flags
 //! and settings to lines on the terminal and an exit status.
 
+use std::io::BufWriter;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::Local;
 use futures_util::StreamExt;
@@ -14,10 +15,12 @@ use crate::archive::task::{AccountSpec, StoreEvent, StoreRequest, StoreTask};
 use crate::cli::commands::{ArchiveCommand, Command};
 use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
 use crate::config::Settings;
+use crate::export::{Format, Transcript};
 use crate::numbers::grouped;
 use crate::paging::PageSize;
 use crate::signals;
 use crate::sync::{self, SYNC_PAGE_SIZE, SyncConfig, SyncError};
+use crate::timefmt::LocalZone;
 
 /// Said when the archive is turned off and a command needs it.
 const ARCHIVE_OFF: &str =
@@ -238,6 +241,140 @@ async fn forget(dir: PathBuf, settings: &Settings, user_id: u64) -> u8 {
         )
         | (_, Err(error)) => fail(EXIT_FAILURE, &error.to_string()),
         _ => fail(EXIT_FAILURE, "the archive's store has stopped"),
+    }
+}
+
+/// `--offline --export`: a visitor's history from the archive, no network.
+#[derive(Debug)]
+pub struct OfflineExport {
+    pub user_id: u64,
+    pub format: Format,
+    /// Where to write; standard output when `None`.
+    pub output: Option<PathBuf>,
+}
+
+/// Writes the archived history of `export.user_id`, oldest first, making
+/// no request; a visitor never archived is one line and exit 1.
+pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
+    if !settings.archive {
+        return fail(
+            EXIT_USAGE,
+            &format!("--offline reads the archive, but {ARCHIVE_OFF}"),
+        );
+    }
+    let Some(dir) = data_dir(|name| std::env::var_os(name)) else {
+        return fail(
+            EXIT_FAILURE,
+            &crate::archive::ArchiveError::NoDataDir.to_string(),
+        );
+    };
+    if !dir.join(DB_FILE).exists() {
+        return fail(
+            EXIT_FAILURE,
+            &format!(
+                "visitor {} is not in the archive (szchat sync {} fetches it)",
+                export.user_id, export.user_id
+            ),
+        );
+    }
+    let (_client, account) = match client(settings) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let mut store = match open(dir, Some(account)).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    store.send(StoreRequest::Holdings {
+        visitor: export.user_id,
+    });
+    store.send(StoreRequest::Messages {
+        visitor: export.user_id,
+    });
+    let mut holdings = None;
+    let mut messages = None;
+    while holdings.is_none() || messages.is_none() {
+        match store.events.recv().await {
+            Some(StoreEvent::Holdings { result, .. }) => holdings = Some(result),
+            Some(StoreEvent::Messages { result, .. }) => messages = Some(result),
+            Some(_) => {}
+            None => return fail(EXIT_FAILURE, "the archive's store has stopped"),
+        }
+    }
+    let _ = store.finish().await;
+    let (holdings, messages) = match (holdings, messages) {
+        (Some(Ok(holdings)), Some(Ok(messages))) => (holdings, messages),
+        (Some(Err(error)), _) | (_, Some(Err(error))) => {
+            return fail(EXIT_FAILURE, &error.to_string());
+        }
+        _ => return fail(EXIT_FAILURE, "the archive's store has stopped"),
+    };
+    if holdings.state.is_none() && messages.is_empty() {
+        return fail(
+            EXIT_FAILURE,
+            &format!(
+                "visitor {} is not in the archive (szchat sync {} fetches it)",
+                export.user_id, export.user_id
+            ),
+        );
+    }
+    match write_transcript(export, &messages) {
+        Ok(()) => {
+            eprintln!(
+                "exported {} messages from the archive",
+                grouped(messages.len() as u64)
+            );
+            0
+        }
+        // A reader that stops early (`| head`) is not an error.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            let place = export.output.as_deref().map_or_else(
+                || "to standard output".to_owned(),
+                |path| path.display().to_string(),
+            );
+            fail(EXIT_FAILURE, &format!("cannot write {place}: {error}"))
+        }
+    }
+}
+
+/// The transcript to standard output, or to a temporary file beside the
+/// output that takes its name only once complete.
+fn write_transcript(
+    export: &OfflineExport,
+    messages: &[crate::model::Message],
+) -> std::io::Result<()> {
+    let mut transcript = Transcript::new(export.format, LocalZone::System);
+    let write_all = |out: &mut dyn std::io::Write, transcript: &mut Transcript| {
+        let mut out = out;
+        transcript.begin(&mut out, export.user_id)?;
+        for message in messages {
+            transcript.message(&mut out, message)?;
+        }
+        out.flush()
+    };
+    match &export.output {
+        None => write_all(
+            &mut BufWriter::new(std::io::stdout().lock()),
+            &mut transcript,
+        ),
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let file = tempfile::Builder::new()
+                .prefix(".szchat-export-")
+                .tempfile_in(dir)?;
+            let mut out = BufWriter::new(file);
+            write_all(&mut out, &mut transcript)?;
+            let file = out
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            file.as_file().sync_all()?;
+            file.persist(path).map_err(|error| error.error)?;
+            Ok(())
+        }
     }
 }
 

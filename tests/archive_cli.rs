@@ -293,3 +293,64 @@ async fn two_processes_on_one_archive_both_write_everything() {
         assert_exact(&server, &store, user);
     }
 }
+
+/// `--offline --export` reads the archive with no request at all; a visitor
+/// never archived is one line and exit 1; without --export it is a usage error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_export_reads_the_archive_and_makes_no_request() {
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(120));
+    config.files = vec![("invoice.pdf".to_owned(), b"%PDF".to_vec())];
+    if let Some(message) = config.messages.get_mut(5) {
+        message["file_url"] = Value::from("files/invoice.pdf");
+    }
+    let server = FakeServer::start(config).await.unwrap();
+    let home = Home::new();
+    let output = run(home.szchat(&server).args(["sync", "42"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let before = server.request_count();
+    let output = run(home
+        .szchat(&server)
+        .args(["--offline", "--export", "jsonl", "42"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(server.request_count(), before, "offline makes no request");
+    assert_eq!(stderr(&output), "exported 120 messages from the archive\n");
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let served: Vec<Value> = server
+        .messages_of(USER)
+        .unwrap()
+        .into_iter()
+        .map(|mut m| {
+            m["file_url"] = Value::Null;
+            m
+        })
+        .collect();
+    assert_eq!(lines, served, "the jsonl lacks only the link");
+
+    let out = home.root.path().join("t.md");
+    let output = run(home
+        .szchat(&server)
+        .args(["--offline", "--export", "markdown", "-o"])
+        .arg(&out)
+        .arg("42"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("Message 120")
+    );
+
+    let output = run(home
+        .szchat(&server)
+        .args(["--offline", "--export", "jsonl", "7"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "szchat: visitor 7 is not in the archive (szchat sync 7 fetches it)\n"
+    );
+    let output = run(home.szchat(&server).args(["--offline", "42"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(server.request_count(), before, "still no request");
+}

@@ -57,7 +57,6 @@ pub const MIGRATIONS: &[&str] = &[
         raw_json TEXT NOT NULL,
         PRIMARY KEY (account, visitor, id)
     );
-    CREATE INDEX messages_by_position ON messages (account, visitor, position);
     CREATE TABLE sync_state (
         account INTEGER NOT NULL REFERENCES accounts (id),
         visitor INTEGER NOT NULL,

@@ -327,6 +327,8 @@ impl Store {
         let mut select = self
             .conn
             .prepare_cached(
+                // The primary key's prefix finds the visitor's rows; a
+                // position index would cost every write and save nothing here.
                 "SELECT position FROM messages WHERE account = ?1 AND visitor = ?2
                  ORDER BY position",
             )

@@ -164,6 +164,10 @@ fn example_rows() -> Vec<(String, String)> {
              is new (szchat sync 4821 for one)",
         ),
         (
+            "szchat --offline --export jsonl 4821",
+            "write visitor 4821's archived history with no request at all",
+        ),
+        (
             "szchat archive stats",
             "what the archive holds: visitors, messages, size on disk, last sync per account",
         ),
