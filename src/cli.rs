@@ -1,5 +1,6 @@
 //! The command line: flags, and where the API secret comes from.
 
+pub mod commands;
 pub mod docs;
 
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory, Parser};
 use clap_complete::Shell;
 
+use crate::cli::commands::Command;
 use crate::config::MAX_CONCURRENCY;
 use crate::export::Format;
 use crate::paging::PageSize;
@@ -54,6 +56,7 @@ pub struct Cli {
     // The variable's value stays out of the help: it may carry credentials.
     #[arg(
         long,
+        global = true,
         value_name = "URL",
         env = "SIGNALZEN_BASE_URL",
         hide_env_values = true,
@@ -69,26 +72,26 @@ pub struct Cli {
     #[arg(short = 'o', long = "output", value_name = "FILE", requires = "export")]
     pub output: Option<PathBuf>,
 
-    /// Messages (or visitors, in the list) per request: the API accepts 1 to 99. Unless given, g, searches, jumps and --export ask for 99.
-    #[arg(long, value_name = "N", default_value_t = PageSize::DEFAULT)]
+    /// Messages (or visitors, in the list) per request: the API accepts 1 to 99. Unless given, g, searches, jumps, --export and sync ask for 99.
+    #[arg(long, global = true, value_name = "N", default_value_t = PageSize::DEFAULT)]
     pub page_size: PageSize,
 
     /// Requests in flight at once when fetching the whole history (g, --export): 1 to 16 [default: 6].
     // No clap default: a flag given must be told from one left out, for the config file.
-    #[arg(long, value_name = "N", value_parser = concurrency)]
+    #[arg(long, global = true, value_name = "N", value_parser = concurrency)]
     pub concurrency: Option<u8>,
 
     /// Read the API secret from this file (first line) instead of $SIGNALZEN_API_SECRET.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH")]
     pub secret_file: Option<PathBuf>,
 
     /// Read settings from this file instead of $XDG_CONFIG_HOME/szchat/config.toml (by
     /// default ~/.config/szchat/config.toml); flags and the environment still win.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     /// Write diagnostics to this file (level from RUST_LOG, default szchat=info).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
 
     /// When to use colour: auto (unless NO_COLOR is set or the output is not a terminal), always, never [default: auto].
@@ -112,6 +115,18 @@ pub struct Cli {
     /// Print the manual page (roff) and exit.
     #[arg(long, conflicts_with_all = ["user_id", "demo"])]
     pub man: bool,
+
+    /// No network: read the local archive only (for now with --export; the browser does not read the archive yet).
+    #[arg(long, requires = "export", conflicts_with = "demo")]
+    pub offline: bool,
+
+    /// Write nothing under the data directory ($XDG_DATA_HOME/szchat): no local archive.
+    #[arg(long, global = true)]
+    pub no_archive: bool,
+
+    /// `sync` or `archive`, instead of browsing.
+    #[command(subcommand)]
+    pub command: Option<Command>,
 }
 
 impl Cli {

@@ -70,6 +70,9 @@ pub struct FileSettings {
     pub secret_file: Option<PathBuf>,
     /// Whether colours are drawn.
     pub color: Option<ColorMode>,
+    /// Whether the local archive is kept (`archive = false`: nothing written
+    /// under the data directory).
+    pub archive: Option<bool>,
 }
 
 /// A whole number as written in the file, so that a wrong type reads
@@ -370,6 +373,8 @@ pub struct Settings {
     pub color: ColorMode,
     /// Where the API secret is read from.
     pub secret: SecretSource,
+    /// Whether the local archive is kept: not with `--no-archive` or `archive = false`.
+    pub archive: bool,
 }
 
 impl Settings {
@@ -448,6 +453,7 @@ impl Settings {
                 .or(from_file.poll_interval.map(|PollInterval(every)| every)),
             color,
             secret,
+            archive: !cli.no_archive && from_file.archive.unwrap_or(true),
         }
     }
 }
@@ -513,6 +519,41 @@ mod tests {
             Some(Path::new("/home/u/.config/szchat")),
             env(environment),
         )
+    }
+
+    #[test]
+    fn the_archive_is_on_unless_the_flag_or_the_file_turns_it_off() {
+        let none = file("");
+        let off = file("archive = false\n");
+        let on = file("archive = true\n");
+        assert!(settings(&[], &[], &none).archive);
+        assert!(!settings(&[], &[], &off).archive);
+        assert!(!settings(&["--no-archive"], &[], &on).archive);
+        assert!(!settings(&["sync", "--no-archive"], &[], &none).archive);
+        assert_eq!(problem("archive = 0\n").0, Some(1));
+    }
+
+    #[test]
+    fn flags_given_after_a_subcommand_count_as_flags() {
+        let matches = Cli::command()
+            .try_get_matches_from([
+                "szchat",
+                "sync",
+                "1",
+                "--page-size",
+                "20",
+                "--concurrency",
+                "3",
+            ])
+            .unwrap();
+        let cli = Cli::from_arg_matches(&matches).unwrap();
+        assert_eq!(cli.page_size.get(), 20);
+        assert_eq!(cli.concurrency, Some(3));
+        assert_eq!(
+            matches.value_source("page_size"),
+            Some(ValueSource::CommandLine)
+        );
+        assert!(cli.user_id.is_none(), "the id is the subcommand's");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod api;
 pub mod app;
+pub mod archive;
 pub(crate) mod attachment;
 pub mod cli;
 pub(crate) mod clipboard;
@@ -30,6 +31,8 @@ pub mod search;
 pub mod secret;
 pub mod signals;
 pub mod state;
+pub mod subcommand;
+pub mod sync;
 pub mod terminal;
 pub mod timefmt;
 pub mod ui;

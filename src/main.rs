@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 use futures_util::StreamExt;
 
@@ -17,6 +18,7 @@ use szchat::export::{self, ExportConfig, ExportError};
 use szchat::logging;
 use szchat::signals;
 use szchat::state::{DEFAULT_POLL_INTERVAL, Exit};
+use szchat::subcommand;
 use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
@@ -80,6 +82,31 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     let settings = Settings::resolve(&cli, &matches, &file, dir.as_deref(), |name| {
         std::env::var_os(name)
     });
+    if let Some(command) = &cli.command {
+        if cli.demo {
+            return fail(EXIT_USAGE, "sync and archive do not run with --demo");
+        }
+        let given = matches.value_source("page_size") == Some(ValueSource::CommandLine);
+        let context = subcommand::CommandContext {
+            settings: &settings,
+            page_size: given.then_some(cli.page_size),
+        };
+        return ExitCode::from(subcommand::run(command, &context).await);
+    }
+    if cli.offline {
+        let Some(user_id) = cli.user_id else {
+            return fail(
+                EXIT_USAGE,
+                "--export needs the USER_ID of the visitor to export",
+            );
+        };
+        let export = subcommand::OfflineExport {
+            user_id,
+            format: cli.export.unwrap_or(export::Format::Jsonl),
+            output: cli.output.clone(),
+        };
+        return ExitCode::from(subcommand::offline_export(&settings, &export).await);
+    }
     // The demo server serves as long as `_demo_server` lives: to the end of the session.
     let (api_config, _demo_server) = if cli.demo {
         match demo::start(cli.user_id).await {

@@ -45,13 +45,16 @@ fn help_lists_every_key_the_exit_statuses_and_examples() {
     for line in [
         "Keys (in the visitor list, szchat without USER_ID):",
         "Exit status:",
-        "  0      quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c); an export that wrote everything",
-        "  2      bad flags, a bad config file, a missing or invalid secret, or no terminal (input or output redirected)",
+        "  0      quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c); an export that wrote everything; a sync that synced every visitor",
+        "  2      bad flags, a bad config file, a missing or invalid secret, or no terminal (input or output redirected); sync, archive stats or forget with the archive turned off",
         "Environment:",
         "  SIGNALZEN_API_SECRET  the API secret, unless --secret-file is given (never taken as a flag)",
         "Files:",
         "Examples:",
         "  szchat --demo",
+        "  szchat sync",
+        "  szchat archive forget 4821",
+        "  XDG_DATA_HOME         where the archive is kept: szchat/archive.db (default ~/.local/share)",
     ] {
         assert!(help.lines().any(|l| l == line), "{line:?}:\n{help}");
     }

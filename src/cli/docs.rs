@@ -43,18 +43,22 @@ fn exit_rows() -> Vec<(String, String)> {
     vec![
         (
             "0".to_owned(),
-            "quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c); an export that wrote everything".to_owned(),
+            "quit with q or Ctrl-c (in the visitor list: Esc, Ctrl-c); an export that wrote \
+             everything; a sync that synced every visitor"
+                .to_owned(),
         ),
         (
             EXIT_FAILURE.to_string(),
             "the conversation or the visitor list cannot be shown, or the export failed: secret \
-             refused, visitor not found, server unreachable (an export then leaves no -o file)"
+             refused, visitor not found, server unreachable (an export then leaves no -o file); \
+             a sync in which some visitor failed (each is named on standard error)"
                 .to_owned(),
         ),
         (
             EXIT_USAGE.to_string(),
             "bad flags, a bad config file, a missing or invalid secret, or no terminal \
-             (input or output redirected)"
+             (input or output redirected); sync, archive stats or forget with the archive \
+             turned off"
                 .to_owned(),
         ),
         (
@@ -76,6 +80,10 @@ fn environment_rows() -> Vec<(String, String)> {
             "the API's base URL, unless --base-url is given",
         ),
         ("RUST_LOG", "what --log-file records, e.g. szchat=debug"),
+        (
+            "XDG_DATA_HOME",
+            "where the archive is kept: szchat/archive.db (default ~/.local/share)",
+        ),
         (
             "XDG_CONFIG_HOME",
             "where szchat/config.toml and szchat/secret are looked for (default ~/.config)",
@@ -102,8 +110,18 @@ fn file_rows() -> Vec<(String, String)> {
             "~/.config/szchat/config.toml",
             "settings: base-url, page-size, concurrency (1-16, for g and --export), color (auto, \
              always, never), secret-file, poll-interval (seconds between looks while following, \
-             at least 1). \
+             at least 1), archive (false: keep no archive). \
              Flags and the environment win; --config PATH reads another file",
+        ),
+        (
+            "~/.local/share/szchat/archive.db",
+            "the archive szchat sync fills: visitors, messages (never an attachment link) and \
+             what each sync saw, per account; the directory is 0700, its files 0600",
+        ),
+        (
+            "~/.local/share/szchat/account-key",
+            "the random key accounts are told apart by (HMAC-SHA256 of the secret); the secret \
+             itself is never written",
         ),
         (
             "~/.config/szchat/secret",
@@ -139,6 +157,24 @@ fn example_rows() -> Vec<(String, String)> {
             "szchat 4821 --export markdown -o ticket-4821.md",
             "write visitor 4821's whole history as a readable transcript (also jsonl, text; \
              standard output without -o)",
+        ),
+        (
+            "szchat sync",
+            "bring the archive up to date: every visitor in the list, each only as far as it \
+             is new (szchat sync 4821 for one)",
+        ),
+        (
+            "szchat --offline --export jsonl 4821",
+            "write visitor 4821's archived history with no request at all",
+        ),
+        (
+            "szchat archive stats",
+            "what the archive holds: visitors, messages, size on disk, last sync per account",
+        ),
+        (
+            "szchat archive forget 4821",
+            "remove visitor 4821's messages, profile and sync state from the archive, to the \
+             last byte",
         ),
         (
             "RUST_LOG=szchat=debug szchat --log-file /tmp/szchat.log 4821",
@@ -208,6 +244,7 @@ pub fn man_page() -> io::Result<Vec<u8>> {
     man.render_synopsis_section(&mut page)?;
     man.render_description_section(&mut page)?;
     man.render_options_section(&mut page)?;
+    man.render_subcommands_section(&mut page)?;
     let mut roff = Roff::new();
     roff.control("SH", ["KEYS"])
         .text([roman("While szchat runs; ? shows them on screen too.")]);

@@ -1,0 +1,172 @@
+//! The archive's tables, versioned by `PRAGMA user_version`: migration `n`
+//! takes a file at version `n` to `n + 1`, all in one transaction, so a file
+//! is always at one version or the next, never between.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Each step, in order; the file's version is how many have run.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: accounts, visitors, messages and what the last sync saw.
+    r#"
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        base_url TEXT NOT NULL,
+        -- HMAC-SHA256 of the secret under the directory's key; never the secret.
+        fingerprint TEXT NOT NULL,
+        last_sync TEXT,
+        UNIQUE (base_url, fingerprint)
+    );
+    CREATE TABLE visitors (
+        account INTEGER NOT NULL REFERENCES accounts (id),
+        id INTEGER NOT NULL,
+        name TEXT,
+        email TEXT,
+        reference TEXT,
+        created_at TEXT,
+        updated_at TEXT,
+        online_at TEXT,
+        last_url TEXT,
+        -- A JSON array of name and value objects, in the server's order.
+        attributes TEXT NOT NULL,
+        archived_at TEXT NOT NULL,
+        PRIMARY KEY (account, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE messages (
+        account INTEGER NOT NULL REFERENCES accounts (id),
+        visitor INTEGER NOT NULL,
+        id INTEGER NOT NULL,
+        -- Its place counted from the oldest (0), as the answer that carried it said.
+        position INTEGER,
+        created_at TEXT,
+        sender_type TEXT NOT NULL,
+        sender_id INTEGER,
+        sender_name TEXT,
+        sender_email TEXT,
+        sender_forename TEXT,
+        sender_surname TEXT,
+        body TEXT NOT NULL,
+        -- Never the link (it dies 20 s after its answer): only that there is one, and its name.
+        has_attachment INTEGER NOT NULL,
+        attachment_name TEXT,
+        auto_invitation INTEGER NOT NULL,
+        read_by_user INTEGER,
+        read_by_operator INTEGER,
+        -- Why the entry could not be read, when it could not.
+        unreadable TEXT,
+        -- As received, with the file_url value made null.
+        raw_json TEXT NOT NULL,
+        PRIMARY KEY (account, visitor, id)
+    );
+    CREATE TABLE sync_state (
+        account INTEGER NOT NULL REFERENCES accounts (id),
+        visitor INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        server_order TEXT NOT NULL,
+        newest_id INTEGER,
+        synced_at TEXT NOT NULL,
+        PRIMARY KEY (account, visitor)
+    ) WITHOUT ROWID;
+    "#,
+];
+
+/// The version this szchat writes.
+pub fn latest() -> i64 {
+    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}
+
+/// Why the schema could not be brought up to date.
+#[derive(Debug)]
+pub enum MigrateError {
+    /// The file is newer than this szchat.
+    Newer(i64),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for MigrateError {
+    fn from(error: rusqlite::Error) -> Self {
+        MigrateError::Sqlite(error)
+    }
+}
+
+/// The file's version.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Runs the steps from the file's version to [`latest`], or to `target`.
+/// The version is read inside the write transaction, so two processes
+/// starting at once run each step once.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), MigrateError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = version(&tx)?;
+    if found > latest() {
+        return Err(MigrateError::Newer(found));
+    }
+    for (step, sql) in (0i64..).zip(MIGRATIONS) {
+        if step >= found && step < target {
+            tx.execute_batch(sql)?;
+        }
+    }
+    if found < target {
+        tx.pragma_update(None, "user_version", target)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Brings the file up to this szchat's version.
+pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    migrate_to(conn, latest())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each step, from a file left at the previous version: it migrates to
+    /// the latest, the data the old version held is still there, and the
+    /// file is whole.
+    #[test]
+    fn every_migration_runs_from_the_previous_version_s_file() {
+        for from in 0..latest() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("archive.db");
+            {
+                let mut conn = Connection::open(&path).unwrap();
+                migrate_to(&mut conn, from).unwrap();
+                assert_eq!(version(&conn).unwrap(), from);
+                if from >= 1 {
+                    conn.execute(
+                        "INSERT INTO accounts (base_url, fingerprint) VALUES ('http://a', 'f')",
+                        [],
+                    )
+                    .unwrap();
+                }
+            }
+            let mut conn = Connection::open(&path).unwrap();
+            migrate(&mut conn).unwrap();
+            assert_eq!(version(&conn).unwrap(), latest());
+            let check: String = conn
+                .pragma_query_value(None, "integrity_check", |row| row.get(0))
+                .unwrap();
+            assert_eq!(check, "ok");
+            let accounts: i64 = conn
+                .query_row("SELECT count(*) FROM accounts", [], |row| row.get(0))
+                .unwrap();
+            assert_eq!(accounts, i64::from(from >= 1), "from version {from}");
+            // Running again changes nothing.
+            migrate(&mut conn).unwrap();
+            assert_eq!(version(&conn).unwrap(), latest());
+        }
+    }
+
+    #[test]
+    fn a_newer_file_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest() + 1)
+            .unwrap();
+        assert!(
+            matches!(migrate(&mut conn), Err(MigrateError::Newer(found)) if found == latest() + 1)
+        );
+    }
+}

@@ -1,0 +1,305 @@
+//! The store task: one blocking thread owns the archive's connection, takes
+//! [`StoreRequest`]s from a channel and answers with [`StoreEvent`]s, the
+//! way the fetch task answers fetch requests, so a UI loop never waits on
+//! the disk and can route these events as it routes fetch events.
+//!
+//! Writes that queue up while one is on disk go together in one
+//! transaction. A write that fails (a full disk, a read-only directory) is
+//! said once as [`StoreEvent::WriteFailed`] and kept: it is tried again with
+//! the next write, and on [`StoreRequest::Flush`].
+
+use std::path::PathBuf;
+use std::thread::JoinHandle;
+
+use tokio::sync::mpsc;
+
+use super::ArchiveError;
+use super::account::Account;
+use super::dir::DataDir;
+use super::store::{Forgotten, Holdings, MovedAside, Stats, Store, Write};
+use crate::model::Message;
+use crate::secret::Secret;
+use crate::visitor::VisitorId;
+
+/// Writes taken into one transaction at most: enough that 100,000 messages
+/// a second are a few commits, few enough that a reader waits little.
+pub const MAX_BATCH: usize = 256;
+/// Events waiting for the loop at most; the thread waits beyond that.
+pub const EVENT_CAPACITY: usize = 64;
+
+/// Which account the store reads and writes for; `None` for what needs
+/// none (stats).
+#[derive(Clone, Debug)]
+pub struct AccountSpec {
+    pub base_url: String,
+    pub secret: Secret,
+}
+
+/// A request to the store task.
+#[derive(Debug)]
+pub enum StoreRequest {
+    /// Archive this (batched with the writes queued behind it).
+    Write(Write),
+    /// What the archive holds of a visitor's history.
+    Holdings { visitor: VisitorId },
+    /// A visitor's archived messages, oldest first.
+    Messages { visitor: VisitorId },
+    /// Remove everything of a visitor, leaving no byte of it in any file.
+    Forget { visitor: VisitorId },
+    /// Every account's figures.
+    Stats,
+    /// SQLite's full check of the file.
+    IntegrityCheck,
+    /// Answered once every write sent before it is on disk, or has failed.
+    Flush,
+}
+
+/// An answer from the store task.
+#[derive(Debug)]
+pub enum StoreEvent {
+    /// The archive is open (first event); a damaged file was moved aside.
+    Opened {
+        path: PathBuf,
+        moved_aside: Option<MovedAside>,
+    },
+    /// The archive could not be opened; every request after this fails.
+    OpenFailed(ArchiveError),
+    Holdings {
+        visitor: VisitorId,
+        result: Result<Holdings, ArchiveError>,
+    },
+    Messages {
+        visitor: VisitorId,
+        result: Result<Vec<Message>, ArchiveError>,
+    },
+    Forgotten {
+        visitor: VisitorId,
+        result: Result<Forgotten, ArchiveError>,
+    },
+    Stats(Result<Stats, ArchiveError>),
+    Integrity(Result<String, ArchiveError>),
+    /// The writes before the flush: `unwritten` of them are still failing.
+    Flushed {
+        unwritten: usize,
+    },
+    /// Writes failed and are kept to be tried again; said once per failure spell.
+    WriteFailed(ArchiveError),
+    /// Writes that had failed are on disk now.
+    WriteRecovered,
+}
+
+/// The store task's handle: its request sender, event receiver and thread.
+#[derive(Debug)]
+pub struct StoreTask {
+    pub requests: mpsc::UnboundedSender<StoreRequest>,
+    pub events: mpsc::Receiver<StoreEvent>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl StoreTask {
+    /// Starts the thread; it opens the archive in `dir` first (making the
+    /// directory private) and says how with its first event.
+    pub fn spawn(dir: PathBuf, account: Option<AccountSpec>) -> StoreTask {
+        let (requests, inbox) = mpsc::unbounded_channel();
+        let (events, outbox) = mpsc::channel(EVENT_CAPACITY);
+        let thread = std::thread::Builder::new()
+            .name("szchat-archive".to_owned())
+            .spawn(move || run(&dir, account.as_ref(), inbox, &events))
+            .ok();
+        StoreTask {
+            requests,
+            events: outbox,
+            thread,
+        }
+    }
+
+    /// Sends `request`; false when the thread has ended.
+    pub fn send(&self, request: StoreRequest) -> bool {
+        self.requests.send(request).is_ok()
+    }
+
+    /// Waits for every write to reach the disk, then ends the thread.
+    /// Returns the writes still failing.
+    pub async fn finish(mut self) -> Result<(), ArchiveError> {
+        let mut outcome = Ok(());
+        if self.send(StoreRequest::Flush) {
+            while let Some(event) = self.events.recv().await {
+                match event {
+                    StoreEvent::WriteFailed(error) | StoreEvent::OpenFailed(error) => {
+                        outcome = Err(error);
+                    }
+                    StoreEvent::WriteRecovered => outcome = Ok(()),
+                    StoreEvent::Flushed { unwritten: 0 } => break,
+                    StoreEvent::Flushed { .. } => {
+                        if outcome.is_ok() {
+                            outcome = Err(ArchiveError::Stopped);
+                        }
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            outcome = Err(ArchiveError::Stopped);
+        }
+        let StoreTask {
+            requests, thread, ..
+        } = self;
+        drop(requests);
+        if let Some(thread) = thread {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+        outcome
+    }
+}
+
+/// The thread's body: open, then answer until the request channel closes.
+fn run(
+    dir: &std::path::Path,
+    account: Option<&AccountSpec>,
+    mut inbox: mpsc::UnboundedReceiver<StoreRequest>,
+    events: &mpsc::Sender<StoreEvent>,
+) {
+    let send = |event: StoreEvent| {
+        // The loop has ended if this fails; nothing is left to tell.
+        let _ = events.blocking_send(event);
+    };
+    let mut store = match open(dir, account) {
+        Ok((store, moved_aside)) => {
+            send(StoreEvent::Opened {
+                path: store.path().to_owned(),
+                moved_aside,
+            });
+            store
+        }
+        Err(error) => {
+            send(StoreEvent::OpenFailed(error.clone()));
+            refuse_all(&mut inbox, &error, &send);
+            return;
+        }
+    };
+    let mut writer = Writer::default();
+    let mut held: Option<StoreRequest> = None;
+    while let Some(request) = held.take().or_else(|| inbox.blocking_recv()) {
+        match request {
+            StoreRequest::Write(write) => {
+                writer.queue(write);
+                // Whatever queued up meanwhile goes in the same transaction.
+                while writer.queued() < MAX_BATCH {
+                    match inbox.try_recv() {
+                        Ok(StoreRequest::Write(write)) => writer.queue(write),
+                        Ok(other) => {
+                            held = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                writer.write(&mut store, &send);
+            }
+            StoreRequest::Flush => {
+                writer.write(&mut store, &send);
+                send(StoreEvent::Flushed {
+                    unwritten: writer.queued(),
+                });
+            }
+            StoreRequest::Holdings { visitor } => send(StoreEvent::Holdings {
+                visitor,
+                result: store.holdings(visitor),
+            }),
+            StoreRequest::Messages { visitor } => send(StoreEvent::Messages {
+                visitor,
+                result: store.messages(visitor),
+            }),
+            StoreRequest::Forget { visitor } => {
+                writer.write(&mut store, &send);
+                send(StoreEvent::Forgotten {
+                    visitor,
+                    result: store.forget(visitor),
+                });
+            }
+            StoreRequest::Stats => send(StoreEvent::Stats(store.stats())),
+            StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(store.integrity_check())),
+        }
+    }
+    // The last writes get one more try before the thread ends.
+    writer.write(&mut store, &send);
+}
+
+fn open(
+    dir: &std::path::Path,
+    account: Option<&AccountSpec>,
+) -> Result<(Store, Option<MovedAside>), ArchiveError> {
+    let dir = DataDir::prepare(dir.to_owned())?;
+    let (mut store, moved_aside) = Store::open(&dir)?;
+    if let Some(spec) = account {
+        let account = Account::new(&dir, &spec.base_url, &spec.secret)?;
+        store.use_account(&account)?;
+    }
+    Ok((store, moved_aside))
+}
+
+/// Without an archive every request fails with the reason it could not open.
+fn refuse_all(
+    inbox: &mut mpsc::UnboundedReceiver<StoreRequest>,
+    error: &ArchiveError,
+    send: &impl Fn(StoreEvent),
+) {
+    while let Some(request) = inbox.blocking_recv() {
+        match request {
+            StoreRequest::Write(_) => {}
+            StoreRequest::Flush => send(StoreEvent::Flushed { unwritten: 1 }),
+            StoreRequest::Holdings { visitor } => send(StoreEvent::Holdings {
+                visitor,
+                result: Err(error.clone()),
+            }),
+            StoreRequest::Messages { visitor } => send(StoreEvent::Messages {
+                visitor,
+                result: Err(error.clone()),
+            }),
+            StoreRequest::Forget { visitor } => send(StoreEvent::Forgotten {
+                visitor,
+                result: Err(error.clone()),
+            }),
+            StoreRequest::Stats => send(StoreEvent::Stats(Err(error.clone()))),
+            StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(Err(error.clone()))),
+        }
+    }
+}
+
+/// Writes waiting for the disk, and whether the last try failed.
+#[derive(Default)]
+struct Writer {
+    queue: Vec<Write>,
+    failing: bool,
+}
+
+impl Writer {
+    fn queue(&mut self, write: Write) {
+        self.queue.push(write);
+    }
+
+    fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    fn write(&mut self, store: &mut Store, send: &impl Fn(StoreEvent)) {
+        if self.queue.is_empty() {
+            return;
+        }
+        match store.apply(&self.queue) {
+            Ok(()) => {
+                self.queue.clear();
+                if std::mem::take(&mut self.failing) {
+                    send(StoreEvent::WriteRecovered);
+                }
+            }
+            Err(error) => {
+                if !self.failing {
+                    send(StoreEvent::WriteFailed(error));
+                }
+                self.failing = true;
+            }
+        }
+    }
+}

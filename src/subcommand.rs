@@ -1,0 +1,395 @@
+//! `szchat sync` and `szchat archive path|stats|forget`: from parsed flags
+//! and settings to lines on the terminal and an exit status.
+
+use std::io::BufWriter;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use chrono::Local;
+use futures_util::StreamExt;
+
+use crate::api::client::{ApiClient, ApiConfig};
+use crate::archive::dir::{DB_FILE, data_dir};
+use crate::archive::store::Stats;
+use crate::archive::task::{AccountSpec, StoreEvent, StoreRequest, StoreTask};
+use crate::cli::commands::{ArchiveCommand, Command};
+use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
+use crate::config::Settings;
+use crate::export::{Format, Transcript};
+use crate::numbers::grouped;
+use crate::paging::PageSize;
+use crate::signals;
+use crate::sync::{self, SYNC_PAGE_SIZE, SyncConfig, SyncError};
+use crate::timefmt::LocalZone;
+
+/// Said when the archive is turned off and a command needs it.
+const ARCHIVE_OFF: &str =
+    "the archive is turned off (--no-archive or archive = false in the config file)";
+
+/// How a subcommand is run: its settings, and whether `--page-size` was given.
+#[derive(Debug)]
+pub struct CommandContext<'a> {
+    pub settings: &'a Settings,
+    /// `--page-size` on the command line (sync uses 99 otherwise).
+    pub page_size: Option<PageSize>,
+}
+
+/// Runs `command`; returns the exit status.
+pub async fn run(command: &Command, context: &CommandContext<'_>) -> u8 {
+    let Some(dir) = data_dir(|name| std::env::var_os(name)) else {
+        return fail(
+            EXIT_FAILURE,
+            &crate::archive::ArchiveError::NoDataDir.to_string(),
+        );
+    };
+    match command {
+        Command::Archive {
+            action: ArchiveCommand::Path,
+        } => {
+            println!("{}", dir.join(DB_FILE).display());
+            0
+        }
+        _ if !context.settings.archive => fail(EXIT_USAGE, ARCHIVE_OFF),
+        Command::Archive {
+            action: ArchiveCommand::Stats,
+        } => stats(dir).await,
+        Command::Archive {
+            action: ArchiveCommand::Forget { user_id },
+        } => forget(dir, context.settings, *user_id).await,
+        Command::Sync { user_ids } => sync(dir, context, user_ids).await,
+    }
+}
+
+/// The account's client, or the one-line reason there is none.
+fn client(settings: &Settings) -> Result<(ApiClient, AccountSpec), u8> {
+    let secret = settings
+        .secret
+        .read()
+        .map_err(|error| fail(EXIT_USAGE, &error.to_string()))?;
+    let client = ApiClient::new(ApiConfig::new(&settings.base_url, secret.clone(), 0))
+        .map_err(|error| fail(EXIT_USAGE, &error.to_string()))?;
+    let account = AccountSpec {
+        base_url: client.base_url().to_owned(),
+        secret,
+    };
+    Ok((client, account))
+}
+
+/// Starts the store task and waits for it to open; a damaged file moved
+/// aside is said in one line.
+async fn open(dir: PathBuf, account: Option<AccountSpec>) -> Result<StoreTask, u8> {
+    let mut store = StoreTask::spawn(dir, account);
+    match store.events.recv().await {
+        Some(StoreEvent::Opened { moved_aside, .. }) => {
+            if let Some(moved) = moved_aside {
+                eprintln!("szchat: {moved}");
+            }
+            Ok(store)
+        }
+        Some(StoreEvent::OpenFailed(error)) => Err(fail(EXIT_FAILURE, &error.to_string())),
+        _ => Err(fail(EXIT_FAILURE, "the archive's store has stopped")),
+    }
+}
+
+async fn sync(dir: PathBuf, context: &CommandContext<'_>, user_ids: &[u64]) -> u8 {
+    let (client, account) = match client(context.settings) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let mut signals = match signals::listen() {
+        Ok(signals) => signals,
+        Err(error) => return fail(EXIT_FAILURE, &format!("cannot listen for signals: {error}")),
+    };
+    let store = match open(dir, Some(account)).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let config = SyncConfig {
+        client,
+        user_ids: user_ids.to_vec(),
+        page_size: context.page_size.unwrap_or(SYNC_PAGE_SIZE),
+        concurrency: context.settings.concurrency,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let mut signal = None;
+    let interrupt = async {
+        signal = signals.next().await;
+    };
+    let outcome = sync::run(config, store, interrupt).await;
+    tracing::info!(?outcome, "sync finished");
+    match outcome {
+        Ok(summary) => {
+            eprintln!("{summary}");
+            for (visitor, reason) in &summary.failed {
+                eprintln!("szchat: visitor {visitor}: {reason}");
+            }
+            if summary.interrupted {
+                128 + u8::try_from(signal.unwrap_or(2)).unwrap_or(2)
+            } else if summary.failed.is_empty() {
+                0
+            } else {
+                EXIT_FAILURE
+            }
+        }
+        Err(error @ (SyncError::List(_) | SyncError::Archive(_))) => {
+            fail(EXIT_FAILURE, &error.to_string())
+        }
+    }
+}
+
+async fn stats(dir: PathBuf) -> u8 {
+    let db = dir.join(DB_FILE);
+    if !db.exists() {
+        println!("no archive yet: {}", db.display());
+        return 0;
+    }
+    let mut store = match open(dir, None).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    store.send(StoreRequest::Stats);
+    let answer = store.events.recv().await;
+    let _ = store.finish().await;
+    match answer {
+        Some(StoreEvent::Stats(Ok(stats))) => {
+            print!("{}", stats_text(&stats));
+            0
+        }
+        Some(StoreEvent::Stats(Err(error))) => fail(EXIT_FAILURE, &error.to_string()),
+        _ => fail(EXIT_FAILURE, "the archive's store has stopped"),
+    }
+}
+
+/// The figures, one line for the file and one per account.
+pub fn stats_text(stats: &Stats) -> String {
+    let mut text = format!("{}: {} on disk\n", stats.path.display(), size(stats.bytes));
+    if stats.accounts.is_empty() {
+        text.push_str("no accounts archived yet\n");
+    }
+    for account in &stats.accounts {
+        let last = account.last_sync.map_or_else(
+            || "never synced".to_owned(),
+            |at| {
+                format!(
+                    "last sync {}",
+                    at.with_timezone(&Local).format("%a %-d %b %Y %H:%M")
+                )
+            },
+        );
+        text.push_str(&format!(
+            "{}: {} visitors, {} messages, {last}\n",
+            account.base_url,
+            grouped(account.visitors),
+            grouped(account.messages)
+        ));
+    }
+    text
+}
+
+/// Bytes as a person reads them.
+fn size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64;
+    let mut unit = "bytes";
+    for next in UNITS {
+        if value < 1000.0 {
+            break;
+        }
+        value /= 1000.0;
+        unit = next;
+    }
+    format!("{value:.1} {unit}")
+}
+
+async fn forget(dir: PathBuf, settings: &Settings, user_id: u64) -> u8 {
+    let (_client, account) = match client(settings) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let mut store = match open(dir, Some(account)).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    store.send(StoreRequest::Forget { visitor: user_id });
+    let answer = store.events.recv().await;
+    let finished = store.finish().await;
+    match (answer, finished) {
+        (
+            Some(StoreEvent::Forgotten {
+                result: Ok(done), ..
+            }),
+            Ok(()),
+        ) => {
+            if done.known {
+                println!(
+                    "forgot visitor {user_id}: {} messages, profile and sync state",
+                    grouped(done.messages)
+                );
+            } else {
+                println!("the archive holds nothing of visitor {user_id}");
+            }
+            0
+        }
+        (
+            Some(StoreEvent::Forgotten {
+                result: Err(error), ..
+            }),
+            _,
+        )
+        | (_, Err(error)) => fail(EXIT_FAILURE, &error.to_string()),
+        _ => fail(EXIT_FAILURE, "the archive's store has stopped"),
+    }
+}
+
+/// `--offline --export`: a visitor's history from the archive, no network.
+#[derive(Debug)]
+pub struct OfflineExport {
+    pub user_id: u64,
+    pub format: Format,
+    /// Where to write; standard output when `None`.
+    pub output: Option<PathBuf>,
+}
+
+/// Writes the archived history of `export.user_id`, oldest first, making
+/// no request; a visitor never archived is one line and exit 1.
+pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
+    if !settings.archive {
+        return fail(
+            EXIT_USAGE,
+            &format!("--offline reads the archive, but {ARCHIVE_OFF}"),
+        );
+    }
+    let Some(dir) = data_dir(|name| std::env::var_os(name)) else {
+        return fail(
+            EXIT_FAILURE,
+            &crate::archive::ArchiveError::NoDataDir.to_string(),
+        );
+    };
+    if !dir.join(DB_FILE).exists() {
+        return fail(
+            EXIT_FAILURE,
+            &format!(
+                "visitor {} is not in the archive (szchat sync {} fetches it)",
+                export.user_id, export.user_id
+            ),
+        );
+    }
+    let (_client, account) = match client(settings) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let mut store = match open(dir, Some(account)).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    store.send(StoreRequest::Holdings {
+        visitor: export.user_id,
+    });
+    store.send(StoreRequest::Messages {
+        visitor: export.user_id,
+    });
+    let mut holdings = None;
+    let mut messages = None;
+    while holdings.is_none() || messages.is_none() {
+        match store.events.recv().await {
+            Some(StoreEvent::Holdings { result, .. }) => holdings = Some(result),
+            Some(StoreEvent::Messages { result, .. }) => messages = Some(result),
+            Some(_) => {}
+            None => return fail(EXIT_FAILURE, "the archive's store has stopped"),
+        }
+    }
+    let _ = store.finish().await;
+    let (holdings, messages) = match (holdings, messages) {
+        (Some(Ok(holdings)), Some(Ok(messages))) => (holdings, messages),
+        (Some(Err(error)), _) | (_, Some(Err(error))) => {
+            return fail(EXIT_FAILURE, &error.to_string());
+        }
+        _ => return fail(EXIT_FAILURE, "the archive's store has stopped"),
+    };
+    if holdings.state.is_none() && messages.is_empty() {
+        return fail(
+            EXIT_FAILURE,
+            &format!(
+                "visitor {} is not in the archive (szchat sync {} fetches it)",
+                export.user_id, export.user_id
+            ),
+        );
+    }
+    match write_transcript(export, &messages) {
+        Ok(()) => {
+            eprintln!(
+                "exported {} messages from the archive",
+                grouped(messages.len() as u64)
+            );
+            0
+        }
+        // A reader that stops early (`| head`) is not an error.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            let place = export.output.as_deref().map_or_else(
+                || "to standard output".to_owned(),
+                |path| path.display().to_string(),
+            );
+            fail(EXIT_FAILURE, &format!("cannot write {place}: {error}"))
+        }
+    }
+}
+
+/// The transcript to standard output, or to a temporary file beside the
+/// output that takes its name only once complete.
+fn write_transcript(
+    export: &OfflineExport,
+    messages: &[crate::model::Message],
+) -> std::io::Result<()> {
+    let mut transcript = Transcript::new(export.format, LocalZone::System);
+    let write_all = |out: &mut dyn std::io::Write, transcript: &mut Transcript| {
+        let mut out = out;
+        transcript.begin(&mut out, export.user_id)?;
+        for message in messages {
+            transcript.message(&mut out, message)?;
+        }
+        out.flush()
+    };
+    match &export.output {
+        None => write_all(
+            &mut BufWriter::new(std::io::stdout().lock()),
+            &mut transcript,
+        ),
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let file = tempfile::Builder::new()
+                .prefix(".szchat-export-")
+                .tempfile_in(dir)?;
+            let mut out = BufWriter::new(file);
+            write_all(&mut out, &mut transcript)?;
+            let file = out
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            file.as_file().sync_all()?;
+            file.persist(path).map_err(|error| error.error)?;
+            Ok(())
+        }
+    }
+}
+
+fn fail(code: u8, reason: &str) -> u8 {
+    eprintln!("szchat: {reason}");
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_a_person_writes_them() {
+        assert_eq!(size(512), "512 bytes");
+        assert_eq!(size(1_234_567), "1.2 MB");
+    }
+}

@@ -1,0 +1,371 @@
+//! One visitor's sync, pure: which pages to ask for given what the archive
+//! holds, and which position each answered message takes. No clock, no I/O.
+//!
+//! Every message has a stable position counted from the oldest, computed
+//! from the answer that carried it with that answer's own `total` (as the
+//! engine's plan does): oldest-first it is the offset, newest-first
+//! `total - 1 - offset`. The archive keeps each message's position, so what
+//! is missing is exactly the positions below the server's count that it
+//! lacks, whatever stopped the last sync.
+//!
+//! The first request tells whether the total changed: it asks for the page
+//! that was the newest last time, so when nothing changed that one answer
+//! also refreshes the newest messages' read receipts and the visitor costs
+//! one request. Otherwise the missing positions are asked for, a page at a
+//! time, in the order the server pages; then the newest page once more if
+//! no answer has covered it yet. Work is bounded as in [`crate::paging`]:
+//! more pages than [`PAGES_PER_PAGEFUL`] per page of missing messages plus
+//! [`SPARE_PAGES`] stops the visitor with an error.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use crate::archive::store::{Holdings, Placed, SyncState};
+use crate::model::{EntryRef, MessageId, Page, placeholder_id};
+use crate::paging::{
+    PAGES_PER_PAGEFUL, PageRequest, PageSize, SPARE_PAGES, ServerOrder, detect_order,
+};
+
+/// The probe's least size: two messages reveal the server's order.
+const ORDER_REVEALING: u32 = 2;
+
+/// Where one visitor's sync stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Still asking.
+    Running,
+    /// Every position the server counts is archived; this is what it saw.
+    Synced(SyncStateSeen),
+    /// The server's answers do not add up; said in words.
+    Failed(String),
+}
+
+/// What a finished sync saw, to be kept as the visitor's sync state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyncStateSeen {
+    pub total: u64,
+    pub order: ServerOrder,
+    pub newest_id: Option<MessageId>,
+}
+
+impl SyncStateSeen {
+    /// As kept in the archive, synced at `at`.
+    pub fn at(self, at: chrono::DateTime<chrono::Utc>) -> SyncState {
+        SyncState {
+            total: self.total,
+            order: self.order,
+            newest_id: self.newest_id,
+            synced_at: at,
+        }
+    }
+}
+
+/// One visitor's sync plan.
+#[derive(Debug)]
+pub struct VisitorSync {
+    page_size: PageSize,
+    order: ServerOrder,
+    /// The count the last complete sync saw.
+    previous_total: Option<u64>,
+    /// The largest count answered in this sync.
+    total: Option<u64>,
+    /// Positions archived (before or during this sync).
+    have: BTreeSet<u64>,
+    in_flight: Vec<(PageRequest, Range<u64>)>,
+    /// Whether an answer covered the newest position of the largest count.
+    newest_seen: bool,
+    newest_id: Option<MessageId>,
+    requests: u64,
+    /// Pages answered; the first is free of the budget.
+    pages: u64,
+    /// Positions missing when the probe answered: the budget's measure.
+    missing_at_start: u64,
+    new_messages: u64,
+    /// Without an order: the next offset to read.
+    sequential_next: u64,
+    /// Where this sync placed each message: one the server repeats at
+    /// another position does not fill that one.
+    placed_at: HashMap<MessageId, u64>,
+    failed: Option<String>,
+}
+
+impl VisitorSync {
+    /// A sync that starts from what the archive holds.
+    pub fn new(page_size: PageSize, holdings: &Holdings) -> Self {
+        let (order, previous_total, newest_id) = match holdings.state {
+            Some(state) => (state.order, Some(state.total), state.newest_id),
+            None => (ServerOrder::Unknown, None, None),
+        };
+        VisitorSync {
+            page_size,
+            order,
+            previous_total,
+            total: None,
+            have: holdings.positions.iter().copied().collect(),
+            in_flight: Vec::new(),
+            newest_seen: false,
+            newest_id,
+            requests: 0,
+            pages: 0,
+            missing_at_start: 0,
+            new_messages: 0,
+            sequential_next: 0,
+            placed_at: HashMap::new(),
+            failed: None,
+        }
+    }
+
+    /// Requests sent so far.
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+
+    /// Positions this sync archived that the archive lacked.
+    pub fn new_messages(&self) -> u64 {
+        self.new_messages
+    }
+
+    /// Requests in flight.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// Where the sync stands.
+    pub fn outcome(&self) -> Outcome {
+        if let Some(reason) = &self.failed {
+            return Outcome::Failed(reason.clone());
+        }
+        match self.total {
+            Some(total)
+                if self.order == ServerOrder::Unordered
+                    && self.in_flight.is_empty()
+                    && self.newest_seen
+                    && (self.placed_at.len() as u64) < total =>
+            {
+                Outcome::Failed(format!(
+                    "{} of the {total} messages the server counted did not arrive",
+                    total - self.placed_at.len() as u64
+                ))
+            }
+            Some(total)
+                if self.in_flight.is_empty()
+                    && self.newest_seen
+                    && (self.order == ServerOrder::Unordered || self.missing(total).is_empty()) =>
+            {
+                Outcome::Synced(SyncStateSeen {
+                    total,
+                    order: self.order,
+                    newest_id: self.newest_id,
+                })
+            }
+            _ => Outcome::Running,
+        }
+    }
+
+    /// Up to `room` requests to send now.
+    pub fn next_requests(&mut self, room: usize) -> Vec<PageRequest> {
+        let mut out = Vec::new();
+        if room == 0 || self.failed.is_some() || self.outcome() != Outcome::Running {
+            return out;
+        }
+        let Some(total) = self.total else {
+            if self.in_flight.is_empty() {
+                let probe = self.probe();
+                self.send(probe, 0..0, &mut out);
+            }
+            return out;
+        };
+        if self.order == ServerOrder::Unordered {
+            // Without an order positions mean nothing: every offset is read.
+            if self.in_flight.is_empty() && self.sequential_next < total {
+                let request = PageRequest {
+                    offset: self.sequential_next,
+                    limit: self.page_size,
+                };
+                self.sequential_next = self.sequential_next.saturating_add(self.page());
+                self.send(request, 0..0, &mut out);
+            }
+            return out;
+        }
+        let planned: BTreeSet<u64> = self
+            .in_flight
+            .iter()
+            .flat_map(|(_, range)| range.clone())
+            .collect();
+        let mut runs: Vec<Range<u64>> = Vec::new();
+        for position in self.missing(total) {
+            if planned.contains(&position) {
+                continue;
+            }
+            match runs.last_mut() {
+                Some(run) if run.end == position && run.end - run.start < self.page() => {
+                    run.end += 1;
+                }
+                _ => runs.push(position..position + 1),
+            }
+        }
+        // Newest-first pages begin at the newest end: ask for the newest runs first.
+        if self.order == ServerOrder::NewestFirst {
+            runs.reverse();
+        }
+        for run in runs.into_iter().take(room) {
+            let request = self.request_for(&run, total);
+            self.send(request, run, &mut out);
+        }
+        if out.is_empty() && self.in_flight.is_empty() && !self.newest_seen {
+            let newest = total.saturating_sub(self.page())..total;
+            let request = self.request_for(&newest, total);
+            self.send(request, newest, &mut out);
+        }
+        out
+    }
+
+    fn page(&self) -> u64 {
+        u64::from(self.page_size.get())
+    }
+
+    /// The first request: last time's newest page when the order is known.
+    fn probe(&self) -> PageRequest {
+        match (self.order, self.previous_total) {
+            (ServerOrder::OldestFirst, Some(total)) => PageRequest {
+                offset: total.saturating_sub(self.page()),
+                limit: self.page_size,
+            },
+            _ => PageRequest {
+                offset: 0,
+                limit: self
+                    .page_size
+                    .max(PageSize::new(ORDER_REVEALING).unwrap_or(PageSize::MAX)),
+            },
+        }
+    }
+
+    fn request_for(&self, range: &Range<u64>, total: u64) -> PageRequest {
+        let wanted = range.end.saturating_sub(range.start);
+        let offset = match self.order {
+            ServerOrder::NewestFirst => total.saturating_sub(range.end),
+            _ => range.start,
+        };
+        PageRequest {
+            offset,
+            limit: self.page_size.at_most(wanted),
+        }
+    }
+
+    fn send(&mut self, request: PageRequest, range: Range<u64>, out: &mut Vec<PageRequest>) {
+        self.requests += 1;
+        self.in_flight.push((request, range));
+        out.push(request);
+    }
+
+    /// Positions below `total` the archive lacks.
+    fn missing(&self, total: u64) -> Vec<u64> {
+        let mut missing = Vec::new();
+        let mut next = 0;
+        for &held in self.have.range(..total) {
+            missing.extend(next..held);
+            next = held + 1;
+        }
+        missing.extend(next..total);
+        missing
+    }
+
+    /// A request failed after its retries: the visitor stops with the reason.
+    pub fn failed(&mut self, request: PageRequest, reason: String) {
+        self.in_flight.retain(|(sent, _)| *sent != request);
+        self.failed.get_or_insert(reason);
+    }
+
+    /// Takes the answer to `request`: the messages to archive, each with
+    /// its position when the order gives one.
+    pub fn accept(&mut self, request: PageRequest, page: Page) -> Vec<Placed> {
+        let Some(at) = self.in_flight.iter().position(|(sent, _)| *sent == request) else {
+            return Vec::new();
+        };
+        self.in_flight.swap_remove(at);
+        self.pages += 1;
+        let total = page.total;
+        let first = self.total.is_none();
+        if self.order == ServerOrder::Unknown && page.messages.len() >= 2 {
+            self.order = detect_order(&page.messages);
+        }
+        if self.order == ServerOrder::Unknown && total <= page.messages.len() as u64 {
+            // A whole list of one (or none) has every order.
+            self.order = ServerOrder::OldestFirst;
+        }
+        let largest = self.total.unwrap_or(0).max(total);
+        if self.total.is_some_and(|before| largest > before) {
+            // Growth: the newest page is another one now.
+            self.newest_seen = false;
+        }
+        self.total = Some(largest);
+        let answered = (page.messages.len() as u64).min(u64::from(request.limit.get()));
+        if answered == 0 && request.offset < total {
+            self.failed.get_or_insert_with(|| {
+                format!(
+                    "the server counts {total} messages but sent none at offset {}",
+                    request.offset
+                )
+            });
+            return Vec::new();
+        }
+        let mut placed = Vec::new();
+        for (i, mut message) in (0u64..).zip(page.messages).take(answered as usize) {
+            let offset = request.offset.saturating_add(i);
+            let mut position = match self.order {
+                ServerOrder::OldestFirst => Some(offset),
+                ServerOrder::NewestFirst => total.checked_sub(offset.saturating_add(1)),
+                _ => None,
+            };
+            if let Some(at) = position
+                && let Some(unreadable) = &message.unreadable
+                && matches!(unreadable.entry, EntryRef::Offset(_))
+            {
+                // Its id was its offset, which moves; its position does not.
+                message.id = placeholder_id(at);
+            }
+            if let Some(at) = position
+                && *self.placed_at.entry(message.id).or_insert(at) != at
+            {
+                // A repeat: the message is archived once, where it came first,
+                // and this position stays missing.
+                position = None;
+            }
+            if let Some(position) = position {
+                if self.have.insert(position) {
+                    self.new_messages += 1;
+                }
+                if total == largest && position + 1 == total {
+                    self.newest_seen = true;
+                    self.newest_id = Some(message.id);
+                }
+            }
+            placed.push(Placed { position, message });
+        }
+        if self.order == ServerOrder::Unordered {
+            for (i, entry) in (0u64..).zip(&placed) {
+                self.placed_at
+                    .entry(entry.message.id)
+                    .or_insert(request.offset.saturating_add(i));
+            }
+            if first {
+                self.sequential_next = request.offset.saturating_add(answered);
+            }
+            self.newest_seen = self.sequential_next >= largest;
+            self.new_messages = self.placed_at.len() as u64;
+        }
+        if first {
+            self.missing_at_start = self.missing(largest).len() as u64;
+        } else if self.over_budget() {
+            self.failed.get_or_insert_with(|| {
+                "the server's answers do not add up (pages that bring nothing new)".to_owned()
+            });
+        }
+        placed
+    }
+
+    fn over_budget(&self) -> bool {
+        let page_fuls = self.missing_at_start.div_ceil(self.page()).max(1);
+        self.pages > 1 + PAGES_PER_PAGEFUL.saturating_mul(page_fuls) + SPARE_PAGES
+    }
+}
