@@ -62,7 +62,7 @@ pub struct Cli {
     #[arg(long, value_name = "FORMAT", value_enum)]
     pub export: Option<Format>,
 
-    /// With --export: write to FILE, which appears only once the export is complete.
+    /// With --export: write to FILE, which appears (or replaces FILE, keeping its mode) only once the export is complete; - is standard output; a FIFO or device is written to directly.
     #[arg(short = 'o', long = "output", value_name = "FILE", requires = "export")]
     pub output: Option<PathBuf>,
 

@@ -5,14 +5,15 @@
 //!
 //! With `-o FILE` the transcript goes to a temporary file beside FILE that
 //! is renamed to FILE only once complete; an error or Ctrl-C (the future
-//! dropped) removes it, so no partial file is left.
+//! dropped) removes it, so no partial file is left (see [`output`]).
 
 pub mod jsonl;
 pub mod markdown;
+pub mod output;
 pub mod text;
 
 use std::fmt;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -27,6 +28,9 @@ use crate::numbers::grouped;
 use crate::paging::PageSize;
 use crate::sanitize::sanitize_line;
 use crate::timefmt::LocalZone;
+
+use output::Sink;
+pub use output::Target;
 
 /// How attachment links are marked: they work only briefly after the answer
 /// that carried them.
@@ -53,7 +57,7 @@ pub struct ExportConfig {
     pub page_size: PageSize,
     pub concurrency: u8,
     pub format: Format,
-    /// Where to write; standard output when `None`.
+    /// Where to write; standard output when `None` or `-`.
     pub output: Option<PathBuf>,
     pub zone: LocalZone,
     /// Draw a progress line on standard error (when it is a terminal).
@@ -61,13 +65,15 @@ pub struct ExportConfig {
 }
 
 /// What a finished export did, as its one-line summary says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Summary {
     pub messages: u64,
     pub requests: u64,
     /// Messages the server counted that never came (it repeated others).
     pub missing: u64,
     pub elapsed: Duration,
+    /// The existing file the export replaced, if it replaced one.
+    pub replaced: Option<PathBuf>,
 }
 
 impl fmt::Display for Summary {
@@ -86,13 +92,22 @@ impl fmt::Display for Summary {
                 grouped(self.missing)
             )?;
         }
+        if let Some(path) = &self.replaced {
+            write!(f, "; replaced {}", path.display())?;
+        }
         Ok(())
     }
 }
 
-/// Why an export failed; nothing was left at the output path.
+/// Why an export failed; nothing was left at the output path (what was
+/// written to standard output or another target written directly stays,
+/// incomplete).
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The history ran to its end, but without every message the server
+    /// counted: not a complete export.
+    #[error("{0}")]
+    Missing(Summary),
     #[error("visitor {0} not found")]
     VisitorNotFound(u64),
     #[error(transparent)]
@@ -104,6 +119,32 @@ pub enum ExportError {
         path: Option<PathBuf>,
         error: io::Error,
     },
+    /// `error` came after part of the transcript went straight out to a
+    /// target that is written directly (standard output, a FIFO, a device).
+    #[error("{error}")]
+    Partial {
+        error: Box<ExportError>,
+        written_to: String,
+    },
+}
+
+impl ExportError {
+    /// Where an incomplete transcript was left, if one was.
+    pub fn incomplete_output(&self) -> Option<&str> {
+        match self {
+            ExportError::Partial { written_to, .. } => Some(written_to),
+            _ => None,
+        }
+    }
+
+    /// The reader of the output went away (`| head`): not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            ExportError::Write { error, .. } => error.kind() == io::ErrorKind::BrokenPipe,
+            ExportError::Partial { error, .. } => error.is_broken_pipe(),
+            _ => false,
+        }
+    }
 }
 
 fn where_to(path: Option<&Path>) -> String {
@@ -116,15 +157,45 @@ fn where_to(path: Option<&Path>) -> String {
 /// Runs the export to the end.
 pub async fn run(config: ExportConfig) -> Result<Summary, ExportError> {
     let started = Instant::now();
+    // Before the first request: a directory or an unwritable place fails now.
+    let target = Target::resolve(config.output.as_deref()).map_err(|error| ExportError::Write {
+        path: config.output.clone(),
+        error,
+    })?;
+    let mut written = false;
+    let outcome = write_history(&config, &target, started, &mut written).await;
+    match outcome {
+        Err(error) if written && target.writes_directly() => Err(ExportError::Partial {
+            error: Box::new(error),
+            written_to: target.describe(),
+        }),
+        outcome => outcome,
+    }
+}
+
+/// The export into `target`; `written` tells whether anything went out.
+async fn write_history(
+    config: &ExportConfig,
+    target: &Target,
+    started: Instant,
+    written: &mut bool,
+) -> Result<Summary, ExportError> {
     let write_error = |error| ExportError::Write {
         path: config.output.clone(),
         error,
     };
-    let mut sink = Sink::open(config.output.as_deref()).map_err(write_error)?;
+    // Opening a FIFO waits for its reader: off the runtime's threads.
+    let opening = target.clone();
+    let mut sink = tokio::task::spawn_blocking(move || Sink::open(&opening))
+        .await
+        .map_err(io::Error::other)
+        .and_then(|opened| opened)
+        .map_err(write_error)?;
     let mut transcript = Transcript::new(config.format, config.zone);
     transcript
         .begin(&mut sink, config.user_id)
         .map_err(write_error)?;
+    *written = config.format == Format::Markdown;
     let progress = config.progress.then(progress_bar);
     let fetched = engine::fetch_all(
         &config.client,
@@ -134,6 +205,7 @@ pub async fn run(config: ExportConfig) -> Result<Summary, ExportError> {
             if let Some(bar) = &progress {
                 show(bar, done);
             }
+            *written |= !messages.is_empty();
             messages
                 .iter()
                 .try_for_each(|message| transcript.message(&mut sink, message))
@@ -149,66 +221,29 @@ pub async fn run(config: ExportConfig) -> Result<Summary, ExportError> {
         FetchError::Deliver(error) => write_error(error),
         stopped @ FetchError::Stopped(_) => ExportError::Incomplete(stopped),
     })?;
-    sink.finish(config.output.as_deref()).map_err(write_error)?;
-    Ok(Summary {
+    let mut summary = Summary {
         messages: fetched.messages,
         requests: fetched.requests,
         missing: fetched.missing,
         elapsed: started.elapsed(),
-    })
+        replaced: None,
+    };
+    if summary.missing > 0 {
+        // Dropping the sink removes the temporary file: the target stays as it was.
+        return Err(ExportError::Missing(summary));
+    }
+    summary.replaced = sink.finish().map_err(write_error)?;
+    Ok(summary)
 }
 
-/// Where the transcript goes: standard output, or a temporary file that
-/// becomes the output file once complete (and is removed if dropped before).
-enum Sink {
-    Stdout(BufWriter<io::Stdout>),
-    File(BufWriter<tempfile::NamedTempFile>),
-}
-
-impl Sink {
-    fn open(path: Option<&Path>) -> io::Result<Sink> {
-        let Some(path) = path else {
-            return Ok(Sink::Stdout(BufWriter::new(io::stdout())));
-        };
-        // Beside the target, so the rename stays on one file system.
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        let file = tempfile::Builder::new()
-            .prefix(".szchat-export-")
-            .tempfile_in(dir)?;
-        Ok(Sink::File(BufWriter::new(file)))
-    }
-
-    fn finish(self, path: Option<&Path>) -> io::Result<()> {
-        match (self, path) {
-            (Sink::Stdout(mut out), _) => out.flush(),
-            (Sink::File(out), Some(path)) => {
-                let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
-                file.as_file().sync_all()?;
-                file.persist(path).map_err(|error| error.error)?;
-                Ok(())
-            }
-            (Sink::File(_), None) => Ok(()),
-        }
-    }
-}
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Sink::Stdout(out) => out.write(buf),
-            Sink::File(out) => out.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Sink::Stdout(out) => out.flush(),
-            Sink::File(out) => out.flush(),
-        }
-    }
+/// What to say after a failed or interrupted export to `output`: written
+/// directly (standard output, a FIFO, a device), what was written stays and
+/// is incomplete. `None` when a temporary file was thrown away instead.
+pub fn incomplete_note(output: Option<&Path>) -> Option<String> {
+    let target = Target::resolve(output).ok()?;
+    target
+        .writes_directly()
+        .then(|| format!("the output written to {} is incomplete", target.describe()))
 }
 
 /// Writes messages in one format, oldest first, with a heading whenever a
@@ -335,6 +370,7 @@ mod tests {
             requests: 102,
             missing: 0,
             elapsed: Duration::from_millis(640),
+            replaced: None,
         };
         assert_eq!(
             summary.to_string(),

@@ -48,7 +48,7 @@ fn exit_rows() -> Vec<(String, String)> {
         (
             EXIT_FAILURE.to_string(),
             "the conversation or the visitor list cannot be shown, or the export failed: secret \
-             refused, visitor not found, server unreachable (an export then leaves no -o file)"
+             refused, visitor not found, server unreachable, messages missing (an export then leaves -o FILE as it was)"
                 .to_owned(),
         ),
         (
