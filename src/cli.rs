@@ -58,7 +58,7 @@ pub struct Cli {
     )]
     pub base_url: String,
 
-    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed.
+    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed. md and txt name markdown and text too.
     #[arg(long, value_name = "FORMAT", value_enum)]
     pub export: Option<Format>,
 

@@ -35,6 +35,9 @@ pub use output::Target;
 /// How attachment links are marked: they work only briefly after the answer
 /// that carried them.
 const LINK_NOTE: &str = "link expires 20 seconds after it was fetched";
+/// Requests that must have come back before an ETA is shown: the first
+/// answer alone (sent before any concurrency) says little about the rest.
+const PAGES_BEFORE_ETA: u64 = 4;
 /// How often the progress line is redrawn.
 const PROGRESS_TICKS_PER_SECOND: u8 = 10;
 
@@ -44,8 +47,10 @@ pub enum Format {
     /// One API message object per line, exactly as the server sent it.
     Jsonl,
     /// A readable transcript: a heading per day, escaped bodies.
+    #[value(alias = "md")]
     Markdown,
     /// Like the screen, without colour.
+    #[value(alias = "txt")]
     Text,
 }
 
@@ -80,16 +85,16 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "exported {} messages in {} requests, {:.1} s",
-            grouped(self.messages),
-            grouped(self.requests),
+            "exported {} in {}, {:.1} s",
+            counted(self.messages, "message"),
+            counted(self.requests, "request"),
             self.elapsed.as_secs_f64()
         )?;
         if self.missing > 0 {
             write!(
                 f,
-                "; {} messages the server counted did not arrive",
-                grouped(self.missing)
+                "; {} the server counted did not arrive",
+                counted(self.missing, "message")
             )?;
         }
         if let Some(path) = &self.replaced {
@@ -145,6 +150,12 @@ impl ExportError {
             _ => false,
         }
     }
+}
+
+/// "1 message", "10,000 messages".
+fn counted(n: u64, noun: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{plural}", grouped(n))
 }
 
 fn where_to(path: Option<&Path>) -> String {
@@ -338,25 +349,43 @@ fn progress_bar() -> ProgressBar {
         None,
         ProgressDrawTarget::stderr_with_hz(PROGRESS_TICKS_PER_SECOND),
     );
-    let style = ProgressStyle::with_template("exporting {pos}/{len} messages · {msg} · ETA {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    // The line is written whole below: indicatif's own counts have no
+    // thousands separators, and its ETA guesses from the first page alone.
+    let style =
+        ProgressStyle::with_template("{msg}").unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }
 
 fn show(bar: &ProgressBar, done: Progress) {
-    if let Some(total) = done.total {
-        bar.set_length(total);
+    bar.set_message(progress_line(done, bar.elapsed()));
+}
+
+/// "exporting 1,050/5,637 messages · 11 requests · 2,100 messages/s · ETA 3 s".
+/// The ETA waits until [`PAGES_BEFORE_ETA`] requests have timed the server.
+fn progress_line(done: Progress, elapsed: Duration) -> String {
+    let total = done
+        .total
+        .map_or_else(String::new, |total| format!("/{}", grouped(total)));
+    let mut line = format!(
+        "exporting {}{total} messages · {}",
+        grouped(done.messages),
+        counted(done.requests, "request")
+    );
+    let seconds = elapsed.as_secs_f64();
+    if seconds <= 0.0 || done.messages == 0 {
+        return line;
     }
-    bar.set_position(done.messages);
-    let seconds = bar.elapsed().as_secs_f64();
-    // indicatif's own rate shows four decimals; whole messages read better.
-    let rate = if seconds > 0.0 {
-        format!("{:.0} messages/s", done.messages as f64 / seconds)
-    } else {
-        String::new()
-    };
-    bar.set_message(format!("{} requests · {rate}", done.requests));
+    let rate = done.messages as f64 / seconds;
+    // Whole messages read better than indicatif's four decimals.
+    line.push_str(&format!(" · {} messages/s", grouped(rate.round() as u64)));
+    if let Some(total) = done.total
+        && done.requests >= PAGES_BEFORE_ETA
+    {
+        let left = total.saturating_sub(done.messages) as f64 / rate;
+        line.push_str(&format!(" · ETA {} s", grouped(left.ceil() as u64)));
+    }
+    line
 }
 
 #[cfg(test)]
@@ -375,6 +404,38 @@ mod tests {
         assert_eq!(
             summary.to_string(),
             "exported 10,000 messages in 102 requests, 0.6 s"
+        );
+        let one = Summary {
+            messages: 1,
+            requests: 1,
+            missing: 1,
+            ..summary
+        };
+        assert_eq!(
+            one.to_string(),
+            "exported 1 message in 1 request, 0.6 s; 1 message the server counted did not arrive"
+        );
+    }
+
+    #[test]
+    fn the_progress_line_groups_thousands_and_waits_for_pages_before_an_eta() {
+        let early = Progress {
+            messages: 99,
+            total: Some(5_637),
+            requests: 1,
+        };
+        assert_eq!(
+            progress_line(early, Duration::from_secs(1)),
+            "exporting 99/5,637 messages · 1 request · 99 messages/s"
+        );
+        let later = Progress {
+            messages: 1_050,
+            total: Some(5_637),
+            requests: 11,
+        };
+        assert_eq!(
+            progress_line(later, Duration::from_millis(1_000)),
+            "exporting 1,050/5,637 messages · 11 requests · 1,050 messages/s · ETA 5 s"
         );
     }
 }

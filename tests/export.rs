@@ -409,3 +409,29 @@ async fn ctrl_c_during_an_export_leaves_no_file() {
     assert_eq!(stderr(&output), "szchat: export interrupted\n");
     assert!(dir.entries().is_empty(), "left behind: {:?}", dir.entries());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn md_and_txt_are_accepted_and_one_request_is_singular() {
+    let server = FakeServer::start(fake(10, ServeOrder::OldestFirst))
+        .await
+        .unwrap();
+    let base = server.base_url();
+    for (alias, starts) in [("md", "# "), ("txt", "")] {
+        let output = run(szchat(&["--base-url", &base, "--export", alias, "31"])).await;
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{alias}: {}",
+            stderr(&output)
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stdout).starts_with(starts),
+            "{alias}"
+        );
+        let summary = stderr(&output);
+        assert!(
+            summary.starts_with("exported 10 messages in 1 request, "),
+            "{summary}"
+        );
+    }
+}
