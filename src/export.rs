@@ -32,9 +32,6 @@ use crate::timefmt::LocalZone;
 use output::Sink;
 pub use output::Target;
 
-/// How attachment links are marked: they work only briefly after the answer
-/// that carried them.
-const LINK_NOTE: &str = "link expires 20 seconds after it was fetched";
 /// Requests that must have come back before an ETA is shown: the first
 /// answer alone (sent before any concurrency) says little about the rest.
 const PAGES_BEFORE_ETA: u64 = 4;
@@ -337,10 +334,6 @@ fn header_fields(message: &Message, zone: &LocalZone) -> (String, Vec<String>) {
         rest.push("auto-invitation".to_owned());
     }
     (sender.display_name(), rest)
-}
-
-fn link_note() -> &'static str {
-    LINK_NOTE
 }
 
 /// A progress line on standard error: messages, pages, rate and ETA.

@@ -222,6 +222,24 @@ fn redact_links(text: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_are_named_never_linked() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+    for format in [Format::Markdown, Format::Text] {
+        let server = FakeServer::start(FakeConfig::demo_at(now)).await.unwrap();
+        let dir = Scratch::new("names");
+        let path = dir.0.join("demo");
+        export::run(config(&server, DEMO_USER_ID, DEMO_SECRET, format, &path))
+            .await
+            .unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.contains("📎 error-log.txt"), "{format:?}");
+        for link in ["/files/", "expires=", "token=", "]("] {
+            assert!(!written.contains(link), "{format:?} holds {link:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_first_day_as_markdown() {
     insta::assert_snapshot!(demo_first_day(Format::Markdown).await);
 }
