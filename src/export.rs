@@ -7,6 +7,7 @@
 //! is renamed to FILE only once complete; an error or Ctrl-C (the future
 //! dropped) removes it, so no partial file is left (see [`output`]).
 
+pub mod header;
 pub mod jsonl;
 pub mod markdown;
 pub mod output;
@@ -17,7 +18,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::client::ApiClient;
@@ -29,6 +30,7 @@ use crate::paging::PageSize;
 use crate::sanitize::sanitize_line;
 use crate::timefmt::LocalZone;
 
+pub use header::Header;
 use output::Sink;
 pub use output::Target;
 
@@ -199,11 +201,20 @@ async fn write_history(
         .map_err(io::Error::other)
         .and_then(|opened| opened)
         .map_err(write_error)?;
-    let mut transcript = Transcript::new(config.format, config.zone);
-    transcript
-        .begin(&mut sink, config.user_id)
-        .map_err(write_error)?;
-    *written = config.format == Format::Markdown;
+    let api_error = |error| match error {
+        ApiError::NotFound => ExportError::VisitorNotFound(config.user_id),
+        error => ExportError::Api(error),
+    };
+    // One offset for the whole transcript, said once in its header.
+    let zone = LocalZone::Fixed(*config.zone.zoned(Utc::now()).offset());
+    let mut transcript = Transcript::new(config.format, zone);
+    if config.format != Format::Jsonl {
+        let header = Header::fetch(&config.client, config.user_id, &zone)
+            .await
+            .map_err(api_error)?;
+        transcript.begin(&mut sink, &header).map_err(write_error)?;
+        *written = true;
+    }
     let progress = config.progress.then(progress_bar);
     let fetched = engine::fetch_all(
         &config.client,
@@ -273,11 +284,12 @@ impl Transcript {
         }
     }
 
-    /// What comes before the first message.
-    pub fn begin(&mut self, out: &mut impl Write, user_id: u64) -> io::Result<()> {
+    /// What comes before the first message: who, when, in which offset.
+    pub fn begin(&mut self, out: &mut impl Write, header: &Header) -> io::Result<()> {
         match self.format {
-            Format::Markdown => markdown::write_title(out, user_id),
-            Format::Jsonl | Format::Text => Ok(()),
+            Format::Markdown => header.write_markdown(out),
+            Format::Text => header.write_text(out),
+            Format::Jsonl => Ok(()),
         }
     }
 

@@ -69,12 +69,11 @@ fn config(
     }
 }
 
-/// What the export should hold: the server's history (oldest first) written
-/// by the same format's writer.
-fn expected(messages: &[Value], user: u64, format: Format) -> String {
+/// What the export should hold after its header: the server's history
+/// (oldest first) written by the same format's writer.
+fn expected(messages: &[Value], format: Format) -> String {
     let mut transcript = Transcript::new(format, LocalZone::utc());
     let mut out = Vec::new();
-    transcript.begin(&mut out, user).unwrap();
     for message in messages {
         let parsed = wire::parse_message(message.to_string().as_bytes()).unwrap();
         transcript.message(&mut out, &parsed).unwrap();
@@ -102,11 +101,9 @@ async fn export_and_compare(fake: FakeConfig, label: &str) {
                 .collect();
             assert_eq!(lines, exported, "{label}: jsonl");
         } else {
-            assert_eq!(
-                written,
-                expected(exported, USER, format),
-                "{label}: {format:?}"
-            );
+            // The header (checked on its own below) ends where the first day begins.
+            let body = &written[written.find(day_mark(format)).unwrap()..];
+            assert_eq!(body, expected(exported, format), "{label}: {format:?}");
         }
         assert_eq!(dir.entries(), ["history.out"], "no temporary file is left");
     }
@@ -178,6 +175,15 @@ async fn a_failing_server_leaves_no_file() {
         .unwrap_err();
     assert!(matches!(error, ExportError::Api(_)), "{error:?}");
     assert!(dir.entries().is_empty(), "left behind: {:?}", dir.entries());
+}
+
+/// How a day begins in a markdown or text transcript.
+fn day_mark(format: Format) -> &'static str {
+    if format == Format::Markdown {
+        "\n## "
+    } else {
+        "────"
+    }
 }
 
 /// The demo's first day, with the parts that change from run to run (the
@@ -302,10 +308,12 @@ async fn the_binary_exports_the_demo_to_a_file() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
     let written = std::fs::read_to_string(&path).unwrap();
+    // Only visitor 4821, the first demo visitor, named from the profile.
     assert!(
-        written.starts_with("# Conversation with visitor 4821\n"),
+        written.starts_with("# Conversation with Hana Whitfield\n\n- Visitor: Hana Whitfield · "),
         "{written}"
     );
+    assert!(written.contains(" · id 4821\n- Period: "), "{written}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -452,4 +460,31 @@ async fn md_and_txt_are_accepted_and_one_request_is_singular() {
             "{summary}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_profile_the_header_says_visitor_id_and_the_export_goes_on() {
+    let mut fake = fake(10, ServeOrder::OldestFirst);
+    // The first request is the profile's.
+    fake.faults = vec![Fault::Status {
+        nth: 1,
+        status: 404,
+        retry_after: None,
+    }];
+    let server = FakeServer::start(fake).await.unwrap();
+    let dir = Scratch::new("no-profile");
+    let path = dir.0.join("out.txt");
+    let summary = export::run(config(&server, USER, SECRET, Format::Text, &path))
+        .await
+        .unwrap();
+    assert_eq!(summary.messages, 10);
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        written.starts_with("Conversation with visitor 31\nVisitor: visitor 31 · id 31\nPeriod: "),
+        "{written}"
+    );
+    assert!(
+        written.contains(", all times in UTC+00:00\n\n"),
+        "{written}"
+    );
 }

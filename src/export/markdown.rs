@@ -12,11 +12,6 @@ use crate::timefmt::LocalZone;
 
 use super::header_fields;
 
-/// The title line of the transcript.
-pub fn write_title(out: &mut impl Write, user_id: u64) -> io::Result<()> {
-    writeln!(out, "# Conversation with visitor {user_id}")
-}
-
 /// The heading of a new local day.
 pub fn write_day(out: &mut impl Write, label: &str) -> io::Result<()> {
     writeln!(out, "\n## {}\n", escape(&sanitize_line(label)))
@@ -102,7 +97,8 @@ pub fn escape(text: &str) -> String {
         );
         let mention = c == '@' && next.is_some_and(|n| n.is_alphanumeric() || n == '_');
         let reference = c == '#' && next.is_some_and(|n| n.is_ascii_digit());
-        let scheme = c == ':' && next.is_some_and(|n| !n.is_whitespace()) && {
+        // A scheme's colon is followed by a letter or `/` ("UTC+01:00" is none).
+        let scheme = c == ':' && next.is_some_and(|n| n.is_ascii_alphabetic() || n == '/') && {
             let start = chars[..i]
                 .iter()
                 .rposition(|p| !(p.is_ascii_alphanumeric() || matches!(p, '+' | '-' | '.')))
@@ -152,8 +148,8 @@ mod tests {
         );
         // http(s) stays readable, and so do times and plain colons.
         assert_eq!(
-            escape("https://example.com at 09:15: ok"),
-            "https://example.com at 09:15: ok"
+            escape("https://example.com at 09:15: ok, UTC+01:00"),
+            "https://example.com at 09:15: ok, UTC+01:00"
         );
         assert_eq!(
             escape("[x](javascript:alert(1)) <data:x> [y](//host/x) [z](rel)"),
