@@ -137,8 +137,9 @@ fn example_rows() -> Vec<(String, String)> {
         ),
         (
             "szchat 4821 --export markdown -o ticket-4821.md",
-            "write visitor 4821's whole history as a readable transcript (also jsonl, text; \
-             standard output without -o)",
+            "write visitor 4821's whole history as a readable transcript, with a header naming \
+             the visitor, the period and its UTC offset (also md, jsonl, text or txt; standard \
+             output without -o or with -o -; an existing FILE keeps its mode)",
         ),
         (
             "RUST_LOG=szchat=debug szchat --log-file /tmp/szchat.log 4821",
