@@ -28,6 +28,13 @@ pub(crate) fn display_name(link: &str) -> String {
     }
 }
 
+/// An attachment's file name alone (as [`display_name`]), never the link:
+/// "attachment" when the link's path names no file. For exports, where a
+/// link would be dead long before anyone reads it.
+pub(crate) fn file_name_only(link: &str) -> String {
+    file_name(link.trim()).unwrap_or_else(|| UNNAMED.to_owned())
+}
+
 /// The decoded, sanitized last path segment; None when it is empty.
 fn file_name(link: &str) -> Option<String> {
     let url = Url::parse(link)

@@ -64,11 +64,11 @@ pub struct Cli {
     )]
     pub base_url: String,
 
-    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed.
+    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed. md and txt name markdown and text too.
     #[arg(long, value_name = "FORMAT", value_enum)]
     pub export: Option<Format>,
 
-    /// With --export: write to FILE, which appears only once the export is complete.
+    /// With --export: write to FILE, which appears (or replaces FILE, keeping its mode) only once the export is complete; - is standard output; a FIFO or device is written to directly.
     #[arg(short = 'o', long = "output", value_name = "FILE", requires = "export")]
     pub output: Option<PathBuf>,
 

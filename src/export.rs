@@ -5,18 +5,20 @@
 //!
 //! With `-o FILE` the transcript goes to a temporary file beside FILE that
 //! is renamed to FILE only once complete; an error or Ctrl-C (the future
-//! dropped) removes it, so no partial file is left.
+//! dropped) removes it, so no partial file is left (see [`output`]).
 
+pub mod header;
 pub mod jsonl;
 pub mod markdown;
+pub mod output;
 pub mod text;
 
 use std::fmt;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::client::ApiClient;
@@ -28,9 +30,13 @@ use crate::paging::PageSize;
 use crate::sanitize::sanitize_line;
 use crate::timefmt::LocalZone;
 
-/// How attachment links are marked: they work only briefly after the answer
-/// that carried them.
-const LINK_NOTE: &str = "link expires 20 seconds after it was fetched";
+pub use header::Header;
+use output::Sink;
+pub use output::Target;
+
+/// Requests that must have come back before an ETA is shown: the first
+/// answer alone (sent before any concurrency) says little about the rest.
+const PAGES_BEFORE_ETA: u64 = 4;
 /// How often the progress line is redrawn.
 const PROGRESS_TICKS_PER_SECOND: u8 = 10;
 
@@ -40,8 +46,10 @@ pub enum Format {
     /// One API message object per line, exactly as the server sent it.
     Jsonl,
     /// A readable transcript: a heading per day, escaped bodies.
+    #[value(alias = "md")]
     Markdown,
     /// Like the screen, without colour.
+    #[value(alias = "txt")]
     Text,
 }
 
@@ -53,7 +61,7 @@ pub struct ExportConfig {
     pub page_size: PageSize,
     pub concurrency: u8,
     pub format: Format,
-    /// Where to write; standard output when `None`.
+    /// Where to write; standard output when `None` or `-`.
     pub output: Option<PathBuf>,
     pub zone: LocalZone,
     /// Draw a progress line on standard error (when it is a terminal).
@@ -61,38 +69,49 @@ pub struct ExportConfig {
 }
 
 /// What a finished export did, as its one-line summary says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Summary {
     pub messages: u64,
     pub requests: u64,
     /// Messages the server counted that never came (it repeated others).
     pub missing: u64,
     pub elapsed: Duration,
+    /// The existing file the export replaced, if it replaced one.
+    pub replaced: Option<PathBuf>,
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "exported {} messages in {} requests, {:.1} s",
-            grouped(self.messages),
-            grouped(self.requests),
+            "exported {} in {}, {:.1} s",
+            counted(self.messages, "message"),
+            counted(self.requests, "request"),
             self.elapsed.as_secs_f64()
         )?;
         if self.missing > 0 {
             write!(
                 f,
-                "; {} messages the server counted did not arrive",
-                grouped(self.missing)
+                "; {} the server counted did not arrive",
+                counted(self.missing, "message")
             )?;
+        }
+        if let Some(path) = &self.replaced {
+            write!(f, "; replaced {}", path.display())?;
         }
         Ok(())
     }
 }
 
-/// Why an export failed; nothing was left at the output path.
+/// Why an export failed; nothing was left at the output path (what was
+/// written to standard output or another target written directly stays,
+/// incomplete).
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The history ran to its end, but without every message the server
+    /// counted: not a complete export.
+    #[error("{0}")]
+    Missing(Summary),
     #[error("visitor {0} not found")]
     VisitorNotFound(u64),
     #[error(transparent)]
@@ -104,6 +123,38 @@ pub enum ExportError {
         path: Option<PathBuf>,
         error: io::Error,
     },
+    /// `error` came after part of the transcript went straight out to a
+    /// target that is written directly (standard output, a FIFO, a device).
+    #[error("{error}")]
+    Partial {
+        error: Box<ExportError>,
+        written_to: String,
+    },
+}
+
+impl ExportError {
+    /// Where an incomplete transcript was left, if one was.
+    pub fn incomplete_output(&self) -> Option<&str> {
+        match self {
+            ExportError::Partial { written_to, .. } => Some(written_to),
+            _ => None,
+        }
+    }
+
+    /// The reader of the output went away (`| head`): not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            ExportError::Write { error, .. } => error.kind() == io::ErrorKind::BrokenPipe,
+            ExportError::Partial { error, .. } => error.is_broken_pipe(),
+            _ => false,
+        }
+    }
+}
+
+/// "1 message", "10,000 messages".
+fn counted(n: u64, noun: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{plural}", grouped(n))
 }
 
 fn where_to(path: Option<&Path>) -> String {
@@ -116,15 +167,54 @@ fn where_to(path: Option<&Path>) -> String {
 /// Runs the export to the end.
 pub async fn run(config: ExportConfig) -> Result<Summary, ExportError> {
     let started = Instant::now();
+    // Before the first request: a directory or an unwritable place fails now.
+    let target = Target::resolve(config.output.as_deref()).map_err(|error| ExportError::Write {
+        path: config.output.clone(),
+        error,
+    })?;
+    let mut written = false;
+    let outcome = write_history(&config, &target, started, &mut written).await;
+    match outcome {
+        Err(error) if written && target.writes_directly() => Err(ExportError::Partial {
+            error: Box::new(error),
+            written_to: target.describe(),
+        }),
+        outcome => outcome,
+    }
+}
+
+/// The export into `target`; `written` tells whether anything went out.
+async fn write_history(
+    config: &ExportConfig,
+    target: &Target,
+    started: Instant,
+    written: &mut bool,
+) -> Result<Summary, ExportError> {
     let write_error = |error| ExportError::Write {
         path: config.output.clone(),
         error,
     };
-    let mut sink = Sink::open(config.output.as_deref()).map_err(write_error)?;
-    let mut transcript = Transcript::new(config.format, config.zone);
-    transcript
-        .begin(&mut sink, config.user_id)
+    // Opening a FIFO waits for its reader: off the runtime's threads.
+    let opening = target.clone();
+    let mut sink = tokio::task::spawn_blocking(move || Sink::open(&opening))
+        .await
+        .map_err(io::Error::other)
+        .and_then(|opened| opened)
         .map_err(write_error)?;
+    let api_error = |error| match error {
+        ApiError::NotFound => ExportError::VisitorNotFound(config.user_id),
+        error => ExportError::Api(error),
+    };
+    // One offset for the whole transcript, said once in its header.
+    let zone = LocalZone::Fixed(*config.zone.zoned(Utc::now()).offset());
+    let mut transcript = Transcript::new(config.format, zone);
+    if config.format != Format::Jsonl {
+        let header = Header::fetch(&config.client, config.user_id, &zone)
+            .await
+            .map_err(api_error)?;
+        transcript.begin(&mut sink, &header).map_err(write_error)?;
+        *written = true;
+    }
     let progress = config.progress.then(progress_bar);
     let fetched = engine::fetch_all(
         &config.client,
@@ -134,6 +224,7 @@ pub async fn run(config: ExportConfig) -> Result<Summary, ExportError> {
             if let Some(bar) = &progress {
                 show(bar, done);
             }
+            *written |= !messages.is_empty();
             messages
                 .iter()
                 .try_for_each(|message| transcript.message(&mut sink, message))
@@ -149,66 +240,29 @@ pub async fn run(config: ExportConfig) -> Result<Summary, ExportError> {
         FetchError::Deliver(error) => write_error(error),
         stopped @ FetchError::Stopped(_) => ExportError::Incomplete(stopped),
     })?;
-    sink.finish(config.output.as_deref()).map_err(write_error)?;
-    Ok(Summary {
+    let mut summary = Summary {
         messages: fetched.messages,
         requests: fetched.requests,
         missing: fetched.missing,
         elapsed: started.elapsed(),
-    })
+        replaced: None,
+    };
+    if summary.missing > 0 {
+        // Dropping the sink removes the temporary file: the target stays as it was.
+        return Err(ExportError::Missing(summary));
+    }
+    summary.replaced = sink.finish().map_err(write_error)?;
+    Ok(summary)
 }
 
-/// Where the transcript goes: standard output, or a temporary file that
-/// becomes the output file once complete (and is removed if dropped before).
-enum Sink {
-    Stdout(BufWriter<io::Stdout>),
-    File(BufWriter<tempfile::NamedTempFile>),
-}
-
-impl Sink {
-    fn open(path: Option<&Path>) -> io::Result<Sink> {
-        let Some(path) = path else {
-            return Ok(Sink::Stdout(BufWriter::new(io::stdout())));
-        };
-        // Beside the target, so the rename stays on one file system.
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        let file = tempfile::Builder::new()
-            .prefix(".szchat-export-")
-            .tempfile_in(dir)?;
-        Ok(Sink::File(BufWriter::new(file)))
-    }
-
-    fn finish(self, path: Option<&Path>) -> io::Result<()> {
-        match (self, path) {
-            (Sink::Stdout(mut out), _) => out.flush(),
-            (Sink::File(out), Some(path)) => {
-                let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
-                file.as_file().sync_all()?;
-                file.persist(path).map_err(|error| error.error)?;
-                Ok(())
-            }
-            (Sink::File(_), None) => Ok(()),
-        }
-    }
-}
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Sink::Stdout(out) => out.write(buf),
-            Sink::File(out) => out.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Sink::Stdout(out) => out.flush(),
-            Sink::File(out) => out.flush(),
-        }
-    }
+/// What to say after a failed or interrupted export to `output`: written
+/// directly (standard output, a FIFO, a device), what was written stays and
+/// is incomplete. `None` when a temporary file was thrown away instead.
+pub fn incomplete_note(output: Option<&Path>) -> Option<String> {
+    let target = Target::resolve(output).ok()?;
+    target
+        .writes_directly()
+        .then(|| format!("the output written to {} is incomplete", target.describe()))
 }
 
 /// Writes messages in one format, oldest first, with a heading whenever a
@@ -230,11 +284,12 @@ impl Transcript {
         }
     }
 
-    /// What comes before the first message.
-    pub fn begin(&mut self, out: &mut impl Write, user_id: u64) -> io::Result<()> {
+    /// What comes before the first message: who, when, in which offset.
+    pub fn begin(&mut self, out: &mut impl Write, header: &Header) -> io::Result<()> {
         match self.format {
-            Format::Markdown => markdown::write_title(out, user_id),
-            Format::Jsonl | Format::Text => Ok(()),
+            Format::Markdown => header.write_markdown(out),
+            Format::Text => header.write_text(out),
+            Format::Jsonl => Ok(()),
         }
     }
 
@@ -293,35 +348,49 @@ fn header_fields(message: &Message, zone: &LocalZone) -> (String, Vec<String>) {
     (sender.display_name(), rest)
 }
 
-fn link_note() -> &'static str {
-    LINK_NOTE
-}
-
 /// A progress line on standard error: messages, pages, rate and ETA.
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(
         None,
         ProgressDrawTarget::stderr_with_hz(PROGRESS_TICKS_PER_SECOND),
     );
-    let style = ProgressStyle::with_template("exporting {pos}/{len} messages · {msg} · ETA {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    // The line is written whole below: indicatif's own counts have no
+    // thousands separators, and its ETA guesses from the first page alone.
+    let style =
+        ProgressStyle::with_template("{msg}").unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }
 
 fn show(bar: &ProgressBar, done: Progress) {
-    if let Some(total) = done.total {
-        bar.set_length(total);
+    bar.set_message(progress_line(done, bar.elapsed()));
+}
+
+/// "exporting 1,050/5,637 messages · 11 requests · 2,100 messages/s · ETA 3 s".
+/// The ETA waits until [`PAGES_BEFORE_ETA`] requests have timed the server.
+fn progress_line(done: Progress, elapsed: Duration) -> String {
+    let total = done
+        .total
+        .map_or_else(String::new, |total| format!("/{}", grouped(total)));
+    let mut line = format!(
+        "exporting {}{total} messages · {}",
+        grouped(done.messages),
+        counted(done.requests, "request")
+    );
+    let seconds = elapsed.as_secs_f64();
+    if seconds <= 0.0 || done.messages == 0 {
+        return line;
     }
-    bar.set_position(done.messages);
-    let seconds = bar.elapsed().as_secs_f64();
-    // indicatif's own rate shows four decimals; whole messages read better.
-    let rate = if seconds > 0.0 {
-        format!("{:.0} messages/s", done.messages as f64 / seconds)
-    } else {
-        String::new()
-    };
-    bar.set_message(format!("{} requests · {rate}", done.requests));
+    let rate = done.messages as f64 / seconds;
+    // Whole messages read better than indicatif's four decimals.
+    line.push_str(&format!(" · {} messages/s", grouped(rate.round() as u64)));
+    if let Some(total) = done.total
+        && done.requests >= PAGES_BEFORE_ETA
+    {
+        let left = total.saturating_sub(done.messages) as f64 / rate;
+        line.push_str(&format!(" · ETA {} s", grouped(left.ceil() as u64)));
+    }
+    line
 }
 
 #[cfg(test)]
@@ -335,10 +404,43 @@ mod tests {
             requests: 102,
             missing: 0,
             elapsed: Duration::from_millis(640),
+            replaced: None,
         };
         assert_eq!(
             summary.to_string(),
             "exported 10,000 messages in 102 requests, 0.6 s"
+        );
+        let one = Summary {
+            messages: 1,
+            requests: 1,
+            missing: 1,
+            ..summary
+        };
+        assert_eq!(
+            one.to_string(),
+            "exported 1 message in 1 request, 0.6 s; 1 message the server counted did not arrive"
+        );
+    }
+
+    #[test]
+    fn the_progress_line_groups_thousands_and_waits_for_pages_before_an_eta() {
+        let early = Progress {
+            messages: 99,
+            total: Some(5_637),
+            requests: 1,
+        };
+        assert_eq!(
+            progress_line(early, Duration::from_secs(1)),
+            "exporting 99/5,637 messages · 1 request · 99 messages/s"
+        );
+        let later = Progress {
+            messages: 1_050,
+            total: Some(5_637),
+            requests: 11,
+        };
+        assert_eq!(
+            progress_line(later, Duration::from_millis(1_000)),
+            "exporting 1,050/5,637 messages · 11 requests · 1,050 messages/s · ETA 5 s"
         );
     }
 }

@@ -14,7 +14,7 @@ use szchat::api::error::ApiError;
 use szchat::app::{self, AppConfig};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::config::{self, Origin, Settings};
-use szchat::export::{self, ExportConfig, ExportError};
+use szchat::export::{self, ExportConfig};
 use szchat::logging;
 use szchat::signals;
 use szchat::state::{DEFAULT_POLL_INTERVAL, Exit};
@@ -209,31 +209,42 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
 
 /// `--export`: the whole history to a file or standard output, no terminal.
 /// A signal that ends the process (Ctrl-C) drops the export, which removes
-/// its temporary file, and exits 128 + its number.
+/// its temporary file, and exits 128 + its number (130 for Ctrl-C). What
+/// went straight out (standard output, a FIFO) is said to be incomplete.
 async fn export(config: ExportConfig) -> ExitCode {
     let mut signals = match signals::listen() {
         Ok(signals) => signals,
         Err(error) => return fail(EXIT_FAILURE, &format!("cannot listen for signals: {error}")),
     };
+    let output = config.output.clone();
+    let incomplete = || {
+        if let Some(note) = export::incomplete_note(output.as_deref()) {
+            eprintln!("szchat: {note}");
+        }
+    };
     let outcome = tokio::select! {
         outcome = export::run(config) => outcome,
         Some(number) = signals.next() => {
             eprintln!("szchat: export interrupted");
+            incomplete();
             return ExitCode::from(128 + u8::try_from(number).unwrap_or(0));
         }
     };
     tracing::info!(?outcome, "export finished");
     match outcome {
-        Ok(summary) if summary.missing > 0 => fail(EXIT_FAILURE, &summary.to_string()),
         Ok(summary) => {
             eprintln!("{summary}");
             ExitCode::SUCCESS
         }
         // A reader that stops early (`| head`) is not an error.
-        Err(ExportError::Write { error, .. }) if error.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(error) => {
+            let code = fail(EXIT_FAILURE, &error.to_string());
+            if let Some(output) = error.incomplete_output() {
+                eprintln!("szchat: the output written to {output} is incomplete");
+            }
+            code
         }
-        Err(error) => fail(EXIT_FAILURE, &error.to_string()),
     }
 }
 

@@ -69,12 +69,11 @@ fn config(
     }
 }
 
-/// What the export should hold: the server's history (oldest first) written
-/// by the same format's writer.
-fn expected(messages: &[Value], user: u64, format: Format) -> String {
+/// What the export should hold after its header: the server's history
+/// (oldest first) written by the same format's writer.
+fn expected(messages: &[Value], format: Format) -> String {
     let mut transcript = Transcript::new(format, LocalZone::utc());
     let mut out = Vec::new();
-    transcript.begin(&mut out, user).unwrap();
     for message in messages {
         let parsed = wire::parse_message(message.to_string().as_bytes()).unwrap();
         transcript.message(&mut out, &parsed).unwrap();
@@ -102,11 +101,9 @@ async fn export_and_compare(fake: FakeConfig, label: &str) {
                 .collect();
             assert_eq!(lines, exported, "{label}: jsonl");
         } else {
-            assert_eq!(
-                written,
-                expected(exported, USER, format),
-                "{label}: {format:?}"
-            );
+            // The header (checked on its own below) ends where the first day begins.
+            let body = &written[written.find(day_mark(format)).unwrap()..];
+            assert_eq!(body, expected(exported, format), "{label}: {format:?}");
         }
         assert_eq!(dir.entries(), ["history.out"], "no temporary file is left");
     }
@@ -180,6 +177,15 @@ async fn a_failing_server_leaves_no_file() {
     assert!(dir.entries().is_empty(), "left behind: {:?}", dir.entries());
 }
 
+/// How a day begins in a markdown or text transcript.
+fn day_mark(format: Format) -> &'static str {
+    if format == Format::Markdown {
+        "\n## "
+    } else {
+        "────"
+    }
+}
+
 /// The demo's first day, with the parts that change from run to run (the
 /// port, the links' expiry and signature) replaced.
 async fn demo_first_day(format: Format) -> String {
@@ -219,6 +225,24 @@ fn redact_links(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_are_named_never_linked() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+    for format in [Format::Markdown, Format::Text] {
+        let server = FakeServer::start(FakeConfig::demo_at(now)).await.unwrap();
+        let dir = Scratch::new("names");
+        let path = dir.0.join("demo");
+        export::run(config(&server, DEMO_USER_ID, DEMO_SECRET, format, &path))
+            .await
+            .unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.contains("📎 error-log.txt"), "{format:?}");
+        for link in ["/files/", "expires=", "token=", "]("] {
+            assert!(!written.contains(link), "{format:?} holds {link:?}");
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -343,10 +367,12 @@ async fn the_binary_exports_the_demo_to_a_file() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
     let written = std::fs::read_to_string(&path).unwrap();
+    // Only visitor 4821, the first demo visitor, named from the profile.
     assert!(
-        written.starts_with("# Conversation with visitor 4821\n"),
+        written.starts_with("# Conversation with Hana Whitfield\n\n- Visitor: Hana Whitfield · "),
         "{written}"
     );
+    assert!(written.contains(" · id 4821\n- Period: "), "{written}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -467,4 +493,57 @@ async fn ctrl_c_during_an_export_leaves_no_file() {
     assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
     assert_eq!(stderr(&output), "szchat: export interrupted\n");
     assert!(dir.entries().is_empty(), "left behind: {:?}", dir.entries());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn md_and_txt_are_accepted_and_one_request_is_singular() {
+    let server = FakeServer::start(fake(10, ServeOrder::OldestFirst))
+        .await
+        .unwrap();
+    let base = server.base_url();
+    for (alias, starts) in [("md", "# "), ("txt", "")] {
+        let output = run(szchat(&["--base-url", &base, "--export", alias, "31"])).await;
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{alias}: {}",
+            stderr(&output)
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stdout).starts_with(starts),
+            "{alias}"
+        );
+        let summary = stderr(&output);
+        assert!(
+            summary.starts_with("exported 10 messages in 1 request, "),
+            "{summary}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_profile_the_header_says_visitor_id_and_the_export_goes_on() {
+    let mut fake = fake(10, ServeOrder::OldestFirst);
+    // The first request is the profile's.
+    fake.faults = vec![Fault::Status {
+        nth: 1,
+        status: 404,
+        retry_after: None,
+    }];
+    let server = FakeServer::start(fake).await.unwrap();
+    let dir = Scratch::new("no-profile");
+    let path = dir.0.join("out.txt");
+    let summary = export::run(config(&server, USER, SECRET, Format::Text, &path))
+        .await
+        .unwrap();
+    assert_eq!(summary.messages, 10);
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        written.starts_with("Conversation with visitor 31\nVisitor: visitor 31 · id 31\nPeriod: "),
+        "{written}"
+    );
+    assert!(
+        written.contains(", all times in UTC+00:00\n\n"),
+        "{written}"
+    );
 }

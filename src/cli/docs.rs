@@ -50,7 +50,7 @@ fn exit_rows() -> Vec<(String, String)> {
         (
             EXIT_FAILURE.to_string(),
             "the conversation or the visitor list cannot be shown, or the export failed: secret \
-             refused, visitor not found, server unreachable (an export then leaves no -o file); \
+             refused, visitor not found, server unreachable, messages missing (an export then leaves -o FILE as it was); \
              a sync in which some visitor failed (each is named on standard error)"
                 .to_owned(),
         ),
@@ -155,8 +155,9 @@ fn example_rows() -> Vec<(String, String)> {
         ),
         (
             "szchat 4821 --export markdown -o ticket-4821.md",
-            "write visitor 4821's whole history as a readable transcript (also jsonl, text; \
-             standard output without -o)",
+            "write visitor 4821's whole history as a readable transcript, with a header naming \
+             the visitor, the period and its UTC offset (also md, jsonl, text or txt; standard \
+             output without -o or with -o -; an existing FILE keeps its mode)",
         ),
         (
             "szchat sync",

@@ -1,6 +1,7 @@
 //! `--export markdown`: a readable transcript. A heading per local day; per
 //! message the sender's name, role and local time, then the body, escaped so
-//! Markdown shows it as written; attachments as links marked as expiring.
+//! Markdown shows it as written (no mention, issue reference or link
+//! either); attachments by file name: the API's links die in 20 seconds.
 
 use std::io::{self, Write};
 
@@ -9,12 +10,7 @@ use crate::model::{EntryRef, Message};
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::timefmt::LocalZone;
 
-use super::{header_fields, link_note};
-
-/// The title line of the transcript.
-pub fn write_title(out: &mut impl Write, user_id: u64) -> io::Result<()> {
-    writeln!(out, "# Conversation with visitor {user_id}")
-}
+use super::header_fields;
 
 /// The heading of a new local day.
 pub fn write_day(out: &mut impl Write, label: &str) -> io::Result<()> {
@@ -58,13 +54,10 @@ pub fn write_message(out: &mut impl Write, message: &Message, zone: &LocalZone) 
         writeln!(out, "{}", lines.join("  \n"))?;
     }
     if let Some(url) = &message.file_url {
-        let name = attachment::display_name(url);
         writeln!(
             out,
-            "📎 [{}](<{}>) *({})*",
-            escape(&name),
-            sanitize_line(url).replace(['<', '>'], ""),
-            link_note()
+            "📎 {} *(attachment)*",
+            escape(&attachment::file_name_only(url))
         )?;
     }
     writeln!(out)
@@ -79,7 +72,8 @@ fn escape_line(line: &str) -> String {
     let mut escaped = escape(text);
     let digits = text.chars().take_while(char::is_ascii_digit).count();
     let after_digits = text[digits..].chars().next();
-    if text.starts_with(['#', '-', '+', '=']) {
+    // `#123` is escaped already, as a reference.
+    if text.starts_with(['#', '-', '+', '=']) && !escaped.starts_with("\\#") {
         escaped.insert(0, '\\');
     } else if digits > 0 && matches!(after_digits, Some('.' | ')')) {
         escaped.insert(digits, '\\');
@@ -88,14 +82,33 @@ fn escape_line(line: &str) -> String {
 }
 
 /// `text` with the characters Markdown reads as markup anywhere in a line
-/// (emphasis, code, links, HTML, tables, entities) backslash-escaped.
+/// (emphasis, code, links, HTML, tables, entities) backslash-escaped; also
+/// what a ticket system would turn into a notification or a link: `@here`
+/// and `@name` (e-mail autolinks too), `#123`, and the colon after any URL
+/// scheme but http(s) (`javascript:`, `data:`, `ftp://`).
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let markup = matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&'
-        ) {
+        );
+        let mention = c == '@' && next.is_some_and(|n| n.is_alphanumeric() || n == '_');
+        let reference = c == '#' && next.is_some_and(|n| n.is_ascii_digit());
+        // A scheme's colon is followed by a letter or `/` ("UTC+01:00" is none).
+        let scheme = c == ':' && next.is_some_and(|n| n.is_ascii_alphabetic() || n == '/') && {
+            let start = chars[..i]
+                .iter()
+                .rposition(|p| !(p.is_ascii_alphanumeric() || matches!(p, '+' | '-' | '.')))
+                .map_or(0, |p| p + 1);
+            let word: String = chars[start..i].iter().collect();
+            word.starts_with(|first: char| first.is_ascii_alphabetic())
+                && !word.eq_ignore_ascii_case("http")
+                && !word.eq_ignore_ascii_case("https")
+        };
+        if markup || mention || reference || scheme {
             escaped.push('\\');
         }
         escaped.push(c);
@@ -116,8 +129,31 @@ mod tests {
         assert_eq!(escape("hi, yes. 09:15"), "hi, yes. 09:15");
         assert_eq!(escape_line("    code?"), "&nbsp;&nbsp;&nbsp;&nbsp;code?");
         assert_eq!(escape_line("# not a heading"), "\\# not a heading");
+        assert_eq!(escape_line("#12 first"), "\\#12 first");
         assert_eq!(escape_line("- not a list"), "\\- not a list");
         assert_eq!(escape_line("12. not numbered"), "12\\. not numbered");
         assert_eq!(escape_line("&amp; <script>"), "\\&amp; \\<script\\>");
+    }
+
+    #[test]
+    fn mentions_references_and_other_schemes_are_escaped() {
+        assert_eq!(
+            escape("@here see #123, mail hana@example.com"),
+            "\\@here see \\#123, mail hana\\@example.com"
+        );
+        assert_eq!(escape("# 1 and C#"), "# 1 and C#");
+        assert_eq!(
+            escape("javascript:alert(1) data:text/html ftp://host/x"),
+            "javascript\\:alert(1) data\\:text/html ftp\\://host/x"
+        );
+        // http(s) stays readable, and so do times and plain colons.
+        assert_eq!(
+            escape("https://example.com at 09:15: ok, UTC+01:00"),
+            "https://example.com at 09:15: ok, UTC+01:00"
+        );
+        assert_eq!(
+            escape("[x](javascript:alert(1)) <data:x> [y](//host/x) [z](rel)"),
+            "\\[x\\](javascript\\:alert(1)) \\<data\\:x\\> \\[y\\](//host/x) \\[z\\](rel)"
+        );
     }
 }

@@ -1,16 +1,14 @@
 //! `--export text`: the transcript as the screen shows it, without colour,
-//! at a fixed width; attachment links are written out, marked as expiring.
+//! at a fixed width; attachments by file name, as the API's links die in 20 seconds.
 
 use std::io::{self, Write};
 
 use ratatui::text::Line;
 
+use crate::attachment;
 use crate::model::Message;
-use crate::sanitize::sanitize_line;
 use crate::timefmt::LocalZone;
 use crate::ui::message_block::{self, day_separator, message_lines};
-
-use super::link_note;
 
 /// Columns the text is laid out in: what a terminal shows by default.
 pub const TEXT_WIDTH: u16 = 80;
@@ -40,11 +38,15 @@ pub fn write_message(out: &mut impl Write, message: &Message, zone: &LocalZone) 
         if had_hint && text.trim_end() == prefix.trim_end() {
             continue;
         }
-        writeln!(out, "{text}")?;
-        if let Some(url) = &message.file_url
-            && text.contains(message_block::ATTACHMENT_ICON)
-        {
-            writeln!(out, "{prefix}{} ({})", sanitize_line(url), link_note())?;
+        match &message.file_url {
+            // The screen may show a link with no file name whole: a file names the file only.
+            Some(url) if text.contains(message_block::ATTACHMENT_ICON) => writeln!(
+                out,
+                "{prefix}{}{}",
+                message_block::ATTACHMENT_ICON,
+                attachment::file_name_only(url)
+            )?,
+            _ => writeln!(out, "{text}")?,
         }
     }
     Ok(())
