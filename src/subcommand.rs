@@ -1,9 +1,8 @@
 //! `szchat sync` and `szchat archive path|stats|forget`: from parsed flags
 //! and settings to lines on the terminal and an exit status.
 
-use std::io::BufWriter;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::Local;
 use futures_util::StreamExt;
@@ -15,7 +14,8 @@ use crate::archive::task::{AccountSpec, StoreEvent, StoreRequest, StoreTask};
 use crate::cli::commands::{ArchiveCommand, Command};
 use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
 use crate::config::Settings;
-use crate::export::{Format, Transcript};
+use crate::export::output::Sink;
+use crate::export::{Format, Header, Target, Transcript};
 use crate::numbers::grouped;
 use crate::paging::PageSize;
 use crate::signals;
@@ -338,44 +338,30 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
     }
 }
 
-/// The transcript to standard output, or to a temporary file beside the
-/// output that takes its name only once complete.
+/// The transcript to where `-o` says, under the same rules as an export from
+/// the server (`-` is standard output, a FIFO is written in place, a file is
+/// replaced only once complete and keeps its mode).
 fn write_transcript(
     export: &OfflineExport,
     messages: &[crate::model::Message],
 ) -> std::io::Result<()> {
-    let mut transcript = Transcript::new(export.format, LocalZone::System);
-    let write_all = |out: &mut dyn std::io::Write, transcript: &mut Transcript| {
-        let mut out = out;
-        transcript.begin(&mut out, export.user_id)?;
-        for message in messages {
-            transcript.message(&mut out, message)?;
-        }
-        out.flush()
+    let zone = LocalZone::System;
+    let target = Target::resolve(export.output.as_deref())?;
+    let times = messages.iter().filter_map(|message| message.created_at);
+    let header = Header {
+        user_id: export.user_id,
+        // The archive's copy of the profile is not read here yet.
+        visitor: None,
+        period: times.clone().min().zip(times.max()),
+        offset: *zone.zoned(chrono::Utc::now()).offset(),
     };
-    match &export.output {
-        None => write_all(
-            &mut BufWriter::new(std::io::stdout().lock()),
-            &mut transcript,
-        ),
-        Some(path) => {
-            let dir = match path.parent() {
-                Some(dir) if !dir.as_os_str().is_empty() => dir,
-                _ => Path::new("."),
-            };
-            let file = tempfile::Builder::new()
-                .prefix(".szchat-export-")
-                .tempfile_in(dir)?;
-            let mut out = BufWriter::new(file);
-            write_all(&mut out, &mut transcript)?;
-            let file = out
-                .into_inner()
-                .map_err(std::io::IntoInnerError::into_error)?;
-            file.as_file().sync_all()?;
-            file.persist(path).map_err(|error| error.error)?;
-            Ok(())
-        }
+    let mut transcript = Transcript::new(export.format, zone);
+    let mut out = Sink::open(&target)?;
+    transcript.begin(&mut out, &header)?;
+    for message in messages {
+        transcript.message(&mut out, message)?;
     }
+    out.finish().map(drop)
 }
 
 fn fail(code: u8, reason: &str) -> u8 {
