@@ -270,6 +270,9 @@ async fn an_export_missing_messages_fails_and_leaves_the_target_untouched() {
         &base,
         "--export",
         "jsonl",
+        // The case: pages of 50, so offsets 100 to 450 all repeat.
+        "--page-size",
+        "50",
         "-o",
         path.to_str().unwrap(),
         "31",
