@@ -9,14 +9,13 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory, Parser};
 use clap_complete::Shell;
 
+use crate::api::client::DEFAULT_BASE_URL;
 use crate::cli::commands::Command;
 use crate::config::MAX_CONCURRENCY;
 use crate::export::Format;
 use crate::paging::PageSize;
 use crate::ui::color::ColorMode;
 
-/// SignalZen's API, unless told otherwise.
-pub const DEFAULT_BASE_URL: &str = "https://api.signalzen.com";
 /// Where the secret is read from when no file is given.
 pub const SECRET_VARIABLE: &str = "SIGNALZEN_API_SECRET";
 /// Exit status when the app could not do its job: rejected secret, unknown

@@ -597,7 +597,7 @@ mod tests {
     #[test]
     fn nothing_said_means_the_defaults() {
         let s = settings(&["4821"], &[], &LoadedFile::default());
-        assert_eq!(s.base_url, crate::cli::DEFAULT_BASE_URL);
+        assert_eq!(s.base_url, crate::api::client::DEFAULT_BASE_URL);
         assert_eq!(s.base_url_origin, Origin::Default);
         assert_eq!(s.page_size, PageSize::DEFAULT);
         assert_eq!(s.concurrency, DEFAULT_CONCURRENCY);

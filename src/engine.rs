@@ -25,9 +25,6 @@ use crate::paging::{PageRequest, PageSize, Stop};
 use plan::Plan;
 use throttle::Throttle;
 
-/// The fewest requests in flight a reader may ask for.
-pub const MIN_CONCURRENCY: u8 = 1;
-
 /// How far a fetch has come, for a progress display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {

@@ -55,8 +55,9 @@ impl PageSize {
     /// What work on the whole history (`g`, a search or a jump loading,
     /// an export) asks for unless a page size was given: the fewest requests.
     pub const WHOLE_HISTORY: PageSize = Self::MAX;
-    /// The probe's least size: two messages reveal the server's order.
-    const ORDER_REVEALING: PageSize = PageSize(2);
+    /// The first request's least size, wherever the history is planned
+    /// (the pager, the engine, a sync): two messages reveal the server's order.
+    pub const ORDER_REVEALING: PageSize = PageSize(2);
 
     /// `limit` as a page size, if the API accepts it.
     pub const fn new(limit: u32) -> Option<PageSize> {

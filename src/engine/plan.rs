@@ -29,12 +29,6 @@ use crate::paging::{
 /// request allowed in flight: enough that a slow page does not stall the others.
 pub const WINDOW_PAGES_PER_REQUEST: u64 = 2;
 
-/// The probe's least size: two messages reveal the server's order.
-const ORDER_REVEALING: PageSize = match PageSize::new(2) {
-    Some(size) => size,
-    None => PageSize::MIN,
-};
-
 /// Plans page requests for the whole history and puts the answers in order.
 #[derive(Debug)]
 pub struct Plan {
@@ -155,7 +149,7 @@ impl Plan {
                 if self.in_flight.is_empty() && room > 0 {
                     let probe = PageRequest {
                         offset: 0,
-                        limit: self.page_size.max(ORDER_REVEALING),
+                        limit: self.page_size.max(PageSize::ORDER_REVEALING),
                     };
                     // Which indices it covers is known only from its answer;
                     // whatever it leaves is planned like the rest.

@@ -26,9 +26,6 @@ use crate::paging::{
     PAGES_PER_PAGEFUL, PageRequest, PageSize, SPARE_PAGES, ServerOrder, detect_order,
 };
 
-/// The probe's least size: two messages reveal the server's order.
-const ORDER_REVEALING: u32 = 2;
-
 /// Where one visitor's sync stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -233,9 +230,7 @@ impl VisitorSync {
             },
             _ => PageRequest {
                 offset: 0,
-                limit: self
-                    .page_size
-                    .max(PageSize::new(ORDER_REVEALING).unwrap_or(PageSize::MAX)),
+                limit: self.page_size.max(PageSize::ORDER_REVEALING),
             },
         }
     }
