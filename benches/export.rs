@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use szchat::api::client::{ACCEPT_V1, ApiClient, ApiConfig};
-use szchat::config::DEFAULT_CONCURRENCY;
+use szchat::engine::DEFAULT_CONCURRENCY;
 use szchat::export::{self, ExportConfig, Format};
 use szchat::paging::PageSize;
 use szchat::secret::Secret;

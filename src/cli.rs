@@ -11,13 +11,11 @@ use clap_complete::Shell;
 
 use crate::api::client::DEFAULT_BASE_URL;
 use crate::cli::commands::Command;
-use crate::config::MAX_CONCURRENCY;
+use crate::engine::MAX_CONCURRENCY;
 use crate::export::Format;
 use crate::paging::PageSize;
 use crate::ui::color::ColorMode;
 
-/// Where the secret is read from when no file is given.
-pub const SECRET_VARIABLE: &str = "SIGNALZEN_API_SECRET";
 /// Exit status when the app could not do its job: rejected secret, unknown
 /// visitor, no server.
 pub const EXIT_FAILURE: u8 = 1;

@@ -15,10 +15,11 @@ use clap::parser::ValueSource;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::{Cli, SECRET_VARIABLE};
+use crate::cli::Cli;
+use crate::engine::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
 use crate::named_file::{self, OpenFailure};
 use crate::paging::PageSize;
-use crate::secret::{Secret, SecretError};
+use crate::secret::{SECRET_VARIABLE, Secret, SecretError};
 use crate::ui::color::ColorMode;
 
 /// The directory under the config home that holds szchat's files.
@@ -31,10 +32,6 @@ const SECRET_FILE: &str = "secret";
 /// a log) must not be slurped whole.
 const MAX_CONFIG_FILE_BYTES: u64 = 256 * 1024;
 
-/// Most requests the config may allow at once.
-pub const MAX_CONCURRENCY: u8 = 16;
-/// Requests at once unless told otherwise: what browsers open per host.
-pub const DEFAULT_CONCURRENCY: u8 = 6;
 /// The shortest poll interval the config may ask for.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 

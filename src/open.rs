@@ -15,8 +15,8 @@ use tokio::process::{Child, Command};
 use reqwest::Url;
 
 use crate::attachment;
-use crate::cli::SECRET_VARIABLE;
 use crate::sanitize::sanitize_line;
+use crate::secret::SECRET_VARIABLE;
 
 /// A link that passed [`check_url`]: absolute, http or https, with a host.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 use crate::named_file::{self, OpenFailure, Opened};
 
+/// Where the secret is read from when no file is given.
+pub const SECRET_VARIABLE: &str = "SIGNALZEN_API_SECRET";
+
 /// What `Debug` and `Display` print instead of the secret.
 const REDACTED: &str = "[redacted]";
 

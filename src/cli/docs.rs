@@ -10,7 +10,8 @@ use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, roman};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Cli, EXIT_FAILURE, EXIT_USAGE, SECRET_VARIABLE};
+use super::{Cli, EXIT_FAILURE, EXIT_USAGE};
+use crate::secret::SECRET_VARIABLE;
 
 /// Columns between a term (a key, a variable) and what it means.
 const GAP: usize = 2;
