@@ -340,12 +340,11 @@ async fn the_export_asks_for_pages_of_99_unless_a_page_size_was_given() {
             1_000
         );
         let limits = limits_asked(&server);
-        // The last page asks only for what is left.
+        // The last page asks only for what is left; with requests in
+        // flight at once it need not be the last to reach the server.
+        let short = limits.iter().filter(|asked| **asked != limit).count();
         assert!(
-            limits.iter().all(|asked| *asked <= limit)
-                && limits[..limits.len() - 1]
-                    .iter()
-                    .all(|asked| *asked == limit),
+            limits.iter().all(|asked| *asked <= limit) && short <= 1,
             "{flags:?} file={with_file}: {limits:?}"
         );
         assert_eq!(limits.len(), requests, "{flags:?} file={with_file}");
