@@ -1,10 +1,6 @@
 //! What the reader asked for: terminal input turned into plain values that
 //! the state can take without a terminal.
 
-use crossterm::event::{KeyEvent, MouseEvent};
-
-use crate::keymap;
-
 /// Rows one mouse-wheel notch scrolls.
 pub const WHEEL_ROWS: usize = 3;
 
@@ -60,102 +56,28 @@ pub enum Action {
     Quit,
 }
 
-impl Action {
-    /// The action a key press stands for, if any (see [`crate::keymap`]).
-    pub fn from_key(key: KeyEvent) -> Option<Action> {
-        keymap::action_for_key(key)
-    }
-
-    /// The action a mouse event stands for, if any.
-    pub fn from_mouse(mouse: MouseEvent) -> Option<Action> {
-        keymap::action_for_mouse(mouse)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crossterm::event::{KeyCode, KeyModifiers, MouseEventKind};
-
-    fn key(code: KeyCode, modifiers: KeyModifiers) -> Option<Action> {
-        Action::from_key(KeyEvent::new(code, modifiers))
-    }
-
-    #[test]
-    fn vim_and_arrow_keys_move_the_selection() {
-        assert_eq!(
-            key(KeyCode::Char('j'), KeyModifiers::NONE),
-            Some(Action::SelectNext)
-        );
-        assert_eq!(
-            key(KeyCode::Down, KeyModifiers::NONE),
-            Some(Action::SelectNext)
-        );
-        assert_eq!(
-            key(KeyCode::Char('k'), KeyModifiers::NONE),
-            Some(Action::SelectPrevious)
-        );
-        assert_eq!(
-            key(KeyCode::Up, KeyModifiers::NONE),
-            Some(Action::SelectPrevious)
-        );
-    }
-
-    #[test]
-    fn control_keys_are_not_mistaken_for_letters() {
-        assert_eq!(
-            key(KeyCode::Char('d'), KeyModifiers::CONTROL),
-            Some(Action::HalfPageDown)
-        );
-        assert_eq!(
-            key(KeyCode::Char('u'), KeyModifiers::CONTROL),
-            Some(Action::HalfPageUp)
-        );
-        assert_eq!(
-            key(KeyCode::Char('c'), KeyModifiers::CONTROL),
-            Some(Action::Quit)
-        );
-        assert_eq!(key(KeyCode::Char('g'), KeyModifiers::CONTROL), None);
-        assert_eq!(
-            key(KeyCode::Char('l'), KeyModifiers::CONTROL),
-            Some(Action::Redraw)
-        );
-    }
-
-    #[test]
-    fn the_mouse_wheel_scrolls_and_clicks_do_nothing() {
-        use crossterm::event::MouseButton;
-        let mouse = |kind| MouseEvent {
-            kind,
-            column: 3,
-            row: 4,
-            modifiers: KeyModifiers::NONE,
-        };
-        assert_eq!(
-            Action::from_mouse(mouse(MouseEventKind::ScrollDown)),
-            Some(Action::ScrollDown(WHEEL_ROWS))
-        );
-        assert_eq!(
-            Action::from_mouse(mouse(MouseEventKind::ScrollUp)),
-            Some(Action::ScrollUp(WHEEL_ROWS))
-        );
-        assert_eq!(
-            Action::from_mouse(mouse(MouseEventKind::Down(MouseButton::Left))),
-            None
-        );
-    }
-
-    #[test]
-    fn capital_g_goes_to_the_newest_and_small_g_to_the_oldest() {
-        assert_eq!(
-            key(KeyCode::Char('G'), KeyModifiers::SHIFT),
-            Some(Action::Newest)
-        );
-        assert_eq!(
-            key(KeyCode::Char('g'), KeyModifiers::NONE),
-            Some(Action::Oldest)
-        );
-        assert_eq!(key(KeyCode::Home, KeyModifiers::NONE), Some(Action::Oldest));
-        assert_eq!(key(KeyCode::End, KeyModifiers::NONE), Some(Action::Newest));
-    }
+/// What the reader asked of the picker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickerAction {
+    Next,
+    Previous,
+    PageDown,
+    PageUp,
+    /// Opens the selected visitor's conversation.
+    Open,
+    /// Adds a character to the filter.
+    Type(char),
+    /// Takes the filter's last character away.
+    Erase,
+    /// Empties the filter.
+    ClearFilter,
+    /// Empties the filter if there is one; otherwise quits.
+    Escape,
+    /// Asks again for the page that failed.
+    Retry,
+    /// Shows the keys; any key closes them.
+    Help,
+    Redraw,
+    Suspend,
+    Quit,
 }

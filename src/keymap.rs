@@ -4,8 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
-use crate::action::{Action, WHEEL_ROWS};
-use crate::picker::PickerAction;
+use crate::action::{Action, PickerAction, WHEEL_ROWS};
 
 /// Something the reader does that may stand for an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -327,6 +326,29 @@ pub fn action_for_mouse(mouse: MouseEvent) -> Option<Action> {
     }
 }
 
+// The actions are plain values (`crate::action`); the keys that stand for
+// them are this module's.
+impl Action {
+    /// The action a key press stands for, if any (see [`KEY_MAP`]).
+    pub fn from_key(key: KeyEvent) -> Option<Action> {
+        action_for_key(key)
+    }
+
+    /// The action a mouse event stands for, if any.
+    pub fn from_mouse(mouse: MouseEvent) -> Option<Action> {
+        action_for_mouse(mouse)
+    }
+}
+
+impl PickerAction {
+    /// The action a key press stands for in the picker, if any: the bound
+    /// keys of [`PICKER_KEY_MAP`], else a printable character typed
+    /// into the filter.
+    pub fn from_key(key: KeyEvent) -> Option<PickerAction> {
+        picker_action_for_key(key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,5 +483,93 @@ mod tests {
         assert!(keys.contains(&"Ctrl-z".to_owned()));
         assert!(keys.contains(&"!".to_owned()));
         assert!(keys.contains(&"q  Ctrl-c".to_owned()));
+    }
+}
+
+#[cfg(test)]
+mod action_tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers, MouseEventKind};
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> Option<Action> {
+        Action::from_key(KeyEvent::new(code, modifiers))
+    }
+
+    #[test]
+    fn vim_and_arrow_keys_move_the_selection() {
+        assert_eq!(
+            key(KeyCode::Char('j'), KeyModifiers::NONE),
+            Some(Action::SelectNext)
+        );
+        assert_eq!(
+            key(KeyCode::Down, KeyModifiers::NONE),
+            Some(Action::SelectNext)
+        );
+        assert_eq!(
+            key(KeyCode::Char('k'), KeyModifiers::NONE),
+            Some(Action::SelectPrevious)
+        );
+        assert_eq!(
+            key(KeyCode::Up, KeyModifiers::NONE),
+            Some(Action::SelectPrevious)
+        );
+    }
+
+    #[test]
+    fn control_keys_are_not_mistaken_for_letters() {
+        assert_eq!(
+            key(KeyCode::Char('d'), KeyModifiers::CONTROL),
+            Some(Action::HalfPageDown)
+        );
+        assert_eq!(
+            key(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            Some(Action::HalfPageUp)
+        );
+        assert_eq!(
+            key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Action::Quit)
+        );
+        assert_eq!(key(KeyCode::Char('g'), KeyModifiers::CONTROL), None);
+        assert_eq!(
+            key(KeyCode::Char('l'), KeyModifiers::CONTROL),
+            Some(Action::Redraw)
+        );
+    }
+
+    #[test]
+    fn the_mouse_wheel_scrolls_and_clicks_do_nothing() {
+        use crossterm::event::MouseButton;
+        let mouse = |kind| MouseEvent {
+            kind,
+            column: 3,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        };
+        assert_eq!(
+            Action::from_mouse(mouse(MouseEventKind::ScrollDown)),
+            Some(Action::ScrollDown(WHEEL_ROWS))
+        );
+        assert_eq!(
+            Action::from_mouse(mouse(MouseEventKind::ScrollUp)),
+            Some(Action::ScrollUp(WHEEL_ROWS))
+        );
+        assert_eq!(
+            Action::from_mouse(mouse(MouseEventKind::Down(MouseButton::Left))),
+            None
+        );
+    }
+
+    #[test]
+    fn capital_g_goes_to_the_newest_and_small_g_to_the_oldest() {
+        assert_eq!(
+            key(KeyCode::Char('G'), KeyModifiers::SHIFT),
+            Some(Action::Newest)
+        );
+        assert_eq!(
+            key(KeyCode::Char('g'), KeyModifiers::NONE),
+            Some(Action::Oldest)
+        );
+        assert_eq!(key(KeyCode::Home, KeyModifiers::NONE), Some(Action::Oldest));
+        assert_eq!(key(KeyCode::End, KeyModifiers::NONE), Some(Action::Newest));
     }
 }

@@ -16,12 +16,11 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use crossterm::event::KeyEvent;
 
+pub use crate::action::PickerAction;
 use crate::api::error::ApiError;
 use crate::engine::throttle::Throttle;
 use crate::fetch::UsersRequest;
-use crate::keymap;
 use crate::paging::{BARREN_PAGES, PAGES_PER_PAGEFUL, PageSize};
 use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
@@ -47,41 +46,6 @@ pub const SPARE_PAGES: u64 = 3;
 
 /// Rows PgUp/PgDn move by.
 pub const PAGE_ROWS: usize = 10;
-
-/// What the reader asked of the picker.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PickerAction {
-    Next,
-    Previous,
-    PageDown,
-    PageUp,
-    /// Opens the selected visitor's conversation.
-    Open,
-    /// Adds a character to the filter.
-    Type(char),
-    /// Takes the filter's last character away.
-    Erase,
-    /// Empties the filter.
-    ClearFilter,
-    /// Empties the filter if there is one; otherwise quits.
-    Escape,
-    /// Asks again for the page that failed.
-    Retry,
-    /// Shows the keys; any key closes them.
-    Help,
-    Redraw,
-    Suspend,
-    Quit,
-}
-
-impl PickerAction {
-    /// The action a key press stands for in the picker, if any: the bound
-    /// keys of [`keymap::PICKER_KEY_MAP`], else a printable character typed
-    /// into the filter.
-    pub fn from_key(key: KeyEvent) -> Option<PickerAction> {
-        keymap::picker_action_for_key(key)
-    }
-}
 
 /// How the loading of the visitor list stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
