@@ -177,6 +177,28 @@ pub enum ServerOrder {
     Unordered,
 }
 
+impl ServerOrder {
+    /// The request for the messages at `positions` (counted from the
+    /// oldest) while the list holds `total`: a newest-first server numbers
+    /// its offsets from the other end.
+    pub fn request_for(
+        self,
+        positions: &std::ops::Range<u64>,
+        total: u64,
+        size: PageSize,
+    ) -> PageRequest {
+        let wanted = positions.end.saturating_sub(positions.start);
+        let offset = match self {
+            ServerOrder::NewestFirst => total.saturating_sub(positions.end),
+            _ => positions.start,
+        };
+        PageRequest {
+            offset,
+            limit: size.at_most(wanted),
+        }
+    }
+}
+
 /// Why the pager stopped asking for pages before it had everything the
 /// server counted. Every stop but [`Stop::ReadLimit`] lifts with
 /// [`Pager::try_again`]; that one lifts with [`Pager::read_on`] too.

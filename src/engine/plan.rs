@@ -192,17 +192,8 @@ impl Plan {
         out.push(request);
     }
 
-    /// The request that covers stable `range` while the list holds `total`.
     fn request_for(&self, range: &Range<u64>, total: u64) -> PageRequest {
-        let wanted = range.end.saturating_sub(range.start);
-        let offset = match self.order {
-            ServerOrder::NewestFirst => total.saturating_sub(range.end),
-            _ => range.start,
-        };
-        PageRequest {
-            offset,
-            limit: self.page_size.at_most(wanted),
-        }
+        self.order.request_for(range, total, self.page_size)
     }
 
     /// A request failed after its retries: its range is planned again

@@ -236,15 +236,7 @@ impl VisitorSync {
     }
 
     fn request_for(&self, range: &Range<u64>, total: u64) -> PageRequest {
-        let wanted = range.end.saturating_sub(range.start);
-        let offset = match self.order {
-            ServerOrder::NewestFirst => total.saturating_sub(range.end),
-            _ => range.start,
-        };
-        PageRequest {
-            offset,
-            limit: self.page_size.at_most(wanted),
-        }
+        self.order.request_for(range, total, self.page_size)
     }
 
     fn send(&mut self, request: PageRequest, range: Range<u64>, out: &mut Vec<PageRequest>) {
