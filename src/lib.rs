@@ -16,6 +16,7 @@ pub mod conversation;
 pub mod engine;
 pub mod export;
 pub mod fetch;
+pub mod json_layout;
 pub mod keymap;
 pub mod layout;
 pub mod logging;

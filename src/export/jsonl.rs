@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use crate::json_layout::chars_marking_strings;
 use crate::model::Message;
 
 /// Writes the server's own JSON for `message` on one line. Whitespace
@@ -14,31 +15,12 @@ pub fn write_message(out: &mut impl Write, message: &Message) -> io::Result<()> 
 
 /// `json` without whitespace outside its strings.
 fn one_line(json: &str) -> String {
-    let mut line = String::with_capacity(json.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in json.chars() {
-        if in_string {
-            line.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            line.push(c);
-        } else if !c.is_whitespace() {
-            line.push(c);
-        } else if c == ' ' || c == '\t' {
-            // Between tokens a space changes nothing; keep it only where a
-            // line break would otherwise break the file's one-per-line rule.
-            line.push(c);
-        }
-    }
-    line
+    chars_marking_strings(json)
+        // Between tokens a space changes nothing; keep it only where a line
+        // break would otherwise break the file's one-per-line rule.
+        .filter(|&(c, in_string)| in_string || !c.is_whitespace() || c == ' ' || c == '\t')
+        .map(|(c, _)| c)
+        .collect()
 }
 
 #[cfg(test)]

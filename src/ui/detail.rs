@@ -24,6 +24,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::attachment::display_name;
+use crate::json_layout::chars_marking_strings;
 use crate::model::{Message, Sender};
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::state::{AppState, Detail};
@@ -69,31 +70,21 @@ fn pretty_json(raw: &str) -> String {
     };
     let mut out = String::with_capacity(raw.len() * 2);
     let mut depth = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut chars = raw.trim().chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = chars_marking_strings(raw.trim()).peekable();
+    let between_tokens =
+        |wanted: fn(char) -> bool| move |&(c, in_string): &(char, bool)| !in_string && wanted(c);
+    while let Some((c, in_string)) = chars.next() {
         if in_string {
             out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
             continue;
         }
         match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
             '{' | '[' => {
                 out.push(c);
-                while chars.next_if(|c| c.is_whitespace()).is_some() {}
+                while chars.next_if(between_tokens(char::is_whitespace)).is_some() {}
                 // An empty object or array stays on its line.
-                if let Some(close) = chars.next_if(|c| matches!(c, '}' | ']')) {
+                if let Some((close, _)) = chars.next_if(between_tokens(|c| matches!(c, '}' | ']')))
+                {
                     out.push(close);
                 } else {
                     depth += 1;
