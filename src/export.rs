@@ -24,10 +24,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::api::client::ApiClient;
 use crate::api::error::ApiError;
 use crate::engine::{self, FetchError, Progress};
-use crate::model::{Message, Sender};
+use crate::model::Message;
 use crate::numbers::grouped;
 use crate::paging::PageSize;
-use crate::sanitize::sanitize_line;
 use crate::timefmt::LocalZone;
 
 pub use header::Header;
@@ -319,23 +318,7 @@ impl Transcript {
 /// The sender's name (sanitised, raw for the format to escape), and the
 /// role, local time and flags that follow it in a header.
 fn header_fields(message: &Message, zone: &LocalZone) -> (String, Vec<String>) {
-    let clean = |field: &Option<String>| field.as_deref().map(sanitize_line);
-    let sender = match &message.sender {
-        Sender::Visitor { name, email } => Sender::Visitor {
-            name: clean(name),
-            email: clean(email),
-        },
-        Sender::Operator {
-            forename,
-            surname,
-            email,
-        } => Sender::Operator {
-            forename: clean(forename),
-            surname: clean(surname),
-            email: clean(email),
-        },
-        Sender::Other { kind } => Sender::Other { kind: clean(kind) },
-    };
+    let sender = message.sender.sanitized();
     let mut rest = vec![sender.role_label().to_owned()];
     rest.push(
         message

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::sanitize::sanitize_line;
+
 /// A message id as the API gives it.
 pub type MessageId = u64;
 
@@ -86,6 +88,31 @@ impl Sender {
             Sender::Other { kind } => {
                 non_empty(kind).unwrap_or_else(|| "Unknown sender".to_owned())
             }
+        }
+    }
+
+    /// The same sender with every field sanitized to one line. Cleaned
+    /// before [`Self::display_name`] runs its fallbacks, a name made only of
+    /// invisible characters falls back to the e-mail or the role rather
+    /// than showing nothing.
+    #[must_use]
+    pub fn sanitized(&self) -> Sender {
+        let clean = |field: &Option<String>| field.as_deref().map(sanitize_line);
+        match self {
+            Sender::Visitor { name, email } => Sender::Visitor {
+                name: clean(name),
+                email: clean(email),
+            },
+            Sender::Operator {
+                forename,
+                surname,
+                email,
+            } => Sender::Operator {
+                forename: clean(forename),
+                surname: clean(surname),
+                email: clean(email),
+            },
+            Sender::Other { kind } => Sender::Other { kind: clean(kind) },
         }
     }
 

@@ -142,7 +142,7 @@ pub fn searchable_text(message: &Message) -> String {
     if message.unreadable.is_some() {
         return String::new();
     }
-    let mut text = message_block::display_name(&message.sender);
+    let mut text = message_block::sender_name(&message.sender);
     text.push(FIELD_BREAK);
     text.push_str(&sanitize_text(&message.body));
     if let Some(url) = &message.file_url {

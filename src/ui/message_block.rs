@@ -283,7 +283,7 @@ fn header(msg: &Message, look: &Look, width: usize, zone: LocalZone) -> Vec<Vec<
         }
         sender => sender.role_label().to_owned(),
     };
-    let name = display_name(&msg.sender);
+    let name = sender_name(&msg.sender);
     let time = msg
         .created_at
         .map_or_else(|| TIME_UNKNOWN.to_owned(), |t| zone.time_of_day(t));
@@ -393,29 +393,13 @@ fn joined(fields: Vec<Span<'static>>) -> Vec<Span<'static>> {
     out
 }
 
-/// The sender's name for the header, sanitized. Fields are cleaned before the
-/// fallback chain runs, so a name made only of invisible characters falls back to the
-/// e-mail or the role rather than showing nothing.
-pub fn display_name(sender: &Sender) -> String {
-    let clean = |field: &Option<String>| field.as_deref().map(sanitize_line);
+/// The sender's name for the header, sanitized (see [`Sender::sanitized`]);
+/// a search matches the same name.
+pub fn sender_name(sender: &Sender) -> String {
     match sender {
-        Sender::Visitor { name, email } => Sender::Visitor {
-            name: clean(name),
-            email: clean(email),
-        }
-        .display_name(),
-        Sender::Operator {
-            forename,
-            surname,
-            email,
-        } => Sender::Operator {
-            forename: clean(forename),
-            surname: clean(surname),
-            email: clean(email),
-        }
-        .display_name(),
         // The kind goes into the role label; as a name it would only repeat it.
         Sender::Other { .. } => UNKNOWN_SENDER.to_owned(),
+        sender => sender.sanitized().display_name(),
     }
 }
 
