@@ -20,7 +20,7 @@ use memchr::memmem::Finder;
 use crate::attachment;
 use crate::model::{Message, MessageId, SortKey};
 use crate::sanitize::sanitize_text;
-use crate::ui::message_block;
+use crate::text::message_block;
 
 /// Between the searchable fields of a message: no query holds it (the prompt
 /// takes no control characters), so no match spans two fields.

@@ -22,6 +22,7 @@ mod links;
 mod overlay;
 mod prompt;
 mod queries;
+mod scroll;
 mod search;
 mod status;
 mod viewport;
@@ -30,17 +31,17 @@ mod visitor;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ratatui::layout::Rect;
-
 use crate::action::Action;
 use crate::api::error::ApiError;
 use crate::conversation::Conversation;
 use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
+use crate::geometry::ScreenLayout;
 use crate::numbers::grouped;
 use crate::paging::PageSize;
+use crate::text::profile;
 use crate::timefmt::LocalZone;
-use crate::ui;
 
+pub use crate::visitor::VisitorInfo;
 pub use detail::Detail;
 use follow::Polled;
 pub use follow::{DEFAULT_POLL_INTERVAL, Follow, MAX_POLL_DELAY};
@@ -51,12 +52,12 @@ pub use jump::JUMP_EXAMPLES;
 use jump::{Jump, Target};
 use links::Links;
 use overlay::KeyTaken;
-pub use overlay::{Field as ProfileField, Overlay, Overlays, Scroll};
+pub use overlay::{Field as ProfileField, Overlay, Overlays};
 pub use prompt::Prompt;
+pub use scroll::Scroll;
 use search::Search;
 pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
 pub use viewport::{PREFETCH_MESSAGES, Viewport};
-pub use visitor::VisitorInfo;
 
 /// The whole app state.
 #[derive(Debug)]
@@ -82,10 +83,11 @@ pub struct AppState {
     dirty: bool,
 }
 
-/// The conversation's part of a `width` x `height` screen, with or without
-/// the profile panel beside it: the one place the window's size becomes the view's.
-fn view_size(width: u16, height: u16, beside: bool) -> (u16, u16) {
-    let view = ui::conversation_area(Rect::new(0, 0, width, height), beside);
+/// The conversation's part of a `width` x `height` screen, with a side
+/// panel `side_panel` columns wide if one is shown: the one place the
+/// window's size becomes the view's.
+fn view_size(width: u16, height: u16, side_panel: Option<u16>) -> (u16, u16) {
+    let view = ScreenLayout::new(width, height, side_panel).conversation;
     (view.width, view.height)
 }
 
@@ -100,7 +102,7 @@ impl AppState {
         height: u16,
     ) -> Self {
         let screen = (width, height);
-        let (width, height) = view_size(width, height, false);
+        let (width, height) = view_size(width, height, None);
         Self {
             user_id,
             conversation: Conversation::new(),
@@ -216,7 +218,7 @@ impl AppState {
     /// that changed it; a larger view may need older messages.
     fn relayout(&mut self) -> Vec<Effect> {
         let (width, height) = self.screen;
-        let (width, height) = view_size(width, height, self.profile_beside());
+        let (width, height) = view_size(width, height, self.side_panel());
         if !self.viewport.resize(&self.conversation, width, height) {
             return Vec::new();
         }
@@ -280,7 +282,7 @@ impl AppState {
             Action::Retry => effects.extend(self.retry()),
             Action::ToggleFollow => effects.extend(self.toggle_follow()),
             Action::ToggleProfile => {
-                let beside = ui::profile::beside(self.screen.0);
+                let beside = profile::beside(self.screen.0);
                 self.open_overlay(Overlay::Profile {
                     scroll: Scroll::default(),
                     beside,

@@ -1,7 +1,5 @@
-//! Terminal views. Everything here is pure rendering: it borrows state and produces
-//! lines or draws into a buffer, with no I/O.
-//!
-//! Untrusted text (anything from a message) is sanitized before it becomes a `Span`.
+//! Terminal views. Everything here is painting: it borrows the state and
+//! draws into a buffer the lines the text layer (`text`) built, with no I/O.
 
 pub mod color;
 pub mod conversation;
@@ -9,7 +7,6 @@ pub mod detail;
 pub mod error_detail;
 pub mod help;
 pub mod matches;
-pub mod message_block;
 pub mod picker;
 pub mod profile;
 pub mod prompt;
@@ -17,30 +14,10 @@ pub mod status_bar;
 pub mod text_box;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
 
+use crate::geometry::ScreenLayout;
 use crate::state::{AppState, JUMP_EXAMPLES, Overlay};
 use color::Colors;
-
-/// The conversation's part of the screen: everything but the status bar,
-/// and the profile panel when it is `beside` the conversation.
-pub fn conversation_area(screen: Rect, beside: bool) -> Rect {
-    split(screen, beside)[0]
-}
-
-/// The conversation, the status bar, and the profile panel's column (empty
-/// unless the panel is `beside` the conversation).
-fn split(screen: Rect, beside: bool) -> [Rect; 3] {
-    let [main, status] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(screen);
-    if !beside {
-        return [main, status, Rect::default()];
-    }
-    let [conversation, panel] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(profile::PANEL_WIDTH)])
-            .areas(main);
-    [conversation, status, panel]
-}
 
 /// Draws the whole screen from the state, which it only reads, in colour.
 pub fn draw(frame: &mut Frame, state: &AppState) {
@@ -49,7 +26,11 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
 
 /// Draws the whole screen from the state with `colors`.
 pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
-    let [conversation, status, panel] = split(frame.area(), state.profile_beside());
+    let ScreenLayout {
+        conversation,
+        status,
+        panel,
+    } = ScreenLayout::within(frame.area(), state.side_panel());
     frame.render_widget(conversation::ConversationView::new(state), conversation);
     frame.render_widget(
         status_bar::StatusBar::new(state).with_colors(colors),

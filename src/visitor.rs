@@ -78,6 +78,27 @@ pub struct VisitorsPage {
     pub placeholders: Vec<(VisitorId, String)>,
 }
 
+/// Where the visitor's user object stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VisitorInfo {
+    /// Not asked for (yet).
+    NotAsked,
+    Loading,
+    Known(Box<Visitor>),
+    /// The request failed: the reason, for the profile panel.
+    Failed(String),
+}
+
+impl VisitorInfo {
+    /// The user object, once it arrived.
+    pub fn known(&self) -> Option<&Visitor> {
+        match self {
+            VisitorInfo::Known(visitor) => Some(visitor),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

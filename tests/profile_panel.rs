@@ -89,7 +89,10 @@ fn on_a_wide_screen_the_profile_sits_beside_the_conversation() {
     let selected = state.selected();
     press(&mut state, 'k');
     assert_ne!(state.selected(), selected);
-    assert_eq!(state.viewport().size().0, 130 - ui::profile::PANEL_WIDTH);
+    assert_eq!(
+        state.viewport().size().0,
+        130 - szchat::text::profile::PANEL_WIDTH
+    );
 
     press(&mut state, 'p');
     assert!(!state.profile_beside());

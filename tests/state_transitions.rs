@@ -7,9 +7,9 @@ use common::{message, messages, page_of, page_requests, serve_all};
 use szchat::action::Action;
 use szchat::api::error::ApiError;
 use szchat::fetch::{FetchEvent, FetchRequest, LinkPurpose};
-use szchat::layout::Item;
 use szchat::paging::{PageRequest, PageSize};
 use szchat::state::{AppState, Effect, Exit, Failure, Input, LoadState, StatusKind};
+use szchat::text::layout::Item;
 use szchat::timefmt::LocalZone;
 
 /// The first request of every start with page size 50.

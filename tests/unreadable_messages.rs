@@ -15,9 +15,9 @@ use szchat::fetch::FetchEvent;
 use szchat::model::{EntryRef, Message};
 use szchat::paging::PageSize;
 use szchat::state::{AppState, LoadState};
+use szchat::text::message_block::message_lines;
 use szchat::timefmt::LocalZone;
 use szchat::ui;
-use szchat::ui::message_block::message_lines;
 use szchat_fake::{FakeConfig, FakeServer, Fault, ServeOrder, synthetic_messages};
 
 const SECRET: &str = "test-secret";

@@ -6,8 +6,8 @@
 use szchat::api::wire::MessageDto;
 use szchat::sanitize::is_unsafe_char;
 use szchat::timefmt::LocalZone;
-use szchat::ui::message_block::message_lines;
-use szchat::wrap::display_width;
+use szchat::text::message_block::message_lines;
+use szchat::text::wrap::display_width;
 
 fn main() {
     let zone = LocalZone::utc();

@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use crate::json_layout::chars_marking_strings;
 use crate::model::Message;
+use crate::text::json_layout::chars_marking_strings;
 
 /// Writes the server's own JSON for `message` on one line. Whitespace
 /// between tokens (a pretty-printing server's newlines) is dropped; the

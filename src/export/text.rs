@@ -7,8 +7,8 @@ use ratatui::text::Line;
 
 use crate::attachment;
 use crate::model::Message;
+use crate::text::message_block::{self, day_separator, message_lines};
 use crate::timefmt::LocalZone;
-use crate::ui::message_block::{self, day_separator, message_lines};
 
 /// Columns the text is laid out in: what a terminal shows by default.
 pub const TEXT_WIDTH: u16 = 80;

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::{AppState, Effect, Overlay, Status, StatusKind, StatusTopic};
+use super::{AppState, Status, StatusKind, StatusTopic};
 use crate::action::Action;
 use crate::conversation::Conversation;
 use crate::model::{Message, MessageId, SortKey};
@@ -278,18 +278,9 @@ pub(super) fn stops_search(action: Action) -> bool {
 
 /// Jumps, as the app state drives them.
 impl AppState {
-    /// An overlay closed with an answer: act on it.
-    pub(super) fn answered(&mut self, overlay: Overlay) -> Vec<Effect> {
-        self.dirty = true;
-        match overlay {
-            Overlay::Jump(prompt) => self.start_jump(Target::parse(prompt.text())),
-            Overlay::Search(prompt) => self.start_search(prompt.text()),
-            Overlay::Help(_)
-            | Overlay::Error { .. }
-            | Overlay::Detail(_)
-            | Overlay::Profile { .. } => {}
-        }
-        self.request_more()
+    /// The jump prompt's answer: looks for the date or id typed.
+    pub(super) fn answer_jump(&mut self, typed: &str) {
+        self.start_jump(Target::parse(typed));
     }
 
     /// Looks for `target`, or says why there is nothing to look for.

@@ -8,7 +8,7 @@ use crate::fetch::{FetchRequest, LinkPurpose};
 use crate::model::{Message, MessageId};
 use crate::open::check_url;
 use crate::sanitize::sanitize_text;
-use crate::ui;
+use crate::text::{detail, profile};
 
 /// The link being fetched, if any.
 #[derive(Debug, Default)]
@@ -135,7 +135,7 @@ impl AppState {
             self.set_status(Status::info("no message selected"));
             return None;
         };
-        let json = ui::detail::json_text(message);
+        let json = detail::json_text(message);
         self.set_status(Status::info("message JSON sent to the terminal clipboard"));
         Some(Effect::Copy(json))
     }
@@ -146,7 +146,7 @@ impl AppState {
             Some(Overlay::Profile { field, .. }) => field.index(),
             _ => return None,
         };
-        let fields = ui::profile::fields(&self.visitor, self.zone());
+        let fields = profile::fields(&self.visitor, self.zone());
         let Some(field) = fields.into_iter().nth(marked) else {
             self.set_status(Status::info("the profile is not loaded"));
             return None;

@@ -3,14 +3,20 @@
 //! action; what it passes on reaches the conversation below. An overlay that
 //! takes text (a prompt) sees each key before the key map does.
 
+use std::path::Path;
+
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
 use super::detail::Detail;
 use super::prompt::{Edit, Prompt};
-use super::{AppState, Status};
+use super::{AppState, Effect, Scroll, Status};
 use crate::action::Action;
-use crate::ui;
+use crate::conversation::Conversation;
+use crate::geometry::ScreenLayout;
+use crate::text::{detail, error_detail, help, profile};
+use crate::timefmt::LocalZone;
+use crate::visitor::VisitorInfo;
 
 /// One overlay. An overlay with state of its own (a prompt's text, say)
 /// keeps it in its variant.
@@ -47,54 +53,6 @@ pub(super) enum KeyTaken {
     Answered(Overlay),
 }
 
-/// How far a box of text that may not fit is scrolled, and how far it can be.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Scroll {
-    offset: usize,
-    /// The largest offset: rows of text less rows of box.
-    max: usize,
-    /// Rows the box shows, for page keys.
-    page: usize,
-}
-
-impl Scroll {
-    /// Rows of text scrolled off the top of the box.
-    pub fn offset(&self) -> usize {
-        self.offset
-    }
-
-    /// Takes the box's new extent: `rows` of text in a box of `page` rows.
-    pub(super) fn fit(&mut self, rows: usize, page: usize) {
-        self.page = page;
-        self.max = rows.saturating_sub(page);
-        self.offset = self.offset.min(self.max);
-    }
-
-    /// Moves for a scrolling action; false if `action` does not scroll.
-    fn take(&mut self, action: Action) -> bool {
-        let page = self.page.saturating_sub(1).max(1);
-        let (rows, down) = match action {
-            Action::SelectNext => (1, true),
-            Action::SelectPrevious => (1, false),
-            Action::ScrollDown(rows) => (rows, true),
-            Action::ScrollUp(rows) => (rows, false),
-            Action::PageDown => (page, true),
-            Action::PageUp => (page, false),
-            Action::HalfPageDown => ((page / 2).max(1), true),
-            Action::HalfPageUp => ((page / 2).max(1), false),
-            Action::Newest => (self.max, true),
-            Action::Oldest => (self.max, false),
-            _ => return false,
-        };
-        self.offset = if down {
-            self.offset.saturating_add(rows).min(self.max)
-        } else {
-            self.offset.saturating_sub(rows)
-        };
-        true
-    }
-}
-
 /// The field marked in the profile panel, and how many there are.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Field {
@@ -118,20 +76,6 @@ impl Field {
     }
 }
 
-impl Scroll {
-    /// Scrolls the least needed to show rows `first` to `end` (one past the
-    /// last), the first of them if they do not all fit.
-    fn show(&mut self, first: usize, end: usize) {
-        if end > self.offset + self.page {
-            self.offset = end.saturating_sub(self.page);
-        }
-        if first < self.offset {
-            self.offset = first;
-        }
-        self.offset = self.offset.min(self.max);
-    }
-}
-
 /// What an overlay does with an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Response {
@@ -145,7 +89,71 @@ enum Response {
     Pass,
 }
 
+/// What an overlay may need to know to fit its text to the screen.
+struct Room<'a> {
+    /// The conversation's part of the screen, which a box over it covers.
+    area: Rect,
+    /// The whole screen's width and height, for a panel beside the conversation.
+    screen: (u16, u16),
+    zone: LocalZone,
+    log_file: Option<&'a Path>,
+    conversation: &'a Conversation,
+    visitor: &'a VisitorInfo,
+}
+
 impl Overlay {
+    /// Takes how much of its text the screen has room for: the one place
+    /// each overlay's extent is asked for (the text layer measures it).
+    fn fit(&mut self, room: &Room<'_>) {
+        let area = room.area;
+        match self {
+            Overlay::Help(scroll) => {
+                let (rows, page) = help::extent(area);
+                scroll.fit(rows, page);
+            }
+            Overlay::Error { text, scroll } => {
+                let (rows, page) = error_detail::extent(text, room.log_file, area);
+                scroll.fit(rows, page);
+            }
+            Overlay::Detail(detail) => {
+                let content = detail::content_area(area);
+                let lines = room.conversation.get(detail.id()).map_or(0, |message| {
+                    detail::detail_lines(message, room.zone, content.width).len()
+                });
+                detail.fit(lines, usize::from(content.height));
+            }
+            Overlay::Profile {
+                scroll,
+                beside,
+                field,
+            } => {
+                let (width, height) = room.screen;
+                *beside = profile::beside(width);
+                let panel = if *beside {
+                    ScreenLayout::new(width, height, Some(profile::PANEL_WIDTH)).panel
+                } else {
+                    area
+                };
+                field.count = profile::fields(room.visitor, room.zone).len();
+                field.index = field.index.min(field.count.saturating_sub(1));
+                let (rows, page, (first, end)) =
+                    profile::extent(room.visitor, room.zone, panel, *beside, field.index);
+                scroll.fit(rows, page);
+                scroll.show(first, end);
+            }
+            Overlay::Jump(_) | Overlay::Search(_) => {}
+        }
+    }
+
+    /// The width of the column this overlay takes beside the conversation,
+    /// if it is drawn there rather than over it.
+    pub fn side_panel(&self) -> Option<u16> {
+        match self {
+            Overlay::Profile { beside: true, .. } => Some(profile::PANEL_WIDTH),
+            _ => None,
+        }
+    }
+
     fn respond(&mut self, action: Action) -> Response {
         match self {
             Overlay::Help(scroll) => match action {
@@ -305,49 +313,32 @@ impl AppState {
 
     /// Tells each overlay how much of its text the screen has room for.
     pub(super) fn fit_overlays(&mut self) {
-        let area = self.viewport.area();
-        let zone = self.zone();
-        let log_file = self.log_file.as_deref();
-        let conversation = &self.conversation;
+        let room = Room {
+            area: self.viewport.area(),
+            screen: self.screen,
+            zone: self.zone(),
+            log_file: self.log_file.as_deref(),
+            conversation: &self.conversation,
+            visitor: &self.visitor,
+        };
         for overlay in self.overlays.iter_mut() {
-            match overlay {
-                Overlay::Help(scroll) => {
-                    let (rows, page) = ui::help::extent(area);
-                    scroll.fit(rows, page);
-                }
-                Overlay::Error { text, scroll } => {
-                    let (rows, page) = ui::error_detail::extent(text, log_file, area);
-                    scroll.fit(rows, page);
-                }
-                Overlay::Detail(detail) => {
-                    let content = ui::detail::content_area(area);
-                    let lines = conversation.get(detail.id()).map_or(0, |message| {
-                        ui::detail::detail_lines(message, zone, content.width).len()
-                    });
-                    detail.fit(lines, usize::from(content.height));
-                }
-                Overlay::Profile {
-                    scroll,
-                    beside,
-                    field,
-                } => {
-                    let (width, height) = self.screen;
-                    *beside = ui::profile::beside(width);
-                    let panel = if *beside {
-                        Rect::new(0, 0, ui::profile::PANEL_WIDTH, height.saturating_sub(1))
-                    } else {
-                        area
-                    };
-                    field.count = ui::profile::fields(&self.visitor, zone).len();
-                    field.index = field.index.min(field.count.saturating_sub(1));
-                    let (rows, page, (first, end)) =
-                        ui::profile::extent(&self.visitor, zone, panel, *beside, field.index);
-                    scroll.fit(rows, page);
-                    scroll.show(first, end);
-                }
-                Overlay::Jump(_) | Overlay::Search(_) => {}
-            }
+            overlay.fit(&room);
         }
+    }
+
+    /// An overlay closed with an answer: the prompt's owner acts on it.
+    pub(super) fn answered(&mut self, overlay: Overlay) -> Vec<Effect> {
+        self.dirty = true;
+        match overlay {
+            Overlay::Jump(prompt) => self.answer_jump(prompt.text()),
+            Overlay::Search(prompt) => self.start_search(prompt.text()),
+            // Only prompts close with an answer.
+            Overlay::Help(_)
+            | Overlay::Error { .. }
+            | Overlay::Detail(_)
+            | Overlay::Profile { .. } => {}
+        }
+        self.request_more()
     }
 
     /// Opens the selected message's details.

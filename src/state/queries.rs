@@ -7,8 +7,8 @@ use super::{
     VisitorInfo,
 };
 use crate::conversation::Conversation;
-use crate::layout::Item;
 use crate::model::MessageId;
+use crate::text::layout::Item;
 
 /// What the view and the tests read.
 impl AppState {
@@ -76,6 +76,11 @@ impl AppState {
         self.overlays
             .iter()
             .any(|o| matches!(o, Overlay::Profile { beside: true, .. }))
+    }
+
+    /// The width of the side panel shown beside the conversation, if one is.
+    pub fn side_panel(&self) -> Option<u16> {
+        self.overlays.iter().find_map(Overlay::side_panel)
     }
 
     /// True while the help overlay is shown.

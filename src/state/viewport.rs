@@ -8,8 +8,8 @@ use std::cell::{RefCell, RefMut};
 use ratatui::layout::Rect;
 
 use crate::conversation::Conversation;
-use crate::layout::{self, Item, LayoutCache};
 use crate::model::MessageId;
+use crate::text::layout::{self, Item, LayoutCache};
 use crate::timefmt::LocalZone;
 
 /// Older pages are fetched once fewer than this many messages are above the view.

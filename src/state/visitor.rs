@@ -4,28 +4,10 @@
 
 use super::AppState;
 use crate::api::error::ApiError;
-use crate::visitor::{Visitor, VisitorId};
+use crate::visitor::{Visitor, VisitorId, VisitorInfo};
 
-/// Where the visitor's user object stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum VisitorInfo {
-    /// Not asked for (yet).
-    NotAsked,
-    Loading,
-    Known(Box<Visitor>),
-    /// The request failed: the reason, for the profile panel.
-    Failed(String),
-}
-
+/// Answers, as the app state takes them.
 impl VisitorInfo {
-    /// The user object, once it arrived.
-    pub fn known(&self) -> Option<&Visitor> {
-        match self {
-            VisitorInfo::Known(visitor) => Some(visitor),
-            _ => None,
-        }
-    }
-
     /// Takes the answer for visitor `id` of `expected`; false if no one asked.
     pub(super) fn arrived(
         &mut self,

@@ -9,10 +9,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Widget};
 
-use crate::layout::{self, Item};
 use crate::state::{AppState, LoadState};
-use crate::ui::{matches, message_block};
-use crate::wrap::truncate;
+use crate::text::layout::{self, Item};
+use crate::text::message_block;
+use crate::text::wrap::truncate;
+use crate::ui::matches;
 
 /// The conversation column, drawn from the app state.
 #[derive(Debug, Clone, Copy)]

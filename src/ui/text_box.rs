@@ -1,26 +1,14 @@
 //! A box of text drawn over the conversation, centred, as wide as its text
 //! wants and the screen allows; when its lines do not fit, it scrolls and
 //! its bottom edge says which way there is more. The help and the error in
-//! full are such boxes.
+//! full are such boxes. How much of one shows is `text::text_box`.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-/// Columns the border takes from the box's width, and rows from its height.
-const BORDER: usize = 2;
-
-/// Columns of text a box gets in `area` for text that wants `natural` columns.
-pub fn text_width(natural: usize, area: Rect) -> usize {
-    natural.min(usize::from(area.width).saturating_sub(BORDER))
-}
-
-/// Rows of text a box shows in `area` for `rows` rows of text: the page a
-/// scroll key moves by.
-pub fn text_rows(rows: usize, area: Rect) -> usize {
-    rows.min(usize::from(area.height).saturating_sub(BORDER))
-}
+use crate::text::text_box::{BORDER, text_rows, text_width};
 
 /// A box of laid-out lines, scrolled by `scroll` rows.
 #[derive(Debug)]

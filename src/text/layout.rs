@@ -12,8 +12,8 @@ use ratatui::text::Line;
 
 use crate::conversation::Conversation;
 use crate::model::{Message, MessageId};
+use crate::text::message_block;
 use crate::timefmt::LocalZone;
-use crate::ui::message_block;
 
 /// Rows the marker item takes: its text and a blank line under it.
 pub const MARKER_ROWS: usize = 2;
