@@ -38,3 +38,4 @@ pub mod text;
 pub mod timefmt;
 pub mod ui;
 pub mod visitor;
+pub mod wrap;

@@ -4,7 +4,8 @@
 //! the views (`ui`) only paint what it built.
 //!
 //! Untrusted text (anything from a message or a visitor) is sanitized before
-//! it becomes a `Span`.
+//! it becomes a `Span`. Widths are measured and text wrapped by `crate::wrap`,
+//! which stays beneath the sanitizer that measures with it too.
 
 pub mod detail;
 pub mod error_detail;
@@ -14,4 +15,3 @@ pub mod layout;
 pub mod message_block;
 pub mod profile;
 pub mod text_box;
-pub mod wrap;

@@ -10,8 +10,8 @@ use ratatui::text::Line;
 use szchat::model::{Message, Sender};
 use szchat::sanitize::is_unsafe_char;
 use szchat::text::message_block::{day_separator, highlight, message_lines};
-use szchat::text::wrap::display_width;
 use szchat::timefmt::LocalZone;
+use szchat::wrap::display_width;
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use szchat::sanitize::{is_unsafe_char, sanitize_line, sanitize_text};
-use szchat::text::wrap::display_width;
+use szchat::wrap::display_width;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
 

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use szchat::sanitize::{sanitize_line, sanitize_text};
-use szchat::text::wrap::{TOO_WIDE_PLACEHOLDER, display_width, truncate, wrap};
+use szchat::wrap::{TOO_WIDE_PLACEHOLDER, display_width, truncate, wrap};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
 

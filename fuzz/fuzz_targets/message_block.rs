@@ -7,7 +7,7 @@ use szchat::api::wire::MessageDto;
 use szchat::sanitize::is_unsafe_char;
 use szchat::timefmt::LocalZone;
 use szchat::text::message_block::message_lines;
-use szchat::text::wrap::display_width;
+use szchat::wrap::display_width;
 
 fn main() {
     let zone = LocalZone::utc();

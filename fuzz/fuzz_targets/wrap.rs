@@ -3,7 +3,7 @@
 //! sanitized first (as the app does) or not.
 
 use szchat::sanitize::sanitize_text;
-use szchat::text::wrap::{display_width, truncate, wrap};
+use szchat::wrap::{display_width, truncate, wrap};
 
 /// Widths up to this are tried; wider ones behave like the widest.
 const MAX_WIDTH: usize = 120;

@@ -5,8 +5,8 @@
 use url::Url;
 
 use crate::sanitize::sanitize_line;
-use crate::text::wrap::display_width;
 use crate::visitor::{Visitor, VisitorId};
+use crate::wrap::display_width;
 
 /// One column's text, sanitized, and how many columns it takes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

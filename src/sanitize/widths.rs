@@ -39,7 +39,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
 
-use crate::text::wrap::display_width;
+use crate::wrap::display_width;
 
 /// Makes emoji sequences and halfwidth sound marks fall apart into pieces of agreed
 /// width (see the module docs). Run before control characters are handled.

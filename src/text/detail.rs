@@ -13,8 +13,8 @@ use crate::attachment::display_name;
 use crate::model::{Message, Sender};
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::text::json_layout::chars_marking_strings;
-use crate::text::wrap::{TOO_WIDE_PLACEHOLDER, display_width, wrap};
 use crate::timefmt::LocalZone;
+use crate::wrap::{TOO_WIDE_PLACEHOLDER, display_width, wrap};
 
 /// Columns of the label column, the gap after the longest label included.
 const LABEL_WIDTH: usize = 18;

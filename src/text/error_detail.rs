@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::text::text_box;
-use crate::text::wrap::{display_width, wrap};
+use crate::wrap::{display_width, wrap};
 
 /// The widest the text gets, however wide the screen: longer lines are hard to read.
 const MAX_TEXT_WIDTH: usize = 76;

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use crate::keymap::KEY_MAP;
 use crate::text::text_box;
-use crate::text::wrap::{display_width, truncate, wrap};
+use crate::wrap::{display_width, truncate, wrap};
 
 /// Columns between the keys and what they do.
 const GAP: usize = 2;

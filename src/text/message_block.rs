@@ -23,8 +23,8 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::attachment;
 use crate::model::{EntryRef, Message, MessageId, Sender, Unreadable};
 use crate::sanitize::{sanitize_line, sanitize_text};
-use crate::text::wrap::{ELLIPSIS, display_width, truncate, wrap};
 use crate::timefmt::LocalZone;
+use crate::wrap::{ELLIPSIS, display_width, truncate, wrap};
 
 /// The bar at the left of every line of a block.
 pub const GUTTER_BAR: &str = "▎";

@@ -12,9 +12,9 @@ use ratatui::text::{Line, Span};
 
 use crate::sanitize::sanitize_line;
 use crate::text::text_box;
-use crate::text::wrap::{display_width, truncate, wrap};
 use crate::timefmt::LocalZone;
 use crate::visitor::VisitorInfo;
+use crate::wrap::{display_width, truncate, wrap};
 
 /// The panel's width beside the conversation, border included.
 pub const PANEL_WIDTH: u16 = 46;

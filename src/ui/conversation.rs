@@ -12,8 +12,8 @@ use ratatui::widgets::{Clear, Widget};
 use crate::state::{AppState, LoadState};
 use crate::text::layout::{self, Item};
 use crate::text::message_block;
-use crate::text::wrap::truncate;
 use crate::ui::matches;
+use crate::wrap::truncate;
 
 /// The conversation column, drawn from the app state.
 #[derive(Debug, Clone, Copy)]

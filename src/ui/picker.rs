@@ -17,7 +17,7 @@ use crate::cli::docs::picker_key_rows;
 use crate::numbers::grouped;
 use crate::picker::{Cell, ListLoad, MAX_VISITORS, PickerState, RowText, is_online, last_seen};
 use crate::sanitize::sanitize_line;
-use crate::text::wrap::{ELLIPSIS, display_width, truncate};
+use crate::wrap::{ELLIPSIS, display_width, truncate};
 
 /// Below this width the e-mail column is left out.
 const EMAIL_MIN_WIDTH: u16 = 70;

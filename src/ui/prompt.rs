@@ -10,7 +10,7 @@ use ratatui::widgets::Widget;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::sanitize::sanitize_line;
-use crate::text::wrap::display_width;
+use crate::wrap::display_width;
 
 /// Columns kept free between the text and the hint.
 const HINT_GAP: usize = 2;

@@ -13,9 +13,9 @@ use ratatui::widgets::Widget;
 use crate::numbers::grouped;
 use crate::sanitize::sanitize_line;
 use crate::state::{AppState, LoadState, Position};
-use crate::text::wrap::{display_width, truncate};
 use crate::ui::color::Colors;
 use crate::visitor::Visitor;
+use crate::wrap::{display_width, truncate};
 
 /// Between two parts of the bar.
 pub const SEPARATOR: &str = " │ ";
