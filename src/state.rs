@@ -3,7 +3,7 @@
 //! Plain data, split by concern: the loaded messages, the history being
 //! loaded (`history`), what the view shows (`viewport`), attachment links
 //! (`links`), what is drawn over the conversation (`overlay`, with its
-//! `prompt` and `detail`), a jump looking for its target (`jump`), a search
+//! `prompt`, `detail` and `scroll`; the text layer measures each), a jump looking for its target (`jump`), a search
 //! across the transcript (`search`), following live (`follow`), who the
 //! visitor is (`visitor`) and the status bar's notices (`status`). Each of
 //! those modules also holds the `impl AppState` methods that drive its
@@ -38,7 +38,6 @@ use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use crate::geometry::ScreenLayout;
 use crate::numbers::grouped;
 use crate::paging::PageSize;
-use crate::text::profile;
 use crate::timefmt::LocalZone;
 
 pub use crate::visitor::VisitorInfo;
@@ -282,10 +281,10 @@ impl AppState {
             Action::Retry => effects.extend(self.retry()),
             Action::ToggleFollow => effects.extend(self.toggle_follow()),
             Action::ToggleProfile => {
-                let beside = profile::beside(self.screen.0);
+                // Fitting it to the screen decides whether it goes beside.
                 self.open_overlay(Overlay::Profile {
                     scroll: Scroll::default(),
-                    beside,
+                    beside: false,
                     field: ProfileField::default(),
                 });
                 effects.extend(self.relayout());
