@@ -14,6 +14,7 @@ use szchat::action::Action;
 use szchat::fetch::FetchEvent;
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Input, StatusKind};
+use szchat::text::profile::PANEL_WIDTH;
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 use szchat::visitor::{Attribute, Visitor};
@@ -89,10 +90,7 @@ fn on_a_wide_screen_the_profile_sits_beside_the_conversation() {
     let selected = state.selected();
     press(&mut state, 'k');
     assert_ne!(state.selected(), selected);
-    assert_eq!(
-        state.viewport().size().0,
-        130 - szchat::text::profile::PANEL_WIDTH
-    );
+    assert_eq!(state.viewport().size().0, 130 - PANEL_WIDTH);
 
     press(&mut state, 'p');
     assert!(!state.profile_beside());
