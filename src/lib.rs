@@ -35,6 +35,8 @@ pub mod state;
 pub mod subcommand;
 pub mod sync;
 pub mod terminal;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod timefmt;
 pub mod ui;
 pub mod visitor;
