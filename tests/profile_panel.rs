@@ -14,38 +14,27 @@ use szchat::action::Action;
 use szchat::fetch::FetchEvent;
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Input, StatusKind};
+use szchat::testing::visitor;
 use szchat::timefmt::LocalZone;
 use szchat::ui;
-use szchat::visitor::{Attribute, Visitor};
+use szchat::visitor::Visitor;
 
 const USER: u64 = 4821;
 
 fn ana(last_url: &str) -> Visitor {
     let at = |d, h, m| Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).single();
-    Visitor {
-        name: Some("Ana Ortega".into()),
-        email: Some("ana.ortega@example.pt".into()),
-        reference: Some("CRM-0042".into()),
-        created_at: at(2, 9, 15),
-        updated_at: at(26, 18, 0),
-        online_at: at(26, 17, 58),
-        last_url: Some(last_url.into()),
-        attributes: vec![
-            Attribute {
-                name: "plan".into(),
-                value: "Growth (12 seats)".into(),
-            },
-            Attribute {
-                name: "company".into(),
-                value: "Padaria \u{1b}[31mLisboa\u{7}".into(),
-            },
-            Attribute {
-                name: "lifetime value".into(),
-                value: "€1,240".into(),
-            },
-        ],
-        ..Visitor::unnamed(USER)
-    }
+    visitor(USER)
+        .name("Ana Ortega")
+        .email("ana.ortega@example.pt")
+        .reference("CRM-0042")
+        .created_at(at(2, 9, 15))
+        .updated_at(at(26, 18, 0))
+        .online_at(at(26, 17, 58))
+        .last_url(last_url)
+        .attribute("plan", "Growth (12 seats)")
+        .attribute("company", "Padaria \u{1b}[31mLisboa\u{7}")
+        .attribute("lifetime value", "€1,240")
+        .build()
 }
 
 /// A `width` x `height` screen showing six messages, Ana's profile known.

@@ -10,6 +10,7 @@ use szchat::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use szchat::layout::Item;
 use szchat::paging::{PageRequest, PageSize};
 use szchat::state::{AppState, Effect, Exit, Failure, Input, LoadState, StatusKind};
+use szchat::testing::serve_pages;
 use szchat::timefmt::LocalZone;
 
 /// The first request of every start with page size 50.
@@ -372,13 +373,10 @@ fn page_keys_move_by_a_screen_and_keep_the_selection_visible() {
 fn messages_arriving_during_paging_are_neither_doubled_nor_lost() {
     let mut history = messages(120);
     let mut state = state(25);
-    let mut effects = state.start();
+    let effects = state.start();
     state.update(Action::Oldest);
     let mut next_id = 121;
-    for _ in 0..1000 {
-        let Some(request) = page_requests(&effects).first().copied() else {
-            break;
-        };
+    serve_pages(effects, |request| {
         let page = page_of(&history, request.offset, request.limit.get(), true);
         // Two new messages arrive after each answer, for a while.
         if next_id < 140 {
@@ -387,8 +385,8 @@ fn messages_arriving_during_paging_are_neither_doubled_nor_lost() {
                 next_id += 1;
             }
         }
-        effects = answer(&mut state, request, Ok(page));
-    }
+        answer(&mut state, request, Ok(page))
+    });
     // Messages that arrive after the last answer cannot be known: everything
     // the last answer counted is loaded, each once, with no gap.
     let counted = state.total().unwrap();
