@@ -29,6 +29,30 @@ use szchat::ui::color::Colors;
 // The message and page fixtures live in the library, for the benchmarks too.
 pub use szchat::testing::{messages, page_of, page_requests, serve_all, timed as message};
 
+/// The `szchat` binary with `args` and `secret` in its environment; the
+/// developer's base URL and config file stay out of it.
+pub fn szchat_command(secret: &str, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_szchat"));
+    command
+        .args(args)
+        .env_remove("SIGNALZEN_BASE_URL")
+        .env("SIGNALZEN_API_SECRET", secret)
+        .env("XDG_CONFIG_HOME", "/nonexistent-szchat-config");
+    command
+}
+
+/// Runs `command` to its end without holding up the async runtime.
+pub async fn run(mut command: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// What `output` wrote to standard error, as text.
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// A client for `base_url` with quick retries, as tests want.
 pub fn client(base_url: &str, secret: &str, user_id: u64) -> ApiClient {
     let mut config = ApiConfig::new(base_url, Secret::new(secret).unwrap(), user_id);
