@@ -10,7 +10,7 @@ mod visitor;
 
 pub use message::{MessageBuilder, message, messages, minute, seed_operator, seed_visitor, timed};
 pub use serve::{
-    page_of, page_requests, serve_all, serve_every_request, serve_pages, serve_user_pages,
-    user_requests,
+    one_page, page_of, page_requests, serve_all, serve_every_request, serve_pages,
+    serve_user_pages, start_with, user_requests,
 };
 pub use visitor::{VisitorBuilder, visitor};

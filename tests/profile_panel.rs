@@ -9,12 +9,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use common::{messages, page_of, page_requests};
+use common::{messages, page_of};
 use szchat::action::Action;
 use szchat::fetch::FetchEvent;
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Input, StatusKind};
-use szchat::testing::visitor;
+use szchat::testing::{start_with, visitor};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 use szchat::visitor::Visitor;
@@ -42,10 +42,8 @@ fn opened(width: u16, height: u16, last_url: &str) -> AppState {
     let history = messages(6);
     let mut state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), width, height)
         .with_visitor_profile();
-    let request = page_requests(&state.start())[0];
-    state.apply(FetchEvent::Page {
-        request,
-        result: Ok(page_of(&history, 0, request.limit.get(), false)),
+    start_with(&mut state, |request| {
+        page_of(&history, 0, request.limit.get(), false)
     });
     state.apply(FetchEvent::Visitor {
         id: USER,
@@ -131,10 +129,8 @@ fn without_a_profile_the_panel_says_so() {
     let history = messages(2);
     let mut state =
         AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 80, 16).with_visitor_profile();
-    let request = page_requests(&state.start())[0];
-    state.apply(FetchEvent::Page {
-        request,
-        result: Ok(page_of(&history, 0, request.limit.get(), false)),
+    start_with(&mut state, |request| {
+        page_of(&history, 0, request.limit.get(), false)
     });
     state.apply(FetchEvent::Visitor {
         id: USER,

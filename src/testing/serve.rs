@@ -3,7 +3,7 @@
 
 use crate::fetch::{FetchEvent, FetchRequest, UsersRequest};
 use crate::model::{Message, Page};
-use crate::paging::PageRequest;
+use crate::paging::{PageRequest, PageSize};
 use crate::picker::PickerEffect;
 use crate::state::{AppState, Effect};
 
@@ -25,6 +25,27 @@ pub fn page_of(history: &[Message], offset: u64, limit: u32, newest_first: bool)
         total: ordered.len() as u64,
         messages: ordered[start..end].to_vec(),
     }
+}
+
+/// One page at offset 0 with the default limit (50) holding all of
+/// `messages`, however many: all the conversation has.
+pub fn one_page(messages: Vec<Message>) -> Page {
+    Page {
+        offset: 0,
+        limit: u64::from(PageSize::DEFAULT.get()),
+        total: messages.len() as u64,
+        messages,
+    }
+}
+
+/// Starts `state` and answers its first page request with the page `page`
+/// makes of it; returns the effects of that answer.
+pub fn start_with(state: &mut AppState, page: impl FnOnce(PageRequest) -> Page) -> Vec<Effect> {
+    let request = page_requests(&state.start())[0];
+    state.apply(FetchEvent::Page {
+        request,
+        result: Ok(page(request)),
+    })
 }
 
 /// The page requests among `effects`.

@@ -11,6 +11,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, Mouse
 use futures_util::stream;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Size;
 use serde_json::{Value, json};
 
@@ -51,6 +52,36 @@ pub async fn run(mut command: std::process::Command) -> std::process::Output {
 /// What `output` wrote to standard error, as text.
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Row `y` of `buffer` as a terminal shows it: the cell after a
+/// double-width symbol is covered by it, so it is left out.
+pub fn row_text(buffer: &Buffer, y: u16) -> String {
+    let mut line = String::new();
+    let mut covered = 0;
+    for x in 0..buffer.area.width {
+        if covered > 0 {
+            covered -= 1;
+            continue;
+        }
+        let symbol = buffer[(x, y)].symbol();
+        line.push_str(symbol);
+        covered = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+    }
+    line
+}
+
+/// Every row of the screen, as [`row_text`] reads it.
+pub fn screen_rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| row_text(buffer, y))
+        .collect()
+}
+
+/// The screen as text, one line a row, as [`row_text`] reads it.
+pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    screen_rows(terminal).join("\n")
 }
 
 /// A client for `base_url` with quick retries, as tests want.
