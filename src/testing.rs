@@ -10,7 +10,7 @@ mod visitor;
 
 pub use message::{MessageBuilder, message, messages, minute, seed_operator, seed_visitor, timed};
 pub use serve::{
-    one_page, page_of, page_requests, serve_all, serve_every_request, serve_pages,
-    serve_user_pages, start_with, user_requests,
+    answer_first_request, one_page, page_of, page_requests, serve_all, serve_every_request,
+    serve_pages, serve_until_shown, serve_user_pages, start_with, user_requests,
 };
 pub use visitor::{VisitorBuilder, visitor};

@@ -103,6 +103,38 @@ pub fn serve_user_pages(
     serve_every_request(effects, |e| user_requests(e).first().copied(), answer)
 }
 
+/// Answers the first page request among `effects` from `history`, served
+/// oldest first; returns the effects of that answer.
+pub fn answer_first_request(
+    state: &mut AppState,
+    effects: &[Effect],
+    history: &[Message],
+) -> Vec<Effect> {
+    let request = page_requests(effects)[0];
+    let page = page_of(history, request.offset, request.limit.get(), false);
+    state.apply(FetchEvent::Page {
+        request,
+        result: Ok(page),
+    })
+}
+
+/// Answers page requests from `history`, served oldest first, until the
+/// state holds a message (its first screen) or asks for nothing more;
+/// returns the effects of the last answer.
+pub fn serve_until_shown(
+    state: &mut AppState,
+    mut effects: Vec<Effect>,
+    history: &[Message],
+) -> Vec<Effect> {
+    while !page_requests(&effects).is_empty() {
+        effects = answer_first_request(state, &effects, history);
+        if !state.conversation().is_empty() {
+            break;
+        }
+    }
+    effects
+}
+
 /// Answers every page request from `history` until the state asks for nothing more.
 pub fn serve_all(
     state: &mut AppState,
