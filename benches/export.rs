@@ -6,6 +6,9 @@
 //! the floor: ceil(pages / concurrency) round trips. Prints the times and
 //! the ratios. Run: `cargo bench --bench export`.
 
+#[path = "common/runtime.rs"]
+mod runtime;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -27,12 +30,7 @@ const USER: u64 = 5;
 const RUNS: usize = 3;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(bench());
+    runtime::block_on(bench());
 }
 
 async fn bench() {

@@ -139,23 +139,13 @@ impl Conversation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Sender;
+    use crate::testing::message;
     use chrono::{TimeZone, Utc};
 
     fn at(id: MessageId, minute: i64) -> Message {
-        Message {
-            id,
-            body: String::new(),
-            created_at: Some(Utc.timestamp_opt(minute * 60, 0).unwrap()),
-            sender: Sender::Other { kind: None },
-            file_url: None,
-            auto_invitation: false,
-            read_by_user: None,
-            read_by_operator: None,
-            unreadable: None,
-            sender_id: None,
-            raw_json: "{}".into(),
-        }
+        message(id)
+            .created_at(Some(Utc.timestamp_opt(minute * 60, 0).unwrap()))
+            .build()
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub mod state;
 pub mod subcommand;
 pub mod sync;
 pub mod terminal;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod text;
 pub mod timefmt;
 pub mod ui;

@@ -286,24 +286,16 @@ pub struct Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::message;
     use chrono::TimeZone;
 
     fn read(id: MessageId) -> Message {
-        Message {
-            id,
-            body: String::new(),
-            created_at: Utc
-                .timestamp_opt(i64::try_from(id).unwrap() * 60, 0)
-                .single(),
-            sender: Sender::Other { kind: None },
-            file_url: None,
-            auto_invitation: false,
-            read_by_user: None,
-            read_by_operator: None,
-            unreadable: None,
-            sender_id: None,
-            raw_json: Arc::from("{}"),
-        }
+        message(id)
+            .created_at(
+                Utc.timestamp_opt(i64::try_from(id).unwrap() * 60, 0)
+                    .single(),
+            )
+            .build()
     }
 
     fn unread(id: MessageId) -> Message {

@@ -334,20 +334,7 @@ mod tests {
 
     #[test]
     fn the_index_finds_live_entries_and_compacts_what_was_forgotten() {
-        use crate::model::Sender;
-        let message = |id, body: &str| Message {
-            id,
-            body: body.to_owned(),
-            created_at: None,
-            sender: Sender::Other { kind: None },
-            file_url: None,
-            auto_invitation: false,
-            read_by_user: None,
-            read_by_operator: None,
-            unreadable: None,
-            sender_id: None,
-            raw_json: "{}".into(),
-        };
+        let message = |id, body: &str| crate::testing::message(id).body(body).build();
         let mut index = SearchIndex::new();
         index.insert(&message(1, "Refund please"));
         index.insert(&message(2, "no thanks"));

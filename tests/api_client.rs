@@ -15,9 +15,10 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use szchat::api::{ApiClient, ApiConfig, ApiError, RetryNotice, RetryPolicy};
-use szchat::model::{Message, Page, Sender};
+use szchat::model::{Page, Sender};
 use szchat::paging::PageSize;
 use szchat::secret::Secret;
+use szchat::testing::message;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -193,39 +194,22 @@ fn seed_page() -> Page {
         limit: 50,
         total: 2,
         messages: vec![
-            Message {
-                id: 1,
-                body: "test chat message".into(),
-                created_at: Some("2018-02-09T17:18:50Z".parse().unwrap()),
-                sender: Sender::Visitor {
-                    name: Some("David Smith".into()),
-                    email: Some("visitor@gmail.com".into()),
-                },
-                file_url: None,
-                auto_invitation: false,
-                read_by_user: Some(true),
-                read_by_operator: Some(true),
-                unreadable: None,
-                sender_id: Some(1),
-                raw_json: seed_object(0).into(),
-            },
-            Message {
-                id: 2,
-                body: "test response from operator".into(),
-                created_at: Some("2018-02-09T18:18:38Z".parse().unwrap()),
-                sender: Sender::Operator {
-                    forename: Some("John".into()),
-                    surname: Some("Smith".into()),
-                    email: Some("operator@gmail.com".into()),
-                },
-                file_url: None,
-                auto_invitation: false,
-                read_by_user: Some(false),
-                read_by_operator: Some(true),
-                unreadable: None,
-                sender_id: Some(1),
-                raw_json: seed_object(1).into(),
-            },
+            message(1)
+                .body("test chat message")
+                .at("2018-02-09T17:18:50Z")
+                .from_visitor()
+                .read_by(Some(true), Some(true))
+                .sender_id(1)
+                .raw_json(seed_object(0))
+                .build(),
+            message(2)
+                .body("test response from operator")
+                .at("2018-02-09T18:18:38Z")
+                .from_operator()
+                .read_by(Some(false), Some(true))
+                .sender_id(1)
+                .raw_json(seed_object(1))
+                .build(),
         ],
     }
 }

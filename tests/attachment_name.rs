@@ -3,42 +3,19 @@
 
 mod common;
 
-use common::{message, page_requests};
+use common::{message, screen_rows};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use szchat::action::Action;
 use szchat::fetch::{FetchEvent, LinkPurpose};
-use szchat::model::Page;
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect};
+use szchat::testing::{one_page, start_with};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 
 const WIDTH: u16 = 72;
 const HEIGHT: u16 = 10;
-
-/// The screen's rows as a terminal shows them: the cell after a double-width
-/// symbol is covered by it, so it is left out.
-fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
-    let buffer = terminal.backend().buffer();
-    buffer
-        .content
-        .chunks(usize::from(buffer.area.width))
-        .map(|row| {
-            let mut line = String::new();
-            let mut covered = 0;
-            for cell in row {
-                if covered > 0 {
-                    covered -= 1;
-                    continue;
-                }
-                line.push_str(cell.symbol());
-                covered = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
-            }
-            line
-        })
-        .collect()
-}
 
 /// Loads one message carrying `link`, presses the key for `purpose`, answers
 /// the link request, and returns the screen.
@@ -46,16 +23,7 @@ fn screen_after(link: &str, purpose: LinkPurpose) -> Vec<String> {
     let mut attached = message(7, 0, true, "the report");
     attached.file_url = Some(link.to_owned());
     let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), WIDTH, HEIGHT);
-    let request = page_requests(&state.start())[0];
-    state.apply(FetchEvent::Page {
-        request,
-        result: Ok(Page {
-            offset: 0,
-            limit: 50,
-            total: 1,
-            messages: vec![attached.clone()],
-        }),
-    });
+    start_with(&mut state, |_| one_page(vec![attached.clone()]));
     let action = match purpose {
         LinkPurpose::Open => Action::OpenAttachment,
         LinkPurpose::Copy => Action::CopyLink,
@@ -73,7 +41,7 @@ fn screen_after(link: &str, purpose: LinkPurpose) -> Vec<String> {
     );
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
     terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
-    rows(&terminal)
+    screen_rows(&terminal)
 }
 
 #[test]

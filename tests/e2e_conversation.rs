@@ -5,68 +5,27 @@
 //! is taken in whole.
 
 // This file uses a part of the tmux helpers.
+#[path = "e2e/served.rs"]
+mod served;
 #[allow(dead_code)]
 #[path = "e2e/tmux.rs"]
 mod tmux;
 
 use std::time::Duration;
 
-use szchat_fake::{FakeConfig, FakeServer, synthetic_messages};
-use tmux::{Launch, Screen, Tmux};
+use served::{Server, newest_demo_message};
+use szchat_fake::{FakeConfig, synthetic_messages};
+use tmux::{Launch, Screen, Tmux, selected_block};
 
 const WIDTH: u16 = 100;
 const HEIGHT: u16 = 30;
-/// The gutter of the selected message (see `ui::message_block`).
-const SELECTED: &str = "▌";
 
 const USER: u64 = 4821;
 const SECRET: &str = "e2e-secret-0123456789";
 
-/// A fake SignalZen server on its own runtime, alive as long as this is.
-struct Server {
-    server: FakeServer,
-    // Dropped after the server: it drives the server's accept loop.
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Server {
-    fn start(config: FakeConfig) -> Server {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime.block_on(FakeServer::start(config)).unwrap();
-        Server {
-            server,
-            _runtime: runtime,
-        }
-    }
-
-    /// `szchat --base-url URL USER_ID` with the secret in its environment.
-    fn launch(&self) -> Launch {
-        Launch::args([
-            "--base-url".to_owned(),
-            self.server.base_url(),
-            USER.to_string(),
-        ])
-        .env("SIGNALZEN_API_SECRET", SECRET)
-    }
-}
-
 /// The status bar: the last row.
 fn bar(screen: &Screen) -> String {
     screen.rows.last().cloned().unwrap_or_default()
-}
-
-/// The rows of the selected message, without indent and gutter.
-fn selected_block(screen: &Screen) -> Vec<String> {
-    screen
-        .rows
-        .iter()
-        .filter_map(|row| row.trim_start().strip_prefix(SELECTED))
-        .map(|rest| rest.trim().to_owned())
-        .collect()
 }
 
 /// "21 of 23" in the bar, as numbers.
@@ -155,7 +114,7 @@ fn esc_stops_g_and_a_search_from_loading_on_and_says_so() {
     config.latency = Duration::from_millis(150);
     let server = Server::start(config);
     // Wide enough for the load count beside the date and the search.
-    let Some(tmux) = Tmux::start("esc-stops", 170, HEIGHT, &server.launch()) else {
+    let Some(tmux) = Tmux::start("esc-stops", 170, HEIGHT, &server.launch(SECRET, USER)) else {
         return;
     };
     tmux.wait_for("the conversation", |s| {
@@ -284,19 +243,7 @@ fn selected_id(screen: &Screen) -> Option<u64> {
 
 #[test]
 fn the_selected_header_shows_the_id_that_colon_jumps_to() {
-    let demo = FakeConfig::demo();
-    let newest = demo
-        .messages
-        .iter()
-        .max_by_key(|m| {
-            (
-                m["created_at"].as_str().unwrap().to_owned(),
-                m["id"].as_u64(),
-            )
-        })
-        .unwrap()["id"]
-        .as_u64()
-        .unwrap();
+    let newest = newest_demo_message()["id"].as_u64().unwrap();
     let launch = Launch::args(["--demo", "4821"]);
     let Some(tmux) = Tmux::start("header-id", WIDTH, HEIGHT, &launch) else {
         return;
@@ -331,18 +278,7 @@ fn the_selected_header_shows_the_id_that_colon_jumps_to() {
 
 #[test]
 fn the_details_show_the_json_indented_without_borders_and_c_copies_it() {
-    let demo = FakeConfig::demo();
-    let newest = demo
-        .messages
-        .iter()
-        .max_by_key(|m| {
-            (
-                m["created_at"].as_str().unwrap().to_owned(),
-                m["id"].as_u64(),
-            )
-        })
-        .unwrap()
-        .clone();
+    let newest = newest_demo_message();
     let launch = Launch::args(["--demo", "4821"]);
     let Some(tmux) = Tmux::start("detail-json", WIDTH, HEIGHT, &launch) else {
         return;

@@ -3,12 +3,15 @@
 //! back with the filter and the selection as they were.
 
 // This file uses a part of the tmux helpers.
+#[path = "e2e/served.rs"]
+mod served;
 #[allow(dead_code)]
 #[path = "e2e/tmux.rs"]
 mod tmux;
 
 use serde_json::json;
-use szchat_fake::{DEMO_USER_ID, FakeConfig, FakeServer, UserLies, Visitor};
+use served::{Server, newest_demo_message};
+use szchat_fake::{DEMO_USER_ID, FakeConfig, UserLies, Visitor};
 use tmux::{Launch, Tmux};
 
 const WIDTH: u16 = 100;
@@ -19,17 +22,7 @@ fn hanas_newest_message() -> String {
     let demo = FakeConfig::demo();
     assert_eq!(demo.profile["id"], DEMO_USER_ID);
     assert_eq!(demo.profile["name"], "Hana Whitfield");
-    let newest = demo
-        .messages
-        .iter()
-        .max_by_key(|m| {
-            (
-                m["created_at"].as_str().unwrap().to_owned(),
-                m["id"].as_u64(),
-            )
-        })
-        .unwrap();
-    newest["body"]
+    newest_demo_message()["body"]
         .as_str()
         .unwrap()
         .lines()
@@ -79,17 +72,9 @@ fn the_demo_opens_the_picker_and_backspace_comes_back_to_it() {
 
 #[test]
 fn a_refused_secret_at_the_first_list_request_exits_1_with_one_line() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime
-        .block_on(FakeServer::start(FakeConfig::demo()))
-        .unwrap();
+    let server = Server::start(FakeConfig::demo());
     let wrong = "wrong-secret-9876543210";
-    let launch = Launch::args(["--base-url".to_owned(), server.base_url()])
-        .env("SIGNALZEN_API_SECRET", wrong);
+    let launch = server.launch_list(wrong);
     let Some(tmux) = Tmux::start("picker-secret", WIDTH, HEIGHT, &launch) else {
         return;
     };
@@ -107,22 +92,13 @@ fn a_refused_secret_at_the_first_list_request_exits_1_with_one_line() {
     assert!(rows[0].starts_with("szchat: "), "{rows:?}");
     assert!(rows[0].contains("SIGNALZEN_API_SECRET"), "{rows:?}");
     assert!(!rows[0].contains(wrong), "{rows:?}");
-    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    let paths: Vec<String> = server
+        .fake()
+        .requests()
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
     assert_eq!(paths, ["/external/users"], "one request, for the list");
-}
-
-/// A runtime for a fake server the test starts itself.
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// Starts szchat on `server`'s visitor list.
-fn launch_on(server: &FakeServer, secret: &str) -> Launch {
-    Launch::args(["--base-url".to_owned(), server.base_url()]).env("SIGNALZEN_API_SECRET", secret)
 }
 
 #[test]
@@ -140,7 +116,6 @@ fn at_80_columns_the_columns_share_the_room_and_a_page_keeps_its_path() {
 
 #[test]
 fn a_huge_id_shows_whole_and_a_future_time_as_its_date() {
-    let runtime = runtime();
     let huge_id = 1u64 << 63;
     let mut config = FakeConfig::new("e2e-secret-0123456789", 7, Vec::new());
     let mut visitor = Visitor::new(huge_id, Vec::new());
@@ -148,8 +123,8 @@ fn a_huge_id_shows_whole_and_a_future_time_as_its_date() {
     visitor.profile["online_at"] = json!("2999-01-01T00:00:00Z");
     config.other_visitors.push(visitor);
     let secret = config.secret.clone();
-    let server = runtime.block_on(FakeServer::start(config)).unwrap();
-    let Some(tmux) = Tmux::start("picker-ids", WIDTH, HEIGHT, &launch_on(&server, &secret)) else {
+    let server = Server::start(config);
+    let Some(tmux) = Tmux::start("picker-ids", WIDTH, HEIGHT, &server.launch_list(&secret)) else {
         return;
     };
     let screen = tmux.wait_for("the visitor list", |s| s.contains("2 visitors"));
@@ -161,7 +136,6 @@ fn a_huge_id_shows_whole_and_a_future_time_as_its_date() {
 
 #[test]
 fn a_server_that_repeats_its_pages_is_asked_a_few_times_and_the_list_says_so() {
-    let runtime = runtime();
     let mut config = FakeConfig::new("e2e-secret-0123456789", 1, Vec::new());
     config.other_visitors = (2..=60).map(|id| Visitor::new(id, Vec::new())).collect();
     config.user_lies = UserLies {
@@ -169,8 +143,8 @@ fn a_server_that_repeats_its_pages_is_asked_a_few_times_and_the_list_says_so() {
         same_page: true,
     };
     let secret = config.secret.clone();
-    let server = runtime.block_on(FakeServer::start(config)).unwrap();
-    let Some(tmux) = Tmux::start("picker-repeats", 160, HEIGHT, &launch_on(&server, &secret))
+    let server = Server::start(config);
+    let Some(tmux) = Tmux::start("picker-repeats", 160, HEIGHT, &server.launch_list(&secret))
     else {
         return;
     };
@@ -191,6 +165,7 @@ fn a_server_that_repeats_its_pages_is_asked_a_few_times_and_the_list_says_so() {
     );
     let list_requests = || {
         server
+            .fake()
             .requests()
             .iter()
             .filter(|r| r.path == "/external/users")
@@ -231,7 +206,6 @@ fn f1_shows_the_lists_keys_and_any_key_closes_them() {
 
 #[test]
 fn a_visitor_nested_too_deep_is_one_placeholder_row_and_the_others_show() {
-    let runtime = runtime();
     let mut config = FakeConfig::new("e2e-secret-0123456789", 1, Vec::new());
     config.profile["name"] = json!("Ana Ortega");
     let mut deep = json!(1);
@@ -244,8 +218,8 @@ fn a_visitor_nested_too_deep_is_one_placeholder_row_and_the_others_show() {
     plain.profile["name"] = json!("Liam O'Connor");
     config.other_visitors = vec![nested, plain];
     let secret = config.secret.clone();
-    let server = runtime.block_on(FakeServer::start(config)).unwrap();
-    let Some(tmux) = Tmux::start("picker-deep", WIDTH, HEIGHT, &launch_on(&server, &secret)) else {
+    let server = Server::start(config);
+    let Some(tmux) = Tmux::start("picker-deep", WIDTH, HEIGHT, &server.launch_list(&secret)) else {
         return;
     };
     let screen = tmux.wait_for("the visitor list", |s| s.contains("3 visitors"));

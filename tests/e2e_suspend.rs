@@ -5,13 +5,15 @@
 //! Skips (says so, checks nothing) where tmux cannot run, except on CI.
 
 // This file uses a part of the tmux helpers.
+#[path = "e2e/served.rs"]
+mod served;
 #[allow(dead_code)]
 #[path = "e2e/tmux.rs"]
 mod tmux;
 
 use std::path::PathBuf;
 
-use szchat_fake::FakeConfig;
+use served::newest_demo_message;
 use tmux::{Launch, Screen, Tmux, sh_quote};
 
 const WIDTH: u16 = 100;
@@ -20,22 +22,6 @@ const HEIGHT: u16 = 30;
 const PROMPT: &str = "e2e$ ";
 /// The prompt as a captured screen shows it: trailing blanks trimmed.
 const PROMPT_SHOWN: &str = "e2e$";
-
-/// The newest message of the demo, on screen once szchat has drawn.
-fn newest_demo_body() -> String {
-    let demo = FakeConfig::demo();
-    let newest = demo
-        .messages
-        .iter()
-        .max_by_key(|m| {
-            (
-                m["created_at"].as_str().unwrap().to_owned(),
-                m["id"].as_u64(),
-            )
-        })
-        .unwrap();
-    newest["body"].as_str().unwrap().to_owned()
-}
 
 /// szchat's screen: the newest message, and the status bar on the last row.
 fn szchat_on_screen(screen: &Screen, newest: &str) -> bool {
@@ -62,7 +48,8 @@ fn ctrl_z_gives_the_shell_back_and_fg_repaints_the_app() {
     let szchat = sh_quote(env!("CARGO_BIN_EXE_szchat"));
     tmux.send_keys(&["-l", &format!("{szchat} --demo 4821")]);
     tmux.send_keys(&["Enter"]);
-    let newest = newest_demo_body();
+    // The newest message of the demo, on screen once szchat has drawn.
+    let newest = newest_demo_message()["body"].as_str().unwrap().to_owned();
     tmux.wait_for("szchat", |s| szchat_on_screen(s, &newest));
     assert_eq!(tmux.display("#{alternate_on}"), "1");
     assert_eq!(tmux.display("#{mouse_any_flag}"), "1");

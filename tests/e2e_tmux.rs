@@ -6,6 +6,8 @@
 //! unless `CI` is set: then each fails.
 
 mod common;
+#[path = "e2e/served.rs"]
+mod served;
 #[path = "e2e/tmux.rs"]
 mod tmux;
 
@@ -20,8 +22,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use common::message_json;
-use szchat_fake::{FakeConfig, FakeServer, LiveChat, synthetic_messages};
-use tmux::{Ended, Launch, PANE_TITLE, ScratchDir, Screen, Tmux};
+use served::Server;
+use szchat_fake::{FakeConfig, LiveChat, synthetic_messages};
+use tmux::{Ended, Launch, PANE_TITLE, SELECTED, ScratchDir, Screen, Tmux, selected_block};
 
 const USER: u64 = 4821;
 const SECRET: &str = "e2e-secret-0123456789";
@@ -29,40 +32,6 @@ const WIDTH: u16 = 100;
 const HEIGHT: u16 = 30;
 /// The status bar's last words, whatever the width.
 const STATUS_BAR_END: &str = "? help";
-/// The gutter of the selected message (see `ui::message_block`).
-const SELECTED: &str = "▌";
-
-/// A fake SignalZen server on its own runtime, alive as long as this is.
-struct Server {
-    server: FakeServer,
-    // Dropped after the server: it drives the server's accept loop.
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Server {
-    fn start(config: FakeConfig) -> Server {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime.block_on(FakeServer::start(config)).unwrap();
-        Server {
-            server,
-            _runtime: runtime,
-        }
-    }
-
-    /// `szchat --base-url URL USER_ID` with `secret` in its environment.
-    fn launch(&self, secret: &str, user_id: u64) -> Launch {
-        Launch::args([
-            "--base-url".to_owned(),
-            self.server.base_url(),
-            user_id.to_string(),
-        ])
-        .env("SIGNALZEN_API_SECRET", secret)
-    }
-}
 
 /// Checks that szchat handed the terminal back in working order: main screen,
 /// cursor shown, no mouse reporting, tty settings as before, and the shell's
@@ -537,7 +506,7 @@ fn help_and_quit_answer_at_once_while_the_server_takes_3_s() {
     let took = pressed.elapsed();
     assert!(took < Duration::from_secs(1), "help took {took:?}");
     assert!(
-        server.server.requests().iter().all(|r| r.status.is_none()),
+        server.fake().requests().iter().all(|r| r.status.is_none()),
         "the server answered already: the test needs a request in flight"
     );
 
@@ -551,17 +520,6 @@ fn help_and_quit_answer_at_once_while_the_server_takes_3_s() {
 }
 
 // ----- 6. resizing -----
-
-/// The rows of the selected message (the block drawn with the thick gutter),
-/// without indent and gutter.
-fn selected_block(screen: &Screen) -> Vec<String> {
-    screen
-        .rows
-        .iter()
-        .filter_map(|row| row.trim_start().strip_prefix(SELECTED))
-        .map(|rest| rest.trim().to_owned())
-        .collect()
-}
 
 /// Text without any whitespace: the same words however they are wrapped.
 fn unwrapped(rows: &[String]) -> String {
@@ -990,7 +948,7 @@ fn follow_shows_new_messages_without_a_key_and_marks_them_when_scrolled_up() {
         "--poll".to_owned(),
         "1".to_owned(),
         "--base-url".to_owned(),
-        server.server.base_url(),
+        server.fake().base_url(),
         USER.to_string(),
     ])
     .env("SIGNALZEN_API_SECRET", SECRET);
@@ -1005,7 +963,7 @@ fn follow_shows_new_messages_without_a_key_and_marks_them_when_scrolled_up() {
     // The view stayed where the reader left it.
     assert!(!screen.contains("it wants a code"), "{screen:?}");
 
-    tmux::eventually("both live messages", || server.server.message_count() == 22);
+    tmux::eventually("both live messages", || server.fake().message_count() == 22);
     let newest = "it wants a code from my banking app";
     tmux.send_keys(&["G"]);
     let screen = tmux.wait_for("the newest message", |s| s.contains(newest));

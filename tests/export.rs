@@ -7,10 +7,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use common::{run, stderr};
 use serde_json::Value;
 use szchat::api::wire;
 use szchat::export::{self, ExportConfig, ExportError, Format, Transcript};
@@ -258,23 +258,7 @@ async fn the_demo_first_day_as_text() {
 // ----- the binary -----
 
 fn szchat(args: &[&str]) -> std::process::Command {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_szchat"));
-    command
-        .args(args)
-        .env_remove("SIGNALZEN_BASE_URL")
-        .env("SIGNALZEN_API_SECRET", SECRET)
-        .env("XDG_CONFIG_HOME", "/nonexistent-szchat-config");
-    command
-}
-
-async fn run(mut command: std::process::Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    common::szchat_command(SECRET, args)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

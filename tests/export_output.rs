@@ -10,13 +10,13 @@ mod common;
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Query, Request};
 use axum::http::header;
 use axum::response::IntoResponse;
+use common::{run, stderr};
 use serde_json::json;
 use szchat::export::{self, ExportConfig, Format};
 use szchat::paging::PageSize;
@@ -61,23 +61,7 @@ fn mode(path: &Path) -> u32 {
 }
 
 fn szchat(args: &[&str]) -> std::process::Command {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_szchat"));
-    command
-        .args(args)
-        .env_remove("SIGNALZEN_BASE_URL")
-        .env("SIGNALZEN_API_SECRET", SECRET)
-        .env("XDG_CONFIG_HOME", "/nonexistent-szchat-config");
-    command
-}
-
-async fn run(mut command: std::process::Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    common::szchat_command(SECRET, args)
 }
 
 fn mkfifo(path: &Path) {

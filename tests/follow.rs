@@ -166,27 +166,28 @@ fn a_poll_interval_under_a_second_exits_2_before_anything_else() {
 
 #[test]
 fn arrivals_count_in_the_position_of_a_conversation_not_loaded_to_its_start() {
-    use common::{messages, page_of, page_requests};
+    use common::{messages, page_of};
     use szchat::fetch::{FetchEvent, FetchRequest};
     use szchat::paging::PageSize;
     use szchat::state::{Effect, Input, Position};
+    use szchat::testing::serve_pages;
     use szchat::timefmt::LocalZone;
 
     let mut history = messages(120);
     let start = std::time::Instant::now();
     let mut state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 60, 21)
         .with_follow(true, Duration::from_secs(5));
-    let mut effects = state.start();
-    while let Some(request) = page_requests(&effects).first().copied() {
+    let effects = state.start();
+    let effects = serve_pages(effects, |request| {
         let page = page_of(&history, request.offset, request.limit.get(), false);
-        effects = state.handle_at(
+        state.handle_at(
             Input::Fetched(FetchEvent::Page {
                 request,
                 result: Ok(page),
             }),
             start,
-        );
-    }
+        )
+    });
     // Only the newest pages are loaded; the first look goes out at once.
     assert!(!state.reached_beginning());
     let poll = effects
@@ -257,10 +258,11 @@ fn poll_in(effects: &[szchat::state::Effect]) -> Option<szchat::fetch::PollReque
 fn a_history_that_shrinks_while_following_still_shows_every_new_message() {
     // Issue 13 item 30: 120 messages, oldest first, message 5 deleted while
     // new ones arrive; szchat kept asking offset 120 and never showed 121.
-    use common::{messages, page_of, page_requests};
+    use common::{messages, page_of};
     use szchat::fetch::FetchEvent;
     use szchat::paging::PageSize;
     use szchat::state::{Input, Position};
+    use szchat::testing::serve_pages;
     use szchat::timefmt::LocalZone;
 
     let all = messages(130);
@@ -274,9 +276,9 @@ fn a_history_that_shrinks_while_following_still_shows_every_new_message() {
     // The first look goes out once the newest messages are in; it is
     // answered after the deletion below.
     let mut first_look = None;
-    while let Some(request) = page_requests(&effects).first().copied() {
+    serve_pages(effects, |request| {
         let page = page_of(&history, request.offset, request.limit.get(), false);
-        effects = state.handle_at(
+        let effects = state.handle_at(
             Input::Fetched(FetchEvent::Page {
                 request,
                 result: Ok(page),
@@ -284,7 +286,8 @@ fn a_history_that_shrinks_while_following_still_shows_every_new_message() {
             now,
         );
         first_look = first_look.or(poll_in(&effects));
-    }
+        effects
+    });
     first_look = first_look.or(poll_in(&state.update(Action::Newest)));
     assert!(state.reached_beginning());
 

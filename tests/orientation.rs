@@ -10,10 +10,9 @@ use std::path::PathBuf;
 use chrono::FixedOffset;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
-use common::{messages, page_requests, serve_all};
+use common::{messages, page_requests, row_text, screen_text, serve_all};
 use szchat::action::Action;
 use szchat::api::error::ApiError;
 use szchat::api::wire;
@@ -65,30 +64,6 @@ fn draw_with(state: &AppState, width: u16, height: u16, colors: Colors) -> Termi
 
 fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
     draw_with(state, width, height, Colors::On)
-}
-
-/// Row `y` of the buffer as text (the cell after a wide symbol left out).
-fn row_text(buffer: &Buffer, y: u16) -> String {
-    let mut line = String::new();
-    let mut covered = 0;
-    for x in 0..buffer.area.width {
-        if covered > 0 {
-            covered -= 1;
-            continue;
-        }
-        let symbol = buffer[(x, y)].symbol();
-        line.push_str(symbol);
-        covered = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-    }
-    line
-}
-
-fn screen_text(terminal: &Terminal<TestBackend>) -> String {
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| row_text(buffer, y))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn status_bar(terminal: &Terminal<TestBackend>) -> String {

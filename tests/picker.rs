@@ -11,6 +11,7 @@ use szchat::api::wire::parse_users_page;
 use szchat::fetch::UsersRequest;
 use szchat::paging::PageSize;
 use szchat::picker::{ListLoad, PickerAction, PickerEffect, PickerState};
+use szchat::testing::{serve_user_pages, user_requests};
 use szchat::ui::color::Colors;
 use szchat::visitor::VisitorsPage;
 use szchat_fake::FakeConfig;
@@ -42,23 +43,13 @@ fn page_of(profiles: &[Value], request: UsersRequest) -> VisitorsPage {
     parse_users_page(body.to_string().as_bytes(), request.offset, 99).unwrap()
 }
 
-fn fetches(effects: &[PickerEffect]) -> Vec<UsersRequest> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            PickerEffect::Fetch(request) => Some(*request),
-            _ => None,
-        })
-        .collect()
-}
-
 /// A picker that has loaded all of `profiles`, `page` at a time.
 fn loaded(profiles: &[Value], page: u32) -> PickerState {
     let mut picker = PickerState::new(PageSize::new(page).unwrap());
-    let mut effects = picker.start();
-    while let Some(request) = fetches(&effects).first().copied() {
-        effects = picker.apply(request, Ok(page_of(profiles, request)));
-    }
+    let effects = picker.start();
+    serve_user_pages(effects, |request| {
+        picker.apply(request, Ok(page_of(profiles, request)))
+    });
     assert_eq!(picker.load(), &ListLoad::Complete);
     picker
 }
@@ -85,10 +76,10 @@ fn selected_name(picker: &PickerState) -> String {
 fn visitors_arrive_page_by_page_most_recently_seen_first() {
     let profiles = demo_profiles();
     let mut picker = PickerState::new(PageSize::new(3).unwrap());
-    let first = fetches(&picker.start());
+    let first = user_requests(&picker.start());
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].offset, 0);
-    let next = fetches(&picker.apply(first[0], Ok(page_of(&profiles, first[0]))));
+    let next = user_requests(&picker.apply(first[0], Ok(page_of(&profiles, first[0]))));
     assert_eq!(picker.loaded(), 3, "rows show as soon as a page arrives");
     assert_eq!(next[0].offset, 3);
     assert_eq!(picker.load(), &ListLoad::Loading);
@@ -105,20 +96,20 @@ fn after_the_first_page_the_rest_are_asked_at_once_and_land_in_any_order() {
     let profiles = demo_profiles();
     assert!(profiles.len() > 6, "enough visitors for four pages of two");
     let mut picker = PickerState::new(PageSize::new(2).unwrap()).with_concurrency(3);
-    let first = fetches(&picker.start());
+    let first = user_requests(&picker.start());
     assert_eq!(
         first.len(),
         1,
         "the first page alone: it says how many there are"
     );
-    let mut waiting = fetches(&picker.apply(first[0], Ok(page_of(&profiles, first[0]))));
+    let mut waiting = user_requests(&picker.apply(first[0], Ok(page_of(&profiles, first[0]))));
     let offsets: Vec<u64> = waiting.iter().map(|r| r.offset).collect();
     assert_eq!(offsets, [2, 4, 6]);
 
     // The last asked answers first; its rows show at once, in list order.
     let mut loaded_before = picker.loaded();
     while let Some(request) = waiting.pop() {
-        let more = fetches(&picker.apply(request, Ok(page_of(&profiles, request))));
+        let more = user_requests(&picker.apply(request, Ok(page_of(&profiles, request))));
         assert!(
             picker.loaded() > loaded_before,
             "rows show as each page lands"
@@ -141,7 +132,7 @@ fn after_the_first_page_the_rest_are_asked_at_once_and_land_in_any_order() {
 fn a_server_that_sends_short_pages_still_gives_every_visitor_and_an_end() {
     let profiles = demo_profiles();
     let mut picker = PickerState::new(PageSize::new(3).unwrap()).with_concurrency(4);
-    let mut waiting = fetches(&picker.start());
+    let mut waiting = user_requests(&picker.start());
     let mut asked = waiting.clone();
     // The server answers at most two of the three asked for.
     let short = |request: UsersRequest| UsersRequest {
@@ -149,7 +140,7 @@ fn a_server_that_sends_short_pages_still_gives_every_visitor_and_an_end() {
         ..request
     };
     while let Some(request) = waiting.pop() {
-        let more = fetches(&picker.apply(request, Ok(page_of(&profiles, short(request)))));
+        let more = user_requests(&picker.apply(request, Ok(page_of(&profiles, short(request)))));
         asked.extend(&more);
         waiting.extend(more);
     }
@@ -166,8 +157,9 @@ fn a_server_that_sends_short_pages_still_gives_every_visitor_and_an_end() {
 fn a_failed_page_keeps_the_others_and_retry_asks_only_for_what_is_missing() {
     let profiles = demo_profiles();
     let mut picker = PickerState::new(PageSize::new(2).unwrap()).with_concurrency(2);
-    let first = fetches(&picker.start())[0];
-    let [second, third] = fetches(&picker.apply(first, Ok(page_of(&profiles, first))))[..] else {
+    let first = user_requests(&picker.start())[0];
+    let [second, third] = user_requests(&picker.apply(first, Ok(page_of(&profiles, first))))[..]
+    else {
         panic!("two pages asked at once");
     };
     assert_eq!(
@@ -182,7 +174,7 @@ fn a_failed_page_keeps_the_others_and_retry_asks_only_for_what_is_missing() {
     );
     assert_eq!(picker.loaded(), 4);
 
-    let again = fetches(&picker.update(PickerAction::Retry));
+    let again = user_requests(&picker.update(PickerAction::Retry));
     assert_eq!(again.first(), Some(&second), "the failed page first");
     assert!(again.iter().all(|r| r.offset != third.offset), "{again:?}");
     assert_eq!(picker.load(), &ListLoad::Loading);
@@ -192,14 +184,14 @@ fn a_failed_page_keeps_the_others_and_retry_asks_only_for_what_is_missing() {
 fn answers_from_before_the_picker_started_again_never_land() {
     let profiles = demo_profiles();
     let mut picker = PickerState::new(PageSize::new(2).unwrap()).with_concurrency(3);
-    let old = fetches(&picker.start())[0];
-    let new = fetches(&picker.start())[0];
+    let old = user_requests(&picker.start())[0];
+    let new = user_requests(&picker.start())[0];
     assert_eq!(old.offset, new.offset);
     assert_eq!(picker.apply(old, Ok(page_of(&profiles, old))), []);
     assert_eq!(picker.loaded(), 0);
     assert_eq!(picker.load(), &ListLoad::Loading);
     assert_eq!(
-        fetches(&picker.apply(new, Ok(page_of(&profiles, new)))).len(),
+        user_requests(&picker.apply(new, Ok(page_of(&profiles, new)))).len(),
         3
     );
     assert_eq!(picker.loaded(), 2);
@@ -289,14 +281,13 @@ fn arrows_move_within_the_rows_and_enter_opens_the_selected_visitor() {
 fn a_moved_selection_stays_on_its_visitor_as_pages_arrive_and_typing_starts_at_the_top() {
     let profiles = demo_profiles();
     let mut picker = PickerState::new(PageSize::new(4).unwrap());
-    let request = fetches(&picker.start())[0];
+    let request = user_requests(&picker.start())[0];
     let effects = picker.apply(request, Ok(page_of(&profiles, request)));
     picker.update(PickerAction::Next);
     let chosen = selected_name(&picker);
-    let mut effects = effects;
-    while let Some(request) = fetches(&effects).first().copied() {
-        effects = picker.apply(request, Ok(page_of(&profiles, request)));
-    }
+    serve_user_pages(effects, |request| {
+        picker.apply(request, Ok(page_of(&profiles, request)))
+    });
     assert_eq!(selected_name(&picker), chosen);
     // Typing picks the best (first) match again, as fuzzy finders do.
     type_text(&mut picker, "e");
@@ -344,7 +335,7 @@ fn keys_map_to_picker_actions_and_letters_are_typed() {
 #[test]
 fn a_refused_secret_at_the_first_request_ends_the_program() {
     let mut picker = PickerState::new(PageSize::DEFAULT);
-    let request = fetches(&picker.start())[0];
+    let request = user_requests(&picker.start())[0];
     let effects = picker.apply(request, Err(ApiError::Unauthorized { status: 401 }));
     let [PickerEffect::Fatal(reason)] = effects.as_slice() else {
         panic!("{effects:?}");
@@ -356,8 +347,8 @@ fn a_refused_secret_at_the_first_request_ends_the_program() {
 fn a_later_failure_keeps_the_rows_and_retry_asks_again() {
     let profiles = demo_profiles();
     let mut picker = PickerState::new(PageSize::new(4).unwrap());
-    let first = fetches(&picker.start())[0];
-    let second = fetches(&picker.apply(first, Ok(page_of(&profiles, first))))[0];
+    let first = user_requests(&picker.start())[0];
+    let second = user_requests(&picker.apply(first, Ok(page_of(&profiles, first))))[0];
     assert_eq!(
         picker.apply(second, Err(ApiError::Status { status: 503 })),
         []
@@ -375,7 +366,7 @@ fn a_later_failure_keeps_the_rows_and_retry_asks_again() {
 fn a_retry_in_progress_is_said_until_the_answer_comes() {
     let profiles = demo_profiles();
     let mut picker = PickerState::new(PageSize::DEFAULT);
-    let request = fetches(&picker.start())[0];
+    let request = user_requests(&picker.start())[0];
     picker.set_retrying("visitors: HTTP 503; retrying in 0.5s (attempt 2)".to_owned());
     let screen = format!("{:?}", screen(&picker, 100, 4));
     assert!(
@@ -413,7 +404,7 @@ fn the_picker_with_a_filter() {
 #[test]
 fn the_picker_with_no_visitors() {
     let mut picker = PickerState::new(PageSize::DEFAULT);
-    let request = fetches(&picker.start())[0];
+    let request = user_requests(&picker.start())[0];
     picker.apply(request, Ok(page_of(&[], request)));
     insta::assert_snapshot!(screen(&picker, 60, 5));
 }
@@ -421,7 +412,7 @@ fn the_picker_with_no_visitors() {
 #[test]
 fn the_picker_when_loading_failed() {
     let mut picker = PickerState::new(PageSize::DEFAULT);
-    let request = fetches(&picker.start())[0];
+    let request = user_requests(&picker.start())[0];
     picker.apply(request, Err(ApiError::Status { status: 503 }));
     insta::assert_snapshot!(screen(&picker, 60, 5));
 }
@@ -437,7 +428,7 @@ fn the_picker_with_a_filter_nobody_matches() {
 /// and a `total` of `claimed`, the way a server that repeats itself does,
 /// until it asks for nothing more; how many requests it made.
 fn answer_with_the_same_page(picker: &mut PickerState, profiles: &[Value], claimed: u64) -> usize {
-    let mut waiting = fetches(&picker.start());
+    let mut waiting = user_requests(&picker.start());
     let mut asked = waiting.len();
     while let Some(request) = waiting.pop() {
         let first = UsersRequest {
@@ -447,7 +438,7 @@ fn answer_with_the_same_page(picker: &mut PickerState, profiles: &[Value], claim
         let mut page = page_of(profiles, first);
         page.offset = request.offset;
         page.total = claimed;
-        let more = fetches(&picker.apply(request, Ok(page)));
+        let more = user_requests(&picker.apply(request, Ok(page)));
         asked += more.len();
         assert!(asked < 1_000, "the list never stops asking");
         waiting.splice(0..0, more);
@@ -474,7 +465,7 @@ fn pages_that_bring_nobody_new_stop_the_list_and_it_says_who_did_not_arrive() {
         "{footer}"
     );
     // Ctrl-r asks again, keeping what is shown.
-    assert_eq!(fetches(&picker.update(PickerAction::Retry)).len(), 1);
+    assert_eq!(user_requests(&picker.update(PickerAction::Retry)).len(), 1);
     assert_eq!(picker.loaded(), 50);
 
     // A total that the repeated pages fall short of: what is missing is said.
@@ -489,7 +480,7 @@ fn pages_that_bring_nobody_new_stop_the_list_and_it_says_who_did_not_arrive() {
 fn a_list_that_brings_one_new_visitor_a_page_is_bounded_too() {
     let profiles = crowd(10_000);
     let mut picker = PickerState::new(PageSize::new(50).unwrap());
-    let mut waiting = fetches(&picker.start());
+    let mut waiting = user_requests(&picker.start());
     let mut asked = waiting.len();
     let mut next = 0;
     while let Some(request) = waiting.pop() {
@@ -517,7 +508,7 @@ fn a_list_that_brings_one_new_visitor_a_page_is_bounded_too() {
         next += 1;
         page.total = 1_000_000;
         page.offset = request.offset;
-        let more = fetches(&picker.apply(request, Ok(page)));
+        let more = user_requests(&picker.apply(request, Ok(page)));
         asked += more.len();
         waiting.splice(0..0, more);
     }
@@ -529,17 +520,17 @@ fn a_list_that_brings_one_new_visitor_a_page_is_bounded_too() {
 fn the_list_asks_for_nothing_while_it_is_off_screen() {
     let profiles = crowd(200);
     let mut picker = PickerState::new(PageSize::DEFAULT);
-    let first = fetches(&picker.start())[0];
-    let second = fetches(&picker.apply(first, Ok(page_of(&profiles, first))))[0];
+    let first = user_requests(&picker.start())[0];
+    let second = user_requests(&picker.apply(first, Ok(page_of(&profiles, first))))[0];
     picker.hide();
     assert_eq!(
-        fetches(&picker.apply(second, Ok(page_of(&profiles, second)))),
+        user_requests(&picker.apply(second, Ok(page_of(&profiles, second)))),
         [],
         "an answer in flight lands, and asks for nothing more"
     );
     assert_eq!(picker.loaded(), 100);
     assert_eq!(picker.load(), &ListLoad::Loading);
-    let resumed = fetches(&picker.show());
+    let resumed = user_requests(&picker.show());
     assert_eq!(resumed.iter().map(|r| r.offset).collect::<Vec<_>>(), [100]);
 }
 
@@ -547,14 +538,14 @@ fn the_list_asks_for_nothing_while_it_is_off_screen() {
 fn a_server_that_pages_in_smaller_pages_than_asked_is_read_to_the_end() {
     let profiles = crowd(1_000);
     let mut picker = PickerState::new(PageSize::new(50).unwrap()).with_concurrency(4);
-    let mut waiting = fetches(&picker.start());
+    let mut waiting = user_requests(&picker.start());
     while let Some(request) = waiting.pop() {
         // At most 20 a page, whatever was asked.
         let capped = UsersRequest {
             limit: PageSize::new(20).unwrap(),
             ..request
         };
-        let more = fetches(&picker.apply(request, Ok(page_of(&profiles, capped))));
+        let more = user_requests(&picker.apply(request, Ok(page_of(&profiles, capped))));
         waiting.splice(0..0, more);
     }
     assert_eq!(

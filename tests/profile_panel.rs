@@ -9,44 +9,33 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use common::{messages, page_of, page_requests};
+use common::{messages, page_of};
 use szchat::action::Action;
 use szchat::fetch::FetchEvent;
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Input, StatusKind};
+use szchat::testing::{start_with, visitor};
 use szchat::text::profile::PANEL_WIDTH;
 use szchat::timefmt::LocalZone;
 use szchat::ui;
-use szchat::visitor::{Attribute, Visitor};
+use szchat::visitor::Visitor;
 
 const USER: u64 = 4821;
 
 fn ana(last_url: &str) -> Visitor {
     let at = |d, h, m| Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).single();
-    Visitor {
-        name: Some("Ana Ortega".into()),
-        email: Some("ana.ortega@example.pt".into()),
-        reference: Some("CRM-0042".into()),
-        created_at: at(2, 9, 15),
-        updated_at: at(26, 18, 0),
-        online_at: at(26, 17, 58),
-        last_url: Some(last_url.into()),
-        attributes: vec![
-            Attribute {
-                name: "plan".into(),
-                value: "Growth (12 seats)".into(),
-            },
-            Attribute {
-                name: "company".into(),
-                value: "Padaria \u{1b}[31mLisboa\u{7}".into(),
-            },
-            Attribute {
-                name: "lifetime value".into(),
-                value: "€1,240".into(),
-            },
-        ],
-        ..Visitor::unnamed(USER)
-    }
+    visitor(USER)
+        .name("Ana Ortega")
+        .email("ana.ortega@example.pt")
+        .reference("CRM-0042")
+        .created_at(at(2, 9, 15))
+        .updated_at(at(26, 18, 0))
+        .online_at(at(26, 17, 58))
+        .last_url(last_url)
+        .attribute("plan", "Growth (12 seats)")
+        .attribute("company", "Padaria \u{1b}[31mLisboa\u{7}")
+        .attribute("lifetime value", "€1,240")
+        .build()
 }
 
 /// A `width` x `height` screen showing six messages, Ana's profile known.
@@ -54,10 +43,8 @@ fn opened(width: u16, height: u16, last_url: &str) -> AppState {
     let history = messages(6);
     let mut state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), width, height)
         .with_visitor_profile();
-    let request = page_requests(&state.start())[0];
-    state.apply(FetchEvent::Page {
-        request,
-        result: Ok(page_of(&history, 0, request.limit.get(), false)),
+    start_with(&mut state, |request| {
+        page_of(&history, 0, request.limit.get(), false)
     });
     state.apply(FetchEvent::Visitor {
         id: USER,
@@ -143,10 +130,8 @@ fn without_a_profile_the_panel_says_so() {
     let history = messages(2);
     let mut state =
         AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 80, 16).with_visitor_profile();
-    let request = page_requests(&state.start())[0];
-    state.apply(FetchEvent::Page {
-        request,
-        result: Ok(page_of(&history, 0, request.limit.get(), false)),
+    start_with(&mut state, |request| {
+        page_of(&history, 0, request.limit.get(), false)
     });
     state.apply(FetchEvent::Visitor {
         id: USER,

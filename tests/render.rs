@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{SEED_PAGE, message, page_requests};
+use common::{SEED_PAGE, message, page_requests, screen_text};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -14,24 +14,14 @@ use szchat::fetch::FetchEvent;
 use szchat::model::{Message, Page, Sender};
 use szchat::paging::{PageRequest, PageSize};
 use szchat::state::{AppState, Input};
+use szchat::testing::{one_page, start_with};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 
 /// A state of a `width` x `height` screen that has received `history` (one page).
 fn state_with(history: Vec<Message>, width: u16, height: u16) -> AppState {
     let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), width, height);
-    let effects = state.start();
-    let request = page_requests(&effects)[0];
-    let total = history.len() as u64;
-    state.apply(FetchEvent::Page {
-        request,
-        result: Ok(Page {
-            offset: 0,
-            limit: 50,
-            total,
-            messages: history,
-        }),
-    });
+    start_with(&mut state, |_| one_page(history));
     state
 }
 
@@ -39,31 +29,6 @@ fn draw(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| ui::draw(frame, state)).unwrap();
     terminal
-}
-
-/// The screen as text, one line a row, as a terminal would show it: the cell
-/// after a double-width symbol is covered by it, so it is left out.
-fn screen_text(terminal: &Terminal<TestBackend>) -> String {
-    let buffer = terminal.backend().buffer();
-    let width = buffer.area.width as usize;
-    buffer
-        .content
-        .chunks(width)
-        .map(|row| {
-            let mut line = String::new();
-            let mut covered = 0;
-            for cell in row {
-                if covered > 0 {
-                    covered -= 1;
-                    continue;
-                }
-                line.push_str(cell.symbol());
-                covered = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
-            }
-            line
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn seed_messages() -> Vec<Message> {

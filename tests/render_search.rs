@@ -8,11 +8,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 
-use common::{message, page_requests};
-use szchat::fetch::FetchEvent;
-use szchat::model::{Message, Page, Sender};
+use common::message;
+use szchat::model::{Message, Sender};
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Input};
+use szchat::testing::{one_page, start_with};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 
@@ -37,17 +37,7 @@ fn history() -> Vec<Message> {
 
 fn state_with(history: Vec<Message>) -> AppState {
     let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), WIDTH, HEIGHT);
-    let request = page_requests(&state.start())[0];
-    let total = history.len() as u64;
-    state.apply(FetchEvent::Page {
-        request,
-        result: Ok(Page {
-            offset: 0,
-            limit: 50,
-            total,
-            messages: history,
-        }),
-    });
+    start_with(&mut state, |_| one_page(history));
     state
 }
 

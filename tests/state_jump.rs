@@ -13,6 +13,7 @@ use szchat::fetch::FetchEvent;
 use szchat::model::Message;
 use szchat::paging::{PageRequest, PageSize};
 use szchat::state::{AppState, Effect, Input, Overlay};
+use szchat::testing::{answer_first_request, serve_until_shown};
 use szchat::timefmt::LocalZone;
 
 const WIDTH: u16 = 60;
@@ -31,22 +32,10 @@ fn history(count: u64) -> Vec<Message> {
 /// A state in `zone` that has shown the newest page of `history` (50 a page).
 fn opened(history: &[Message], zone: LocalZone) -> AppState {
     let mut state = AppState::new(4821, PageSize::DEFAULT, zone, WIDTH, HEIGHT);
-    let mut effects = state.start();
-    while state.conversation().is_empty() {
-        effects = answer(&mut state, &effects, history);
-    }
+    let effects = state.start();
+    let effects = serve_until_shown(&mut state, effects, history);
     assert!(page_requests(&effects).is_empty(), "{effects:?}");
     state
-}
-
-/// Answers the first page request among `effects` from `history`.
-fn answer(state: &mut AppState, effects: &[Effect], history: &[Message]) -> Vec<Effect> {
-    let request = page_requests(effects)[0];
-    let page = page_of(history, request.offset, request.limit.get(), false);
-    state.apply(FetchEvent::Page {
-        request,
-        result: Ok(page),
-    })
 }
 
 fn press(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
@@ -111,7 +100,7 @@ fn an_id_loads_older_pages_with_progress_until_it_is_found() {
         }]
     );
     assert_eq!(status(&state), "looking for #12… 50/600 loaded");
-    let effects = answer(&mut state, &effects, &history);
+    let effects = answer_first_request(&mut state, &effects, &history);
     assert_eq!(status(&state), "looking for #12… 100/600 loaded");
 
     serve_all(&mut state, effects, &history, false);
@@ -242,14 +231,14 @@ fn esc_or_moving_stops_a_search_and_its_loading() {
     let in_flight = jump(&mut state, "#1");
     press(&mut state, KeyCode::Esc);
     assert_eq!(status(&state), "stopped looking for #1");
-    let effects = answer(&mut state, &in_flight, &history);
+    let effects = answer_first_request(&mut state, &in_flight, &history);
     assert!(page_requests(&effects).is_empty(), "{effects:?}");
     assert_eq!(state.selected(), Some(600));
 
     let in_flight = jump(&mut state, "#1");
     press(&mut state, KeyCode::Char('k'));
     assert_eq!(status(&state), "stopped looking for #1");
-    let effects = answer(&mut state, &in_flight, &history);
+    let effects = answer_first_request(&mut state, &in_flight, &history);
     assert!(page_requests(&effects).is_empty(), "{effects:?}");
     assert_eq!(state.selected(), Some(599));
 }

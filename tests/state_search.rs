@@ -9,11 +9,11 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use common::{message, page_of, page_requests, serve_all};
-use szchat::fetch::FetchEvent;
+use common::{message, page_requests, serve_all};
 use szchat::model::{Message, Sender};
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Input, NOTICE_LIFETIME, Overlay};
+use szchat::testing::{answer_first_request, serve_until_shown};
 use szchat::timefmt::LocalZone;
 
 const WIDTH: u16 = 60;
@@ -39,21 +39,10 @@ fn history(count: u64) -> Vec<Message> {
 /// A state that has shown the newest page of `history` (50 a page).
 fn opened(history: &[Message]) -> AppState {
     let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), WIDTH, HEIGHT);
-    let mut effects = state.start();
-    while state.conversation().is_empty() {
-        effects = answer(&mut state, &effects, history);
-    }
+    let effects = state.start();
+    let effects = serve_until_shown(&mut state, effects, history);
     assert!(page_requests(&effects).is_empty(), "{effects:?}");
     state
-}
-
-fn answer(state: &mut AppState, effects: &[Effect], history: &[Message]) -> Vec<Effect> {
-    let request = page_requests(effects)[0];
-    let page = page_of(history, request.offset, request.limit.get(), false);
-    state.apply(FetchEvent::Page {
-        request,
-        result: Ok(page),
-    })
 }
 
 fn press(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
@@ -98,7 +87,7 @@ fn a_match_not_loaded_yet_is_found_as_pages_load_with_progress() {
     assert_eq!(state.selected(), Some(560));
     assert_eq!(search_status(&state), "searching… 50/600 · 1 match");
 
-    let effects = answer(&mut state, &effects, &history);
+    let effects = answer_first_request(&mut state, &effects, &history);
     assert_eq!(search_status(&state), "searching… 100/600 · 1 match");
     serve_all(&mut state, effects, &history, false);
     assert_eq!(state.conversation().len(), 600, "every page loaded");

@@ -9,6 +9,7 @@ use szchat::api::error::ApiError;
 use szchat::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use szchat::paging::{PageRequest, PageSize};
 use szchat::state::{AppState, Effect, Exit, Failure, Input, LoadState, StatusKind};
+use szchat::testing::{serve_pages, serve_until_shown};
 use szchat::text::layout::Item;
 use szchat::timefmt::LocalZone;
 
@@ -98,7 +99,7 @@ fn nearing_the_top_fetches_older_pages_before_the_reader_hits_it() {
     let history = messages(300);
     let mut state = state(50);
     let effects = state.start();
-    let effects = answer_first(&mut state, effects, &history);
+    let effects = serve_until_shown(&mut state, effects, &history);
     assert!(page_requests(&effects).is_empty());
     let mut asked = Vec::new();
     for _ in 0..40 {
@@ -125,7 +126,7 @@ fn g_loads_every_older_page_and_selects_the_first_message() {
     let history = messages(260);
     let mut state = state(50);
     let effects = state.start();
-    let effects = answer_first(&mut state, effects, &history);
+    let effects = serve_until_shown(&mut state, effects, &history);
     assert!(effects.is_empty());
     let effects = state.update(Action::Oldest);
     serve_all(&mut state, effects, &history, false);
@@ -170,7 +171,7 @@ fn a_failed_older_page_keeps_every_loaded_message_and_r_retries_it() {
     let history = messages(300);
     let mut state = state(50);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     let before = loaded_ids(&state);
     let effects = state.update(Action::Oldest);
     let request = page_requests(&effects)[0];
@@ -217,7 +218,7 @@ fn open_fetches_a_fresh_link_first_and_opens_only_http_links() {
     history[2].file_url = Some("https://old.example/expired.pdf".into());
     let mut state = state(50);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     assert_eq!(state.selected(), Some(3));
 
     let effects = state.update(Action::OpenAttachment);
@@ -271,7 +272,7 @@ fn open_on_a_message_without_attachment_says_so() {
     let history = messages(3);
     let mut state = state(50);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     let effects = state.update(Action::OpenAttachment);
     assert!(effects.is_empty());
     assert_eq!(
@@ -307,7 +308,7 @@ fn resizing_keeps_the_same_message_at_the_top() {
     let history = messages(120);
     let mut state = state(99);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     for _ in 0..30 {
         state.update(Action::SelectPrevious);
     }
@@ -324,7 +325,7 @@ fn narrowing_keeps_the_selection_on_screen_and_widening_restores_the_view() {
     let history = messages(120);
     let mut state = state(99);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     for _ in 0..30 {
         state.update(Action::SelectPrevious);
     }
@@ -357,7 +358,7 @@ fn page_keys_move_by_a_screen_and_keep_the_selection_visible() {
     let history = messages(120);
     let mut state = state(99);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     let before = state.scroll_position();
     state.update(Action::PageUp);
     assert_ne!(state.scroll_position(), before);
@@ -372,13 +373,10 @@ fn page_keys_move_by_a_screen_and_keep_the_selection_visible() {
 fn messages_arriving_during_paging_are_neither_doubled_nor_lost() {
     let mut history = messages(120);
     let mut state = state(25);
-    let mut effects = state.start();
+    let effects = state.start();
     state.update(Action::Oldest);
     let mut next_id = 121;
-    for _ in 0..1000 {
-        let Some(request) = page_requests(&effects).first().copied() else {
-            break;
-        };
+    serve_pages(effects, |request| {
         let page = page_of(&history, request.offset, request.limit.get(), true);
         // Two new messages arrive after each answer, for a while.
         if next_id < 140 {
@@ -387,8 +385,8 @@ fn messages_arriving_during_paging_are_neither_doubled_nor_lost() {
                 next_id += 1;
             }
         }
-        effects = answer(&mut state, request, Ok(page));
-    }
+        answer(&mut state, request, Ok(page))
+    });
     // Messages that arrive after the last answer cannot be known: everything
     // the last answer counted is loaded, each once, with no gap.
     let counted = state.total().unwrap();
@@ -397,31 +395,12 @@ fn messages_arriving_during_paging_are_neither_doubled_nor_lost() {
     assert_eq!(loaded_ids(&state), (1..=counted).collect::<Vec<_>>());
 }
 
-/// Serves the start-up requests (probe and, oldest-first, the tail).
-fn answer_first(
-    state: &mut AppState,
-    mut effects: Vec<Effect>,
-    history: &[szchat::model::Message],
-) -> Vec<Effect> {
-    while let Some(request) = page_requests(&effects).first().copied() {
-        effects = answer(
-            state,
-            request,
-            Ok(page_of(history, request.offset, request.limit.get(), false)),
-        );
-        if !state.conversation().is_empty() {
-            break;
-        }
-    }
-    effects
-}
-
 #[test]
 fn nothing_is_redrawn_unless_something_changed() {
     let history = messages(40);
     let mut state = state(50);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     assert!(state.take_dirty(), "a page arrived");
     assert!(!state.take_dirty(), "nothing since");
     state.resize(WIDTH, HEIGHT);
@@ -438,7 +417,7 @@ fn the_mouse_wheel_and_half_pages_scroll_without_losing_the_selection() {
     let history = messages(99);
     let mut state = state(99);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     let bottom = state.scroll_position();
     state.update(Action::ScrollUp(3));
     let after_wheel = state.scroll_position();
@@ -456,7 +435,7 @@ fn growing_the_window_fetches_what_the_taller_view_needs() {
     let history = messages(200);
     let mut state = state(50);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     assert_eq!(state.conversation().len(), 50);
     assert_eq!(state.load_state(), &LoadState::Idle);
     // 50 messages of 3 rows do not fill 400 rows: the marker line is on screen.
@@ -475,7 +454,7 @@ fn a_resize_is_an_input_and_keeps_its_effects() {
     let history = messages(200);
     let mut state = state(50);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     let effects = state.handle(Input::Resize {
         width: WIDTH,
         height: 400,
@@ -556,7 +535,7 @@ fn y_says_the_link_was_sent_to_the_terminal_clipboard_not_that_it_arrived() {
     history[2].file_url = Some("https://old.example/expired.pdf".into());
     let mut state = state(50);
     let effects = state.start();
-    answer_first(&mut state, effects, &history);
+    serve_until_shown(&mut state, effects, &history);
     state.update(Action::CopyLink);
     let mut fresh = history[2].clone();
     fresh.file_url = Some("https://cdn.example/fresh/invoice.pdf?sig=1".into());

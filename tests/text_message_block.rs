@@ -9,6 +9,7 @@ use ratatui::style::{Color, Modifier};
 use ratatui::text::Line;
 use szchat::model::{Message, Sender};
 use szchat::sanitize::is_unsafe_char;
+use szchat::testing::{MessageBuilder, message};
 use szchat::text::message_block::{day_separator, highlight, message_lines};
 use szchat::timefmt::LocalZone;
 use szchat::wrap::display_width;
@@ -23,165 +24,129 @@ fn zone() -> LocalZone {
 
 /// The seed document's first message.
 fn seed_visitor() -> Message {
-    Message {
-        id: 1,
-        body: "test chat message".into(),
-        created_at: Some(at("2018-02-09T17:18:50.000Z")),
-        sender: Sender::Visitor {
-            name: Some("David Smith".into()),
-            email: Some("visitor@gmail.com".into()),
-        },
-        file_url: None,
-        auto_invitation: false,
-        read_by_user: Some(true),
-        read_by_operator: Some(true),
-        unreadable: None,
-        sender_id: None,
-        raw_json: "{}".into(),
-    }
+    message(1)
+        .body("test chat message")
+        .at("2018-02-09T17:18:50.000Z")
+        .from_visitor()
+        .read_by(Some(true), Some(true))
+        .build()
 }
 
 /// The seed document's second message.
 fn seed_operator() -> Message {
-    Message {
-        id: 2,
-        body: "test response from operator".into(),
-        created_at: Some(at("2018-02-09T18:18:38.000Z")),
-        sender: Sender::Operator {
-            forename: Some("John".into()),
-            surname: Some("Smith".into()),
-            email: Some("operator@gmail.com".into()),
-        },
-        file_url: None,
-        auto_invitation: false,
-        read_by_user: Some(false),
-        read_by_operator: Some(true),
-        unreadable: None,
-        sender_id: None,
-        raw_json: "{}".into(),
-    }
+    message(2)
+        .body("test response from operator")
+        .at("2018-02-09T18:18:38.000Z")
+        .from_operator()
+        .read_by(Some(false), Some(true))
+        .build()
 }
 
 fn wide_unicode() -> Message {
-    Message {
-        id: 3,
-        body:
-            "你好世界！我的订单还没到。 Café naïve e\u{301}\u{323} 👨\u{200D}👩\u{200D}👧 🇱🇹 👍🏽 ok"
-                .into(),
-        sender: Sender::Visitor {
+    MessageBuilder::like(seed_visitor())
+        .id(3)
+        .body(
+            "你好世界！我的订单还没到。 Café naïve e\u{301}\u{323} 👨\u{200D}👩\u{200D}👧 🇱🇹 👍🏽 ok",
+        )
+        .sender(Sender::Visitor {
             name: Some("王小明".into()),
             email: None,
-        },
-        read_by_operator: Some(false),
-        unreadable: None,
-        ..seed_visitor()
-    }
+        })
+        .read_by_operator(Some(false))
+        .build()
 }
 
 fn with_attachment() -> Message {
-    Message {
-        id: 4,
-        body: "Here is your invoice.".into(),
-        file_url: Some(
-            "https://files.signalzen.com/uploads/3f9a/invoice-4821.pdf?X-Amz-Expires=20&X-Amz-Signature=deadbeef"
-                .into(),
-        ),
-        read_by_user: None,
-        ..seed_operator()
-    }
+    MessageBuilder::like(seed_operator())
+        .id(4)
+        .body("Here is your invoice.")
+        .attachment(
+            "https://files.signalzen.com/uploads/3f9a/invoice-4821.pdf?X-Amz-Expires=20&X-Amz-Signature=deadbeef",
+        )
+        .read_by_user(None)
+        .build()
 }
 
 fn attachment_only_bare_url() -> Message {
-    Message {
-        id: 5,
-        body: String::new(),
-        file_url: Some("https://files.signalzen.com/".into()),
-        read_by_operator: None,
-        unreadable: None,
-        ..seed_visitor()
-    }
+    MessageBuilder::like(seed_visitor())
+        .id(5)
+        .body("")
+        .attachment("https://files.signalzen.com/")
+        .read_by_operator(None)
+        .build()
 }
 
 fn auto_invitation() -> Message {
-    Message {
-        id: 6,
-        body: "Hi there! Can I help you with anything today?".into(),
-        auto_invitation: true,
-        read_by_user: Some(true),
-        ..seed_operator()
-    }
+    MessageBuilder::like(seed_operator())
+        .id(6)
+        .body("Hi there! Can I help you with anything today?")
+        .auto_invitation(true)
+        .read_by_user(Some(true))
+        .build()
 }
 
 fn missing_fields() -> Vec<Message> {
     vec![
-        Message {
-            id: 7,
-            body: "no name, no e-mail, no time".into(),
-            created_at: None,
-            sender: Sender::Visitor {
+        MessageBuilder::like(seed_visitor())
+            .id(7)
+            .body("no name, no e-mail, no time")
+            .created_at(None)
+            .sender(Sender::Visitor {
                 name: None,
                 email: None,
-            },
-            read_by_operator: None,
-            unreadable: None,
-            ..seed_visitor()
-        },
-        Message {
-            id: 8,
-            body: "operator known only by e-mail".into(),
-            sender: Sender::Operator {
+            })
+            .read_by_operator(None)
+            .build(),
+        MessageBuilder::like(seed_operator())
+            .id(8)
+            .body("operator known only by e-mail")
+            .sender(Sender::Operator {
                 forename: Some("  ".into()),
                 surname: None,
                 email: Some("support@shop.example".into()),
-            },
-            read_by_user: None,
-            ..seed_operator()
-        },
-        Message {
-            id: 9,
-            body: "a sender type we do not know".into(),
-            sender: Sender::Other {
+            })
+            .read_by_user(None)
+            .build(),
+        MessageBuilder::like(seed_visitor())
+            .id(9)
+            .body("a sender type we do not know")
+            .sender(Sender::Other {
                 kind: Some("bot".into()),
-            },
-            ..seed_visitor()
-        },
-        Message {
-            id: 10,
-            body: String::new(),
-            created_at: None,
-            sender: Sender::Other { kind: None },
-            ..seed_visitor()
-        },
-        Message {
-            id: 11,
-            body: "name of invisible characters only".into(),
-            sender: Sender::Visitor {
+            })
+            .build(),
+        MessageBuilder::like(seed_visitor())
+            .id(10)
+            .body("")
+            .created_at(None)
+            .sender(Sender::Other { kind: None })
+            .build(),
+        MessageBuilder::like(seed_visitor())
+            .id(11)
+            .body("name of invisible characters only")
+            .sender(Sender::Visitor {
                 name: Some("\u{202E}\u{200B}".into()),
                 email: Some("eve@example.com".into()),
-            },
-            ..seed_visitor()
-        },
+            })
+            .build(),
     ]
 }
 
 fn hostile() -> Message {
-    Message {
-        id: 12,
-        body: concat!(
+    MessageBuilder::like(seed_visitor())
+        .id(12)
+        .body(concat!(
             "\x1b]0;pwned\x07\x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07",
             "\x1b[2J\x1b[H\x1b[10A",
             "Refund approved\rRefund denied\n",
             "\u{9B}31mred\u{9B}0m bell\x07 bs\x08\x08 del\x7F nul\0\n",
             "invoice\u{202E}fdp.exe\ttab"
-        )
-        .into(),
-        sender: Sender::Visitor {
+        ))
+        .sender(Sender::Visitor {
             name: Some("Eve\x1b[31m\u{202E}lived\x1b]0;x\x07".into()),
             email: None,
-        },
-        file_url: Some("https://x.test/a%1B%5B2J%E2%80%AEfdp.exe?sig=1".into()),
-        ..seed_visitor()
-    }
+        })
+        .attachment("https://x.test/a%1B%5B2J%E2%80%AEfdp.exe?sig=1")
+        .build()
 }
 
 fn all_fixtures() -> Vec<Message> {
@@ -418,18 +383,15 @@ fn arb_message() -> impl Strategy<Value = Message> {
         proptest::option::of(0i64..4_000_000_000),
     )
         .prop_map(
-            |(body_a, body_b, sender, file_url, auto_invitation, rbu, rbo, secs)| Message {
-                id: 1,
-                body: body_a + &body_b,
-                created_at: secs.and_then(|s| DateTime::from_timestamp(s, 0)),
-                sender,
-                file_url,
-                auto_invitation,
-                read_by_user: rbu,
-                read_by_operator: rbo,
-                unreadable: None,
-                sender_id: None,
-                raw_json: "{}".into(),
+            |(body_a, body_b, sender, file_url, auto_invitation, rbu, rbo, secs)| {
+                message(1)
+                    .body(body_a + &body_b)
+                    .created_at(secs.and_then(|s| DateTime::from_timestamp(s, 0)))
+                    .sender(sender)
+                    .file_url(file_url)
+                    .auto_invitation(auto_invitation)
+                    .read_by(rbu, rbo)
+                    .build()
             },
         )
 }

@@ -16,6 +16,7 @@ use szchat::app::{App, AppConfig};
 use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect};
+use szchat::testing::{VisitorBuilder, visitor};
 use szchat::timefmt::LocalZone;
 use szchat::ui::{self};
 use szchat::visitor::Visitor;
@@ -25,12 +26,11 @@ const SECRET: &str = "test-secret";
 const USER: u64 = 4821;
 
 fn ana() -> Visitor {
-    Visitor {
-        name: Some("Ana Ortega".into()),
-        email: Some("ana@example.pt".into()),
-        created_at: Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single(),
-        ..Visitor::unnamed(USER)
-    }
+    visitor(USER)
+        .name("Ana Ortega")
+        .email("ana@example.pt")
+        .created_at(Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single())
+        .build()
 }
 
 fn status_bar(state: &AppState) -> String {
@@ -90,10 +90,9 @@ fn without_a_profile_the_bar_names_the_visitor_by_id_and_the_conversation_stays(
 #[test]
 fn a_hostile_name_is_sanitized_on_one_line() {
     let mut state = opened();
-    let hostile = Visitor {
-        name: Some("Eve\u{1b}]0;pwned\u{7}\nSmith".into()),
-        ..ana()
-    };
+    let hostile = VisitorBuilder::like(ana())
+        .name("Eve\u{1b}]0;pwned\u{7}\nSmith")
+        .build();
     state.apply(FetchEvent::Visitor {
         id: USER,
         result: Ok(Box::new(hostile)),

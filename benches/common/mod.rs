@@ -4,10 +4,10 @@
 use chrono::{TimeZone, Utc};
 
 use szchat::action::Action;
-use szchat::fetch::{FetchEvent, FetchRequest};
-use szchat::model::{Message, Page, Sender};
+use szchat::model::{Message, Sender};
 use szchat::paging::PageSize;
-use szchat::state::{AppState, Effect};
+use szchat::state::AppState;
+use szchat::testing;
 use szchat::timefmt::LocalZone;
 
 /// The screen the benchmarks draw on.
@@ -17,38 +17,33 @@ pub(crate) const HEIGHT: u16 = 40;
 /// Message `id`: wide characters, an emoji, a body that wraps, two senders,
 /// an attachment every 50th.
 pub(crate) fn message(id: u64) -> Message {
-    let visitor = !id.is_multiple_of(3);
-    Message {
-        id,
-        body: format!(
+    let sender = if id.is_multiple_of(3) {
+        Sender::Operator {
+            forename: Some("Olga".into()),
+            surname: Some("Operator".into()),
+            email: None,
+        }
+    } else {
+        Sender::Visitor {
+            name: Some("Dana Visitor".into()),
+            email: None,
+        }
+    };
+    testing::message(id)
+        .body(format!(
             "message {id}: the export still fails with error E{id} — 請再試一次 🙏 and a longer tail so that it wraps on narrow screens"
-        ),
-        created_at: Some(
+        ))
+        .created_at(Some(
             Utc.timestamp_opt(1_700_000_000 + id as i64 * 97, 0)
                 .unwrap(),
-        ),
-        sender: if visitor {
-            Sender::Visitor {
-                name: Some("Dana Visitor".into()),
-                email: None,
-            }
-        } else {
-            Sender::Operator {
-                forename: Some("Olga".into()),
-                surname: Some("Operator".into()),
-                email: None,
-            }
-        },
-        file_url: id
-            .is_multiple_of(50)
-            .then(|| format!("https://files.example/{id}.pdf")),
-        auto_invitation: false,
-        read_by_user: Some(true),
-        read_by_operator: Some(true),
-        unreadable: None,
-        sender_id: None,
-        raw_json: "{}".into(),
-    }
+        ))
+        .sender(sender)
+        .file_url(
+            id.is_multiple_of(50)
+                .then(|| format!("https://files.example/{id}.pdf")),
+        )
+        .read_by(Some(true), Some(true))
+        .build()
 }
 
 /// A state holding `n` messages, loaded page by page from a newest-first server.
@@ -56,23 +51,8 @@ pub(crate) fn loaded_state(n: u64) -> AppState {
     let mut state = AppState::new(1, PageSize::MAX, LocalZone::utc(), WIDTH, HEIGHT);
     let mut effects = state.start();
     effects.extend(state.update(Action::Oldest));
-    while let Some(request) = effects.iter().find_map(|effect| match effect {
-        Effect::Fetch(FetchRequest::Page(request)) => Some(*request),
-        _ => None,
-    }) {
-        let start = request.offset.min(n);
-        let end = (request.offset + u64::from(request.limit)).min(n);
-        let page = Page {
-            offset: request.offset,
-            limit: u64::from(request.limit),
-            total: n,
-            messages: (start..end).map(|offset| message(n - offset)).collect(),
-        };
-        effects = state.apply(FetchEvent::Page {
-            request,
-            result: Ok(page),
-        });
-    }
+    let history: Vec<Message> = (1..=n).map(message).collect();
+    testing::serve_all(&mut state, effects, &history, true);
     assert_eq!(state.conversation().len() as u64, n);
     state.update(Action::Newest);
     state

@@ -1,16 +1,17 @@
-//! Shared test helpers: message builders, and a driver that runs the app's
-//! own loop (and its real fetch task) against a real HTTP server.
+//! Shared test helpers: a driver that runs the app's own loop (and its real
+//! fetch task) against a real HTTP server, and the seed's JSON. The message
+//! and page fixtures are `szchat::testing`'s, re-exported for the tests.
 // Each test crate uses some of these helpers, and reaches them through `mod common`.
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_imports)]
 
 use std::io;
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use futures_util::stream;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Size;
 use serde_json::{Value, json};
 
@@ -18,9 +19,7 @@ use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
 use szchat::app::{App, AppConfig, Desktop, LateFailures};
-use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::keymap::{self, Trigger};
-use szchat::model::{Message, Page, Sender};
 use szchat::open::CheckedUrl;
 use szchat::paging::PageSize;
 use szchat::secret::Secret;
@@ -28,89 +27,61 @@ use szchat::state::{AppState, Effect, Input};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
 
-/// A message at `minute` minutes past 2018-02-09 17:00 UTC.
-pub fn message(id: u64, minute: i64, visitor: bool, body: &str) -> Message {
-    Message {
-        id,
-        body: body.to_owned(),
-        created_at: Some(
-            Utc.with_ymd_and_hms(2018, 2, 9, 17, 0, 0).unwrap() + chrono::Duration::minutes(minute),
-        ),
-        sender: if visitor {
-            Sender::Visitor {
-                name: Some("David Smith".into()),
-                email: Some("visitor@gmail.com".into()),
-            }
-        } else {
-            Sender::Operator {
-                forename: Some("John".into()),
-                surname: Some("Smith".into()),
-                email: Some("operator@gmail.com".into()),
-            }
-        },
-        file_url: None,
-        auto_invitation: false,
-        read_by_user: Some(true),
-        read_by_operator: Some(true),
-        unreadable: None,
-        // As `message_json` has it.
-        sender_id: Some(if visitor { 7 } else { 1 }),
-        raw_json: "{}".into(),
-    }
+// The message and page fixtures live in the library, for the benchmarks too.
+pub use szchat::testing::{messages, page_of, page_requests, serve_all, timed as message};
+
+/// The `szchat` binary with `args` and `secret` in its environment; the
+/// developer's base URL and config file stay out of it.
+pub fn szchat_command(secret: &str, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_szchat"));
+    command
+        .args(args)
+        .env_remove("SIGNALZEN_BASE_URL")
+        .env("SIGNALZEN_API_SECRET", secret)
+        .env("XDG_CONFIG_HOME", "/nonexistent-szchat-config");
+    command
 }
 
-/// `n` messages, ids 1..=n, one a minute, alternating senders.
-pub fn messages(n: u64) -> Vec<Message> {
-    (1..=n)
-        .map(|id| message(id, id as i64, id % 2 == 1, &format!("message number {id}")))
+/// Runs `command` to its end without holding up the async runtime.
+pub async fn run(mut command: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// What `output` wrote to standard error, as text.
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Row `y` of `buffer` as a terminal shows it: the cell after a
+/// double-width symbol is covered by it, so it is left out.
+pub fn row_text(buffer: &Buffer, y: u16) -> String {
+    let mut line = String::new();
+    let mut covered = 0;
+    for x in 0..buffer.area.width {
+        if covered > 0 {
+            covered -= 1;
+            continue;
+        }
+        let symbol = buffer[(x, y)].symbol();
+        line.push_str(symbol);
+        covered = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+    }
+    line
+}
+
+/// Every row of the screen, as [`row_text`] reads it.
+pub fn screen_rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| row_text(buffer, y))
         .collect()
 }
 
-/// The answer a server paging `history` (oldest first) would give.
-pub fn page_of(history: &[Message], offset: u64, limit: u32, newest_first: bool) -> Page {
-    let mut ordered = history.to_vec();
-    if newest_first {
-        ordered.reverse();
-    }
-    let start = (offset as usize).min(ordered.len());
-    let end = (start + limit as usize).min(ordered.len());
-    Page {
-        offset,
-        limit: u64::from(limit),
-        total: ordered.len() as u64,
-        messages: ordered[start..end].to_vec(),
-    }
-}
-
-/// The page requests among `effects`.
-pub fn page_requests(effects: &[Effect]) -> Vec<szchat::paging::PageRequest> {
-    effects
-        .iter()
-        .filter_map(|effect| match effect {
-            Effect::Fetch(FetchRequest::Page(request)) => Some(*request),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Answers every page request from `history` until the state asks for nothing more.
-pub fn serve_all(
-    state: &mut AppState,
-    mut effects: Vec<Effect>,
-    history: &[Message],
-    newest_first: bool,
-) {
-    for _ in 0..10_000 {
-        let Some(request) = page_requests(&effects).first().copied() else {
-            return;
-        };
-        let page = page_of(history, request.offset, request.limit.get(), newest_first);
-        effects = state.apply(FetchEvent::Page {
-            request,
-            result: Ok(page),
-        });
-    }
-    panic!("the state never stopped asking for pages");
+/// The screen as text, one line a row, as [`row_text`] reads it.
+pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    screen_rows(terminal).join("\n")
 }
 
 /// A client for `base_url` with quick retries, as tests want.
@@ -410,8 +381,7 @@ pub fn message_json(
     body: &str,
     file_url: Option<&str>,
 ) -> Value {
-    let created =
-        Utc.with_ymd_and_hms(2018, 2, 9, 17, 0, 0).unwrap() + chrono::Duration::minutes(minute);
+    let created = szchat::testing::minute(minute);
     let sender = if visitor {
         json!({"id": 7, "name": "David Smith", "email": "visitor@gmail.com"})
     } else {

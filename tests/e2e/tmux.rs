@@ -31,6 +31,8 @@ const QUIET: Duration = Duration::from_millis(300);
 const POLL: Duration = Duration::from_millis(25);
 /// The title the wrapper script gives the pane before szchat starts.
 pub const PANE_TITLE: &str = "szchat-e2e-title";
+/// The gutter of the selected message (see `ui::message_block`).
+pub const SELECTED: &str = "▌";
 /// Variables that must not leak from the developer's shell into a session.
 const SCRUBBED: [&str; 5] = [
     "SIGNALZEN_API_SECRET",
@@ -457,6 +459,17 @@ impl Screen {
             row,
         }
     }
+}
+
+/// The rows of the selected message (the block drawn with the thick gutter),
+/// without indent and gutter.
+pub fn selected_block(screen: &Screen) -> Vec<String> {
+    screen
+        .rows
+        .iter()
+        .filter_map(|row| row.trim_start().strip_prefix(SELECTED))
+        .map(|rest| rest.trim().to_owned())
+        .collect()
 }
 
 impl fmt::Display for Screen {

@@ -1,0 +1,16 @@
+//! Fixtures for tests and benchmarks: builders for messages, visitors and
+//! pages, and a helper that answers every request a state asks for.
+//!
+//! Compiled for the crate's own tests and, through the `testing` feature,
+//! for the integration tests and benchmarks; never in the shipped program.
+
+mod message;
+mod serve;
+mod visitor;
+
+pub use message::{MessageBuilder, message, messages, minute, seed_operator, seed_visitor, timed};
+pub use serve::{
+    answer_first_request, one_page, page_of, page_requests, serve_all, serve_every_request,
+    serve_pages, serve_until_shown, serve_user_pages, start_with, user_requests,
+};
+pub use visitor::{VisitorBuilder, visitor};
