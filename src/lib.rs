@@ -13,6 +13,8 @@ pub mod cli;
 pub(crate) mod clipboard;
 pub mod config;
 pub mod conversation;
+pub mod desktop;
+pub mod effect;
 pub mod engine;
 pub mod export;
 pub mod fetch;
