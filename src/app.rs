@@ -12,14 +12,13 @@
 //!
 //! The store (the local archive, [`StoreTask`]) sits between the network and
 //! the screens as the fetch tasks do: a screen asks with
-//! [`Effect::Store`], the runner sends the request, and the store's answer
+//! [`crate::effect::Effect::Store`], the runner sends the request, and the store's answer
 //! comes back to the active screen as [`Input::Stored`]. The app has a store
 //! only when given one ([`App::with_store`]); without, a store effect fails
 //! with [`Failure::NoStore`].
 
 use std::convert::Infallible;
 use std::io;
-use std::path::PathBuf;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
@@ -30,214 +29,33 @@ use ratatui::layout::Size;
 use ratatui::{DefaultTerminal, Terminal};
 use tokio::sync::mpsc;
 
-use crate::api::client::ApiClient;
 use crate::archive::task::{StoreEvent, StoreTask};
-use crate::effect::{Effect, Exit, Failure, Input};
+use crate::effect::{Exit, Failure, Input};
 use crate::fetch::{FetchEvent, FetchRequest};
-use crate::paging::PageSize;
+use crate::navigation::{Active, Answer, Screens, with_active};
 use crate::picker::PickerState;
-use crate::screens::{
-    Active, Answer, Channel, ConversationScreen, EventOf, PickerScreen, Screen, Screens, fetched,
-    with_active,
-};
+use crate::runner::{next_stored, now};
+use crate::screens::{Channel, ConversationScreen, Screen};
 use crate::state::AppState;
-use crate::timefmt::LocalZone;
 use crate::ui::color::Colors;
-use crate::visitor::VisitorId;
 
 pub use crate::desktop::{Desktop, LateFailures, SystemDesktop};
+pub use crate::runner::Runner;
+pub use crate::screens::AppConfig;
 
 /// The least time between two frames while input keeps coming: a burst
 /// of keys (a paste) is drawn a few times, not once a key.
 const MIN_FRAME_INTERVAL: Duration = Duration::from_millis(16);
 
-/// What the app needs to start.
-#[derive(Debug, Clone)]
-pub struct AppConfig {
-    pub client: ApiClient,
-    /// The visitor whose conversation opens; `None` opens the visitor picker.
-    pub user_id: Option<u64>,
-    pub page_size: PageSize,
-    /// Messages a page while the reader wants the whole history (`g`, search, jump).
-    pub whole_history_page_size: PageSize,
-    pub zone: LocalZone,
-    /// Whether the screen is drawn in colour.
-    pub colors: Colors,
-    /// Where diagnostics go (`--log-file`), to tell the reader of an error.
-    pub log_file: Option<PathBuf>,
-    /// Whether the conversation is followed live from the start (`--follow`).
-    pub follow: bool,
-    /// How long following waits between two looks for new messages.
-    pub poll_interval: Duration,
-    /// Whether to ask who the visitor is (`GET /external/users/{id}`)
-    /// alongside the first page; off, the app names the visitor by id.
-    pub visitor_profile: bool,
-    /// Page requests in flight while the reader wants the whole history.
-    pub concurrency: u8,
-}
-
-/// A change of screen a screen asked for, made once its effects are carried out.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Switch {
-    Open(VisitorId),
-    BackToList(Option<String>),
-}
-
-/// Carries out screens' effects: everything outside the screens they need
-/// (the desktop, the store) and what the loop must do next (clear the
-/// terminal, end).
-#[derive(Debug)]
-pub struct Runner<D> {
-    desktop: D,
-    /// Where the desktop reports late failures, and where the loop reads them.
-    late: LateFailures,
-    late_failures: mpsc::UnboundedReceiver<Failure>,
-    /// The store task, when the archive is on.
-    store: Option<StoreTask>,
-    /// Why the app ends, when a screen's effect said so.
-    exit: Option<Exit>,
-    /// Set by Ctrl-L and after a suspension: the next draw starts from a
-    /// blank terminal.
-    clear_screen: bool,
-}
-
-impl<D: Desktop> Runner<D> {
-    /// A runner handing links and text to `desktop`, with no store.
-    pub fn new(desktop: D) -> Self {
-        let (late, late_failures) = LateFailures::channel();
-        Self {
-            desktop,
-            late,
-            late_failures,
-            store: None,
-            exit: None,
-            clear_screen: false,
-        }
-    }
-
-    /// The same runner, sending store requests to `store`.
-    #[must_use]
-    pub fn with_store(mut self, store: StoreTask) -> Self {
-        self.store = Some(store);
-        self
-    }
-
-    /// Gives `input` to `screen` and carries out what it asks.
-    pub fn step<S: Screen>(
-        &mut self,
-        screen: &mut S,
-        input: Input<EventOf<S::Request>>,
-    ) -> Option<Switch> {
-        let effects = screen.handle(input, now());
-        self.carry_out(screen, effects)
-    }
-
-    /// Carries out `screen`'s `effects`; each failure goes back to it,
-    /// which may ask for more. Nothing here waits on the network or the
-    /// disk. A change of screen is returned, not made: the first one asked.
-    pub fn carry_out<S: Screen>(
-        &mut self,
-        screen: &mut S,
-        mut effects: Vec<Effect<S::Request>>,
-    ) -> Option<Switch> {
-        let mut switch = None;
-        while !effects.is_empty() {
-            let mut failures = Vec::new();
-            for effect in effects {
-                match self.carry_out_one(screen, effect) {
-                    Ok(None) => {}
-                    Ok(Some(next)) => {
-                        switch.get_or_insert(next);
-                    }
-                    Err(failure) => failures.push(failure),
-                }
-            }
-            effects = failures
-                .into_iter()
-                .flat_map(|failure| screen.failed(failure))
-                .collect();
-        }
-        switch
-    }
-
-    /// The store's next answer, as the loop waits for it: `None` once the
-    /// store task has ended; forever pending without a store.
-    pub async fn next_stored(&mut self) -> Option<StoreEvent> {
-        next_stored(&mut self.store).await
-    }
-
-    fn carry_out_one<S: Screen>(
-        &mut self,
-        screen: &S,
-        effect: Effect<S::Request>,
-    ) -> Result<Option<Switch>, Failure> {
-        match effect {
-            Effect::Fetch(request) => screen.channel().send(request)?,
-            Effect::Store(request) => {
-                let sent = self.store.as_ref().is_some_and(|store| store.send(request));
-                if !sent {
-                    return Err(Failure::NoStore);
-                }
-            }
-            Effect::Open(url) => self
-                .desktop
-                .open(&url, &self.late)
-                .map_err(|error| Failure::Open(error.to_string()))?,
-            Effect::Copy(text) => self
-                .desktop
-                .copy(&text)
-                .map_err(|error| Failure::Copy(error.to_string()))?,
-            Effect::ClearScreen => self.clear_screen = true,
-            Effect::Suspend => {
-                let suspended = self.desktop.suspend();
-                // Whatever the shell did meanwhile, the screen is unknown now.
-                self.clear_screen = true;
-                suspended.map_err(|error| Failure::Suspend(error.to_string()))?;
-            }
-            Effect::OpenVisitor(user_id) => return Ok(Some(Switch::Open(user_id))),
-            Effect::BackToList(notice) => return Ok(Some(Switch::BackToList(notice))),
-            Effect::Quit => {
-                self.exit.get_or_insert(Exit::Quit);
-            }
-            Effect::Fatal(reason) => {
-                self.exit.get_or_insert(Exit::Fatal(reason));
-            }
-        }
-        Ok(None)
-    }
-}
-
 /// The screens and the runner their effects are carried out with.
 #[derive(Debug)]
 pub struct App<D> {
     screens: Screens,
-    /// How screens opened later are made.
-    maker: Option<ScreenMaker>,
-    /// The terminal's size, for conversations opened later.
-    size: Size,
     runner: Runner<D>,
     colors: Colors,
-    /// Set when the screen changed: the next draw happens whatever the
-    /// screens say.
-    switched: bool,
     /// When the loop last drew, and whether a frame was put off since.
     last_frame: Option<Instant>,
     frame_owed: bool,
-}
-
-/// What screens opened later are made with: the same client (for another
-/// visitor), page size, zone and log file.
-#[derive(Debug)]
-struct ScreenMaker {
-    client: ApiClient,
-    page_size: PageSize,
-    whole_history_page_size: PageSize,
-    zone: LocalZone,
-    log_file: Option<PathBuf>,
-    follow: bool,
-    poll_interval: Duration,
-    visitor_profile: bool,
-    concurrency: u8,
 }
 
 /// Where an input came from, when the screen it is for depends on that.
@@ -261,25 +79,15 @@ impl<D: Desktop> App<D> {
     ) -> Self {
         let channel = Channel::from_parts(requests, answers);
         let conversation = ConversationScreen::new(state, channel, false, false);
-        Self::showing(
-            Active::Conversation(Box::new(conversation)),
-            None,
-            Size::default(),
-            desktop,
-        )
+        let active = Active::Conversation(Box::new(conversation));
+        Self::showing(Screens::new(active, None, None, Size::default()), desktop)
     }
 
-    fn showing(active: Active, maker: Option<ScreenMaker>, size: Size, desktop: D) -> Self {
+    fn showing(screens: Screens, desktop: D) -> Self {
         Self {
-            screens: Screens {
-                active,
-                picker: None,
-            },
-            maker,
-            size,
+            screens,
             runner: Runner::new(desktop),
             colors: Colors::On,
-            switched: true,
             last_frame: None,
             frame_owed: false,
         }
@@ -308,47 +116,29 @@ impl<D: Desktop> App<D> {
     /// An app with its own fetch tasks, on a screen of `screen` cells,
     /// started: the conversation of `config.user_id`, or the picker without one.
     pub fn spawn(config: AppConfig, screen: Size, desktop: D) -> Self {
-        let colors = config.colors;
-        let maker = ScreenMaker {
-            client: config.client,
-            page_size: config.page_size,
-            whole_history_page_size: config.whole_history_page_size,
-            zone: config.zone,
-            log_file: config.log_file,
-            follow: config.follow,
-            poll_interval: config.poll_interval,
-            visitor_profile: config.visitor_profile,
-            concurrency: config.concurrency,
-        };
         let (active, picker) = match config.user_id {
             Some(user_id) => (
-                Active::Conversation(Box::new(maker.conversation(user_id, screen, false))),
+                Active::Conversation(Box::new(config.conversation(user_id, screen, false))),
                 None,
             ),
-            None => (Active::Picker, Some(maker.picker())),
+            None => (Active::Picker, Some(config.picker())),
         };
+        let colors = config.colors;
         // Kept for a conversation opened by id too: Backspace finds the list.
-        let mut app = Self::showing(active, Some(maker), screen, desktop).with_colors(colors);
-        app.screens.picker = picker;
+        let screens = Screens::new(active, picker, Some(config), screen);
+        let mut app = Self::showing(screens, desktop).with_colors(colors);
         app.start();
         app
     }
 
     /// Sends the active screen's first requests.
     pub fn start(&mut self) {
-        let switch = with_active!(&mut self.screens, screen => {
-            let effects = screen.start();
-            self.runner.carry_out(screen, effects)
-        });
-        self.switch(switch.flatten());
+        self.screens.start(&mut self.runner);
     }
 
     /// The open conversation's state, if a conversation is open.
     pub fn state(&self) -> Option<&AppState> {
-        match &self.screens.active {
-            Active::Conversation(conversation) => Some(&conversation.state),
-            Active::Picker => None,
-        }
+        self.screens.state()
     }
 
     /// The picker's state, if the app has a picker.
@@ -358,10 +148,7 @@ impl<D: Desktop> App<D> {
 
     /// Why the app ends, once it does.
     pub fn exit(&self) -> Option<Exit> {
-        self.runner
-            .exit
-            .clone()
-            .or_else(|| with_active!(&self.screens, screen => screen.exit()).flatten())
+        self.runner.exit.clone().or_else(|| self.screens.exit())
     }
 
     /// The desktop links are handed to.
@@ -374,93 +161,15 @@ impl<D: Desktop> App<D> {
     pub fn handle(&mut self, input: Input) {
         match input.split() {
             Ok(input) => self.handle_any(input),
-            Err(event) => self.answered(Answer::Conversation(Some(event))),
+            Err(event) => self
+                .screens
+                .answered(Answer::Conversation(Some(event)), &mut self.runner),
         }
     }
 
     /// Feeds one input that is no fetch answer to the active screen.
     fn handle_any(&mut self, input: Input<Infallible>) {
-        if let Input::Resize { width, height } = input {
-            self.size = Size::new(width, height);
-        }
-        let switch = with_active!(&mut self.screens, screen => {
-            self.runner.step(screen, input.widen())
-        });
-        self.switch(switch.flatten());
-    }
-
-    /// A fetch answer, for the screen it is for, whichever is active.
-    fn answered(&mut self, answer: Answer) {
-        let switch = match answer {
-            Answer::Conversation(answer) => match &mut self.screens.active {
-                Active::Conversation(screen) => self.runner.step(&mut **screen, fetched(answer)),
-                Active::Picker => None,
-            },
-            Answer::Picker(answer) => self
-                .screens
-                .picker
-                .as_mut()
-                .and_then(|screen| self.runner.step(screen, fetched(answer))),
-        };
-        self.switch(switch);
-    }
-
-    /// Makes the change of screen a screen asked for.
-    fn switch(&mut self, switch: Option<Switch>) {
-        match switch {
-            None => {}
-            Some(Switch::Open(user_id)) => self.open_conversation(user_id),
-            // A list already there was left for this conversation.
-            Some(Switch::BackToList(notice)) if self.screens.picker.is_some() => {
-                self.back_to_picker(notice);
-            }
-            Some(Switch::BackToList(_)) => self.open_picker(),
-        }
-    }
-
-    /// Opens `user_id`'s conversation from the picker, with a fresh state
-    /// and a channel of its own.
-    fn open_conversation(&mut self, user_id: u64) {
-        let Some(maker) = &self.maker else {
-            return;
-        };
-        let conversation = maker.conversation(user_id, self.size, true);
-        if let Some(picker) = &mut self.screens.picker {
-            // Off screen, the list asks for nothing (what is in flight lands).
-            picker.state.hide();
-        }
-        self.screens.active = Active::Conversation(Box::new(conversation));
-        self.switched = true;
-        self.start();
-    }
-
-    /// Leaves a conversation opened by id for the visitor list, which
-    /// starts loading now.
-    fn open_picker(&mut self) {
-        let Some(maker) = &self.maker else {
-            return;
-        };
-        self.screens.picker = Some(maker.picker());
-        self.screens.active = Active::Picker;
-        self.switched = true;
-        self.start();
-    }
-
-    /// Leaves the conversation for the picker, its filter and selection as
-    /// they were, with `notice` shown there. The conversation and its
-    /// channel are dropped: what is still in flight for it lands nowhere.
-    fn back_to_picker(&mut self, notice: Option<String>) {
-        self.screens.active = Active::Picker;
-        self.switched = true;
-        let Some(picker) = &mut self.screens.picker else {
-            return;
-        };
-        if let Some(notice) = notice {
-            picker.state.set_notice(notice);
-        }
-        let effects = picker.state.show();
-        let switch = self.runner.carry_out(picker, effects);
-        self.switch(switch);
+        self.screens.handle(input, &mut self.runner);
     }
 
     /// Draws the screen if something changed since the last draw (or all of
@@ -487,7 +196,7 @@ impl<D: Desktop> App<D> {
                 height: size.height,
             });
         }
-        let forced = std::mem::take(&mut self.switched) || cleared;
+        let forced = self.screens.take_switched() || cleared;
         let colors = self.colors;
         let drawn = with_active!(&mut self.screens, screen => {
             if screen.take_dirty() || forced {
@@ -597,7 +306,7 @@ impl<D: Desktop> App<D> {
             }
             match self.next_input(events, signals).await? {
                 Arrival::Input(input) => self.handle_any(input),
-                Arrival::Answer(answer) => self.answered(answer),
+                Arrival::Answer(answer) => self.screens.answered(answer, &mut self.runner),
                 Arrival::Stored(Some(event)) => self.handle_any(Input::Stored(event)),
                 Arrival::Stored(None) => self.handle_any(Input::Failed(Failure::NoStore)),
             }
@@ -646,50 +355,6 @@ impl<D: Desktop> App<D> {
         Ok(())
     }
 }
-
-impl ScreenMaker {
-    /// The visitor list, with a fetch task of its own, not yet started.
-    fn picker(&self) -> PickerScreen {
-        let state = PickerState::new(self.page_size).with_concurrency(self.concurrency);
-        PickerScreen::new(state, Channel::spawn(self.client.clone()))
-    }
-
-    /// A fresh conversation for `user_id` on a `size` screen, its first
-    /// requests not yet sent.
-    fn conversation(&self, user_id: u64, size: Size, from_picker: bool) -> ConversationScreen {
-        let state = AppState::new(user_id, self.page_size, self.zone, size.width, size.height)
-            .with_log_file(self.log_file.clone())
-            .with_follow(self.follow, self.poll_interval)
-            .with_concurrency(self.concurrency)
-            .with_whole_history_page_size(self.whole_history_page_size);
-        let state = if self.visitor_profile {
-            state.with_visitor_profile()
-        } else {
-            state
-        };
-        let channel = Channel::spawn(self.client.for_user(user_id));
-        ConversationScreen::new(state, channel, from_picker, true)
-    }
-}
-
-/// The store's next answer; `None` once its task has ended (then there is
-/// no store any more). Waits forever without a store.
-async fn next_stored(store: &mut Option<StoreTask>) -> Option<StoreEvent> {
-    let event = match store {
-        Some(task) => task.events.recv().await,
-        None => std::future::pending().await,
-    };
-    if event.is_none() {
-        *store = None;
-    }
-    event
-}
-
-/// The time, from tokio's clock: tests that pause it control what fades when.
-fn now() -> Instant {
-    tokio::time::Instant::now().into_std()
-}
-
 /// Runs the app on the real terminal until the reader quits, a fatal error,
 /// or a signal from `signals` (see [`crate::signals`]). With a `store`, its
 /// writes are flushed before this returns.

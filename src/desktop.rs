@@ -22,9 +22,7 @@ impl LateFailures {
         let (sender, receiver) = mpsc::unbounded_channel();
         (Self(sender), receiver)
     }
-}
 
-impl LateFailures {
     /// Tells the state that `failure` happened. Nothing is told once the
     /// loop has ended.
     pub fn report(&self, failure: Failure) {

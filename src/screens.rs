@@ -9,11 +9,11 @@
 //! with it: an answer still in flight for a conversation the reader left has
 //! no receiver, so it cannot land in the next one.
 //!
-//! A new screen is a module here with its `impl Screen`, a variant of
-//! [`Active`] (with its two arms in [`with_active!`]) and, when its fetch
-//! answers must land while it is hidden, a variant of [`Answer`].
+//! Which screen is active, and the ways between them, are
+//! [`crate::navigation`]'s.
 
 mod conversation;
+mod make;
 mod picker;
 
 use std::time::Instant;
@@ -24,10 +24,11 @@ use tokio::task::JoinHandle;
 
 use crate::api::client::ApiClient;
 use crate::effect::{Effect, Exit, Failure, Input};
-use crate::fetch::{self, FetchEvent, Request, UsersEvent};
+use crate::fetch::{self, Request};
 use crate::ui::color::Colors;
 
 pub use conversation::ConversationScreen;
+pub use make::AppConfig;
 pub use picker::{PICKER_REFRESH, PickerScreen};
 
 /// The answers of a screen whose fetch requests are `R`.
@@ -118,87 +119,6 @@ impl<R: Request> Drop for Channel<R> {
     fn drop(&mut self) {
         if let Some(fetcher) = &self.fetcher {
             fetcher.abort();
-        }
-    }
-}
-
-/// Which screen has the keys.
-#[derive(Debug)]
-pub enum Active {
-    /// The visitor list ([`Screens::picker`]).
-    Picker,
-    /// One visitor's conversation.
-    Conversation(Box<ConversationScreen>),
-}
-
-/// The active screen, and the picker, which lives as long as the app so its
-/// filter and selection wait while a conversation is open.
-#[derive(Debug)]
-pub struct Screens {
-    pub active: Active,
-    pub picker: Option<PickerScreen>,
-}
-
-/// Runs `$body` with `$s` bound to the active screen, whatever its type;
-/// `None` when the picker is active but missing. `&mut` or `&` before the
-/// [`Screens`] says how it is borrowed.
-macro_rules! with_active {
-    (&mut $screens:expr, $s:ident => $body:expr) => {
-        match &mut $screens.active {
-            $crate::screens::Active::Conversation(screen) => {
-                let $s = &mut **screen;
-                Some($body)
-            }
-            $crate::screens::Active::Picker => match $screens.picker.as_mut() {
-                Some($s) => Some($body),
-                None => None,
-            },
-        }
-    };
-    (& $screens:expr, $s:ident => $body:expr) => {
-        match &$screens.active {
-            $crate::screens::Active::Conversation(screen) => {
-                let $s = &**screen;
-                Some($body)
-            }
-            $crate::screens::Active::Picker => match $screens.picker.as_ref() {
-                Some($s) => Some($body),
-                None => None,
-            },
-        }
-    };
-}
-pub(crate) use with_active;
-
-/// A fetch answer, and the screen it is for.
-#[derive(Debug)]
-pub enum Answer {
-    /// For the open conversation; `None` when its fetch task ended.
-    Conversation(Option<FetchEvent>),
-    /// For the picker, shown or not; `None` when its fetch task ended.
-    Picker(Option<UsersEvent>),
-}
-
-impl Screens {
-    /// The next answer from any screen's fetch task; waits forever when no
-    /// screen waits for one.
-    pub async fn next_answer(&mut self) -> Answer {
-        let (active, picker) = (&mut self.active, &mut self.picker);
-        let conversation = async move {
-            match active {
-                Active::Conversation(conversation) => conversation.channel.recv().await,
-                Active::Picker => std::future::pending().await,
-            }
-        };
-        let picker = async move {
-            match picker {
-                Some(picker) => picker.channel.recv().await,
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            answer = conversation => Answer::Conversation(answer),
-            answer = picker => Answer::Picker(answer),
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::ui::color::Colors;
 #[derive(Debug)]
 pub struct ConversationScreen {
     pub state: AppState,
-    pub(super) channel: Channel<FetchRequest>,
+    pub(crate) channel: Channel<FetchRequest>,
     /// Opened from the picker: one that cannot be shown goes back to it.
     from_picker: bool,
     /// Whether there is a list to go back to (a test's app made of a state

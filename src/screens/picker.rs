@@ -23,7 +23,7 @@ pub const PICKER_REFRESH: Duration = Duration::from_secs(30);
 #[derive(Debug)]
 pub struct PickerScreen {
     pub state: PickerState,
-    pub(super) channel: Channel<UsersRequest>,
+    pub(crate) channel: Channel<UsersRequest>,
     /// Why the app ends, when the reader or a signal ended it here.
     exit: Option<Exit>,
 }
