@@ -55,6 +55,16 @@ impl<E> Input<E> {
 }
 
 impl<E> Input<E> {
+    /// Why the app ends, when this input ends it: a signal, or the end of
+    /// the terminal's input.
+    pub fn ending(&self) -> Option<Exit> {
+        match self {
+            Input::Signal(number) => Some(Exit::Signal(*number)),
+            Input::InputClosed => Some(Exit::Quit),
+            _ => None,
+        }
+    }
+
     /// The fetch answer this input is, or else the input with no fetch
     /// answer in it, for any screen.
     pub fn split(self) -> Result<Input<Infallible>, E> {

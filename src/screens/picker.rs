@@ -47,6 +47,7 @@ impl Screen for PickerScreen {
     }
 
     fn handle(&mut self, input: Input<UsersEvent>, _now: Instant) -> Vec<PickerEffect> {
+        let ending = input.ending();
         match input {
             Input::Key(key) => PickerAction::from_key(key)
                 .map(|action| self.state.update(action))
@@ -71,12 +72,8 @@ impl Screen for PickerScreen {
                 self.state.touch();
                 Vec::new()
             }
-            Input::Signal(number) => {
-                self.exit.get_or_insert(Exit::Signal(number));
-                Vec::new()
-            }
-            Input::InputClosed => {
-                self.exit.get_or_insert(Exit::Quit);
+            Input::Signal(_) | Input::InputClosed => {
+                self.exit = self.exit.take().or(ending);
                 Vec::new()
             }
             Input::Failed(failure) => self.failed(failure),
