@@ -12,7 +12,7 @@ use crate::{clipboard, terminal};
 
 /// Where a desktop reports what failed after its call returned, such as a
 /// browser that exits with an error a moment after it started: the loop
-/// takes each report as an [`Input::Failed`].
+/// takes each report as an [`crate::effect::Input::Failed`].
 #[derive(Clone, Debug)]
 pub struct LateFailures(mpsc::UnboundedSender<Failure>);
 

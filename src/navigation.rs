@@ -5,7 +5,7 @@
 //! screen it asked for is made here once its effects are.
 //!
 //! A new screen is a module in [`crate::screens`] with its `impl Screen`,
-//! a variant of [`Active`] (with its two arms in [`with_active!`]) and,
+//! a variant of [`Active`] (with its two arms in `with_active!`) and,
 //! when its fetch answers must land while it is hidden, a variant of
 //! [`Answer`].
 

@@ -2,8 +2,8 @@
 //! [`Screen`]: it takes one input at a time and answers with [`Effect`]s,
 //! says when it next wants the time and whether it changed, and draws
 //! itself. Each owns a [`Channel`] to a fetch task of its own, in its own
-//! fetch protocol; [`crate::app`] feeds the active one and carries out what
-//! it asks.
+//! fetch protocol; [`crate::app`] feeds the active one, and
+//! [`crate::runner`] carries out what it asks.
 //!
 //! A conversation's channel serves that conversation alone, and is dropped
 //! with it: an answer still in flight for a conversation the reader left has
