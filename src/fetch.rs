@@ -1,5 +1,11 @@
-//! The fetch task: runs the HTTP requests the state asks for and sends the
-//! answers back. It owns no conversation state; the UI loop never awaits it.
+//! The fetch task: runs the HTTP requests a screen asks for and sends the
+//! answers back. It owns no screen's state; the UI loop never awaits it.
+//!
+//! Each screen speaks its own protocol, a [`Request`] type and its answers:
+//! the conversation [`FetchRequest`] / [`FetchEvent`], the visitor list
+//! [`UsersRequest`] / [`UsersEvent`]. One task runs either.
+
+use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
@@ -38,7 +44,7 @@ pub struct PollRequest {
     pub round: u64,
 }
 
-/// Work for the fetch task.
+/// Work for the fetch task, from a conversation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FetchRequest {
     Page(PageRequest),
@@ -51,11 +57,9 @@ pub enum FetchRequest {
         id: MessageId,
         purpose: LinkPurpose,
     },
-    /// A page of the visitor list, for the picker.
-    Users(UsersRequest),
 }
 
-/// An answer from the fetch task.
+/// An answer from the fetch task, for a conversation.
 #[derive(Debug)]
 pub enum FetchEvent {
     Page {
@@ -66,10 +70,6 @@ pub enum FetchEvent {
         id: MessageId,
         purpose: LinkPurpose,
         result: Result<Box<Message>, ApiError>,
-    },
-    Users {
-        request: UsersRequest,
-        result: Result<VisitorsPage, ApiError>,
     },
     /// The answer to a poll, and when it came (for "checked 12:04:31").
     Polled {
@@ -88,12 +88,43 @@ pub enum FetchEvent {
     },
 }
 
+/// An answer from the fetch task, for the visitor list.
+#[derive(Debug)]
+pub enum UsersEvent {
+    Page {
+        request: UsersRequest,
+        result: Result<VisitorsPage, ApiError>,
+    },
+    /// A request failed and will be tried again after a pause.
+    Retrying {
+        request: UsersRequest,
+        notice: RetryNotice,
+    },
+}
+
+/// A screen's fetch protocol: a request the fetch task runs, and the
+/// answers it sends back.
+pub trait Request: Copy + Send + Sync + 'static {
+    type Event: Send + 'static;
+
+    /// Runs the request; a retry on the way is told with
+    /// [`Request::retrying`] on `events`.
+    fn run(
+        self,
+        client: &ApiClient,
+        events: &mpsc::Sender<Self::Event>,
+    ) -> impl Future<Output = Self::Event> + Send;
+
+    /// The answer that says this request will be tried again.
+    fn retrying(self, notice: RetryNotice) -> Self::Event;
+}
+
 /// Starts the fetch task on the current runtime. It ends when the request
 /// sender is dropped; answers to a closed event channel are discarded.
-pub fn spawn(
+pub fn spawn<R: Request>(
     client: ApiClient,
-    mut requests: mpsc::UnboundedReceiver<FetchRequest>,
-    events: mpsc::Sender<FetchEvent>,
+    mut requests: mpsc::UnboundedReceiver<R>,
+    events: mpsc::Sender<R::Event>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(request) = requests.recv().await {
@@ -101,7 +132,7 @@ pub fn spawn(
             let client = client.clone();
             let events = events.clone();
             tokio::spawn(async move {
-                let event = run(&client, request, &events).await;
+                let event = request.run(&client, &events).await;
                 // The UI loop has ended if this fails; nothing is left to tell.
                 let _ = events.send(event).await;
             });
@@ -109,59 +140,81 @@ pub fn spawn(
     })
 }
 
-async fn run(
-    client: &ApiClient,
-    request: FetchRequest,
-    events: &mpsc::Sender<FetchEvent>,
-) -> FetchEvent {
-    let on_retry = |notice: RetryNotice| {
-        // Best effort: a full channel only costs the "retrying…" hint.
-        let _ = events.try_send(FetchEvent::Retrying { request, notice });
-    };
-    match request {
-        FetchRequest::Page(page) => {
-            let result = client
-                .messages_page(page.offset, page.limit, &on_retry)
-                .await;
-            if let Ok(answer) = &result {
-                tracing::debug!(
-                    offset = page.offset,
-                    limit = page.limit.get(),
-                    received = answer.messages.len(),
-                    total = answer.total,
-                    "page"
-                );
+impl Request for FetchRequest {
+    type Event = FetchEvent;
+
+    async fn run(self, client: &ApiClient, events: &mpsc::Sender<FetchEvent>) -> FetchEvent {
+        let on_retry = |notice: RetryNotice| {
+            // Best effort: a full channel only costs the "retrying…" hint.
+            let _ = events.try_send(self.retrying(notice));
+        };
+        match self {
+            FetchRequest::Page(page) => {
+                let result = client
+                    .messages_page(page.offset, page.limit, &on_retry)
+                    .await;
+                if let Ok(answer) = &result {
+                    tracing::debug!(
+                        offset = page.offset,
+                        limit = page.limit.get(),
+                        received = answer.messages.len(),
+                        total = answer.total,
+                        "page"
+                    );
+                }
+                FetchEvent::Page {
+                    request: page,
+                    result,
+                }
             }
-            FetchEvent::Page {
-                request: page,
-                result,
+            FetchRequest::Poll(poll) => {
+                let result = client
+                    .messages_page(poll.page.offset, poll.page.limit, &on_retry)
+                    .await;
+                FetchEvent::Polled {
+                    request: poll,
+                    result,
+                    // The fetch side reads the clock so the state never does.
+                    checked_at: Utc::now(),
+                }
             }
+            FetchRequest::Visitor(id) => FetchEvent::Visitor {
+                id,
+                result: client.user(id, &on_retry).await.map(Box::new),
+            },
+            FetchRequest::Message { id, purpose } => FetchEvent::Message {
+                id,
+                purpose,
+                result: client.message(id, &on_retry).await.map(Box::new),
+            },
         }
-        FetchRequest::Poll(poll) => {
-            let result = client
-                .messages_page(poll.page.offset, poll.page.limit, &on_retry)
-                .await;
-            FetchEvent::Polled {
-                request: poll,
-                result,
-                // The fetch side reads the clock so the state never does.
-                checked_at: Utc::now(),
-            }
+    }
+
+    fn retrying(self, notice: RetryNotice) -> FetchEvent {
+        FetchEvent::Retrying {
+            request: self,
+            notice,
         }
-        FetchRequest::Visitor(id) => FetchEvent::Visitor {
-            id,
-            result: client.user(id, &on_retry).await.map(Box::new),
-        },
-        FetchRequest::Message { id, purpose } => FetchEvent::Message {
-            id,
-            purpose,
-            result: client.message(id, &on_retry).await.map(Box::new),
-        },
-        FetchRequest::Users(users) => FetchEvent::Users {
-            request: users,
-            result: client
-                .users_page(users.offset, users.limit, &on_retry)
-                .await,
-        },
+    }
+}
+
+impl Request for UsersRequest {
+    type Event = UsersEvent;
+
+    async fn run(self, client: &ApiClient, events: &mpsc::Sender<UsersEvent>) -> UsersEvent {
+        let on_retry = |notice: RetryNotice| {
+            let _ = events.try_send(self.retrying(notice));
+        };
+        UsersEvent::Page {
+            request: self,
+            result: client.users_page(self.offset, self.limit, &on_retry).await,
+        }
+    }
+
+    fn retrying(self, notice: RetryNotice) -> UsersEvent {
+        UsersEvent::Retrying {
+            request: self,
+            notice,
+        }
     }
 }

@@ -196,7 +196,8 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         visitor_profile: true,
         concurrency: settings.concurrency,
     };
-    let outcome = app::run(session.terminal(), config, signals).await;
+    // The TUI does not open the archive yet: no store behind its screens.
+    let outcome = app::run(session.terminal(), config, None, signals).await;
     drop(session);
     tracing::info!(?outcome, "finished");
     match outcome {

@@ -19,6 +19,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 pub use crate::action::PickerAction;
 use crate::api::error::ApiError;
+use crate::effect::Effect;
 use crate::engine::throttle::Throttle;
 use crate::fetch::UsersRequest;
 use crate::paging::{BARREN_PAGES, PAGES_PER_PAGEFUL, PageSize};
@@ -64,18 +65,9 @@ pub enum ListLoad {
     Failed(String),
 }
 
-/// What the picker asks of the app after an action or an answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PickerEffect {
-    Fetch(UsersRequest),
-    /// Open this visitor's conversation.
-    Open(VisitorId),
-    ClearScreen,
-    Suspend,
-    Quit,
-    /// Nothing can be shown: the reason, for after the terminal is restored.
-    Fatal(String),
-}
+/// What the picker asks of the app after an action or an answer: the one
+/// [`Effect`], with the visitor list's fetch requests.
+pub type PickerEffect = Effect<UsersRequest>;
 
 /// A visitor in the list, with the text the filter matches it on.
 #[derive(Debug)]
@@ -261,7 +253,7 @@ impl PickerState {
             PickerAction::Open => {
                 if let Some(id) = self.selected {
                     self.notice = None;
-                    return vec![PickerEffect::Open(id)];
+                    return vec![PickerEffect::OpenVisitor(id)];
                 }
             }
             PickerAction::Type(c) => {

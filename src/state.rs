@@ -188,6 +188,10 @@ impl AppState {
             }
             Input::Resize { width, height } => self.resize(width, height),
             Input::Fetched(event) => self.apply(event),
+            // The seam for the archive: the loop routes the store's answers
+            // here as it routes the fetch task's. The conversation asks the
+            // store nothing yet, so an answer is not looked at.
+            Input::Stored(_) => Vec::new(),
             Input::Failed(failure) => {
                 self.effect_failed(failure);
                 Vec::new()
@@ -376,8 +380,6 @@ impl AppState {
                     return effect.into_iter().collect();
                 }
             }
-            // The picker's answers go to the picker; none reach a conversation.
-            FetchEvent::Users { .. } => {}
             FetchEvent::Polled {
                 request,
                 result,
@@ -431,7 +433,6 @@ impl AppState {
                     FetchRequest::Poll(_) => ("new messages", StatusTopic::Follow),
                     FetchRequest::Visitor(_) => ("visitor", StatusTopic::Other),
                     FetchRequest::Message { .. } => ("link", StatusTopic::Link),
-                    FetchRequest::Users(_) => ("visitors", StatusTopic::Paging),
                 };
                 self.set_status(Status::about(
                     topic,

@@ -273,7 +273,7 @@ fn arrows_move_within_the_rows_and_enter_opens_the_selected_visitor() {
     picker.update(PickerAction::Next);
     assert_eq!(
         picker.update(PickerAction::Open),
-        [PickerEffect::Open(order[1])]
+        [PickerEffect::OpenVisitor(order[1])]
     );
 }
 

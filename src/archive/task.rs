@@ -36,7 +36,7 @@ pub struct AccountSpec {
 }
 
 /// A request to the store task.
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreRequest {
     /// Archive this (batched with the writes queued behind it).
     Write(Write),

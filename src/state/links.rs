@@ -207,6 +207,8 @@ impl AppState {
                 StatusKind::Error,
                 format!("could not suspend: {reason}"),
             )),
+            // The conversation asks no store yet: nothing to tell.
+            Failure::NoStore => {}
             Failure::FetchTaskGone => {
                 self.exit.get_or_insert(Exit::Fatal(
                     "the fetch task stopped unexpectedly".to_owned(),
