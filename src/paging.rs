@@ -40,15 +40,18 @@
 //! conversation's walk) and [`offsets`] (which offsets are asked, in
 //! flight, failed or to ask again, and the frontier, for every planner).
 
+pub mod offsets;
 pub mod order;
 pub mod page_size;
 pub mod pager;
 pub mod stop;
 
+pub use offsets::{Frontier, Offsets};
 pub use order::ServerOrder;
 pub(crate) use order::detect_order;
 pub use page_size::{PageRequest, PageSize, PageSizeError};
 pub use pager::Pager;
 pub use stop::{
     BARREN_PAGES, CATCH_UP_PATIENCE, MAX_HELD, PAGES_PER_PAGEFUL, READ_LIMIT, SPARE_PAGES, Stop,
+    fair_pages,
 };

@@ -93,6 +93,17 @@ pub struct PageRequest {
     pub limit: PageSize,
 }
 
+impl PageRequest {
+    /// The first request wherever a history is planned: offset 0, and at
+    /// least [`PageSize::ORDER_REVEALING`] messages, so the answer shows the order.
+    pub fn probe(size: PageSize) -> Self {
+        PageRequest {
+            offset: 0,
+            limit: size.max(PageSize::ORDER_REVEALING),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use crate::model::{Message, MessageId, Page};
 
-use super::{MAX_HELD, PageRequest, PageSize, READ_LIMIT, ServerOrder, Stop};
+use super::{Frontier, MAX_HELD, PageRequest, PageSize, READ_LIMIT, ServerOrder, Stop};
 
 #[cfg(test)]
 mod tests;
@@ -294,10 +294,7 @@ impl Pager {
             limit: size.at_most(wanted),
         };
         match self.phase {
-            Phase::Probe => Some(PageRequest {
-                offset: 0,
-                limit: size.max(PageSize::ORDER_REVEALING),
-            }),
+            Phase::Probe => Some(PageRequest::probe(size)),
             Phase::OldestFirstTail => {
                 let offset = total.saturating_sub(page).max(self.probe_end);
                 Some(request(offset, total.saturating_sub(offset)))
@@ -330,32 +327,29 @@ impl Pager {
         let page = u64::from(size.get());
         let total = self.total.unwrap_or(0);
         let mut out = vec![first];
+        // Down from the next request's offset to the held probe page, or up
+        // from just past it to the count.
+        let (mut frontier, down) = match self.phase {
+            Phase::OldestFirstOlder { .. } => (Frontier::new(first.offset, page), true),
+            Phase::NewestFirstOlder { .. } | Phase::Sequential { .. } => (
+                Frontier::new(first.offset.saturating_add(page), page),
+                false,
+            ),
+            _ => return out,
+        };
         while out.len() < count {
-            let Some(last) = out.last() else { break };
-            let next = match self.phase {
-                Phase::OldestFirstOlder { .. } => {
-                    let low = last.offset;
-                    if low <= self.probe_end {
-                        break;
-                    }
-                    let offset = low.saturating_sub(page).max(self.probe_end);
-                    PageRequest {
-                        offset,
-                        limit: size.at_most(low - offset),
-                    }
-                }
-                Phase::NewestFirstOlder { .. } | Phase::Sequential { .. } => {
-                    let offset = last.offset.saturating_add(page);
-                    if offset >= total {
-                        break;
-                    }
-                    PageRequest {
-                        offset,
-                        limit: size,
-                    }
-                }
-                _ => break,
+            let next = if down {
+                frontier.down_to(self.probe_end).map(|range| PageRequest {
+                    offset: range.start,
+                    limit: size.at_most(range.end - range.start),
+                })
+            } else {
+                frontier.up_to(total).map(|range| PageRequest {
+                    offset: range.start,
+                    limit: size,
+                })
             };
+            let Some(next) = next else { break };
             out.push(next);
         }
         out

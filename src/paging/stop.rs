@@ -35,6 +35,14 @@ pub const PAGES_PER_PAGEFUL: u64 = 3;
 /// a request gains one message a page), and a few for the probe and overlaps.
 pub const SPARE_PAGES: u64 = 2 * CATCH_UP_PATIENCE as u64 + 10;
 
+/// The most pages a walk that made `page_fuls` pages' worth of progress may
+/// take: [`PAGES_PER_PAGEFUL`] for each, plus `spare`.
+pub fn fair_pages(page_fuls: u64, spare: u64) -> u64 {
+    PAGES_PER_PAGEFUL
+        .saturating_mul(page_fuls)
+        .saturating_add(spare)
+}
+
 /// The most messages held back until the gap below them closes, and the most
 /// arrivals a newest-first walk follows before the catch-up fetches them. Only
 /// the newest-first catch-up holds more than a page, and an honest one holds

@@ -6,8 +6,7 @@ use crate::model::{Message, MessageId};
 
 use super::{Answer, Chase, Pager, Phase};
 use crate::paging::{
-    BARREN_PAGES, CATCH_UP_PATIENCE, PAGES_PER_PAGEFUL, SPARE_PAGES, ServerOrder, Stop,
-    detect_order,
+    BARREN_PAGES, CATCH_UP_PATIENCE, SPARE_PAGES, ServerOrder, Stop, detect_order, fair_pages,
 };
 
 impl Pager {
@@ -37,12 +36,9 @@ impl Pager {
         let page_fuls = distinct
             .saturating_add(self.walk.shifted)
             .div_ceil(u64::from(self.page_size.get()));
-        let fair_pages = PAGES_PER_PAGEFUL
-            .saturating_mul(page_fuls)
-            .saturating_add(SPARE_PAGES);
         distinct > answer.total
             || self.walk.barren_run >= BARREN_PAGES
-            || self.walk.pages > fair_pages
+            || self.walk.pages > fair_pages(page_fuls, SPARE_PAGES)
     }
 
     /// Oldest-first, the newest page the count promised was empty: the count
