@@ -16,7 +16,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::cli::Cli;
-use crate::engine::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
+use crate::concurrency::Concurrency;
 use crate::named_file::{self, OpenFailure};
 use crate::paging::PageSize;
 use crate::secret::{SECRET_VARIABLE, Secret, SecretError};
@@ -60,7 +60,7 @@ pub struct FileSettings {
     /// Messages per request.
     pub page_size: Option<FilePageSize>,
     /// Requests at once.
-    pub concurrency: Option<Concurrency>,
+    pub concurrency: Option<FileConcurrency>,
     /// Seconds between looks for new messages.
     pub poll_interval: Option<PollInterval>,
     /// The file the API secret is read from.
@@ -119,19 +119,25 @@ impl TryFrom<WholeNumber> for FilePageSize {
     }
 }
 
-/// How many requests may run at once: 1 to [`MAX_CONCURRENCY`].
+/// How many requests may run at once: 1 to [`Concurrency::MAX`].
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(try_from = "WholeNumber")]
-pub struct Concurrency(pub u8);
+pub struct FileConcurrency(pub Concurrency);
 
-impl TryFrom<WholeNumber> for Concurrency {
+impl TryFrom<WholeNumber> for FileConcurrency {
     type Error = String;
     fn try_from(WholeNumber(value): WholeNumber) -> Result<Self, String> {
-        u8::try_from(value)
+        u64::try_from(value)
             .ok()
-            .filter(|count| (1..=MAX_CONCURRENCY).contains(count))
-            .map(Concurrency)
-            .ok_or_else(|| format!("concurrency must be 1 to {MAX_CONCURRENCY}"))
+            .and_then(Concurrency::new)
+            .map(FileConcurrency)
+            .ok_or_else(|| {
+                format!(
+                    "concurrency must be {} to {}",
+                    Concurrency::MIN,
+                    Concurrency::MAX
+                )
+            })
     }
 }
 
@@ -363,7 +369,7 @@ pub struct Settings {
     /// (flag, environment or file), else the largest the API serves.
     pub whole_history_page_size: PageSize,
     /// Requests at once when the whole history is fetched (`g`, export).
-    pub concurrency: u8,
+    pub concurrency: Concurrency,
     /// How often to look for new messages while following, if given.
     pub poll_interval: Option<Duration>,
     /// Whether colours are drawn.
@@ -442,8 +448,8 @@ impl Settings {
             whole_history_page_size,
             concurrency: cli
                 .concurrency
-                .or(from_file.concurrency.map(|Concurrency(count)| count))
-                .unwrap_or(DEFAULT_CONCURRENCY),
+                .or(from_file.concurrency.map(|FileConcurrency(count)| count))
+                .unwrap_or(Concurrency::DEFAULT),
             poll_interval: cli
                 .poll
                 .map(Duration::from_secs)
@@ -545,7 +551,7 @@ mod tests {
             .unwrap();
         let cli = Cli::from_arg_matches(&matches).unwrap();
         assert_eq!(cli.page_size.get(), 20);
-        assert_eq!(cli.concurrency, Some(3));
+        assert_eq!(cli.concurrency, Concurrency::new(3));
         assert_eq!(
             matches.value_source("page_size"),
             Some(ValueSource::CommandLine)
@@ -582,7 +588,7 @@ mod tests {
             }
         );
         assert_eq!(s.page_size.get(), 20);
-        assert_eq!(s.concurrency, 4);
+        assert_eq!(s.concurrency.get(), 4);
         assert_eq!(s.poll_interval, Some(Duration::from_secs(30)));
         assert_eq!(
             s.secret,
@@ -597,7 +603,7 @@ mod tests {
         assert_eq!(s.base_url, crate::api::client::DEFAULT_BASE_URL);
         assert_eq!(s.base_url_origin, Origin::Default);
         assert_eq!(s.page_size, PageSize::DEFAULT);
-        assert_eq!(s.concurrency, DEFAULT_CONCURRENCY);
+        assert_eq!(s.concurrency, Concurrency::DEFAULT);
         assert_eq!(s.poll_interval, None);
         assert_eq!(s.color, ColorMode::Auto);
     }
