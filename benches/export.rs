@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use szchat::api::client::{ACCEPT_V1, ApiClient, ApiConfig};
-use szchat::engine::DEFAULT_CONCURRENCY;
+use szchat::concurrency::Concurrency;
 use szchat::export::{self, ExportConfig, Format};
 use szchat::paging::PageSize;
 use szchat::secret::Secret;
@@ -28,6 +28,8 @@ const USER: u64 = 5;
 /// Each measurement is taken this many times; the best run is reported,
 /// since the machine's other work only ever adds time.
 const RUNS: usize = 3;
+/// The export's requests at once unless told otherwise.
+const DEFAULT_CONCURRENCY: u8 = Concurrency::DEFAULT.get();
 
 fn main() {
     runtime::block_on(bench());

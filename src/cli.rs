@@ -11,7 +11,7 @@ use clap_complete::Shell;
 
 use crate::api::client::DEFAULT_BASE_URL;
 use crate::cli::commands::Command;
-use crate::engine::MAX_CONCURRENCY;
+use crate::concurrency::Concurrency;
 use crate::export::Format;
 use crate::paging::PageSize;
 use crate::ui::color::ColorMode;
@@ -76,7 +76,7 @@ pub struct Cli {
     /// Requests in flight at once when fetching the whole history (g, --export): 1 to 16 [default: 6].
     // No clap default: a flag given must be told from one left out, for the config file.
     #[arg(long, global = true, value_name = "N", value_parser = concurrency)]
-    pub concurrency: Option<u8>,
+    pub concurrency: Option<Concurrency>,
 
     /// Read the API secret from this file (first line) instead of $SIGNALZEN_API_SECRET.
     #[arg(long, global = true, value_name = "PATH")]
@@ -148,12 +148,15 @@ fn visitor_id(text: &str) -> Result<u64, String> {
     whole_number(text).ok_or_else(|| "a visitor id is a whole number, such as 4821".to_owned())
 }
 
-/// `--concurrency`: 1 to [`MAX_CONCURRENCY`] requests.
-fn concurrency(text: &str) -> Result<u8, String> {
-    whole_number(text)
-        .and_then(|count| u8::try_from(count).ok())
-        .filter(|count| (1..=MAX_CONCURRENCY).contains(count))
-        .ok_or_else(|| format!("--concurrency takes a whole number from 1 to {MAX_CONCURRENCY}"))
+/// `--concurrency`: 1 to [`Concurrency::MAX`] requests.
+fn concurrency(text: &str) -> Result<Concurrency, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "--concurrency takes a whole number from {} to {}",
+            Concurrency::MIN,
+            Concurrency::MAX
+        )
+    })
 }
 
 /// `--poll`: whole seconds between looks, at least one.

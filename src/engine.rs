@@ -25,11 +25,6 @@ use crate::paging::{PageRequest, PageSize, Stop};
 use plan::Plan;
 use throttle::Throttle;
 
-/// Most requests the reader may allow at once (flag and config file).
-pub const MAX_CONCURRENCY: u8 = 16;
-/// Requests at once unless told otherwise: what browsers open per host.
-pub const DEFAULT_CONCURRENCY: u8 = 6;
-
 /// How far a fetch has come, for a progress display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {

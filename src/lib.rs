@@ -11,6 +11,7 @@ pub mod archive;
 pub(crate) mod attachment;
 pub mod cli;
 pub(crate) mod clipboard;
+pub mod concurrency;
 pub mod config;
 pub mod conversation;
 pub mod desktop;

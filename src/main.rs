@@ -137,7 +137,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         base_url = client.base_url(),
         page_size = %settings.page_size,
         whole_history_page_size = %settings.whole_history_page_size,
-        concurrency = settings.concurrency,
+        concurrency = settings.concurrency.get(),
         poll_interval = ?settings.poll_interval,
         color = ?settings.color,
         config_file = ?file.path,
@@ -155,7 +155,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             client,
             user_id,
             page_size: settings.whole_history_page_size,
-            concurrency: settings.concurrency,
+            concurrency: settings.concurrency.get(),
             format,
             output: cli.output.clone(),
             zone: LocalZone::System,
@@ -194,7 +194,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         follow: cli.follow,
         poll_interval: settings.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
         visitor_profile: true,
-        concurrency: settings.concurrency,
+        concurrency: settings.concurrency.get(),
     };
     // The TUI does not open the archive yet: no store behind its screens.
     let outcome = app::run(session.terminal(), config, None, signals).await;

@@ -22,7 +22,9 @@ use crate::api::error::ApiError;
 use crate::effect::Effect;
 use crate::engine::throttle::Throttle;
 use crate::fetch::UsersRequest;
-use crate::paging::{BARREN_PAGES, PAGES_PER_PAGEFUL, PageSize};
+#[cfg(doc)]
+use crate::paging::PAGES_PER_PAGEFUL;
+use crate::paging::{BARREN_PAGES, Offsets, PageRequest, PageSize, fair_pages};
 use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
 mod filter;
@@ -102,20 +104,14 @@ pub struct PickerState {
     generation: u64,
     /// How many pages may be asked for at once.
     throttle: Throttle,
-    /// Offsets asked for and not answered yet.
-    in_flight: BTreeSet<u64>,
-    /// Offsets to ask for before new ones: where a short page stopped, and
-    /// failed pages once the reader retries.
-    queued: BTreeSet<u64>,
-    /// Offsets whose request failed; `Retry` asks for them again.
-    failed: BTreeSet<u64>,
-    /// Offsets answered already, so a gap never asks for one twice.
-    answered: BTreeSet<u64>,
+    /// Offsets asked for and not answered yet; to ask for before new ones
+    /// (where a short page stopped, and failed pages once the reader
+    /// retries); failed, for `Retry`; answered already, so a gap never asks
+    /// for one twice; and the first never asked for.
+    offsets: Offsets,
     /// Offsets asked for where a short page stopped: their pages overlap
     /// others by design, so bringing nobody new is no sign of repetition.
     gaps: BTreeSet<u64>,
-    /// The first offset never asked for.
-    frontier: u64,
     /// Where asking stops: the first answer's `total`, or sooner where a
     /// page came back empty. Unknown until the first answer.
     end: Option<u64>,
@@ -154,12 +150,8 @@ impl PickerState {
             page_size,
             generation: 0,
             throttle: Throttle::new(1),
-            in_flight: BTreeSet::new(),
-            queued: BTreeSet::new(),
-            failed: BTreeSet::new(),
-            answered: BTreeSet::new(),
+            offsets: Offsets::new(page_size.into()),
             gaps: BTreeSet::new(),
-            frontier: 0,
             end: None,
             total: None,
             unreadable: 0,
@@ -195,12 +187,8 @@ impl PickerState {
     /// from before never land.
     fn reload(&mut self) -> Vec<PickerEffect> {
         self.generation = self.generation.wrapping_add(1);
-        self.in_flight.clear();
-        self.queued.clear();
-        self.failed.clear();
-        self.answered.clear();
+        self.offsets = Offsets::new(self.page_size.into());
         self.gaps.clear();
-        self.frontier = 0;
         self.end = None;
         self.total = None;
         self.unreadable = 0;
@@ -278,7 +266,7 @@ impl PickerState {
             }
             PickerAction::Retry => match self.load {
                 ListLoad::Failed(_) => {
-                    self.queued.append(&mut self.failed);
+                    self.offsets.retry_failed();
                     self.load = ListLoad::Loading;
                     return self.fill();
                 }
@@ -300,11 +288,20 @@ impl PickerState {
         request: UsersRequest,
         result: Result<VisitorsPage, ApiError>,
     ) -> Vec<PickerEffect> {
-        if request.generation != self.generation || !self.in_flight.remove(&request.offset) {
+        let sent = PageRequest {
+            offset: request.offset,
+            limit: request.limit,
+        };
+        let covers = if request.generation == self.generation {
+            self.offsets.answered(sent)
+        } else {
+            None
+        };
+        let Some(covers) = covers else {
             // An answer this picker no longer waits for: from before it was
             // started again, or after the list was capped.
             return Vec::new();
-        }
+        };
         self.dirty = true;
         self.retrying = None;
         let page = match result {
@@ -315,13 +312,13 @@ impl PickerState {
                     return vec![PickerEffect::Fatal(error.to_string())];
                 }
                 // The other pages still land; nothing new is asked until Retry.
-                self.failed.insert(request.offset);
+                self.offsets.fail(covers);
                 self.load = ListLoad::Failed(error.to_string());
                 return Vec::new();
             }
         };
         self.throttle.answered();
-        self.answered.insert(request.offset);
+        self.offsets.mark_done(request.offset);
         let answered = page.visitors.len() as u64 + page.unreadable;
         self.total = Some(page.total);
         self.unreadable += page.unreadable;
@@ -333,8 +330,8 @@ impl PickerState {
             self.visitors.truncate(MAX_VISITORS);
             self.refilter();
             self.load = ListLoad::Capped;
-            self.in_flight.clear();
-            self.queued.clear();
+            self.offsets.clear_in_flight();
+            self.offsets.clear_queued();
             return Vec::new();
         }
         let reached = request.offset + answered;
@@ -345,7 +342,7 @@ impl PickerState {
         } else if answered < self.page_size.get().into() && reached < end {
             // A short page leaves a gap; pages that overlap it only bring
             // visitors already known.
-            self.queued.insert(reached);
+            self.offsets.ask_again(self.page_from(reached));
             self.gaps.insert(reached);
         }
         self.fill()
@@ -366,14 +363,11 @@ impl PickerState {
         }
         let page = self.smallest_page.min(u64::from(self.page_size.get()));
         let page_fuls = (self.visitors.len() as u64).div_ceil(page);
-        let fair_pages = PAGES_PER_PAGEFUL
-            .saturating_mul(page_fuls)
-            .saturating_add(SPARE_PAGES);
         if self.load == ListLoad::Loading
-            && (self.barren_run >= BARREN_PAGES || self.pages > fair_pages)
+            && (self.barren_run >= BARREN_PAGES || self.pages > fair_pages(page_fuls, SPARE_PAGES))
         {
             self.load = ListLoad::Repeated;
-            self.queued.clear();
+            self.offsets.clear_queued();
         }
     }
 
@@ -494,35 +488,41 @@ impl PickerState {
         if self.load != ListLoad::Loading || !self.visible {
             return effects;
         }
+        // Until the first answer, the first page alone.
         let (end, room) = match self.end {
             Some(end) => (end, self.throttle.limit()),
-            None => (1, 1),
+            None => (self.page_size.into(), 1),
         };
-        while self.in_flight.len() < room {
-            let offset = match self.queued.pop_first() {
-                Some(offset) => offset,
-                None if self.frontier < end => {
-                    let offset = self.frontier;
-                    self.frontier += u64::from(self.page_size.get());
-                    offset
-                }
-                None => break,
+        while self.offsets.in_flight() < room {
+            let Some(range) = self.offsets.next_range(end, |_| false) else {
+                break;
             };
-            if offset >= end || self.in_flight.contains(&offset) || self.answered.contains(&offset)
-            {
+            let offset = range.start;
+            if offset >= end || self.offsets.in_flight_at(offset) || self.offsets.is_done(offset) {
                 continue;
             }
-            self.in_flight.insert(offset);
+            self.offsets.send(
+                PageRequest {
+                    offset,
+                    limit: self.page_size,
+                },
+                self.page_from(offset),
+            );
             effects.push(PickerEffect::Fetch(UsersRequest {
                 offset,
                 limit: self.page_size,
                 generation: self.generation,
             }));
         }
-        if self.in_flight.is_empty() {
+        if self.offsets.in_flight() == 0 {
             self.load = ListLoad::Complete;
         }
         effects
+    }
+
+    /// The offsets a page asked for at `offset` covers.
+    fn page_from(&self, offset: u64) -> std::ops::Range<u64> {
+        offset..offset.saturating_add(self.page_size.into())
     }
 
     fn clear_filter(&mut self) {

@@ -13,7 +13,7 @@
 //!
 //! Memory is bounded: indices are planned at most [`Plan::window`] ahead of
 //! the first one not handed on yet, and only those are kept. Work is bounded
-//! as in [`crate::paging`]: pages beyond [`PAGES_PER_PAGEFUL`] per page of
+//! as in [`crate::paging`]: pages beyond [`PAGES_PER_PAGEFUL`](crate::paging::PAGES_PER_PAGEFUL) per page of
 //! progress plus [`SPARE_PAGES`], or an empty page before the server's own
 //! count, stop the plan with [`Stop::Inconsistent`].
 
@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use crate::model::{Message, MessageId, Page};
 use crate::paging::{
-    PAGES_PER_PAGEFUL, PageRequest, PageSize, SPARE_PAGES, ServerOrder, Stop, detect_order,
+    Offsets, PageRequest, PageSize, SPARE_PAGES, ServerOrder, Stop, detect_order, fair_pages,
 };
 
 /// Pages the plan may run ahead of the first message not handed on, for each
@@ -36,13 +36,11 @@ pub struct Plan {
     order: ServerOrder,
     /// Stable indices `0..target` are wanted: the largest `total` answered.
     target: Option<u64>,
-    /// The first stable index not planned yet; every index below it is
-    /// planned, in flight, re-queued, filled or handed on.
-    next_unplanned: u64,
-    /// Ranges planned again because their answer did not cover them.
-    replan: BTreeSet<(u64, u64)>,
-    /// What each request in flight was meant to cover.
-    in_flight: Vec<(PageRequest, Range<u64>)>,
+    /// Stable indices asked for: in flight (with what each request was
+    /// meant to cover), planned again because their answer did not cover
+    /// them, and the frontier: every index below it is planned, in flight,
+    /// re-queued, filled or handed on.
+    offsets: Offsets,
     /// Received messages by stable index, waiting for the gap below them;
     /// `None` where the server sent a message already handed on.
     filled: BTreeMap<u64, Option<Message>>,
@@ -54,7 +52,6 @@ pub struct Plan {
     pages: u64,
     /// Newest-first: offsets that growth shifted under a request.
     shifted: u64,
-    requests: u64,
     stop: Option<Stop>,
 }
 
@@ -67,9 +64,7 @@ impl Plan {
             page_size,
             order: ServerOrder::Unknown,
             target: None,
-            next_unplanned: 0,
-            replan: BTreeSet::new(),
-            in_flight: Vec::new(),
+            offsets: Offsets::new(page),
             filled: BTreeMap::new(),
             handed_on: 0,
             seen: HashSet::new(),
@@ -78,7 +73,6 @@ impl Plan {
                 .saturating_mul(WINDOW_PAGES_PER_REQUEST),
             pages: 0,
             shifted: 0,
-            requests: 0,
             stop: None,
         }
     }
@@ -105,12 +99,12 @@ impl Plan {
 
     /// Requests planned so far.
     pub fn requests(&self) -> u64 {
-        self.requests
+        self.offsets.requests()
     }
 
     /// Requests planned and not answered yet.
     pub fn in_flight(&self) -> usize {
-        self.in_flight.len()
+        self.offsets.in_flight()
     }
 
     /// Why the plan stopped short of the whole history, if it did.
@@ -122,7 +116,7 @@ impl Plan {
     /// have been repeats of messages already handed on: see [`Plan::missing`]).
     pub fn is_complete(&self) -> bool {
         self.stop.is_none()
-            && self.in_flight.is_empty()
+            && self.offsets.in_flight() == 0
             && self.target.is_some_and(|target| self.handed_on >= target)
     }
 
@@ -146,11 +140,8 @@ impl Plan {
             Some(target) if probing && self.handed_on >= target => return out,
             Some(_) if !probing => {}
             _ => {
-                if self.in_flight.is_empty() && room > 0 {
-                    let probe = PageRequest {
-                        offset: 0,
-                        limit: self.page_size.max(PageSize::ORDER_REVEALING),
-                    };
+                if self.offsets.in_flight() == 0 && room > 0 {
+                    let probe = PageRequest::probe(self.page_size);
                     // Which indices it covers is known only from its answer;
                     // whatever it leaves is planned like the rest.
                     self.send(probe, 0..0, &mut out);
@@ -159,69 +150,39 @@ impl Plan {
             }
         }
         let target = self.target.unwrap_or(0);
-        let page = u64::from(self.page_size.get());
         let horizon = self.handed_on.saturating_add(self.window).min(target);
         while out.len() < room {
-            let range = if let Some(&(start, end)) = self.replan.first() {
-                self.replan.remove(&(start, end));
-                start..end
-            } else {
-                // Indices filled by a shifted page need no request of their own.
-                while self.next_unplanned < horizon
-                    && self.filled.contains_key(&self.next_unplanned)
-                {
-                    self.next_unplanned += 1;
-                }
-                if self.next_unplanned >= horizon {
-                    break;
-                }
-                let start = self.next_unplanned;
-                let end = start.saturating_add(page).min(horizon);
-                self.next_unplanned = end;
-                start..end
+            // Indices filled by a shifted page need no request of their own.
+            let filled = &self.filled;
+            let Some(range) = self
+                .offsets
+                .next_range(horizon, |index| filled.contains_key(&index))
+            else {
+                break;
             };
-            let request = self.request_for(&range, target);
+            let request = self.order.request_for(&range, target, self.page_size);
             self.send(request, range, &mut out);
         }
         out
     }
 
     fn send(&mut self, request: PageRequest, range: Range<u64>, out: &mut Vec<PageRequest>) {
-        self.requests += 1;
-        self.in_flight.push((request, range));
+        self.offsets.send(request, range);
         out.push(request);
-    }
-
-    fn request_for(&self, range: &Range<u64>, total: u64) -> PageRequest {
-        self.order.request_for(range, total, self.page_size)
     }
 
     /// A request failed after its retries: its range is planned again
     /// (the caller decides whether to go on at all).
     pub fn failed(&mut self, request: PageRequest) {
-        if let Some(range) = self.take_in_flight(request) {
-            self.requeue(range);
-        }
-    }
-
-    fn take_in_flight(&mut self, request: PageRequest) -> Option<Range<u64>> {
-        let at = self
-            .in_flight
-            .iter()
-            .position(|(sent, _)| *sent == request)?;
-        Some(self.in_flight.swap_remove(at).1)
-    }
-
-    fn requeue(&mut self, range: Range<u64>) {
-        if range.start < range.end {
-            self.replan.insert((range.start, range.end));
+        if let Some(range) = self.offsets.answered(request) {
+            self.offsets.ask_again(range);
         }
     }
 
     /// Takes the answer to `request`; returns the messages now ready, oldest
     /// first, each handed on once.
     pub fn accept(&mut self, request: PageRequest, page: Page) -> Vec<Message> {
-        let Some(range) = self.take_in_flight(request) else {
+        let Some(range) = self.offsets.answered(request) else {
             return Vec::new();
         };
         if self.stop.is_some() {
@@ -284,14 +245,14 @@ impl Plan {
             match (missing, gap_start) {
                 (true, None) => gap_start = Some(index),
                 (false, Some(start)) => {
-                    self.requeue(start..index);
+                    self.offsets.ask_again(start..index);
                     gap_start = None;
                 }
                 _ => {}
             }
         }
         if let Some(start) = gap_start {
-            self.requeue(start..range.end);
+            self.offsets.ask_again(start..range.end);
         }
         if self.over_budget() {
             self.stop = Some(Stop::Inconsistent {
@@ -316,10 +277,7 @@ impl Plan {
             .saturating_add(waiting.len() as u64)
             .saturating_add(self.shifted);
         let page_fuls = progress.div_ceil(u64::from(self.page_size.get()));
-        self.pages
-            > PAGES_PER_PAGEFUL
-                .saturating_mul(page_fuls)
-                .saturating_add(SPARE_PAGES)
+        self.pages > fair_pages(page_fuls, SPARE_PAGES)
     }
 
     /// Hands on the run of filled indices that starts at the first gap.
@@ -334,13 +292,7 @@ impl Plan {
             }
         }
         // A replanned range the run has passed needs no request any more.
-        let handed_on = self.handed_on;
-        self.replan = std::mem::take(&mut self.replan)
-            .into_iter()
-            .filter(|&(_, end)| end > handed_on)
-            .map(|(start, end)| (start.max(handed_on), end))
-            .collect();
-        self.next_unplanned = self.next_unplanned.max(handed_on);
+        self.offsets.pass(self.handed_on);
         ready
     }
 }

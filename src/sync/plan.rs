@@ -22,8 +22,10 @@ use std::ops::Range;
 
 use crate::archive::store::{Holdings, Placed, SyncState};
 use crate::model::{EntryRef, MessageId, Page, placeholder_id};
+#[cfg(doc)]
+use crate::paging::PAGES_PER_PAGEFUL;
 use crate::paging::{
-    PAGES_PER_PAGEFUL, PageRequest, PageSize, SPARE_PAGES, ServerOrder, detect_order,
+    Offsets, PageRequest, PageSize, SPARE_PAGES, ServerOrder, detect_order, fair_pages,
 };
 
 /// Where one visitor's sync stands.
@@ -68,11 +70,11 @@ pub struct VisitorSync {
     total: Option<u64>,
     /// Positions archived (before or during this sync).
     have: BTreeSet<u64>,
-    in_flight: Vec<(PageRequest, Range<u64>)>,
+    /// Requests in flight, each with the positions it was meant to cover.
+    offsets: Offsets,
     /// Whether an answer covered the newest position of the largest count.
     newest_seen: bool,
     newest_id: Option<MessageId>,
-    requests: u64,
     /// Pages answered; the first is free of the budget.
     pages: u64,
     /// Positions missing when the probe answered: the budget's measure.
@@ -99,10 +101,9 @@ impl VisitorSync {
             previous_total,
             total: None,
             have: holdings.positions.iter().copied().collect(),
-            in_flight: Vec::new(),
+            offsets: Offsets::new(u64::from(page_size.get())),
             newest_seen: false,
             newest_id,
-            requests: 0,
             pages: 0,
             missing_at_start: 0,
             new_messages: 0,
@@ -114,7 +115,7 @@ impl VisitorSync {
 
     /// Requests sent so far.
     pub fn requests(&self) -> u64 {
-        self.requests
+        self.offsets.requests()
     }
 
     /// Positions this sync archived that the archive lacked.
@@ -124,7 +125,7 @@ impl VisitorSync {
 
     /// Requests in flight.
     pub fn in_flight(&self) -> usize {
-        self.in_flight.len()
+        self.offsets.in_flight()
     }
 
     /// Where the sync stands.
@@ -135,7 +136,7 @@ impl VisitorSync {
         match self.total {
             Some(total)
                 if self.order == ServerOrder::Unordered
-                    && self.in_flight.is_empty()
+                    && self.offsets.in_flight() == 0
                     && self.newest_seen
                     && (self.placed_at.len() as u64) < total =>
             {
@@ -145,7 +146,7 @@ impl VisitorSync {
                 ))
             }
             Some(total)
-                if self.in_flight.is_empty()
+                if self.offsets.in_flight() == 0
                     && self.newest_seen
                     && (self.order == ServerOrder::Unordered || self.missing(total).is_empty()) =>
             {
@@ -166,7 +167,7 @@ impl VisitorSync {
             return out;
         }
         let Some(total) = self.total else {
-            if self.in_flight.is_empty() {
+            if self.offsets.in_flight() == 0 {
                 let probe = self.probe();
                 self.send(probe, 0..0, &mut out);
             }
@@ -174,7 +175,7 @@ impl VisitorSync {
         };
         if self.order == ServerOrder::Unordered {
             // Without an order positions mean nothing: every offset is read.
-            if self.in_flight.is_empty() && self.sequential_next < total {
+            if self.offsets.in_flight() == 0 && self.sequential_next < total {
                 let request = PageRequest {
                     offset: self.sequential_next,
                     limit: self.page_size,
@@ -184,11 +185,7 @@ impl VisitorSync {
             }
             return out;
         }
-        let planned: BTreeSet<u64> = self
-            .in_flight
-            .iter()
-            .flat_map(|(_, range)| range.clone())
-            .collect();
+        let planned: BTreeSet<u64> = self.offsets.covered().collect();
         let mut runs: Vec<Range<u64>> = Vec::new();
         for position in self.missing(total) {
             if planned.contains(&position) {
@@ -209,7 +206,7 @@ impl VisitorSync {
             let request = self.request_for(&run, total);
             self.send(request, run, &mut out);
         }
-        if out.is_empty() && self.in_flight.is_empty() && !self.newest_seen {
+        if out.is_empty() && self.offsets.in_flight() == 0 && !self.newest_seen {
             let newest = total.saturating_sub(self.page())..total;
             let request = self.request_for(&newest, total);
             self.send(request, newest, &mut out);
@@ -228,10 +225,7 @@ impl VisitorSync {
                 offset: total.saturating_sub(self.page()),
                 limit: self.page_size,
             },
-            _ => PageRequest {
-                offset: 0,
-                limit: self.page_size.max(PageSize::ORDER_REVEALING),
-            },
+            _ => PageRequest::probe(self.page_size),
         }
     }
 
@@ -240,8 +234,7 @@ impl VisitorSync {
     }
 
     fn send(&mut self, request: PageRequest, range: Range<u64>, out: &mut Vec<PageRequest>) {
-        self.requests += 1;
-        self.in_flight.push((request, range));
+        self.offsets.send(request, range);
         out.push(request);
     }
 
@@ -259,17 +252,16 @@ impl VisitorSync {
 
     /// A request failed after its retries: the visitor stops with the reason.
     pub fn failed(&mut self, request: PageRequest, reason: String) {
-        self.in_flight.retain(|(sent, _)| *sent != request);
+        self.offsets.answered(request);
         self.failed.get_or_insert(reason);
     }
 
     /// Takes the answer to `request`: the messages to archive, each with
     /// its position when the order gives one.
     pub fn accept(&mut self, request: PageRequest, page: Page) -> Vec<Placed> {
-        let Some(at) = self.in_flight.iter().position(|(sent, _)| *sent == request) else {
+        if self.offsets.answered(request).is_none() {
             return Vec::new();
-        };
-        self.in_flight.swap_remove(at);
+        }
         self.pages += 1;
         let total = page.total;
         let first = self.total.is_none();
@@ -353,6 +345,6 @@ impl VisitorSync {
 
     fn over_budget(&self) -> bool {
         let page_fuls = self.missing_at_start.div_ceil(self.page()).max(1);
-        self.pages > 1 + PAGES_PER_PAGEFUL.saturating_mul(page_fuls) + SPARE_PAGES
+        self.pages > 1 + fair_pages(page_fuls, SPARE_PAGES)
     }
 }
