@@ -14,8 +14,7 @@ use crate::archive::task::{AccountSpec, StoreEvent, StoreRequest, StoreTask};
 use crate::cli::commands::{ArchiveCommand, Command};
 use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
 use crate::config::Settings;
-use crate::export::output::Sink;
-use crate::export::{Format, Header, Target, Transcript};
+use crate::export::{Format, Target, archived};
 use crate::numbers::grouped;
 use crate::paging::PageSize;
 use crate::signals;
@@ -78,16 +77,14 @@ fn client(settings: &Settings) -> Result<(ApiClient, AccountSpec), u8> {
 /// Starts the store task and waits for it to open; a damaged file moved
 /// aside is said in one line.
 async fn open(dir: PathBuf, account: Option<AccountSpec>) -> Result<StoreTask, u8> {
-    let mut store = StoreTask::spawn(dir, account);
-    match store.events.recv().await {
-        Some(StoreEvent::Opened { moved_aside, .. }) => {
+    match StoreTask::open(dir, account).await {
+        Ok((store, moved_aside)) => {
             if let Some(moved) = moved_aside {
                 eprintln!("szchat: {moved}");
             }
             Ok(store)
         }
-        Some(StoreEvent::OpenFailed(error)) => Err(fail(EXIT_FAILURE, &error.to_string())),
-        _ => Err(fail(EXIT_FAILURE, "the archive's store has stopped")),
+        Err(error) => Err(fail(EXIT_FAILURE, &error.to_string())),
     }
 }
 
@@ -120,7 +117,7 @@ async fn sync(dir: PathBuf, context: &CommandContext<'_>, user_ids: &[u64]) -> u
     match outcome {
         Ok(summary) => {
             eprintln!("{summary}");
-            for (visitor, reason) in &summary.failed {
+            for (visitor, reason) in summary.failed.iter().chain(&summary.notes) {
                 eprintln!("szchat: visitor {visitor}: {reason}");
             }
             if summary.interrupted {
@@ -285,29 +282,12 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
         Ok(store) => store,
         Err(code) => return code,
     };
-    store.send(StoreRequest::Holdings {
-        visitor: export.user_id,
-    });
-    store.send(StoreRequest::Messages {
-        visitor: export.user_id,
-    });
-    let mut holdings = None;
-    let mut messages = None;
-    while holdings.is_none() || messages.is_none() {
-        match store.events.recv().await {
-            Some(StoreEvent::Holdings { result, .. }) => holdings = Some(result),
-            Some(StoreEvent::Messages { result, .. }) => messages = Some(result),
-            Some(_) => {}
-            None => return fail(EXIT_FAILURE, "the archive's store has stopped"),
-        }
-    }
+    let holdings = store.holdings_of(export.user_id).await;
+    let messages = store.messages_of(export.user_id).await;
     let _ = store.finish().await;
     let (holdings, messages) = match (holdings, messages) {
-        (Some(Ok(holdings)), Some(Ok(messages))) => (holdings, messages),
-        (Some(Err(error)), _) | (_, Some(Err(error))) => {
-            return fail(EXIT_FAILURE, &error.to_string());
-        }
-        _ => return fail(EXIT_FAILURE, "the archive's store has stopped"),
+        (Ok(holdings), Ok(messages)) => (holdings, messages),
+        (Err(error), _) | (_, Err(error)) => return fail(EXIT_FAILURE, &error.to_string()),
     };
     if holdings.state.is_none() && messages.is_empty() {
         return fail(
@@ -339,29 +319,16 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
 }
 
 /// The transcript to where `-o` says, under the same rules as an export from
-/// the server (`-` is standard output, a FIFO is written in place, a file is
-/// replaced only once complete and keeps its mode).
+/// the server.
 fn write_transcript(
     export: &OfflineExport,
     messages: &[crate::model::Message],
 ) -> std::io::Result<()> {
     let zone = LocalZone::System;
     let target = Target::resolve(export.output.as_deref())?;
-    let times = messages.iter().filter_map(|message| message.created_at);
-    let header = Header {
-        user_id: export.user_id,
-        // The archive's copy of the profile is not read here yet.
-        visitor: None,
-        period: times.clone().min().zip(times.max()),
-        offset: *zone.zoned(chrono::Utc::now()).offset(),
-    };
-    let mut transcript = Transcript::new(export.format, zone);
-    let mut out = Sink::open(&target)?;
-    transcript.begin(&mut out, &header)?;
-    for message in messages {
-        transcript.message(&mut out, message)?;
-    }
-    out.finish().map(drop)
+    // The archive's copy of the profile is not read here yet.
+    let header = archived::header(export.user_id, None, messages, &zone);
+    archived::write(&target, export.format, zone, &header, messages, &mut false).map(drop)
 }
 
 fn fail(code: u8, reason: &str) -> u8 {

@@ -263,7 +263,8 @@ fn szchat(args: &[&str]) -> std::process::Command {
         .args(args)
         .env_remove("SIGNALZEN_BASE_URL")
         .env("SIGNALZEN_API_SECRET", SECRET)
-        .env("XDG_CONFIG_HOME", "/nonexistent-szchat-config");
+        .env("XDG_CONFIG_HOME", "/nonexistent-szchat-config")
+        .env("XDG_DATA_HOME", common::data_home());
     command
 }
 

@@ -113,6 +113,13 @@ pub fn serve_all(
     panic!("the state never stopped asking for pages");
 }
 
+/// Where the binary keeps its archive in a test: inside the build's scratch
+/// space, one directory per test process, so no test writes under the real
+/// home and the archive path is exercised.
+pub fn data_home() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("data-{}", std::process::id()))
+}
+
 /// A client for `base_url` with quick retries, as tests want.
 pub fn client(base_url: &str, secret: &str, user_id: u64) -> ApiClient {
     let mut config = ApiConfig::new(base_url, Secret::new(secret).unwrap(), user_id);
