@@ -11,6 +11,7 @@
 pub mod account;
 pub mod dir;
 pub mod raw;
+mod rows;
 pub mod schema;
 pub mod store;
 pub mod task;
