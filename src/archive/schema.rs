@@ -87,7 +87,11 @@ pub const MIGRATIONS: &[&str] = &[
             new.rowid, new.body, new.attachment_name,
             coalesce(new.sender_name, trim(coalesce(new.sender_forename, '') || ' ' || coalesce(new.sender_surname, ''))));
     END;
-    CREATE TRIGGER message_search_update AFTER UPDATE ON messages BEGIN
+    -- A message archived again unchanged (the probe's page, each sync) is not re-indexed.
+    CREATE TRIGGER message_search_update AFTER UPDATE ON messages
+    WHEN old.body IS NOT new.body OR old.attachment_name IS NOT new.attachment_name
+        OR old.sender_name IS NOT new.sender_name OR old.sender_forename IS NOT new.sender_forename
+        OR old.sender_surname IS NOT new.sender_surname BEGIN
         DELETE FROM message_search WHERE rowid = old.rowid;
         INSERT INTO message_search (rowid, body, attachment_name, sender) VALUES (
             new.rowid, new.body, new.attachment_name,
