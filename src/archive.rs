@@ -13,6 +13,7 @@ pub mod dir;
 pub mod raw;
 mod rows;
 pub mod schema;
+pub mod search;
 pub mod store;
 pub mod task;
 

@@ -29,6 +29,7 @@ pub mod picker;
 pub mod sanitize;
 pub mod screens;
 pub mod search;
+pub mod search_cli;
 pub mod search_query;
 pub mod secret;
 pub mod signals;

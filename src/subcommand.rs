@@ -1,4 +1,4 @@
-//! `szchat sync` and `szchat archive path|stats|forget`: from parsed flags
+//! `szchat sync`, `szchat search` and `szchat archive path|stats|forget`: from parsed flags
 //! and settings to lines on the terminal and an exit status.
 
 use std::io::IsTerminal;
@@ -17,6 +17,7 @@ use crate::config::Settings;
 use crate::export::{Format, Target, archived};
 use crate::numbers::grouped;
 use crate::paging::PageSize;
+use crate::search_cli;
 use crate::signals;
 use crate::sync::{self, SYNC_PAGE_SIZE, SyncConfig, SyncError};
 use crate::timefmt::LocalZone;
@@ -56,11 +57,25 @@ pub async fn run(command: &Command, context: &CommandContext<'_>) -> u8 {
             action: ArchiveCommand::Forget { user_id },
         } => forget(dir, context.settings, *user_id).await,
         Command::Sync { user_ids } => sync(dir, context, user_ids).await,
+        Command::Search {
+            query,
+            sync,
+            json,
+            limit,
+        } => {
+            let request = search_cli::SearchRequest {
+                query,
+                sync: *sync,
+                json: *json,
+                limit: *limit,
+            };
+            search_cli::run(dir, context, &request).await
+        }
     }
 }
 
 /// The account's client, or the one-line reason there is none.
-fn client(settings: &Settings) -> Result<(ApiClient, AccountSpec), u8> {
+pub(crate) fn client(settings: &Settings) -> Result<(ApiClient, AccountSpec), u8> {
     let secret = settings
         .secret
         .read()
@@ -76,7 +91,7 @@ fn client(settings: &Settings) -> Result<(ApiClient, AccountSpec), u8> {
 
 /// Starts the store task and waits for it to open; a damaged file moved
 /// aside is said in one line.
-async fn open(dir: PathBuf, account: Option<AccountSpec>) -> Result<StoreTask, u8> {
+pub(crate) async fn open(dir: PathBuf, account: Option<AccountSpec>) -> Result<StoreTask, u8> {
     match StoreTask::open(dir, account).await {
         Ok((store, moved_aside)) => {
             if let Some(moved) = moved_aside {
@@ -88,7 +103,7 @@ async fn open(dir: PathBuf, account: Option<AccountSpec>) -> Result<StoreTask, u
     }
 }
 
-async fn sync(dir: PathBuf, context: &CommandContext<'_>, user_ids: &[u64]) -> u8 {
+pub(crate) async fn sync(dir: PathBuf, context: &CommandContext<'_>, user_ids: &[u64]) -> u8 {
     let (client, account) = match client(context.settings) {
         Ok(found) => found,
         Err(code) => return code,
@@ -331,7 +346,7 @@ fn write_transcript(
     archived::write(&target, export.format, zone, &header, messages, &mut false).map(drop)
 }
 
-fn fail(code: u8, reason: &str) -> u8 {
+pub(crate) fn fail(code: u8, reason: &str) -> u8 {
     eprintln!("szchat: {reason}");
     code
 }

@@ -127,7 +127,7 @@ pub struct Stats {
 
 /// An open archive, reading and writing for one account (once chosen).
 pub struct Store {
-    conn: Connection,
+    pub(super) conn: Connection,
     dir: DataDir,
     path: PathBuf,
     account: Option<i64>,
@@ -231,7 +231,7 @@ impl Store {
         Ok(())
     }
 
-    fn account(&self) -> Result<i64, ArchiveError> {
+    pub(super) fn account(&self) -> Result<i64, ArchiveError> {
         self.account.ok_or_else(|| ArchiveError::Read {
             path: self.path.clone(),
             reason: "no account chosen".to_owned(),

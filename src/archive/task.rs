@@ -16,8 +16,10 @@ use tokio::sync::mpsc;
 use super::ArchiveError;
 use super::account::Account;
 use super::dir::DataDir;
+use super::search::{Coverage, Hit};
 use super::store::{Forgotten, Holdings, MovedAside, Stats, Store, Write};
 use crate::model::Message;
+use crate::search_query::Condition;
 use crate::secret::Secret;
 use crate::visitor::VisitorId;
 
@@ -48,6 +50,9 @@ pub enum StoreRequest {
     Forget { visitor: VisitorId },
     /// Every account's figures.
     Stats,
+    /// The messages a search's condition holds for, newest first, and how
+    /// much of the account the archive covers.
+    Search { condition: Condition, limit: u32 },
     /// SQLite's full check of the file.
     IntegrityCheck,
     /// Answered once every write sent before it is on disk, or has failed.
@@ -77,6 +82,7 @@ pub enum StoreEvent {
         result: Result<Forgotten, ArchiveError>,
     },
     Stats(Result<Stats, ArchiveError>),
+    Searched(Result<(Vec<Hit>, Coverage), ArchiveError>),
     Integrity(Result<String, ArchiveError>),
     /// The writes before the flush: `unwritten` of them are still failing.
     Flushed {
@@ -258,6 +264,11 @@ fn run(
                 });
             }
             StoreRequest::Stats => send(StoreEvent::Stats(store.stats())),
+            StoreRequest::Search { condition, limit } => send(StoreEvent::Searched(
+                store
+                    .search(&condition, limit)
+                    .and_then(|hits| Ok((hits, store.coverage()?))),
+            )),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(store.integrity_check())),
         }
     }
@@ -301,6 +312,7 @@ fn refuse_all(
                 result: Err(error.clone()),
             }),
             StoreRequest::Stats => send(StoreEvent::Stats(Err(error.clone()))),
+            StoreRequest::Search { .. } => send(StoreEvent::Searched(Err(error.clone()))),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(Err(error.clone()))),
         }
     }

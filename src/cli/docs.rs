@@ -172,6 +172,11 @@ fn example_rows() -> Vec<(String, String)> {
             "write visitor 4821's archived history with no request at all",
         ),
         (
+            "szchat search 'invoice 4411 from:visitor after:2026-11-01'",
+            "search every archived visitor's messages, newest first, with no request (--sync \
+             syncs first, --json for JSON lines; exit 1 when nothing matched)",
+        ),
+        (
             "szchat archive stats",
             "what the archive holds: visitors, messages, size on disk, last sync per account",
         ),
