@@ -11,6 +11,7 @@ pub mod archive;
 pub(crate) mod attachment;
 pub mod cli;
 pub(crate) mod clipboard;
+pub mod command_setup;
 pub mod config;
 pub mod conversation;
 pub mod engine;

@@ -1,6 +1,7 @@
 //! `szchat search QUERY`: every archived visitor's messages searched with
 //! the query language of [`crate::search_query`], one hit a line, newest
-//! first (or JSON lines); no request unless `--sync` asks for a sync first.
+//! first (or JSON lines), with no request (`--sync` runs a sync before, in
+//! [`crate::subcommand`]).
 //! (The search inside one conversation is [`crate::search`].)
 
 use std::io::{IsTerminal, Write};
@@ -12,10 +13,11 @@ use serde_json::json;
 use crate::archive::search::{Coverage, Hit};
 use crate::archive::task::{StoreEvent, StoreRequest};
 use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
+use crate::command_setup::{client, fail, open};
+use crate::config::Settings;
 use crate::numbers::grouped;
 use crate::sanitize::sanitize_line;
 use crate::search_query::{self, Term};
-use crate::subcommand::{CommandContext, client, fail, open, sync};
 
 /// Characters of context shown before and after the match.
 const BEFORE: usize = 30;
@@ -28,25 +30,18 @@ const BRACKETS: (&str, &str) = ("[", "]");
 #[derive(Debug)]
 pub struct SearchRequest<'a> {
     pub query: &'a [String],
-    pub sync: bool,
     pub json: bool,
     pub limit: u32,
 }
 
 /// Runs the search; returns the exit status (0 matched, 1 nothing, 2 a bad query).
-pub async fn run(dir: PathBuf, context: &CommandContext<'_>, request: &SearchRequest<'_>) -> u8 {
+pub async fn run(dir: PathBuf, settings: &Settings, request: &SearchRequest<'_>) -> u8 {
     let text = request.query.join(" ");
     let query = match search_query::parse(&text) {
         Ok(query) => query,
         Err(error) => return fail(EXIT_USAGE, &format!("search: {error}")),
     };
-    if request.sync {
-        let code = sync(dir.clone(), context, &[]).await;
-        if code >= EXIT_USAGE {
-            return code;
-        }
-    }
-    let (_client, account) = match client(context.settings) {
+    let (_client, account) = match client(settings) {
         Ok(found) => found,
         Err(code) => return code,
     };

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use chrono::Local;
 use futures_util::StreamExt;
 
-use crate::api::client::{ApiClient, ApiConfig};
 use crate::archive::dir::{DB_FILE, data_dir};
 use crate::archive::store::Stats;
-use crate::archive::task::{AccountSpec, StoreEvent, StoreRequest, StoreTask};
+use crate::archive::task::{StoreEvent, StoreRequest};
 use crate::cli::commands::{ArchiveCommand, Command};
 use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
+use crate::command_setup::{client, fail, open};
 use crate::config::Settings;
 use crate::export::{Format, Target, archived};
 use crate::numbers::grouped;
@@ -65,41 +65,17 @@ pub async fn run(command: &Command, context: &CommandContext<'_>) -> u8 {
         } => {
             let request = search_cli::SearchRequest {
                 query,
-                sync: *sync,
                 json: *json,
                 limit: *limit,
             };
-            search_cli::run(dir, context, &request).await
-        }
-    }
-}
-
-/// The account's client, or the one-line reason there is none.
-pub(crate) fn client(settings: &Settings) -> Result<(ApiClient, AccountSpec), u8> {
-    let secret = settings
-        .secret
-        .read()
-        .map_err(|error| fail(EXIT_USAGE, &error.to_string()))?;
-    let client = ApiClient::new(ApiConfig::new(&settings.base_url, secret.clone(), 0))
-        .map_err(|error| fail(EXIT_USAGE, &error.to_string()))?;
-    let account = AccountSpec {
-        base_url: client.base_url().to_owned(),
-        secret,
-    };
-    Ok((client, account))
-}
-
-/// Starts the store task and waits for it to open; a damaged file moved
-/// aside is said in one line.
-pub(crate) async fn open(dir: PathBuf, account: Option<AccountSpec>) -> Result<StoreTask, u8> {
-    match StoreTask::open(dir, account).await {
-        Ok((store, moved_aside)) => {
-            if let Some(moved) = moved_aside {
-                eprintln!("szchat: {moved}");
+            if *sync {
+                let code = self::sync(dir.clone(), context, &[]).await;
+                if code >= EXIT_USAGE {
+                    return code;
+                }
             }
-            Ok(store)
+            search_cli::run(dir, context.settings, &request).await
         }
-        Err(error) => Err(fail(EXIT_FAILURE, &error.to_string())),
     }
 }
 
@@ -344,11 +320,6 @@ fn write_transcript(
     // The archive's copy of the profile is not read here yet.
     let header = archived::header(export.user_id, None, messages, &zone);
     archived::write(&target, export.format, zone, &header, messages, &mut false).map(drop)
-}
-
-pub(crate) fn fail(code: u8, reason: &str) -> u8 {
-    eprintln!("szchat: {reason}");
-    code
 }
 
 #[cfg(test)]

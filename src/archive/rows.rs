@@ -7,11 +7,17 @@ use rusqlite::params;
 use serde_json::{Value, json};
 
 use super::raw::without_file_url;
-use super::store::Placed;
 use crate::attachment;
-use crate::model::Sender;
+use crate::model::{Message, Sender};
 use crate::paging::ServerOrder;
 use crate::visitor::{Visitor, VisitorId};
+
+/// A message and its place counted from the oldest, when known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub position: Option<u64>,
+    pub message: Message,
+}
 
 pub(super) const INSERT_VISITOR: &str =
     "INSERT INTO visitors (account, id, name, email, reference, created_at,

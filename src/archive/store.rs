@@ -13,6 +13,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, pa
 use super::ArchiveError;
 use super::account::Account;
 use super::dir::{DataDir, ensure_private_file};
+pub use super::rows::Placed;
 use super::rows::{
     INSERT_MESSAGE, INSERT_VISITOR, UPSERT_SYNC_STATE, attributes_json, from_sql_count,
     from_sql_id, insert_message, order_from_name, order_name, parse_time, sql_count, sql_id, time,
@@ -32,13 +33,6 @@ const CACHE_KIB: i64 = -16_384;
 /// A forget rewrites the whole file (VACUUM) once free pages are more than
 /// this share of it; below, secure delete has zeroed what was deleted.
 const VACUUM_FREE_SHARE: f64 = 0.25;
-
-/// A message and its place counted from the oldest, when known.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Placed {
-    pub position: Option<u64>,
-    pub message: Message,
-}
 
 /// What a sync of one visitor saw last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
