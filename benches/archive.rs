@@ -1,20 +1,32 @@
 //! Writing 100,000 messages to the archive through the store task, in
 //! batches of one page (99) each as a sync sends them: messages per second,
-//! best and median of five runs, each into a fresh archive.
+//! best and median of five runs, each into a fresh archive. Then `szchat
+//! sync`'s work on a 1,000-visitor account served by the fake server: the
+//! requests (counted by the server) and time of a sync where nothing
+//! changed, and of one where 10 visitors grew.
 //! Run: `cargo bench --bench archive`.
 
 use std::time::{Duration, Instant};
 
+use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::wire::parse_page;
 use szchat::archive::store::{Placed, Write};
 use szchat::archive::task::{AccountSpec, StoreEvent, StoreRequest, StoreTask};
 use szchat::model::Message;
+use szchat::paging::PageSize;
 use szchat::secret::Secret;
-use szchat_fake::synthetic_messages;
+use szchat::sync::{self, SyncConfig};
+use szchat_fake::{FakeConfig, FakeServer, Visitor, synthetic_messages};
 
 const MESSAGES: usize = 100_000;
 const PAGE: usize = 99;
 const RUNS: usize = 5;
+/// The account the sync benchmark syncs.
+const VISITORS: u64 = 1_000;
+const MESSAGES_PER_VISITOR: usize = 20;
+const GROWN_VISITORS: u64 = 10;
+const GROWTH: usize = 30;
+const SYNC_SECRET: &str = "bench-sync-secret";
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -23,6 +35,7 @@ fn main() {
         .build()
         .expect("a runtime");
     runtime.block_on(bench());
+    runtime.block_on(sync_bench());
 }
 
 /// The messages as the client reads them, page by page.
@@ -129,4 +142,102 @@ async fn write_all(pages: &[Vec<Message>]) -> Duration {
     }
     task.finish().await.expect("every write on disk");
     started.elapsed()
+}
+
+/// Requests the fake server saw, split into the visitor list's pages and
+/// message-list pages.
+#[derive(Clone, Copy, Default)]
+struct Requests {
+    list: usize,
+    messages: usize,
+}
+
+fn requests(server: &FakeServer) -> Requests {
+    let seen = server.requests();
+    let messages = seen
+        .iter()
+        .filter(|request| request.path.ends_with("/messages"))
+        .count();
+    let list = seen
+        .iter()
+        .filter(|request| request.path.ends_with("/external/users"))
+        .count();
+    Requests { list, messages }
+}
+
+/// One `szchat sync` of the whole account into the archive in `dir`.
+async fn sync_once(server: &FakeServer, dir: &std::path::Path) -> (sync::Summary, Duration) {
+    let secret = Secret::new(SYNC_SECRET).expect("a secret");
+    let client =
+        ApiClient::new(ApiConfig::new(&server.base_url(), secret.clone(), 0)).expect("a client");
+    let account = AccountSpec {
+        base_url: client.base_url().to_owned(),
+        secret,
+    };
+    let started = Instant::now();
+    let (store, _) = StoreTask::open(dir.to_owned(), Some(account))
+        .await
+        .expect("the archive opens");
+    let config = SyncConfig {
+        client,
+        user_ids: Vec::new(),
+        page_size: PageSize::MAX,
+        concurrency: 6,
+        progress: false,
+    };
+    let summary = sync::run(config, store, std::future::pending())
+        .await
+        .expect("the sync runs");
+    assert!(summary.failed.is_empty(), "every visitor synced");
+    (summary, started.elapsed())
+}
+
+async fn sync_bench() {
+    let mut config = FakeConfig::new(SYNC_SECRET, 1, synthetic_messages(MESSAGES_PER_VISITOR));
+    config.other_visitors = (2..=VISITORS)
+        .map(|id| Visitor::new(id, synthetic_messages(MESSAGES_PER_VISITOR)))
+        .collect();
+    let server = FakeServer::start(config).await.expect("the fake server");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let archive = dir.path().join("szchat");
+    let (first, took) = sync_once(&server, &archive).await;
+    let before = requests(&server);
+    println!(
+        "archive: sync of {VISITORS} visitors with {MESSAGES_PER_VISITOR} messages each, pages of 99, 6 in flight"
+    );
+    let report = |label: &str, summary: &sync::Summary, took: Duration, used: Requests| {
+        println!(
+            "  {label:<26} {:>6.0} ms  {:>5} requests ({} list pages + {} message pages, {:.2} per visitor)  {} new messages",
+            took.as_secs_f64() * 1000.0,
+            used.list + used.messages,
+            used.list,
+            used.messages,
+            used.messages as f64 / VISITORS as f64,
+            summary.new_messages,
+        );
+    };
+    report("first sync (empty archive)", &first, took, before);
+    let (unchanged, took) = sync_once(&server, &archive).await;
+    let after = requests(&server);
+    let used = Requests {
+        list: after.list - before.list,
+        messages: after.messages - before.messages,
+    };
+    report("nothing changed", &unchanged, took, used);
+    let grown = synthetic_messages(MESSAGES_PER_VISITOR + GROWTH);
+    for id in (2..).take(usize::try_from(GROWN_VISITORS).unwrap_or(0)) {
+        server.append_messages(id, grown[MESSAGES_PER_VISITOR..].to_vec());
+    }
+    let (grew, took) = sync_once(&server, &archive).await;
+    let last = requests(&server);
+    let used = Requests {
+        list: last.list - after.list,
+        messages: last.messages - after.messages,
+    };
+    report(
+        &format!("{GROWN_VISITORS} visitors grew by {GROWTH}"),
+        &grew,
+        took,
+        used,
+    );
 }

@@ -11,7 +11,9 @@
 pub mod account;
 pub mod dir;
 pub mod raw;
+mod rows;
 pub mod schema;
+pub mod search;
 pub mod store;
 pub mod task;
 

@@ -61,7 +61,7 @@ pub struct Cli {
     )]
     pub base_url: String,
 
-    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed. md and txt name markdown and text too.
+    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed. md and txt name markdown and text too. With the archive on, it brings the visitor's archive up to date (fetching only what it lacks) and writes from it; jsonl then has file_url null.
     #[arg(long, value_name = "FORMAT", value_enum)]
     pub export: Option<Format>,
 
@@ -113,7 +113,7 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["user_id", "demo"])]
     pub man: bool,
 
-    /// No network: read the local archive only (for now with --export; the browser does not read the archive yet).
+    /// No network: --export writes from the local archive only, with no request (the browser does not read the archive yet).
     #[arg(long, requires = "export", conflicts_with = "demo")]
     pub offline: bool,
 

@@ -7,6 +7,7 @@
 //! is renamed to FILE only once complete; an error or Ctrl-C (the future
 //! dropped) removes it, so no partial file is left (see [`output`]).
 
+pub mod archived;
 pub mod header;
 pub mod jsonl;
 pub mod markdown;
@@ -117,6 +118,12 @@ pub enum ExportError {
     Api(ApiError),
     #[error("{0}")]
     Incomplete(FetchError),
+    /// The archive could not be opened, read or written.
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
+    /// The sync before an export from the archive stopped, for this reason.
+    #[error("{0}")]
+    NotSynced(String),
     #[error("cannot write {}: {error}", where_to(.path.as_deref()))]
     Write {
         path: Option<PathBuf>,

@@ -12,10 +12,14 @@ use futures_util::StreamExt;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::error::ApiError;
 use szchat::app::{self, AppConfig};
+use szchat::archive::ArchiveError;
+use szchat::archive::dir::data_dir;
+use szchat::archive::task::AccountSpec;
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::config::{self, Origin, Settings};
 use szchat::export::{self, ExportConfig};
 use szchat::logging;
+use szchat::secret::Secret;
 use szchat::signals;
 use szchat::state::{DEFAULT_POLL_INTERVAL, Exit};
 use szchat::subcommand;
@@ -126,6 +130,8 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     let user_id = cli.user_id;
     // The demo's client is for its first visitor when no id is given.
     let client_user_id = api_config.user_id;
+    // The archive tells accounts apart by it (never writing it).
+    let secret = api_config.secret.clone();
     let client = match ApiClient::new(api_config) {
         Ok(client) => client,
         Err(error) => return fail(EXIT_USAGE, &client_error(&settings.base_url_origin, &error)),
@@ -161,7 +167,11 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             zone: LocalZone::System,
             progress: std::io::stderr().is_terminal(),
         };
-        return export(config).await;
+        let archive = match export_archive(&cli, &settings, &config.client, secret) {
+            Ok(archive) => archive,
+            Err(code) => return code,
+        };
+        return export(config, archive).await;
     }
     // Before taking over the terminal: drawing into a file or pipe would
     // leave a blank screen waiting for a blind `q`.
@@ -212,7 +222,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
 /// A signal that ends the process (Ctrl-C) drops the export, which removes
 /// its temporary file, and exits 128 + its number (130 for Ctrl-C). What
 /// went straight out (standard output, a FIFO) is said to be incomplete.
-async fn export(config: ExportConfig) -> ExitCode {
+async fn export(config: ExportConfig, archive: Option<ExportArchive>) -> ExitCode {
     let mut signals = match signals::listen() {
         Ok(signals) => signals,
         Err(error) => return fail(EXIT_FAILURE, &format!("cannot listen for signals: {error}")),
@@ -224,7 +234,15 @@ async fn export(config: ExportConfig) -> ExitCode {
         }
     };
     let outcome = tokio::select! {
-        outcome = export::run(config) => outcome,
+        outcome = async {
+            match &archive {
+                Some(archive) => {
+                    let note = |line: String| eprintln!("szchat: {line}");
+                    export::archived::run(config, archive.place.clone(), &note).await
+                }
+                None => export::run(config).await,
+            }
+        } => outcome,
         Some(number) = signals.next() => {
             eprintln!("szchat: export interrupted");
             incomplete();
@@ -247,6 +265,50 @@ async fn export(config: ExportConfig) -> ExitCode {
             code
         }
     }
+}
+
+/// The archive an export syncs into and reads from; the demo's lives in a
+/// temporary directory removed with it.
+struct ExportArchive {
+    place: export::archived::ArchivePlace,
+    _demo_dir: Option<tempfile::TempDir>,
+}
+
+/// The archive `--export` uses: none with `--no-archive` or `archive =
+/// false` (the history is fetched whole, as before the archive).
+fn export_archive(
+    cli: &Cli,
+    settings: &Settings,
+    client: &ApiClient,
+    secret: Secret,
+) -> Result<Option<ExportArchive>, ExitCode> {
+    if !settings.archive {
+        return Ok(None);
+    }
+    let account = AccountSpec {
+        base_url: client.base_url().to_owned(),
+        secret,
+    };
+    let (dir, demo_dir) = if cli.demo {
+        let temporary = tempfile::Builder::new()
+            .prefix("szchat-demo-")
+            .tempdir()
+            .map_err(|error| {
+                fail(
+                    EXIT_FAILURE,
+                    &format!("cannot make the demo's archive directory: {error}"),
+                )
+            })?;
+        (temporary.path().to_owned(), Some(temporary))
+    } else {
+        let dir = data_dir(|name| std::env::var_os(name))
+            .ok_or_else(|| fail(EXIT_FAILURE, &ArchiveError::NoDataDir.to_string()))?;
+        (dir, None)
+    };
+    Ok(Some(ExportArchive {
+        place: export::archived::ArchivePlace { dir, account },
+        _demo_dir: demo_dir,
+    }))
 }
 
 /// Why the client could not be built; a refused base URL from the config

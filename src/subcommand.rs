@@ -1,4 +1,4 @@
-//! `szchat sync` and `szchat archive path|stats|forget`: from parsed flags
+//! `szchat sync`, `szchat search` and `szchat archive path|stats|forget`: from parsed flags
 //! and settings to lines on the terminal and an exit status.
 
 use std::io::IsTerminal;
@@ -7,17 +7,17 @@ use std::path::PathBuf;
 use chrono::Local;
 use futures_util::StreamExt;
 
-use crate::api::client::{ApiClient, ApiConfig};
 use crate::archive::dir::{DB_FILE, data_dir};
 use crate::archive::store::Stats;
-use crate::archive::task::{AccountSpec, StoreEvent, StoreRequest, StoreTask};
+use crate::archive::task::{StoreEvent, StoreRequest};
 use crate::cli::commands::{ArchiveCommand, Command};
 use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
+use crate::command_setup::{client, fail, open};
 use crate::config::Settings;
-use crate::export::output::Sink;
-use crate::export::{Format, Header, Target, Transcript};
+use crate::export::{Format, Target, archived};
 use crate::numbers::grouped;
 use crate::paging::PageSize;
+use crate::search_cli;
 use crate::signals;
 use crate::sync::{self, SYNC_PAGE_SIZE, SyncConfig, SyncError};
 use crate::timefmt::LocalZone;
@@ -57,41 +57,29 @@ pub async fn run(command: &Command, context: &CommandContext<'_>) -> u8 {
             action: ArchiveCommand::Forget { user_id },
         } => forget(dir, context.settings, *user_id).await,
         Command::Sync { user_ids } => sync(dir, context, user_ids).await,
-    }
-}
-
-/// The account's client, or the one-line reason there is none.
-fn client(settings: &Settings) -> Result<(ApiClient, AccountSpec), u8> {
-    let secret = settings
-        .secret
-        .read()
-        .map_err(|error| fail(EXIT_USAGE, &error.to_string()))?;
-    let client = ApiClient::new(ApiConfig::new(&settings.base_url, secret.clone(), 0))
-        .map_err(|error| fail(EXIT_USAGE, &error.to_string()))?;
-    let account = AccountSpec {
-        base_url: client.base_url().to_owned(),
-        secret,
-    };
-    Ok((client, account))
-}
-
-/// Starts the store task and waits for it to open; a damaged file moved
-/// aside is said in one line.
-async fn open(dir: PathBuf, account: Option<AccountSpec>) -> Result<StoreTask, u8> {
-    let mut store = StoreTask::spawn(dir, account);
-    match store.events.recv().await {
-        Some(StoreEvent::Opened { moved_aside, .. }) => {
-            if let Some(moved) = moved_aside {
-                eprintln!("szchat: {moved}");
+        Command::Search {
+            query,
+            sync,
+            json,
+            limit,
+        } => {
+            let request = search_cli::SearchRequest {
+                query,
+                json: *json,
+                limit: *limit,
+            };
+            if *sync {
+                let code = self::sync(dir.clone(), context, &[]).await;
+                if code >= EXIT_USAGE {
+                    return code;
+                }
             }
-            Ok(store)
+            search_cli::run(dir, context.settings, &request).await
         }
-        Some(StoreEvent::OpenFailed(error)) => Err(fail(EXIT_FAILURE, &error.to_string())),
-        _ => Err(fail(EXIT_FAILURE, "the archive's store has stopped")),
     }
 }
 
-async fn sync(dir: PathBuf, context: &CommandContext<'_>, user_ids: &[u64]) -> u8 {
+pub(crate) async fn sync(dir: PathBuf, context: &CommandContext<'_>, user_ids: &[u64]) -> u8 {
     let (client, account) = match client(context.settings) {
         Ok(found) => found,
         Err(code) => return code,
@@ -120,7 +108,7 @@ async fn sync(dir: PathBuf, context: &CommandContext<'_>, user_ids: &[u64]) -> u
     match outcome {
         Ok(summary) => {
             eprintln!("{summary}");
-            for (visitor, reason) in &summary.failed {
+            for (visitor, reason) in summary.failed.iter().chain(&summary.notes) {
                 eprintln!("szchat: visitor {visitor}: {reason}");
             }
             if summary.interrupted {
@@ -285,29 +273,12 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
         Ok(store) => store,
         Err(code) => return code,
     };
-    store.send(StoreRequest::Holdings {
-        visitor: export.user_id,
-    });
-    store.send(StoreRequest::Messages {
-        visitor: export.user_id,
-    });
-    let mut holdings = None;
-    let mut messages = None;
-    while holdings.is_none() || messages.is_none() {
-        match store.events.recv().await {
-            Some(StoreEvent::Holdings { result, .. }) => holdings = Some(result),
-            Some(StoreEvent::Messages { result, .. }) => messages = Some(result),
-            Some(_) => {}
-            None => return fail(EXIT_FAILURE, "the archive's store has stopped"),
-        }
-    }
+    let holdings = store.holdings_of(export.user_id).await;
+    let messages = store.messages_of(export.user_id).await;
     let _ = store.finish().await;
     let (holdings, messages) = match (holdings, messages) {
-        (Some(Ok(holdings)), Some(Ok(messages))) => (holdings, messages),
-        (Some(Err(error)), _) | (_, Some(Err(error))) => {
-            return fail(EXIT_FAILURE, &error.to_string());
-        }
-        _ => return fail(EXIT_FAILURE, "the archive's store has stopped"),
+        (Ok(holdings), Ok(messages)) => (holdings, messages),
+        (Err(error), _) | (_, Err(error)) => return fail(EXIT_FAILURE, &error.to_string()),
     };
     if holdings.state.is_none() && messages.is_empty() {
         return fail(
@@ -339,34 +310,16 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
 }
 
 /// The transcript to where `-o` says, under the same rules as an export from
-/// the server (`-` is standard output, a FIFO is written in place, a file is
-/// replaced only once complete and keeps its mode).
+/// the server.
 fn write_transcript(
     export: &OfflineExport,
     messages: &[crate::model::Message],
 ) -> std::io::Result<()> {
     let zone = LocalZone::System;
     let target = Target::resolve(export.output.as_deref())?;
-    let times = messages.iter().filter_map(|message| message.created_at);
-    let header = Header {
-        user_id: export.user_id,
-        // The archive's copy of the profile is not read here yet.
-        visitor: None,
-        period: times.clone().min().zip(times.max()),
-        offset: *zone.zoned(chrono::Utc::now()).offset(),
-    };
-    let mut transcript = Transcript::new(export.format, zone);
-    let mut out = Sink::open(&target)?;
-    transcript.begin(&mut out, &header)?;
-    for message in messages {
-        transcript.message(&mut out, message)?;
-    }
-    out.finish().map(drop)
-}
-
-fn fail(code: u8, reason: &str) -> u8 {
-    eprintln!("szchat: {reason}");
-    code
+    // The archive's copy of the profile is not read here yet.
+    let header = archived::header(export.user_id, None, messages, &zone);
+    archived::write(&target, export.format, zone, &header, messages, &mut false).map(drop)
 }
 
 #[cfg(test)]

@@ -39,6 +39,8 @@ const PROGRESS_TICKS_PER_SECOND: u8 = 10;
 /// Visitors whose sync may be under way at once, per request in flight:
 /// enough to keep every request busy, few enough to keep memory small.
 const VISITORS_PER_REQUEST: usize = 4;
+/// The reason a visitor the server does not know failed with.
+const NOT_FOUND: &str = "not found";
 
 /// What a sync needs.
 #[derive(Debug)]
@@ -62,6 +64,12 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Visitors that could not be synced, and why.
     pub failed: Vec<(VisitorId, String)>,
+    /// Synced visitors whose history the server now tells differently
+    /// from the archive, said in words.
+    pub notes: Vec<(VisitorId, String)>,
+    /// Of the failed visitors, those the server refused or did not answer
+    /// for, with its first error.
+    pub api_errors: Vec<(VisitorId, ApiError)>,
     /// Ctrl-C stopped it; what was fetched is kept.
     pub interrupted: bool,
 }
@@ -127,28 +135,44 @@ pub async fn run(
     mut store: StoreTask,
     interrupt: impl Future<Output = ()>,
 ) -> Result<Summary, SyncError> {
+    let outcome = bring_up_to_date(config, &mut store, interrupt).await;
+    let flushed = store.finish().await;
+    let summary = outcome?;
+    flushed?;
+    Ok(summary)
+}
+
+/// The sync itself, leaving the store open for what follows (an export
+/// reads the archive after it); its last writes may still be queued.
+pub async fn bring_up_to_date(
+    config: SyncConfig,
+    store: &mut StoreTask,
+    interrupt: impl Future<Output = ()>,
+) -> Result<Summary, SyncError> {
     let started = Instant::now();
     let mut sync = Sync::new(&config);
     let progress = config.progress.then(progress_bar);
     tokio::pin!(interrupt);
-    let outcome = sync.drive(&mut store, &progress, &mut interrupt).await;
+    let outcome = sync.drive(store, &progress, &mut interrupt).await;
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
     if sync.synced > 0 {
         store.send(StoreRequest::Write(Write::AccountSynced(Utc::now())));
     }
-    let flushed = store.finish().await;
     outcome?;
-    flushed?;
     let mut failed: Vec<_> = sync.failed.into_iter().collect();
     failed.sort_by_key(|(id, _)| sync.order_of.get(id).copied().unwrap_or(usize::MAX));
+    let mut notes = sync.notes;
+    notes.sort_by_key(|(id, _)| sync.order_of.get(id).copied().unwrap_or(usize::MAX));
     Ok(Summary {
         synced: sync.synced,
         new_messages: sync.new_messages,
         requests: sync.requests,
         elapsed: started.elapsed(),
         failed,
+        notes,
+        api_errors: sync.api_errors.into_iter().collect(),
         interrupted: sync.interrupted,
     })
 }
@@ -174,6 +198,8 @@ struct Sync {
     new_messages: u64,
     requests: u64,
     failed: HashMap<VisitorId, String>,
+    notes: Vec<(VisitorId, String)>,
+    api_errors: HashMap<VisitorId, ApiError>,
     interrupted: bool,
     slow_downs: mpsc::UnboundedReceiver<Duration>,
     notices: mpsc::UnboundedSender<Duration>,
@@ -210,6 +236,8 @@ impl Sync {
             new_messages: 0,
             requests: 0,
             failed: HashMap::new(),
+            notes: Vec::new(),
+            api_errors: HashMap::new(),
             interrupted: false,
             slow_downs,
             notices,
@@ -421,8 +449,11 @@ impl Sync {
             }
             (Some(visitor), Err(error)) => {
                 if let Some(job) = self.under_way.get_mut(&visitor) {
+                    self.api_errors
+                        .entry(visitor)
+                        .or_insert_with(|| error.clone());
                     let reason = match error {
-                        ApiError::NotFound => "not found".to_owned(),
+                        ApiError::NotFound => NOT_FOUND.to_owned(),
                         error => error.to_string(),
                     };
                     job.failed(request, reason);
@@ -445,6 +476,16 @@ impl Sync {
         match job.outcome() {
             Outcome::Running => {}
             Outcome::Synced(seen) => {
+                if let Some(fewer) = job.held_beyond_total() {
+                    self.notes.push((
+                        visitor,
+                        format!(
+                            "the server now counts {} fewer {} than the archive",
+                            grouped(fewer),
+                            if fewer == 1 { "message" } else { "messages" }
+                        ),
+                    ));
+                }
                 store.send(StoreRequest::Write(Write::SyncState {
                     visitor,
                     state: seen.at(Utc::now()),

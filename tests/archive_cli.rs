@@ -354,3 +354,99 @@ async fn offline_export_reads_the_archive_and_makes_no_request() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(server.request_count(), before, "still no request");
 }
+
+fn message_requests(server: &FakeServer) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|request| request.path.ends_with("/messages"))
+        .count()
+}
+
+/// `--export` with the archive on brings the visitor's archive up to date
+/// (the whole history the first time, one request when nothing changed)
+/// and writes from the archive: the jsonl lacks only the link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_reads_the_archive_and_fetches_only_what_it_lacks() {
+    let server = server_with_visitors(120, 0).await;
+    let home = Home::new();
+    let served: Vec<Value> = server
+        .messages_of(USER)
+        .unwrap()
+        .into_iter()
+        .map(|mut m| {
+            m["file_url"] = Value::Null;
+            m
+        })
+        .collect();
+    let mut asked = 0;
+    for (round, requests) in [(1, 2), (2, 1)] {
+        let output = run(home.szchat(&server).args(["--export", "jsonl", "42"]));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let lines: Vec<Value> = stdout(&output)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(
+            lines, served,
+            "round {round}: the jsonl lacks only the link"
+        );
+        let plural = if requests == 1 { "" } else { "s" };
+        assert!(
+            stderr(&output).starts_with(&format!(
+                "exported 120 messages in {requests} request{plural}, "
+            )),
+            "round {round}: {}",
+            stderr(&output)
+        );
+        assert_eq!(message_requests(&server) - asked, requests, "round {round}");
+        asked = message_requests(&server);
+    }
+    assert_exact(&server, &home.store(&server), USER);
+
+    // Markdown names the visitor from the profile, which is archived too.
+    let out = home.root.path().join("t.md");
+    let output = run(home
+        .szchat(&server)
+        .args(["--export", "markdown", "-o"])
+        .arg(&out)
+        .arg("42"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(message_requests(&server) - asked, 1);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("Message 120"), "{written}");
+
+    // A visitor the server does not know: one line, exit 1, nothing written.
+    let output = run(home.szchat(&server).args(["--export", "jsonl", "999"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), "szchat: visitor 999 not found\n");
+    assert!(output.stdout.is_empty());
+}
+
+/// A history that shrank since the last sync is said in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shrunk_history_is_said_in_words() {
+    let server = server_with_visitors(120, 0).await;
+    let home = Home::new();
+    let output = run(home.szchat(&server).args(["sync", "42"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ids: Vec<u64> = server
+        .messages_of(USER)
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["id"].as_u64())
+        .take(40)
+        .collect();
+    for id in ids {
+        assert!(server.delete_message(id));
+    }
+    let output = run(home.szchat(&server).args(["sync", "42"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "szchat: visitor 42: the server now counts 40 fewer messages than the archive\n"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}

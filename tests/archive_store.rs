@@ -277,6 +277,21 @@ fn a_full_disk_is_an_error_to_show_and_the_write_can_be_tried_again() {
     assert_eq!(store.holdings(1).unwrap().messages, 400);
 }
 
+/// How many of the planted text's own trigrams the search index holds.
+fn planted_terms(dir: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(dir.join("archive.db")).unwrap();
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, message_search, 'row')",
+    )
+    .unwrap();
+    conn.query_row(
+        "SELECT count(*) FROM temp.terms WHERE term IN ('7f3', 'f3a', '3a9', 'a9c')",
+        [],
+        |row| row.get(0),
+    )
+    .unwrap()
+}
+
 #[test]
 fn forgetting_a_visitor_leaves_no_byte_of_their_messages_in_any_file() {
     let base = tempfile::tempdir().unwrap();
@@ -308,12 +323,18 @@ fn forgetting_a_visitor_leaves_no_byte_of_their_messages_in_any_file() {
         ])
         .unwrap();
     assert!(contains(&all_bytes(&dir), planted));
+    assert_eq!(planted_terms(&dir), 4, "the search index holds their words");
     let forgotten = store.forget(42).unwrap();
     assert_eq!(forgotten.messages, 300);
     assert!(forgotten.known);
     assert!(!contains(&all_bytes(&dir), planted), "while still open");
     drop(store);
     assert!(!contains(&all_bytes(&dir), planted), "after closing");
+    assert_eq!(
+        planted_terms(&dir),
+        0,
+        "no term of theirs stays in the index"
+    );
     let mut store = open(&dir, "secret-a");
     assert_eq!(store.messages(43).unwrap().len(), 1);
     assert!(store.messages(42).unwrap().is_empty());

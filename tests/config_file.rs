@@ -51,6 +51,7 @@ impl Home {
         command
             .env("HOME", &self.0)
             .env("XDG_CONFIG_HOME", self.0.join("config"))
+            .env("XDG_DATA_HOME", self.0.join("data"))
             .env_remove("SIGNALZEN_API_SECRET")
             .env_remove("SIGNALZEN_BASE_URL")
             .env_remove("NO_COLOR")

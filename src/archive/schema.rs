@@ -67,6 +67,40 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account, visitor)
     ) WITHOUT ROWID;
     "#,
+    // 2: the search index over every visitor's messages: body, attachment
+    // name and sender's name. Trigrams find text inside words (CJK has no
+    // spaces) with case and diacritics folded; it holds no copy of the text
+    // (contentless), and triggers keep it in step with `messages` in the
+    // same transactions.
+    r#"
+    CREATE VIRTUAL TABLE message_search USING fts5(
+        body, attachment_name, sender,
+        content = '', contentless_delete = 1,
+        tokenize = 'trigram case_sensitive 0 remove_diacritics 1'
+    );
+    INSERT INTO message_search (rowid, body, attachment_name, sender)
+        SELECT rowid, body, attachment_name,
+            coalesce(sender_name, trim(coalesce(sender_forename, '') || ' ' || coalesce(sender_surname, '')))
+        FROM messages;
+    CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO message_search (rowid, body, attachment_name, sender) VALUES (
+            new.rowid, new.body, new.attachment_name,
+            coalesce(new.sender_name, trim(coalesce(new.sender_forename, '') || ' ' || coalesce(new.sender_surname, ''))));
+    END;
+    -- A message archived again unchanged (the probe's page, each sync) is not re-indexed.
+    CREATE TRIGGER message_search_update AFTER UPDATE ON messages
+    WHEN old.body IS NOT new.body OR old.attachment_name IS NOT new.attachment_name
+        OR old.sender_name IS NOT new.sender_name OR old.sender_forename IS NOT new.sender_forename
+        OR old.sender_surname IS NOT new.sender_surname BEGIN
+        DELETE FROM message_search WHERE rowid = old.rowid;
+        INSERT INTO message_search (rowid, body, attachment_name, sender) VALUES (
+            new.rowid, new.body, new.attachment_name,
+            coalesce(new.sender_name, trim(coalesce(new.sender_forename, '') || ' ' || coalesce(new.sender_surname, ''))));
+    END;
+    CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM message_search WHERE rowid = old.rowid;
+    END;
+    "#,
 ];
 
 /// The version this szchat writes.
@@ -142,10 +176,30 @@ mod tests {
                     )
                     .unwrap();
                 }
+                if from == 1 {
+                    conn.execute(
+                        "INSERT INTO messages (account, visitor, id, sender_type, body,
+                            has_attachment, auto_invitation, raw_json)
+                         VALUES (1, 7, 1, 'user', 'Un Café, s''il vous plaît', 0, 0, '{}')",
+                        [],
+                    )
+                    .unwrap();
+                }
             }
             let mut conn = Connection::open(&path).unwrap();
             migrate(&mut conn).unwrap();
             assert_eq!(version(&conn).unwrap(), latest());
+            if from == 1 {
+                // Messages archived before the index are in it.
+                let found: i64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM message_search WHERE message_search MATCH 'cafe'",
+                        [],
+                        |row| row.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(found, 1, "indexed by the migration");
+            }
             let check: String = conn
                 .pragma_query_value(None, "integrity_check", |row| row.get(0))
                 .unwrap();
@@ -158,6 +212,43 @@ mod tests {
             migrate(&mut conn).unwrap();
             assert_eq!(version(&conn).unwrap(), latest());
         }
+    }
+
+    /// The index folds case and diacritics and finds text inside words; it
+    /// follows inserts, updates and deletes of `messages`.
+    #[test]
+    fn the_search_index_follows_the_messages() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO accounts (base_url, fingerprint) VALUES ('http://a', 'f');
+             INSERT INTO messages (account, visitor, id, sender_type, sender_forename,
+                sender_surname, body, has_attachment, attachment_name, auto_invitation, raw_json)
+             VALUES (1, 7, 1, 'operator', 'Zoë', 'Ångström', '明日東京に行きます',
+                1, 'Facture-4411.pdf', 0, '{}');",
+        )
+        .unwrap();
+        let count = |query: &str| -> i64 {
+            conn.query_row(
+                "SELECT count(*) FROM message_search WHERE message_search MATCH ?1",
+                [query],
+                |row| row.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(count("\"東京に\""), 1, "inside a word without spaces");
+        assert_eq!(
+            count("\"facture\""),
+            1,
+            "the attachment's name, case folded"
+        );
+        assert_eq!(count("\"angstrom\""), 1, "the sender, diacritics folded");
+        conn.execute("UPDATE messages SET body = 'plain' WHERE id = 1", [])
+            .unwrap();
+        assert_eq!(count("\"東京に\""), 0, "an update replaces the entry");
+        assert_eq!(count("\"plain\""), 1);
+        conn.execute("DELETE FROM messages", []).unwrap();
+        assert_eq!(count("\"plain\""), 0, "a delete removes it");
     }
 
     #[test]

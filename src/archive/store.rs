@@ -7,18 +7,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Local, SecondsFormat, Utc};
+use chrono::{DateTime, Local, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
-use serde_json::{Value, json};
 
 use super::ArchiveError;
 use super::account::Account;
 use super::dir::{DataDir, ensure_private_file};
-use super::raw::without_file_url;
+pub use super::rows::Placed;
+use super::rows::{
+    INSERT_MESSAGE, INSERT_VISITOR, UPSERT_SYNC_STATE, attributes_json, from_sql_count,
+    from_sql_id, insert_message, order_from_name, order_name, parse_time, sql_count, sql_id, time,
+};
 use super::schema::{self, MigrateError};
 use crate::api::wire::parse_message;
-use crate::attachment;
-use crate::model::{EntryRef, Message, MessageId, Sender, Unreadable};
+use crate::model::{EntryRef, Message, MessageId, Unreadable};
 use crate::paging::ServerOrder;
 use crate::visitor::{Visitor, VisitorId};
 
@@ -31,13 +33,6 @@ const CACHE_KIB: i64 = -16_384;
 /// A forget rewrites the whole file (VACUUM) once free pages are more than
 /// this share of it; below, secure delete has zeroed what was deleted.
 const VACUUM_FREE_SHARE: f64 = 0.25;
-
-/// A message and its place counted from the oldest, when known.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Placed {
-    pub position: Option<u64>,
-    pub message: Message,
-}
 
 /// What a sync of one visitor saw last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,7 +121,7 @@ pub struct Stats {
 
 /// An open archive, reading and writing for one account (once chosen).
 pub struct Store {
-    conn: Connection,
+    pub(super) conn: Connection,
     dir: DataDir,
     path: PathBuf,
     account: Option<i64>,
@@ -230,7 +225,7 @@ impl Store {
         Ok(())
     }
 
-    fn account(&self) -> Result<i64, ArchiveError> {
+    pub(super) fn account(&self) -> Result<i64, ArchiveError> {
         self.account.ok_or_else(|| ArchiveError::Read {
             path: self.path.clone(),
             reason: "no account chosen".to_owned(),
@@ -427,6 +422,14 @@ impl Store {
             )
             .map_err(failed)?;
         tx.commit().map_err(failed)?;
+        // Merges the index's segments, dropping the deleted entries, so
+        // secure delete can zero their pages.
+        self.conn
+            .execute(
+                "INSERT INTO message_search (message_search) VALUES ('optimize')",
+                [],
+            )
+            .map_err(failed)?;
         self.scrub().map_err(failed)?;
         Ok(Forgotten {
             messages: messages as u64,
@@ -559,144 +562,4 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // at hand while a batch of thousands of messages goes in.
     conn.pragma_update(None, "cache_size", CACHE_KIB)?;
     Ok(())
-}
-
-const INSERT_VISITOR: &str =
-    "INSERT INTO visitors (account, id, name, email, reference, created_at,
-        updated_at, online_at, last_url, attributes, archived_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-    ON CONFLICT (account, id) DO UPDATE SET name = excluded.name, email = excluded.email,
-        reference = excluded.reference, created_at = excluded.created_at,
-        updated_at = excluded.updated_at, online_at = excluded.online_at,
-        last_url = excluded.last_url, attributes = excluded.attributes,
-        archived_at = excluded.archived_at";
-
-const INSERT_MESSAGE: &str = "INSERT INTO messages (account, visitor, id, position, created_at,
-        sender_type, sender_id, sender_name, sender_email, sender_forename, sender_surname, body,
-        has_attachment, attachment_name, auto_invitation, read_by_user, read_by_operator,
-        unreadable, raw_json)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-    ON CONFLICT (account, visitor, id) DO UPDATE SET
-        position = coalesce(excluded.position, position), created_at = excluded.created_at,
-        sender_type = excluded.sender_type, sender_id = excluded.sender_id,
-        sender_name = excluded.sender_name, sender_email = excluded.sender_email,
-        sender_forename = excluded.sender_forename, sender_surname = excluded.sender_surname,
-        body = excluded.body, has_attachment = excluded.has_attachment,
-        attachment_name = excluded.attachment_name, auto_invitation = excluded.auto_invitation,
-        read_by_user = excluded.read_by_user, read_by_operator = excluded.read_by_operator,
-        unreadable = excluded.unreadable, raw_json = excluded.raw_json";
-
-const UPSERT_SYNC_STATE: &str = "INSERT INTO sync_state (account, visitor, total, server_order,
-        newest_id, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-    ON CONFLICT (account, visitor) DO UPDATE SET total = excluded.total,
-        server_order = excluded.server_order, newest_id = excluded.newest_id,
-        synced_at = excluded.synced_at";
-
-fn insert_message(
-    insert: &mut rusqlite::CachedStatement<'_>,
-    account: i64,
-    visitor: VisitorId,
-    placed: &Placed,
-) -> rusqlite::Result<usize> {
-    let message = &placed.message;
-    let (kind, name, email, forename, surname) = match &message.sender {
-        Sender::Visitor { name, email } => ("user", name.as_deref(), email.as_deref(), None, None),
-        Sender::Operator {
-            forename,
-            surname,
-            email,
-        } => (
-            "operator",
-            None,
-            email.as_deref(),
-            forename.as_deref(),
-            surname.as_deref(),
-        ),
-        Sender::Other { kind } => (kind.as_deref().unwrap_or(""), None, None, None, None),
-    };
-    let attachment_name = message.file_url.as_deref().map(attachment::display_name);
-    insert.execute(params![
-        account,
-        sql_id(visitor),
-        sql_id(message.id),
-        placed.position.map(sql_count),
-        message.created_at.map(time),
-        kind,
-        message.sender_id.map(sql_id),
-        name,
-        email,
-        forename,
-        surname,
-        message.body,
-        message.file_url.is_some(),
-        attachment_name,
-        message.auto_invitation,
-        message.read_by_user,
-        message.read_by_operator,
-        message.unreadable.as_ref().map(|u| u.reason.as_str()),
-        without_file_url(&message.raw_json),
-    ])
-}
-
-fn attributes_json(visitor: &Visitor) -> String {
-    Value::Array(
-        visitor
-            .attributes
-            .iter()
-            .map(|a| json!({ "name": a.name, "value": a.value }))
-            .collect(),
-    )
-    .to_string()
-}
-
-/// SQLite integers are signed: ids are stored by their bits, so the
-/// placeholders' ids near `u64::MAX` come back unchanged.
-#[allow(
-    clippy::cast_possible_wrap,
-    reason = "stored by bits, read back by bits"
-)]
-fn sql_id(id: u64) -> i64 {
-    id as i64
-}
-
-#[allow(clippy::cast_sign_loss, reason = "stored by bits, read back by bits")]
-fn from_sql_id(id: i64) -> u64 {
-    id as u64
-}
-
-/// Counts and positions: beyond `i64::MAX` is beyond any server.
-fn sql_count(count: u64) -> i64 {
-    i64::try_from(count).unwrap_or(i64::MAX)
-}
-
-fn from_sql_count(count: i64) -> u64 {
-    u64::try_from(count).unwrap_or(0)
-}
-
-fn time(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|at| at.with_timezone(&Utc))
-}
-
-fn order_name(order: ServerOrder) -> &'static str {
-    match order {
-        ServerOrder::Unknown => "unknown",
-        ServerOrder::OldestFirst => "oldest-first",
-        ServerOrder::NewestFirst => "newest-first",
-        ServerOrder::Unordered => "unordered",
-    }
-}
-
-fn order_from_name(name: &str) -> ServerOrder {
-    match name {
-        "oldest-first" => ServerOrder::OldestFirst,
-        "newest-first" => ServerOrder::NewestFirst,
-        "unordered" => ServerOrder::Unordered,
-        _ => ServerOrder::Unknown,
-    }
 }

@@ -16,8 +16,10 @@ use tokio::sync::mpsc;
 use super::ArchiveError;
 use super::account::Account;
 use super::dir::DataDir;
+use super::search::{Coverage, Hit};
 use super::store::{Forgotten, Holdings, MovedAside, Stats, Store, Write};
 use crate::model::Message;
+use crate::search_query::Condition;
 use crate::secret::Secret;
 use crate::visitor::VisitorId;
 
@@ -48,6 +50,9 @@ pub enum StoreRequest {
     Forget { visitor: VisitorId },
     /// Every account's figures.
     Stats,
+    /// The messages a search's condition holds for, newest first, and how
+    /// much of the account the archive covers.
+    Search { condition: Condition, limit: u32 },
     /// SQLite's full check of the file.
     IntegrityCheck,
     /// Answered once every write sent before it is on disk, or has failed.
@@ -77,6 +82,7 @@ pub enum StoreEvent {
         result: Result<Forgotten, ArchiveError>,
     },
     Stats(Result<Stats, ArchiveError>),
+    Searched(Result<(Vec<Hit>, Coverage), ArchiveError>),
     Integrity(Result<String, ArchiveError>),
     /// The writes before the flush: `unwritten` of them are still failing.
     Flushed {
@@ -118,30 +124,69 @@ impl StoreTask {
         self.requests.send(request).is_ok()
     }
 
+    /// Starts the store and waits for it to open: the store, and the
+    /// damaged file it moved aside if it did.
+    pub async fn open(
+        dir: PathBuf,
+        account: Option<AccountSpec>,
+    ) -> Result<(StoreTask, Option<MovedAside>), ArchiveError> {
+        let mut store = StoreTask::spawn(dir, account);
+        match store.events.recv().await {
+            Some(StoreEvent::Opened { moved_aside, .. }) => Ok((store, moved_aside)),
+            Some(StoreEvent::OpenFailed(error)) => Err(error),
+            _ => Err(ArchiveError::Stopped),
+        }
+    }
+
+    /// Waits until every write sent so far is on disk; the error of those
+    /// still failing otherwise. Events other than the flush's are dropped.
+    pub async fn flushed(&mut self) -> Result<(), ArchiveError> {
+        if !self.send(StoreRequest::Flush) {
+            return Err(ArchiveError::Stopped);
+        }
+        let mut outcome = Ok(());
+        while let Some(event) = self.events.recv().await {
+            match event {
+                StoreEvent::WriteFailed(error) | StoreEvent::OpenFailed(error) => {
+                    outcome = Err(error);
+                }
+                StoreEvent::WriteRecovered => outcome = Ok(()),
+                StoreEvent::Flushed { unwritten: 0 } => return outcome,
+                StoreEvent::Flushed { .. } => return outcome.and(Err(ArchiveError::Stopped)),
+                _ => {}
+            }
+        }
+        Err(ArchiveError::Stopped)
+    }
+
+    /// `visitor`'s archived messages, oldest first (after every write sent
+    /// before). Events other than the answer are dropped.
+    pub async fn messages_of(&mut self, visitor: VisitorId) -> Result<Vec<Message>, ArchiveError> {
+        self.send(StoreRequest::Messages { visitor });
+        while let Some(event) = self.events.recv().await {
+            if let StoreEvent::Messages { result, .. } = event {
+                return result;
+            }
+        }
+        Err(ArchiveError::Stopped)
+    }
+
+    /// What the archive holds of `visitor` (after every write sent before).
+    /// Events other than the answer are dropped.
+    pub async fn holdings_of(&mut self, visitor: VisitorId) -> Result<Holdings, ArchiveError> {
+        self.send(StoreRequest::Holdings { visitor });
+        while let Some(event) = self.events.recv().await {
+            if let StoreEvent::Holdings { result, .. } = event {
+                return result;
+            }
+        }
+        Err(ArchiveError::Stopped)
+    }
+
     /// Waits for every write to reach the disk, then ends the thread.
     /// Returns the writes still failing.
     pub async fn finish(mut self) -> Result<(), ArchiveError> {
-        let mut outcome = Ok(());
-        if self.send(StoreRequest::Flush) {
-            while let Some(event) = self.events.recv().await {
-                match event {
-                    StoreEvent::WriteFailed(error) | StoreEvent::OpenFailed(error) => {
-                        outcome = Err(error);
-                    }
-                    StoreEvent::WriteRecovered => outcome = Ok(()),
-                    StoreEvent::Flushed { unwritten: 0 } => break,
-                    StoreEvent::Flushed { .. } => {
-                        if outcome.is_ok() {
-                            outcome = Err(ArchiveError::Stopped);
-                        }
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-        } else {
-            outcome = Err(ArchiveError::Stopped);
-        }
+        let outcome = self.flushed().await;
         let StoreTask {
             requests, thread, ..
         } = self;
@@ -219,6 +264,11 @@ fn run(
                 });
             }
             StoreRequest::Stats => send(StoreEvent::Stats(store.stats())),
+            StoreRequest::Search { condition, limit } => send(StoreEvent::Searched(
+                store
+                    .search(&condition, limit)
+                    .and_then(|hits| Ok((hits, store.coverage()?))),
+            )),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(store.integrity_check())),
         }
     }
@@ -262,6 +312,7 @@ fn refuse_all(
                 result: Err(error.clone()),
             }),
             StoreRequest::Stats => send(StoreEvent::Stats(Err(error.clone()))),
+            StoreRequest::Search { .. } => send(StoreEvent::Searched(Err(error.clone()))),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(Err(error.clone()))),
         }
     }

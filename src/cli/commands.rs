@@ -1,4 +1,4 @@
-//! The subcommands: `sync` and `archive path|stats|forget`.
+//! The subcommands: `sync`, `search` and `archive path|stats|forget`.
 
 use clap::Subcommand;
 
@@ -11,6 +11,24 @@ pub enum Command {
         /// The visitors to sync; all of them when none is given.
         #[arg(value_name = "USER_ID")]
         user_ids: Vec<u64>,
+    },
+    /// Search every archived visitor's messages (no request unless --sync):
+    /// words (all must appear), word*, "exact phrase", -word, from:visitor,
+    /// from:operator, after:YYYY-MM-DD, before:YYYY-MM-DD, has:attachment,
+    /// visitor:ID. Exit 0 when something matched, 1 when nothing, 2 for a bad query.
+    Search {
+        /// The query; several words are one query (give flags before it: -word excludes).
+        #[arg(value_name = "QUERY", required = true, num_args = 1.., allow_hyphen_values = true)]
+        query: Vec<String>,
+        /// Bring the archive up to date first (as szchat sync).
+        #[arg(long)]
+        sync: bool,
+        /// One JSON object per hit: visitor_id, message_id, created_at, sender_type, snippet.
+        #[arg(long)]
+        json: bool,
+        /// Hits at most, newest first.
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        limit: u32,
     },
     /// The local archive: where it is, what it holds, forgetting a visitor.
     Archive {

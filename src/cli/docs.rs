@@ -116,8 +116,9 @@ fn file_rows() -> Vec<(String, String)> {
         ),
         (
             "~/.local/share/szchat/archive.db",
-            "the archive szchat sync fills: visitors, messages (never an attachment link) and \
-             what each sync saw, per account; the directory is 0700, its files 0600",
+            "the archive szchat sync and --export fill: visitors, messages (never an attachment \
+             link) and what each sync saw, per account; the directory is 0700, its files 0600; \
+             --no-archive or archive = false writes none",
         ),
         (
             "~/.local/share/szchat/account-key",
@@ -158,7 +159,8 @@ fn example_rows() -> Vec<(String, String)> {
             "szchat 4821 --export markdown -o ticket-4821.md",
             "write visitor 4821's whole history as a readable transcript, with a header naming \
              the visitor, the period and its UTC offset (also md, jsonl, text or txt; standard \
-             output without -o or with -o -; an existing FILE keeps its mode)",
+             output without -o or with -o -; an existing FILE keeps its mode); the archive is \
+             brought up to date first and the transcript written from it",
         ),
         (
             "szchat sync",
@@ -168,6 +170,11 @@ fn example_rows() -> Vec<(String, String)> {
         (
             "szchat --offline --export jsonl 4821",
             "write visitor 4821's archived history with no request at all",
+        ),
+        (
+            "szchat search 'invoice 4411 from:visitor after:2026-11-01'",
+            "search every archived visitor's messages, newest first, with no request (--sync \
+             syncs first, --json for JSON lines; exit 1 when nothing matched)",
         ),
         (
             "szchat archive stats",

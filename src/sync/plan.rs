@@ -128,6 +128,14 @@ impl VisitorSync {
         self.offsets.in_flight()
     }
 
+    /// How many archived positions lie at or beyond the server's count:
+    /// the history shrank by that many since they were archived.
+    pub fn held_beyond_total(&self) -> Option<u64> {
+        let total = self.total?;
+        let beyond = self.have.range(total..).count() as u64;
+        (beyond > 0).then_some(beyond)
+    }
+
     /// Where the sync stands.
     pub fn outcome(&self) -> Outcome {
         if let Some(reason) = &self.failed {

@@ -38,7 +38,8 @@ pub fn szchat_command(secret: &str, args: &[&str]) -> std::process::Command {
         .args(args)
         .env_remove("SIGNALZEN_BASE_URL")
         .env("SIGNALZEN_API_SECRET", secret)
-        .env("XDG_CONFIG_HOME", "/nonexistent-szchat-config");
+        .env("XDG_CONFIG_HOME", "/nonexistent-szchat-config")
+        .env("XDG_DATA_HOME", data_home());
     command
 }
 
@@ -82,6 +83,13 @@ pub fn screen_rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
 /// The screen as text, one line a row, as [`row_text`] reads it.
 pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     screen_rows(terminal).join("\n")
+}
+
+/// Where the binary keeps its archive in a test: inside the build's scratch
+/// space, one directory per test process, so no test writes under the real
+/// home and the archive path is exercised.
+pub fn data_home() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("data-{}", std::process::id()))
 }
 
 /// A client for `base_url` with quick retries, as tests want.

@@ -284,6 +284,18 @@ impl FakeServer {
         conversation.messages.len() < before
     }
 
+    /// Appends `messages` (newest) to visitor `user_id`'s history, as new
+    /// messages of a chat arriving between two syncs would. False for an
+    /// unknown visitor.
+    pub fn append_messages(&self, user_id: u64, messages: Vec<Value>) -> bool {
+        let mut state = self.shared.state();
+        let Some(conversation) = state.visitors.get_mut(&user_id) else {
+            return false;
+        };
+        conversation.messages.extend(messages);
+        true
+    }
+
     /// Every request seen so far (API and files), in arrival order.
     #[must_use]
     pub fn requests(&self) -> Vec<RecordedRequest> {
