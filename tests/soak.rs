@@ -29,10 +29,11 @@ use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::{DEFAULT_MAX_ATTEMPTS, RetryPolicy};
 use szchat::app::App;
+use szchat::concurrency::Concurrency;
 use szchat::fetch::{self, FetchRequest};
 use szchat::paging::{PageRequest, PageSize};
 use szchat::secret::Secret;
-use szchat::state::{AppState, LoadState};
+use szchat::state::{AppState, ConversationSettings, LoadState};
 use szchat::timefmt::LocalZone;
 use szchat_fake::{Chaos, FakeConfig, FakeServer, ServeOrder, synthetic_messages};
 
@@ -239,8 +240,11 @@ async fn soak(order: ServeOrder, concurrency: u8, seed: u64, messages: usize) ->
     let server = FakeServer::start(config).await.unwrap();
 
     let (width, height) = common::SCREEN;
-    let state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), width, height)
-        .with_concurrency(concurrency);
+    let settings = ConversationSettings {
+        concurrency: Concurrency::new(u64::from(concurrency)).unwrap(),
+        ..ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let state = AppState::from_settings(USER, &settings, width, height);
     let mut app = Loop::new(client(&server.base_url()), state);
     app.settle(deadline).await;
     app.driver.act(Action::Oldest);

@@ -19,11 +19,12 @@ use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
 use szchat::app::{App, AppConfig, Desktop, LateFailures};
+use szchat::concurrency::Concurrency;
 use szchat::keymap::{self, Trigger};
 use szchat::open::CheckedUrl;
 use szchat::paging::PageSize;
 use szchat::secret::Secret;
-use szchat::state::{AppState, Effect, Input};
+use szchat::state::{AppState, ConversationSettings, Effect, Input};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
 
@@ -160,15 +161,17 @@ pub fn app_config(client: ApiClient, user_id: Option<u64>) -> AppConfig {
     AppConfig {
         client,
         user_id,
-        page_size: PageSize::DEFAULT,
-        whole_history_page_size: PageSize::DEFAULT,
-        zone: LocalZone::utc(),
         colors: Colors::On,
-        log_file: None,
-        follow: false,
-        poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
-        visitor_profile: false,
-        concurrency: 1,
+        settings: ConversationSettings {
+            page_size: PageSize::DEFAULT,
+            whole_history_page_size: PageSize::DEFAULT,
+            zone: LocalZone::utc(),
+            log_file: None,
+            follow: false,
+            poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
+            visitor_profile: false,
+            concurrency: Concurrency::MIN,
+        },
     }
 }
 
@@ -200,12 +203,18 @@ impl Driver {
         concurrency: u8,
     ) -> Self {
         let (width, height) = SCREEN;
+        let base = app_config(client, Some(user_id));
         let config = AppConfig {
-            // Given explicitly, as with --page-size: `g` uses it too.
-            page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            whole_history_page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            concurrency,
-            ..app_config(client, Some(user_id))
+            settings: ConversationSettings {
+                // Given explicitly, as with --page-size: `g` uses it too.
+                page_size: PageSize::new(page_size).expect("a page size the API allows"),
+                whole_history_page_size: PageSize::new(page_size)
+                    .expect("a page size the API allows"),
+                concurrency: Concurrency::new(u64::from(concurrency))
+                    .expect("a concurrency the app allows"),
+                ..base.settings
+            },
+            ..base
         };
         Self::with(App::spawn(
             config,
@@ -223,13 +232,18 @@ impl Driver {
         interval: Duration,
     ) -> Self {
         let (width, height) = SCREEN;
+        let base = app_config(client, Some(user_id));
         let config = AppConfig {
-            // Given explicitly, as with --page-size: `g` uses it too.
-            page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            whole_history_page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            follow: true,
-            poll_interval: interval,
-            ..app_config(client, Some(user_id))
+            settings: ConversationSettings {
+                // Given explicitly, as with --page-size: `g` uses it too.
+                page_size: PageSize::new(page_size).expect("a page size the API allows"),
+                whole_history_page_size: PageSize::new(page_size)
+                    .expect("a page size the API allows"),
+                follow: true,
+                poll_interval: interval,
+                ..base.settings
+            },
+            ..base
         };
         Self::with(App::spawn(
             config,
