@@ -155,7 +155,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             client,
             user_id,
             page_size: settings.whole_history_page_size,
-            concurrency: settings.concurrency.get(),
+            concurrency: settings.concurrency,
             format,
             output: cli.output.clone(),
             zone: LocalZone::System,

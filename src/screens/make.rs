@@ -26,8 +26,8 @@ pub struct AppConfig {
 impl AppConfig {
     /// The visitor list, with a fetch task of its own, not yet started.
     pub fn picker(&self) -> PickerScreen {
-        let state = PickerState::new(self.settings.page_size)
-            .with_concurrency(self.settings.concurrency.get());
+        let state =
+            PickerState::new(self.settings.page_size).with_concurrency(self.settings.concurrency);
         PickerScreen::new(state, Channel::spawn(self.client.clone()))
     }
 
