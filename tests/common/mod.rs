@@ -175,6 +175,16 @@ pub fn app_config(client: ApiClient, user_id: Option<u64>) -> AppConfig {
     }
 }
 
+/// [`app_config`] for visitor `user_id`, `page_size` messages a page, given
+/// explicitly as with --page-size: `g` uses it too.
+fn paged_config(client: ApiClient, user_id: u64, page_size: u32) -> AppConfig {
+    let mut config = app_config(client, Some(user_id));
+    let page_size = PageSize::new(page_size).expect("a page size the API allows");
+    config.settings.page_size = page_size;
+    config.settings.whole_history_page_size = page_size;
+    config
+}
+
 /// Screen size the driver's terminal has: an 80 x 24 conversation and the
 /// status bar.
 pub const SCREEN: (u16, u16) = (80, 25);
@@ -202,25 +212,10 @@ impl Driver {
         page_size: u32,
         concurrency: u8,
     ) -> Self {
-        let (width, height) = SCREEN;
-        let base = app_config(client, Some(user_id));
-        let config = AppConfig {
-            settings: ConversationSettings {
-                // Given explicitly, as with --page-size: `g` uses it too.
-                page_size: PageSize::new(page_size).expect("a page size the API allows"),
-                whole_history_page_size: PageSize::new(page_size)
-                    .expect("a page size the API allows"),
-                concurrency: Concurrency::new(u64::from(concurrency))
-                    .expect("a concurrency the app allows"),
-                ..base.settings
-            },
-            ..base
-        };
-        Self::with(App::spawn(
-            config,
-            Size::new(width, height),
-            RecordingDesktop::default(),
-        ))
+        let mut config = paged_config(client, user_id, page_size);
+        config.settings.concurrency =
+            Concurrency::new(u64::from(concurrency)).expect("a concurrency the app allows");
+        Self::spawn(config)
     }
 
     /// Like [`Driver::start`], following live from the start and looking
@@ -231,20 +226,15 @@ impl Driver {
         page_size: u32,
         interval: Duration,
     ) -> Self {
+        let mut config = paged_config(client, user_id, page_size);
+        config.settings.follow = true;
+        config.settings.poll_interval = interval;
+        Self::spawn(config)
+    }
+
+    /// The app `config` makes, spawned on a [`SCREEN`]-sized terminal.
+    fn spawn(config: AppConfig) -> Self {
         let (width, height) = SCREEN;
-        let base = app_config(client, Some(user_id));
-        let config = AppConfig {
-            settings: ConversationSettings {
-                // Given explicitly, as with --page-size: `g` uses it too.
-                page_size: PageSize::new(page_size).expect("a page size the API allows"),
-                whole_history_page_size: PageSize::new(page_size)
-                    .expect("a page size the API allows"),
-                follow: true,
-                poll_interval: interval,
-                ..base.settings
-            },
-            ..base
-        };
         Self::with(App::spawn(
             config,
             Size::new(width, height),
