@@ -19,8 +19,6 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
-use serde_json::Value;
 use tokio::sync::mpsc;
 
 use common::{Driver, RecordingDesktop};
@@ -150,14 +148,6 @@ impl Loop {
     }
 }
 
-fn sort_key(message: &Value) -> (Option<DateTime<Utc>>, u64) {
-    let at = message["created_at"]
-        .as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc));
-    (at, message["id"].as_u64().unwrap())
-}
-
 /// `offset=..&limit=..` of a list request, as the client sends it.
 fn query(request: &PageRequest) -> String {
     format!("offset={}&limit={}", request.offset, request.limit)
@@ -257,7 +247,7 @@ async fn soak(order: ServeOrder, concurrency: u8, seed: u64, messages: usize) ->
     assert_eq!(state.exit(), None);
     let mut history = server.messages();
     assert_eq!(history.len(), messages + GROWTH_LIMIT);
-    history.sort_by_key(sort_key);
+    history.sort_by_key(common::sort_key);
     let expected: Vec<u64> = history.iter().map(|m| m["id"].as_u64().unwrap()).collect();
     let loaded: Vec<u64> = state.conversation().iter().map(|m| m.id).collect();
     assert_eq!(loaded.len(), expected.len(), "{order:?}: loaded count");

@@ -185,6 +185,16 @@ fn paged_config(client: ApiClient, user_id: u64, page_size: u32) -> AppConfig {
     config
 }
 
+/// (created_at, id) of a message object as the fake server holds it: the
+/// order the app shows messages in.
+pub fn sort_key(message: &Value) -> (Option<chrono::DateTime<chrono::Utc>>, u64) {
+    let at = message["created_at"]
+        .as_str()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&chrono::Utc));
+    (at, message["id"].as_u64().unwrap())
+}
+
 /// Screen size the driver's terminal has: an 80 x 24 conversation and the
 /// status bar.
 pub const SCREEN: (u16, u16) = (80, 25);
