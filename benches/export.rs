@@ -126,7 +126,7 @@ async fn export_at(
         client: client(server),
         user_id: USER,
         page_size: page,
-        concurrency,
+        concurrency: Concurrency::new(u64::from(concurrency)).unwrap(),
         format: Format::Jsonl,
         output: Some(out.to_owned()),
         zone: LocalZone::utc(),

@@ -8,11 +8,13 @@ use ratatui::backend::TestBackend;
 
 use szchat::action::Action;
 use szchat::fetch::FetchEvent;
-use szchat::state::AppState;
+use szchat::paging::PageSize;
+use szchat::state::{AppState, ConversationSettings};
+use szchat::timefmt::LocalZone;
 use szchat::ui;
 
 mod common;
-use common::{HEIGHT, WIDTH, loaded_state};
+use common::{HEIGHT, WIDTH, loaded_state, loaded_state_with};
 
 #[global_allocator]
 static ALLOC: AllocProfiler = AllocProfiler::system();
@@ -82,7 +84,11 @@ fn select_previous_and_draw_with_a_huge_visitor_profile(bencher: Bencher) {
     })
     .to_string();
     let visitor = szchat::api::wire::parse_user(body.as_bytes()).unwrap();
-    let mut state = loaded_state(1_000).with_visitor_profile();
+    let settings = ConversationSettings {
+        visitor_profile: true,
+        ..ConversationSettings::new(PageSize::MAX, LocalZone::utc())
+    };
+    let mut state = loaded_state_with(&settings, 1_000);
     state.apply(FetchEvent::Visitor {
         id: 1,
         result: Ok(Box::new(visitor)),

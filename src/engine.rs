@@ -20,6 +20,7 @@ use tokio::time::Instant;
 
 use crate::api::client::{ApiClient, RetryNotice};
 use crate::api::error::ApiError;
+use crate::concurrency::Concurrency;
 use crate::model::{Message, Page};
 use crate::paging::{PageRequest, PageSize, Stop};
 use plan::Plan;
@@ -82,11 +83,11 @@ fn describe(stop: &Stop) -> String {
 pub async fn fetch_all(
     client: &ApiClient,
     page_size: PageSize,
-    concurrency: usize,
+    concurrency: Concurrency,
     mut deliver: impl FnMut(Vec<Message>, Progress) -> io::Result<()>,
 ) -> Result<Fetched, FetchError> {
-    let mut plan = Plan::new(page_size, concurrency);
-    let mut throttle = Throttle::new(concurrency);
+    let mut plan = Plan::new(page_size, usize::from(concurrency));
+    let mut throttle = Throttle::new(usize::from(concurrency));
     let mut running: JoinSet<(PageRequest, Result<Page, ApiError>)> = JoinSet::new();
     let (notices, mut slow_downs) = mpsc::unbounded_channel::<Duration>();
     // New requests wait until then: a server's Retry-After holds for all of them.

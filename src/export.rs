@@ -24,6 +24,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::client::ApiClient;
 use crate::api::error::ApiError;
+use crate::concurrency::Concurrency;
 use crate::engine::{self, FetchError, Progress};
 use crate::model::Message;
 use crate::numbers::grouped;
@@ -59,7 +60,7 @@ pub struct ExportConfig {
     pub client: ApiClient,
     pub user_id: u64,
     pub page_size: PageSize,
-    pub concurrency: u8,
+    pub concurrency: Concurrency,
     pub format: Format,
     /// Where to write; standard output when `None` or `-`.
     pub output: Option<PathBuf>,
@@ -225,7 +226,7 @@ async fn write_history(
     let fetched = engine::fetch_all(
         &config.client,
         config.page_size,
-        usize::from(config.concurrency),
+        config.concurrency,
         |messages, done| {
             if let Some(bar) = &progress {
                 show(bar, done);

@@ -21,7 +21,7 @@ use szchat::export::{self, ExportConfig};
 use szchat::logging;
 use szchat::secret::Secret;
 use szchat::signals;
-use szchat::state::{DEFAULT_POLL_INTERVAL, Exit};
+use szchat::state::{ConversationSettings, DEFAULT_POLL_INTERVAL, Exit};
 use szchat::subcommand;
 use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
@@ -161,7 +161,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             client,
             user_id,
             page_size: settings.whole_history_page_size,
-            concurrency: settings.concurrency.get(),
+            concurrency: settings.concurrency,
             format,
             output: cli.output.clone(),
             zone: LocalZone::System,
@@ -196,15 +196,17 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     let config = AppConfig {
         client,
         user_id,
-        page_size: settings.page_size,
-        whole_history_page_size: settings.whole_history_page_size,
-        zone: LocalZone::System,
         colors,
-        log_file: cli.log_file.clone(),
-        follow: cli.follow,
-        poll_interval: settings.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
-        visitor_profile: true,
-        concurrency: settings.concurrency.get(),
+        settings: ConversationSettings {
+            page_size: settings.page_size,
+            whole_history_page_size: settings.whole_history_page_size,
+            zone: LocalZone::System,
+            log_file: cli.log_file.clone(),
+            follow: cli.follow,
+            poll_interval: settings.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
+            visitor_profile: true,
+            concurrency: settings.concurrency,
+        },
     };
     // The TUI does not open the archive yet: no store behind its screens.
     let outcome = app::run(session.terminal(), config, None, signals).await;

@@ -55,16 +55,18 @@ pub enum Sender {
     Other { kind: Option<String> },
 }
 
+/// `text` trimmed, if anything is left: a name or e-mail worth showing.
+pub fn shown(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
 impl Sender {
     /// The name to show, falling back to e-mail and then to the role.
     /// The result is raw (unsanitized) text.
     pub fn display_name(&self) -> String {
-        let non_empty = |s: &Option<String>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let non_empty = |s: &Option<String>| shown(s.as_deref());
         match self {
             Sender::Visitor { name, email } => non_empty(name)
                 .or_else(|| non_empty(email))
@@ -151,8 +153,10 @@ pub struct Message {
 }
 
 impl Message {
-    /// A placeholder for an entry of the server's list that could not be read.
-    pub fn placeholder(id: MessageId, unreadable: Unreadable) -> Self {
+    /// Message `id` with nothing known but `raw_json`: no body, no time, a
+    /// sender of no known type, no attachment, no read flags. What a
+    /// placeholder and the test builders start from.
+    pub fn blank(id: MessageId, raw_json: Arc<str>) -> Self {
         Message {
             id,
             body: String::new(),
@@ -162,10 +166,17 @@ impl Message {
             auto_invitation: false,
             read_by_user: None,
             read_by_operator: None,
-            unreadable: Some(unreadable),
+            unreadable: None,
             sender_id: None,
-            raw_json: Arc::from(""),
+            raw_json,
         }
+    }
+
+    /// A placeholder for an entry of the server's list that could not be read.
+    pub fn placeholder(id: MessageId, unreadable: Unreadable) -> Self {
+        let mut message = Self::blank(id, Arc::from(""));
+        message.unreadable = Some(unreadable);
+        message
     }
 
     /// The key messages are sorted and de-duplicated by.

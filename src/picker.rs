@@ -19,6 +19,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 pub use crate::action::PickerAction;
 use crate::api::error::ApiError;
+use crate::concurrency::Concurrency;
 use crate::effect::Effect;
 use crate::engine::throttle::Throttle;
 use crate::fetch::UsersRequest;
@@ -169,7 +170,7 @@ impl PickerState {
     /// The same picker, asking for up to `concurrency` pages at once once
     /// the first has answered.
     #[must_use]
-    pub fn with_concurrency(mut self, concurrency: u8) -> Self {
+    pub fn with_concurrency(mut self, concurrency: Concurrency) -> Self {
         self.throttle = Throttle::new(usize::from(concurrency));
         self
     }

@@ -24,6 +24,7 @@ mod prompt;
 mod queries;
 mod scroll;
 mod search;
+mod settings;
 mod status;
 mod viewport;
 mod visitor;
@@ -55,6 +56,7 @@ pub use overlay::{Field as ProfileField, Overlay, Overlays};
 pub use prompt::Prompt;
 pub use scroll::Scroll;
 use search::Search;
+pub use settings::ConversationSettings;
 pub use status::{NOTICE_LIFETIME, Notices, Status, StatusKind, StatusTopic};
 pub use viewport::{PREFETCH_MESSAGES, Viewport};
 
@@ -92,7 +94,8 @@ fn view_size(width: u16, height: u16, side_panel: Option<u16>) -> (u16, u16) {
 
 impl AppState {
     /// A state for visitor `user_id`, fetching `page_size` messages a page,
-    /// on a screen of `width` x `height` cells.
+    /// on a screen of `width` x `height` cells, asking for nothing more
+    /// (see [`ConversationSettings::new`]).
     pub fn new(
         user_id: u64,
         page_size: PageSize,
@@ -100,34 +103,50 @@ impl AppState {
         width: u16,
         height: u16,
     ) -> Self {
+        let settings = ConversationSettings::new(page_size, zone);
+        Self::from_settings(user_id, &settings, width, height)
+    }
+
+    /// A state for visitor `user_id` as `settings` say, on a screen of
+    /// `width` x `height` cells.
+    pub fn from_settings(
+        user_id: u64,
+        settings: &ConversationSettings,
+        width: u16,
+        height: u16,
+    ) -> Self {
         let screen = (width, height);
         let (width, height) = view_size(width, height, None);
+        let mut history = History::new(settings.page_size);
+        history.set_concurrency(usize::from(settings.concurrency));
+        history.set_whole_history_size(settings.whole_history_page_size);
+        let mut follow = Follow::new(settings.page_size, settings.poll_interval);
+        if settings.follow {
+            follow.toggle();
+        }
+        let visitor = if settings.visitor_profile {
+            VisitorInfo::Loading
+        } else {
+            VisitorInfo::NotAsked
+        };
         Self {
             user_id,
             conversation: Conversation::new(),
-            history: History::new(page_size),
-            viewport: Viewport::new(width, height, zone),
+            history,
+            viewport: Viewport::new(width, height, settings.zone),
             links: Links::default(),
             overlays: Overlays::default(),
             jump: Jump::default(),
-            follow: Follow::new(page_size, DEFAULT_POLL_INTERVAL),
-            visitor: VisitorInfo::NotAsked,
+            follow,
+            visitor,
             search: Search::default(),
             notices: Notices::default(),
             now: None,
-            log_file: None,
+            log_file: settings.log_file.clone(),
             screen,
             exit: None,
             dirty: true,
         }
-    }
-
-    /// The same state, telling the reader of an error that diagnostics are
-    /// written to `log_file`.
-    #[must_use]
-    pub fn with_log_file(mut self, log_file: Option<PathBuf>) -> Self {
-        self.log_file = log_file;
-        self
     }
 
     /// The first requests: call once when the loop starts.

@@ -96,7 +96,7 @@ pub(crate) async fn sync(dir: PathBuf, context: &CommandContext<'_>, user_ids: &
         client,
         user_ids: user_ids.to_vec(),
         page_size: context.page_size.unwrap_or(SYNC_PAGE_SIZE),
-        concurrency: context.settings.concurrency.get(),
+        concurrency: context.settings.concurrency,
         progress: std::io::stderr().is_terminal(),
     };
     let mut signal = None;

@@ -25,6 +25,7 @@ use crate::api::error::ApiError;
 use crate::archive::ArchiveError;
 use crate::archive::store::Write;
 use crate::archive::task::{StoreEvent, StoreRequest, StoreTask};
+use crate::concurrency::Concurrency;
 use crate::engine::throttle::Throttle;
 use crate::model::Page;
 use crate::numbers::grouped;
@@ -49,7 +50,7 @@ pub struct SyncConfig {
     /// The visitors to sync; all of them (the list first) when empty.
     pub user_ids: Vec<VisitorId>,
     pub page_size: PageSize,
-    pub concurrency: u8,
+    pub concurrency: Concurrency,
     /// Draw a progress line on standard error (when it is a terminal).
     pub progress: bool,
 }

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::model::shown;
+
 /// A visitor id as the API gives it.
 pub type VisitorId = u64;
 
@@ -50,14 +52,8 @@ impl Visitor {
 
     /// The name to show, else the e-mail, else "visitor {id}". Raw text.
     pub fn display_name(&self) -> String {
-        let non_empty = |s: &Option<String>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
-        non_empty(&self.name)
-            .or_else(|| non_empty(&self.email))
+        shown(self.name.as_deref())
+            .or_else(|| shown(self.email.as_deref()))
             .unwrap_or_else(|| format!("visitor {}", self.id))
     }
 }

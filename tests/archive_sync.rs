@@ -12,6 +12,7 @@ use szchat::archive::account::Account;
 use szchat::archive::dir::DataDir;
 use szchat::archive::store::Store;
 use szchat::archive::task::{AccountSpec, StoreEvent, StoreTask};
+use szchat::concurrency::Concurrency;
 use szchat::paging::PageSize;
 use szchat::secret::Secret;
 use szchat::sync::{self, Summary, SyncConfig};
@@ -40,7 +41,7 @@ async fn sync_once(
         client: common::client(&server.base_url(), secret, 0),
         user_ids: ids.to_vec(),
         page_size: PageSize::new(page).unwrap(),
-        concurrency: 4,
+        concurrency: Concurrency::new(4).unwrap(),
         progress: false,
     };
     sync::run(config, store, std::future::pending())

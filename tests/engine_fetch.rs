@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
+use szchat::concurrency::Concurrency;
 use szchat::engine::{self, Fetched};
 use szchat::model::MessageId;
 use szchat::paging::PageSize;
@@ -50,7 +51,7 @@ async fn fetch_with(client: ApiClient, page: u32, concurrency: usize) -> (Vec<Me
     let fetched = engine::fetch_all(
         &client,
         PageSize::new(page).unwrap(),
-        concurrency,
+        Concurrency::new(concurrency as u64).unwrap(),
         |batch, _| {
             got.extend(batch.iter().map(|m| m.id));
             Ok(())

@@ -13,6 +13,7 @@ use chrono::{TimeZone, Utc};
 use common::{run, stderr};
 use serde_json::Value;
 use szchat::api::wire;
+use szchat::concurrency::Concurrency;
 use szchat::export::{self, ExportConfig, ExportError, Format, Transcript};
 use szchat::paging::PageSize;
 use szchat::timefmt::LocalZone;
@@ -61,7 +62,7 @@ fn config(
         client: common::client(&server.base_url(), secret, user),
         user_id: user,
         page_size: PageSize::new(25).unwrap(),
-        concurrency: 8,
+        concurrency: Concurrency::new(8).unwrap(),
         format,
         output: Some(output.to_owned()),
         zone: LocalZone::utc(),

@@ -18,6 +18,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use common::{run, stderr};
 use serde_json::json;
+use szchat::concurrency::Concurrency;
 use szchat::export::{self, ExportConfig, Format};
 use szchat::paging::PageSize;
 use szchat::timefmt::LocalZone;
@@ -39,7 +40,7 @@ fn config(server_url: &str, output: &Path) -> ExportConfig {
         client: common::client(server_url, SECRET, USER),
         user_id: USER,
         page_size: PageSize::new(25).unwrap(),
-        concurrency: 4,
+        concurrency: Concurrency::new(4).unwrap(),
         format: Format::Jsonl,
         output: Some(output.to_owned()),
         zone: LocalZone::utc(),

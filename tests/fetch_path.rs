@@ -361,10 +361,14 @@ async fn g_asks_for_pages_of_99_when_no_page_size_was_given() {
     let server = FakeServer::start(FakeConfig::new(SECRET, USER, synthetic_messages(1_000)))
         .await
         .unwrap();
+    let base = common::app_config(client(&server.base_url(), SECRET, USER), Some(USER));
     let config = szchat::app::AppConfig {
-        concurrency: 6,
-        whole_history_page_size: szchat::paging::PageSize::WHOLE_HISTORY,
-        ..common::app_config(client(&server.base_url(), SECRET, USER), Some(USER))
+        settings: szchat::state::ConversationSettings {
+            concurrency: szchat::concurrency::Concurrency::new(6).unwrap(),
+            whole_history_page_size: szchat::paging::PageSize::WHOLE_HISTORY,
+            ..base.settings
+        },
+        ..base
     };
     let (width, height) = common::SCREEN;
     let mut driver = Driver::with(szchat::app::App::spawn(

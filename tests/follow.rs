@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{Driver, client};
 use szchat::action::Action;
-use szchat::state::AppState;
+use szchat::state::{AppState, ConversationSettings};
 use szchat_fake::{FakeConfig, FakeServer, LiveChat, ServeOrder, synthetic_messages};
 
 const SECRET: &str = "test-secret";
@@ -175,8 +175,12 @@ fn arrivals_count_in_the_position_of_a_conversation_not_loaded_to_its_start() {
 
     let mut history = messages(120);
     let start = std::time::Instant::now();
-    let mut state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 60, 21)
-        .with_follow(true, Duration::from_secs(5));
+    let settings = ConversationSettings {
+        follow: true,
+        poll_interval: Duration::from_secs(5),
+        ..ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let mut state = AppState::from_settings(USER, &settings, 60, 21);
     let effects = state.start();
     let effects = serve_pages(effects, |request| {
         let page = page_of(&history, request.offset, request.limit.get(), false);
@@ -269,8 +273,12 @@ fn a_history_that_shrinks_while_following_still_shows_every_new_message() {
     let mut history: Vec<_> = all[..120].to_vec();
     let mut now = std::time::Instant::now();
     let every = Duration::from_secs(3);
-    let mut state =
-        AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 60, 21).with_follow(true, every);
+    let settings = ConversationSettings {
+        follow: true,
+        poll_interval: every,
+        ..ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let mut state = AppState::from_settings(USER, &settings, 60, 21);
     let mut effects = state.start();
     effects.extend(state.update(Action::Oldest));
     // The first look goes out once the newest messages are in; it is

@@ -9,10 +9,11 @@ mod common;
 
 use common::{messages, page_of, page_requests};
 use szchat::action::Action;
+use szchat::concurrency::Concurrency;
 use szchat::fetch::FetchEvent;
 use szchat::model::{Message, Page};
 use szchat::paging::{PageRequest, PageSize};
-use szchat::state::{AppState, Effect, Position};
+use szchat::state::{AppState, ConversationSettings, Effect, Position};
 use szchat::timefmt::LocalZone;
 
 const HISTORY: u64 = 300;
@@ -68,9 +69,12 @@ fn run(honest: Option<usize>, press_g: bool, order: &[usize]) -> (AppState, Vec<
         honest,
         answers: 0,
     };
-    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), 80, 25)
-        .with_concurrency(6)
-        .with_whole_history_page_size(PageSize::WHOLE_HISTORY);
+    let settings = ConversationSettings {
+        concurrency: Concurrency::new(6).unwrap(),
+        whole_history_page_size: PageSize::WHOLE_HISTORY,
+        ..ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let mut state = AppState::from_settings(4821, &settings, 80, 25);
     let mut pending: Vec<PageRequest> = page_requests(&state.start());
     if press_g {
         pending.extend(page_requests(&state.update(Action::Oldest)));

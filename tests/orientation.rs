@@ -20,7 +20,7 @@ use szchat::fetch::{FetchEvent, LinkPurpose};
 use szchat::keymap::KEY_MAP;
 use szchat::model::Message;
 use szchat::paging::PageSize;
-use szchat::state::{AppState, Failure, Input};
+use szchat::state::{AppState, ConversationSettings, Failure, Input};
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 use szchat::ui::color::Colors;
@@ -247,8 +247,11 @@ fn the_parts_of_the_bar_are_set_apart_and_said_once() {
 #[test]
 fn an_error_cut_at_100_columns_reads_in_full_with_the_log_named() {
     let history = messages(120);
-    let mut state = AppState::new(4821, PageSize::DEFAULT, LocalZone::utc(), 100, 16)
-        .with_log_file(Some(PathBuf::from("/tmp/szchat.log")));
+    let settings = ConversationSettings {
+        log_file: Some(PathBuf::from("/tmp/szchat.log")),
+        ..ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let mut state = AppState::from_settings(4821, &settings, 100, 16);
     let effects = state.start();
     let probe = page_requests(&effects)[0];
     let effects = state.apply(FetchEvent::Page {

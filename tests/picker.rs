@@ -8,6 +8,7 @@ use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use szchat::api::ApiError;
 use szchat::api::wire::parse_users_page;
+use szchat::concurrency::Concurrency;
 use szchat::fetch::UsersRequest;
 use szchat::paging::PageSize;
 use szchat::picker::{ListLoad, PickerAction, PickerEffect, PickerState};
@@ -95,7 +96,8 @@ fn visitors_arrive_page_by_page_most_recently_seen_first() {
 fn after_the_first_page_the_rest_are_asked_at_once_and_land_in_any_order() {
     let profiles = demo_profiles();
     assert!(profiles.len() > 6, "enough visitors for four pages of two");
-    let mut picker = PickerState::new(PageSize::new(2).unwrap()).with_concurrency(3);
+    let mut picker =
+        PickerState::new(PageSize::new(2).unwrap()).with_concurrency(Concurrency::new(3).unwrap());
     let first = user_requests(&picker.start());
     assert_eq!(
         first.len(),
@@ -131,7 +133,8 @@ fn after_the_first_page_the_rest_are_asked_at_once_and_land_in_any_order() {
 #[test]
 fn a_server_that_sends_short_pages_still_gives_every_visitor_and_an_end() {
     let profiles = demo_profiles();
-    let mut picker = PickerState::new(PageSize::new(3).unwrap()).with_concurrency(4);
+    let mut picker =
+        PickerState::new(PageSize::new(3).unwrap()).with_concurrency(Concurrency::new(4).unwrap());
     let mut waiting = user_requests(&picker.start());
     let mut asked = waiting.clone();
     // The server answers at most two of the three asked for.
@@ -156,7 +159,8 @@ fn a_server_that_sends_short_pages_still_gives_every_visitor_and_an_end() {
 #[test]
 fn a_failed_page_keeps_the_others_and_retry_asks_only_for_what_is_missing() {
     let profiles = demo_profiles();
-    let mut picker = PickerState::new(PageSize::new(2).unwrap()).with_concurrency(2);
+    let mut picker =
+        PickerState::new(PageSize::new(2).unwrap()).with_concurrency(Concurrency::new(2).unwrap());
     let first = user_requests(&picker.start())[0];
     let [second, third] = user_requests(&picker.apply(first, Ok(page_of(&profiles, first))))[..]
     else {
@@ -183,7 +187,8 @@ fn a_failed_page_keeps_the_others_and_retry_asks_only_for_what_is_missing() {
 #[test]
 fn answers_from_before_the_picker_started_again_never_land() {
     let profiles = demo_profiles();
-    let mut picker = PickerState::new(PageSize::new(2).unwrap()).with_concurrency(3);
+    let mut picker =
+        PickerState::new(PageSize::new(2).unwrap()).with_concurrency(Concurrency::new(3).unwrap());
     let old = user_requests(&picker.start())[0];
     let new = user_requests(&picker.start())[0];
     assert_eq!(old.offset, new.offset);
@@ -453,7 +458,8 @@ fn crowd(n: u64) -> Vec<Value> {
 #[test]
 fn pages_that_bring_nobody_new_stop_the_list_and_it_says_who_did_not_arrive() {
     let profiles = crowd(60);
-    let mut picker = PickerState::new(PageSize::DEFAULT).with_concurrency(4);
+    let mut picker =
+        PickerState::new(PageSize::DEFAULT).with_concurrency(Concurrency::new(4).unwrap());
     let asked = answer_with_the_same_page(&mut picker, &profiles, 1_000_000_000_000_000);
     assert!(asked <= 1 + 4 + 3, "{asked} requests");
     assert_eq!(picker.load(), &ListLoad::Repeated);
@@ -469,7 +475,8 @@ fn pages_that_bring_nobody_new_stop_the_list_and_it_says_who_did_not_arrive() {
     assert_eq!(picker.loaded(), 50);
 
     // A total that the repeated pages fall short of: what is missing is said.
-    let mut picker = PickerState::new(PageSize::DEFAULT).with_concurrency(4);
+    let mut picker =
+        PickerState::new(PageSize::DEFAULT).with_concurrency(Concurrency::new(4).unwrap());
     let asked = answer_with_the_same_page(&mut picker, &profiles, 150);
     assert_eq!(asked, 3);
     assert_eq!(picker.load(), &ListLoad::Complete);
@@ -537,7 +544,8 @@ fn the_list_asks_for_nothing_while_it_is_off_screen() {
 #[test]
 fn a_server_that_pages_in_smaller_pages_than_asked_is_read_to_the_end() {
     let profiles = crowd(1_000);
-    let mut picker = PickerState::new(PageSize::new(50).unwrap()).with_concurrency(4);
+    let mut picker =
+        PickerState::new(PageSize::new(50).unwrap()).with_concurrency(Concurrency::new(4).unwrap());
     let mut waiting = user_requests(&picker.start());
     while let Some(request) = waiting.pop() {
         // At most 20 a page, whatever was asked.

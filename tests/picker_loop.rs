@@ -17,9 +17,10 @@ use ratatui::layout::Size;
 
 use common::{RecordingDesktop, client};
 use szchat::app::{App, AppConfig};
+use szchat::concurrency::Concurrency;
 use szchat::model::Sender;
 use szchat::paging::PageSize;
-use szchat::state::{Exit, Input};
+use szchat::state::{ConversationSettings, Exit, Input};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
 use szchat_fake::{DEMO_SECRET, FakeConfig, FakeServer};
@@ -52,15 +53,17 @@ async fn start_with(
     let config = AppConfig {
         client: client(&server.base_url(), DEMO_SECRET, 0),
         user_id: None,
-        page_size,
-        whole_history_page_size: page_size,
-        zone: LocalZone::utc(),
         colors: Colors::Off,
-        log_file: None,
-        follow: false,
-        poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
-        visitor_profile: true,
-        concurrency,
+        settings: ConversationSettings {
+            page_size,
+            whole_history_page_size: page_size,
+            zone: LocalZone::utc(),
+            log_file: None,
+            follow: false,
+            poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
+            visitor_profile: true,
+            concurrency: Concurrency::new(u64::from(concurrency)).unwrap(),
+        },
     };
     let app = App::spawn(
         config,

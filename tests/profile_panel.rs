@@ -13,7 +13,7 @@ use common::{messages, page_of};
 use szchat::action::Action;
 use szchat::fetch::FetchEvent;
 use szchat::paging::PageSize;
-use szchat::state::{AppState, Effect, Input, StatusKind};
+use szchat::state::{AppState, ConversationSettings, Effect, Input, StatusKind};
 use szchat::testing::{start_with, visitor};
 use szchat::text::profile::PANEL_WIDTH;
 use szchat::timefmt::LocalZone;
@@ -41,8 +41,11 @@ fn ana(last_url: &str) -> Visitor {
 /// A `width` x `height` screen showing six messages, Ana's profile known.
 fn opened(width: u16, height: u16, last_url: &str) -> AppState {
     let history = messages(6);
-    let mut state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), width, height)
-        .with_visitor_profile();
+    let settings = ConversationSettings {
+        visitor_profile: true,
+        ..ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let mut state = AppState::from_settings(USER, &settings, width, height);
     start_with(&mut state, |request| {
         page_of(&history, 0, request.limit.get(), false)
     });
@@ -128,8 +131,11 @@ fn opened_with(last_url: &str) -> AppState {
 #[test]
 fn without_a_profile_the_panel_says_so() {
     let history = messages(2);
-    let mut state =
-        AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 80, 16).with_visitor_profile();
+    let settings = ConversationSettings {
+        visitor_profile: true,
+        ..ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let mut state = AppState::from_settings(USER, &settings, 80, 16);
     start_with(&mut state, |request| {
         page_of(&history, 0, request.limit.get(), false)
     });

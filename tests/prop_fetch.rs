@@ -12,7 +12,6 @@ mod common;
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use serde_json::Value;
 use szchat::action::Action;
@@ -179,15 +178,6 @@ fn client(base_url: &str, concurrency: u8) -> ApiClient {
     ApiClient::new(config).unwrap()
 }
 
-/// (created_at, id) of a message object as the fake server holds it.
-fn sort_key(message: &Value) -> (Option<DateTime<Utc>>, u64) {
-    let at = message["created_at"]
-        .as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc));
-    (at, message["id"].as_u64().unwrap())
-}
-
 /// Starts the app against a fake server set up for `case`, presses `g`, and
 /// waits until nothing is in flight. Returns the app and the server.
 async fn load(case: &Case) -> (common::Driver, FakeServer) {
@@ -234,7 +224,7 @@ proptest! {
         prop_assert!(server.max_in_flight() <= u64::from(case.concurrency));
 
         let mut expected = server.messages();
-        expected.sort_by_key(sort_key);
+        expected.sort_by_key(common::sort_key);
         let counted = usize::try_from(state.total().unwrap()).unwrap();
         prop_assert!(counted >= case.steps.len());
         // Messages that arrive after the last answer cannot be known; when

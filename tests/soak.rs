@@ -19,8 +19,6 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
-use serde_json::Value;
 use tokio::sync::mpsc;
 
 use common::{Driver, RecordingDesktop};
@@ -29,10 +27,11 @@ use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::{DEFAULT_MAX_ATTEMPTS, RetryPolicy};
 use szchat::app::App;
+use szchat::concurrency::Concurrency;
 use szchat::fetch::{self, FetchRequest};
 use szchat::paging::{PageRequest, PageSize};
 use szchat::secret::Secret;
-use szchat::state::{AppState, LoadState};
+use szchat::state::{AppState, ConversationSettings, LoadState};
 use szchat::timefmt::LocalZone;
 use szchat_fake::{Chaos, FakeConfig, FakeServer, ServeOrder, synthetic_messages};
 
@@ -149,14 +148,6 @@ impl Loop {
     }
 }
 
-fn sort_key(message: &Value) -> (Option<DateTime<Utc>>, u64) {
-    let at = message["created_at"]
-        .as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc));
-    (at, message["id"].as_u64().unwrap())
-}
-
 /// `offset=..&limit=..` of a list request, as the client sends it.
 fn query(request: &PageRequest) -> String {
     format!("offset={}&limit={}", request.offset, request.limit)
@@ -239,8 +230,11 @@ async fn soak(order: ServeOrder, concurrency: u8, seed: u64, messages: usize) ->
     let server = FakeServer::start(config).await.unwrap();
 
     let (width, height) = common::SCREEN;
-    let state = AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), width, height)
-        .with_concurrency(concurrency);
+    let settings = ConversationSettings {
+        concurrency: Concurrency::new(u64::from(concurrency)).unwrap(),
+        ..ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let state = AppState::from_settings(USER, &settings, width, height);
     let mut app = Loop::new(client(&server.base_url()), state);
     app.settle(deadline).await;
     app.driver.act(Action::Oldest);
@@ -253,7 +247,7 @@ async fn soak(order: ServeOrder, concurrency: u8, seed: u64, messages: usize) ->
     assert_eq!(state.exit(), None);
     let mut history = server.messages();
     assert_eq!(history.len(), messages + GROWTH_LIMIT);
-    history.sort_by_key(sort_key);
+    history.sort_by_key(common::sort_key);
     let expected: Vec<u64> = history.iter().map(|m| m["id"].as_u64().unwrap()).collect();
     let loaded: Vec<u64> = state.conversation().iter().map(|m| m.id).collect();
     assert_eq!(loaded.len(), expected.len(), "{order:?}: loaded count");

@@ -15,7 +15,7 @@ use szchat::api::error::ApiError;
 use szchat::app::{App, AppConfig};
 use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::paging::PageSize;
-use szchat::state::{AppState, Effect};
+use szchat::state::{AppState, ConversationSettings, Effect};
 use szchat::testing::{VisitorBuilder, visitor};
 use szchat::timefmt::LocalZone;
 use szchat::ui::{self};
@@ -46,8 +46,11 @@ fn status_bar(state: &AppState) -> String {
 /// A state that asked who the visitor is, with its first page loaded.
 fn opened() -> AppState {
     let history = messages(3);
-    let mut state =
-        AppState::new(USER, PageSize::DEFAULT, LocalZone::utc(), 80, 12).with_visitor_profile();
+    let settings = ConversationSettings {
+        visitor_profile: true,
+        ..ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let mut state = AppState::from_settings(USER, &settings, 80, 12);
     let effects = state.start();
     assert!(
         effects.contains(&Effect::Fetch(FetchRequest::Visitor(USER))),
@@ -117,9 +120,13 @@ async fn the_name_comes_from_the_users_endpoint_of_the_real_server() {
         "user_attributes": [{"name": "plan", "value": "Growth"}]
     });
     let server = FakeServer::start(config).await.unwrap();
+    let base = common::app_config(client(&server.base_url(), SECRET, USER), Some(USER));
     let config = AppConfig {
-        visitor_profile: true,
-        ..common::app_config(client(&server.base_url(), SECRET, USER), Some(USER))
+        settings: ConversationSettings {
+            visitor_profile: true,
+            ..base.settings
+        },
+        ..base
     };
     let (width, height) = common::SCREEN;
     let mut driver = Driver::with(App::spawn(

@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use szchat::action::Action;
 use szchat::model::{Message, Sender};
 use szchat::paging::PageSize;
-use szchat::state::AppState;
+use szchat::state::{AppState, ConversationSettings};
 use szchat::testing;
 use szchat::timefmt::LocalZone;
 
@@ -48,7 +48,15 @@ pub(crate) fn message(id: u64) -> Message {
 
 /// A state holding `n` messages, loaded page by page from a newest-first server.
 pub(crate) fn loaded_state(n: u64) -> AppState {
-    let mut state = AppState::new(1, PageSize::MAX, LocalZone::utc(), WIDTH, HEIGHT);
+    loaded_state_with(
+        &ConversationSettings::new(PageSize::MAX, LocalZone::utc()),
+        n,
+    )
+}
+
+/// The same, the state opened with `settings` (pages of their size).
+pub(crate) fn loaded_state_with(settings: &ConversationSettings, n: u64) -> AppState {
+    let mut state = AppState::from_settings(1, settings, WIDTH, HEIGHT);
     let mut effects = state.start();
     effects.extend(state.update(Action::Oldest));
     let history: Vec<Message> = (1..=n).map(message).collect();

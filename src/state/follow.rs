@@ -129,16 +129,6 @@ impl Follow {
         }
     }
 
-    /// The same, looking every `interval`; following stays as it was.
-    #[must_use]
-    pub(super) fn every(self, interval: Duration) -> Self {
-        Self {
-            interval,
-            delay: interval,
-            ..self
-        }
-    }
-
     /// True while a page of a look is in flight.
     pub fn polling(&self) -> bool {
         matches!(self.schedule, Schedule::InFlight(_))
@@ -385,17 +375,6 @@ impl Follow {
 
 /// Following live, as the app state drives it.
 impl AppState {
-    /// The same state, looking for new messages every `interval` while
-    /// following, and following from the start if `on`.
-    #[must_use]
-    pub fn with_follow(mut self, on: bool, interval: Duration) -> Self {
-        self.follow = self.follow.every(interval);
-        if on {
-            self.follow.toggle();
-        }
-        self
-    }
-
     /// Shows messages a look for new ones found. A reader whose selection
     /// is on the newest message stays at the newest; any other selection
     /// stays where the reader put it (whatever is on screen), and what

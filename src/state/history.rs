@@ -311,22 +311,6 @@ pub(super) enum Retry {
 
 /// The history being loaded, as the app state drives it.
 impl AppState {
-    /// The same state, with up to `concurrency` page requests in flight
-    /// while the reader wants the whole history (`g`, a search); one otherwise.
-    #[must_use]
-    pub fn with_concurrency(mut self, concurrency: u8) -> Self {
-        self.history.set_concurrency(usize::from(concurrency));
-        self
-    }
-
-    /// The same state, asking for pages of `size` while the reader wants
-    /// the whole history (`g`, a search or a jump loading); its page size otherwise.
-    #[must_use]
-    pub fn with_whole_history_page_size(mut self, size: PageSize) -> Self {
-        self.history.set_whole_history_size(size);
-        self
-    }
-
     /// Asks for the next page if nothing is in flight and the view needs it:
     /// to show the newest messages, when the reader nears the top, or on the
     /// way to the oldest message.

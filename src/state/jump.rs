@@ -187,17 +187,16 @@ impl Target {
                     });
                     Step::Found(found.id, note)
                 }
-                Some(Err(())) => Step::Missing(notice(match conversation.last() {
-                    Some(Message {
-                        created_at: Some(newest),
-                        ..
-                    }) => format!(
-                        "nothing on or after {}: the newest message is from {}",
-                        label_of(date),
-                        zone.day_label(*newest)
-                    ),
-                    _ => format!("nothing on or after {}", label_of(date)),
-                })),
+                Some(Err(())) => Step::Missing(notice(
+                    match conversation.last().and_then(|m| m.created_at) {
+                        Some(newest) => format!(
+                            "nothing on or after {}: the newest message is from {}",
+                            label_of(date),
+                            zone.day_label(newest)
+                        ),
+                        _ => format!("nothing on or after {}", label_of(date)),
+                    },
+                )),
                 None => searching(),
             },
             Target::DayAfter(day) => {

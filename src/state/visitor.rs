@@ -2,7 +2,6 @@
 //! page. The conversation never waits for it; without it the app names the
 //! visitor by id.
 
-use super::AppState;
 use crate::api::error::ApiError;
 use crate::visitor::{Visitor, VisitorId, VisitorInfo};
 
@@ -26,15 +25,5 @@ impl VisitorInfo {
             }
         };
         true
-    }
-}
-
-/// Who the visitor is, as the app state asks.
-impl AppState {
-    /// The same state, asking who the visitor is alongside the first page.
-    #[must_use]
-    pub fn with_visitor_profile(mut self) -> Self {
-        self.visitor = VisitorInfo::Loading;
-        self
     }
 }

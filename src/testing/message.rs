@@ -11,19 +11,7 @@ use crate::model::{Message, MessageId, Sender};
 /// Starts empty: no body, no time, a sender of no known type, no attachment,
 /// no read flags, `raw_json` `"{}"`.
 pub fn message(id: MessageId) -> MessageBuilder {
-    MessageBuilder(Message {
-        id,
-        body: String::new(),
-        created_at: None,
-        sender: Sender::Other { kind: None },
-        file_url: None,
-        auto_invitation: false,
-        read_by_user: None,
-        read_by_operator: None,
-        unreadable: None,
-        sender_id: None,
-        raw_json: Arc::from("{}"),
-    })
+    MessageBuilder(Message::blank(id, Arc::from("{}")))
 }
 
 /// The visitor of the seed document (the API's example): David Smith.

@@ -148,22 +148,10 @@ pub fn last_item(conversation: &Conversation) -> Item {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Sender;
+    use crate::testing;
 
     fn message(id: MessageId) -> Message {
-        Message {
-            id,
-            body: format!("message {id}"),
-            created_at: None,
-            sender: Sender::Other { kind: None },
-            file_url: None,
-            auto_invitation: false,
-            read_by_user: None,
-            read_by_operator: None,
-            unreadable: None,
-            sender_id: None,
-            raw_json: "{}".into(),
-        }
+        testing::message(id).body(format!("message {id}")).build()
     }
 
     #[test]

@@ -19,11 +19,12 @@ use szchat::action::Action;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::retry::RetryPolicy;
 use szchat::app::{App, AppConfig, Desktop, LateFailures};
+use szchat::concurrency::Concurrency;
 use szchat::keymap::{self, Trigger};
 use szchat::open::CheckedUrl;
 use szchat::paging::PageSize;
 use szchat::secret::Secret;
-use szchat::state::{AppState, Effect, Input};
+use szchat::state::{AppState, ConversationSettings, Effect, Input};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
 
@@ -168,16 +169,38 @@ pub fn app_config(client: ApiClient, user_id: Option<u64>) -> AppConfig {
     AppConfig {
         client,
         user_id,
-        page_size: PageSize::DEFAULT,
-        whole_history_page_size: PageSize::DEFAULT,
-        zone: LocalZone::utc(),
         colors: Colors::On,
-        log_file: None,
-        follow: false,
-        poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
-        visitor_profile: false,
-        concurrency: 1,
+        settings: ConversationSettings {
+            page_size: PageSize::DEFAULT,
+            whole_history_page_size: PageSize::DEFAULT,
+            zone: LocalZone::utc(),
+            log_file: None,
+            follow: false,
+            poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
+            visitor_profile: false,
+            concurrency: Concurrency::MIN,
+        },
     }
+}
+
+/// [`app_config`] for visitor `user_id`, `page_size` messages a page, given
+/// explicitly as with --page-size: `g` uses it too.
+fn paged_config(client: ApiClient, user_id: u64, page_size: u32) -> AppConfig {
+    let mut config = app_config(client, Some(user_id));
+    let page_size = PageSize::new(page_size).expect("a page size the API allows");
+    config.settings.page_size = page_size;
+    config.settings.whole_history_page_size = page_size;
+    config
+}
+
+/// (created_at, id) of a message object as the fake server holds it: the
+/// order the app shows messages in.
+pub fn sort_key(message: &Value) -> (Option<chrono::DateTime<chrono::Utc>>, u64) {
+    let at = message["created_at"]
+        .as_str()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&chrono::Utc));
+    (at, message["id"].as_u64().unwrap())
 }
 
 /// Screen size the driver's terminal has: an 80 x 24 conversation and the
@@ -207,19 +230,10 @@ impl Driver {
         page_size: u32,
         concurrency: u8,
     ) -> Self {
-        let (width, height) = SCREEN;
-        let config = AppConfig {
-            // Given explicitly, as with --page-size: `g` uses it too.
-            page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            whole_history_page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            concurrency,
-            ..app_config(client, Some(user_id))
-        };
-        Self::with(App::spawn(
-            config,
-            Size::new(width, height),
-            RecordingDesktop::default(),
-        ))
+        let mut config = paged_config(client, user_id, page_size);
+        config.settings.concurrency =
+            Concurrency::new(u64::from(concurrency)).expect("a concurrency the app allows");
+        Self::spawn(config)
     }
 
     /// Like [`Driver::start`], following live from the start and looking
@@ -230,15 +244,15 @@ impl Driver {
         page_size: u32,
         interval: Duration,
     ) -> Self {
+        let mut config = paged_config(client, user_id, page_size);
+        config.settings.follow = true;
+        config.settings.poll_interval = interval;
+        Self::spawn(config)
+    }
+
+    /// The app `config` makes, spawned on a [`SCREEN`]-sized terminal.
+    fn spawn(config: AppConfig) -> Self {
         let (width, height) = SCREEN;
-        let config = AppConfig {
-            // Given explicitly, as with --page-size: `g` uses it too.
-            page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            whole_history_page_size: PageSize::new(page_size).expect("a page size the API allows"),
-            follow: true,
-            poll_interval: interval,
-            ..app_config(client, Some(user_id))
-        };
         Self::with(App::spawn(
             config,
             Size::new(width, height),

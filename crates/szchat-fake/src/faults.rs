@@ -14,7 +14,7 @@ use futures_util::stream;
 use serde_json::Value;
 
 use super::Shared;
-use super::routes::{error_response, pause};
+use super::reply::{error_response, pause};
 
 /// How long a truncated body pauses after its first half before failing.
 /// The pause lets hyper flush the head and the half body to the socket;

@@ -13,6 +13,7 @@ mod faults;
 mod history;
 mod links;
 mod live;
+mod reply;
 mod rng;
 mod routes;
 mod visitors;

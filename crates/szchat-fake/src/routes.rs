@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 #[cfg(feature = "faults")]
 use super::faults::{self, answer as answer_api};
 use super::links::{self, LinkError};
+use super::reply::error_response;
 use super::{RecordedRequest, ServeOrder, Shared, history};
 
 /// The media type every API request must accept.
@@ -100,7 +101,7 @@ impl Drop for InFlight<'_> {
 /// answered (`true`); `faults::answer` replaces this in test builds.
 #[cfg(not(feature = "faults"))]
 async fn answer_api(shared: &Shared, _nth: u64, request: Request, next: Next) -> (Response, bool) {
-    pause(shared.latency).await;
+    super::reply::pause(shared.latency).await;
     (next.run(request).await, true)
 }
 
@@ -296,22 +297,6 @@ async fn get_file(
 
 async fn not_found() -> Response {
     error_response(StatusCode::NOT_FOUND)
-}
-
-/// A JSON error answer like the API's: `{"status": 404, "error": "Not Found"}`.
-pub(super) fn error_response(status: StatusCode) -> Response {
-    let body = json!({
-        "status": status.as_u16(),
-        "error": status.canonical_reason().unwrap_or("Error"),
-    });
-    (status, axum::Json(body)).into_response()
-}
-
-/// Waits `wait`, if it is not zero.
-pub(super) async fn pause(wait: Duration) {
-    if !wait.is_zero() {
-        tokio::time::sleep(wait).await;
-    }
 }
 
 /// The checks every API request passes first, in order: the secret (401),

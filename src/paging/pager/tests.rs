@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{MessageId, Sender};
+use crate::testing;
 use chrono::{TimeZone, Utc};
 use std::collections::BTreeSet;
 
@@ -8,25 +9,17 @@ fn size(limit: u32) -> PageSize {
 }
 
 fn message(id: MessageId) -> Message {
-    Message {
-        id,
-        body: format!("message {id}"),
-        created_at: Some(
+    testing::message(id)
+        .body(format!("message {id}"))
+        .created_at(Some(
             Utc.timestamp_opt(1_700_000_000 + id as i64 * 60, 0)
                 .unwrap(),
-        ),
-        sender: Sender::Visitor {
+        ))
+        .sender(Sender::Visitor {
             name: None,
             email: None,
-        },
-        file_url: None,
-        auto_invitation: false,
-        read_by_user: None,
-        read_by_operator: None,
-        unreadable: None,
-        sender_id: None,
-        raw_json: "{}".into(),
-    }
+        })
+        .build()
 }
 
 /// An in-memory server: `history` oldest-first, growing by `growth` after each answer.
