@@ -12,6 +12,7 @@ use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::wire::parse_page;
 use szchat::archive::store::{Placed, Write};
 use szchat::archive::task::{AccountSpec, StoreEvent, StoreRequest, StoreTask};
+use szchat::concurrency::Concurrency;
 use szchat::model::Message;
 use szchat::paging::PageSize;
 use szchat::secret::Secret;
@@ -182,7 +183,7 @@ async fn sync_once(server: &FakeServer, dir: &std::path::Path) -> (sync::Summary
         client,
         user_ids: Vec::new(),
         page_size: PageSize::MAX,
-        concurrency: 6,
+        concurrency: Concurrency::DEFAULT,
         progress: false,
     };
     let summary = sync::run(config, store, std::future::pending())
