@@ -116,6 +116,17 @@ impl<D: Desktop> App<D> {
     /// An app with its own fetch tasks, on a screen of `screen` cells,
     /// started: the conversation of `config.user_id`, or the picker without one.
     pub fn spawn(config: AppConfig, screen: Size, desktop: D) -> Self {
+        Self::spawn_with_store(config, screen, desktop, None)
+    }
+
+    /// [`App::spawn`], with `store` behind its screens' store effects from
+    /// the first request on: the first conversation reads the archive.
+    pub fn spawn_with_store(
+        config: AppConfig,
+        screen: Size,
+        desktop: D,
+        store: Option<StoreTask>,
+    ) -> Self {
         let (active, picker) = match config.user_id {
             Some(user_id) => (
                 Active::Conversation(Box::new(config.conversation(user_id, screen, false))),
@@ -127,6 +138,7 @@ impl<D: Desktop> App<D> {
         // Kept for a conversation opened by id too: Backspace finds the list.
         let screens = Screens::new(active, picker, Some(config), screen);
         let mut app = Self::showing(screens, desktop).with_colors(colors);
+        app.runner.store = store;
         app.start();
         app
     }
@@ -364,10 +376,7 @@ pub async fn run(
     store: Option<StoreTask>,
     mut signals: impl Stream<Item = i32> + Unpin,
 ) -> io::Result<Exit> {
-    let mut app = App::spawn(config, terminal.size()?, SystemDesktop::from_env());
-    if let Some(store) = store {
-        app = app.with_store(store);
-    }
+    let mut app = App::spawn_with_store(config, terminal.size()?, SystemDesktop::from_env(), store);
     let mut events = EventStream::new();
     app.run_until_app(terminal, &mut events, &mut signals, |_| false)
         .await?;

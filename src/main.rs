@@ -12,6 +12,8 @@ use futures_util::StreamExt;
 use szchat::api::client::{ApiClient, ApiConfig};
 use szchat::api::error::ApiError;
 use szchat::app::{self, AppConfig};
+use szchat::archive::dir::data_dir;
+use szchat::archive::task::{AccountSpec, StoreTask};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::config::{self, Origin, Settings};
 use szchat::export::{self, ExportConfig};
@@ -126,6 +128,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     let user_id = cli.user_id;
     // The demo's client is for its first visitor when no id is given.
     let client_user_id = api_config.user_id;
+    let secret = api_config.secret.clone();
     let client = match ApiClient::new(api_config) {
         Ok(client) => client,
         Err(error) => return fail(EXIT_USAGE, &client_error(&settings.base_url_origin, &error)),
@@ -196,8 +199,16 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         visitor_profile: true,
         concurrency: settings.concurrency.get(),
     };
-    // The TUI does not open the archive yet: no store behind its screens.
-    let outcome = app::run(session.terminal(), config, None, signals).await;
+    let account = AccountSpec {
+        base_url: config.client.base_url().to_owned(),
+        secret,
+    };
+    // The demo's archive lives as long as `_demo_archive`: removed at exit.
+    let (store, _demo_archive) = match open_archive(&settings, cli.demo, account) {
+        Ok(found) => found,
+        Err(reason) => return fail(EXIT_FAILURE, &reason),
+    };
+    let outcome = app::run(session.terminal(), config, store, signals).await;
     drop(session);
     tracing::info!(?outcome, "finished");
     match outcome {
@@ -206,6 +217,34 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         Ok(Exit::Signal(number)) => ExitCode::from(128 + u8::try_from(number).unwrap_or(0)),
         Err(error) => fail(EXIT_FAILURE, &error.to_string()),
     }
+}
+
+/// The store task for the TUI, when the archive is on: the account's
+/// archive in the data directory, or for `--demo` one of its own in a
+/// temporary directory (returned, so it is removed when dropped). A store
+/// that cannot open says so on the status bar; without a data directory
+/// the TUI runs without an archive.
+fn open_archive(
+    settings: &Settings,
+    demo: bool,
+    account: AccountSpec,
+) -> Result<(Option<StoreTask>, Option<tempfile::TempDir>), String> {
+    if !settings.archive {
+        return Ok((None, None));
+    }
+    if demo {
+        let temp = tempfile::Builder::new()
+            .prefix("szchat-demo-")
+            .tempdir()
+            .map_err(|error| format!("cannot make the demo's archive: {error}"))?;
+        let store = StoreTask::spawn(temp.path().join("szchat"), Some(account));
+        return Ok((Some(store), Some(temp)));
+    }
+    let Some(dir) = data_dir(|name| std::env::var_os(name)) else {
+        tracing::warn!("no data directory: browsing without the archive");
+        return Ok((None, None));
+    };
+    Ok((Some(StoreTask::spawn(dir, Some(account))), None))
 }
 
 /// `--export`: the whole history to a file or standard output, no terminal.
