@@ -116,7 +116,7 @@ fn file_rows() -> Vec<(String, String)> {
         ),
         (
             "~/.local/share/szchat/archive.db",
-            "the archive szchat sync fills: visitors, messages (never an attachment link) and \
+            "the archive szchat sync and browsing fill: visitors, messages (never an attachment link) and \
              what each sync saw, per account; the directory is 0700, its files 0600",
         ),
         (
