@@ -220,3 +220,45 @@ fn a_conversation_without_the_archive_asks_the_store_nothing() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn an_archive_that_cannot_be_read_is_said_and_browsing_goes_on_from_the_network() {
+    let mut state = AppState::new(VISITOR, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+    state.use_archive();
+    state.start();
+    let error = szchat::archive::ArchiveError::Stopped;
+    state.handle(Input::Stored(StoreEvent::OpenFailed(error.clone())));
+    assert!(
+        status(&state).starts_with("the archive cannot be opened: "),
+        "{}",
+        status(&state)
+    );
+    state.handle(Input::Stored(StoreEvent::Messages {
+        visitor: VISITOR,
+        result: Err(error.clone()),
+    }));
+    let effects = state.handle(Input::Stored(StoreEvent::Holdings {
+        visitor: VISITOR,
+        result: Err(error),
+    }));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch(FetchRequest::Page(_)))),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn without_a_store_the_conversation_pages_from_the_network() {
+    let mut state = AppState::new(VISITOR, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+    state.use_archive();
+    state.start();
+    let effects = state.handle(Input::Failed(szchat::state::Failure::NoStore));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch(FetchRequest::Page(_)))),
+        "{effects:?}"
+    );
+}
