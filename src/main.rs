@@ -95,7 +95,20 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         };
         return ExitCode::from(subcommand::run(command, &context).await);
     }
-    if cli.offline {
+    // `--offline` without `--export`: the visitor's archived history on screen.
+    let mut offline_store = None;
+    if cli.offline && cli.export.is_none() {
+        let Some(user_id) = cli.user_id else {
+            return fail(
+                EXIT_USAGE,
+                "--offline needs the USER_ID of an archived visitor to browse",
+            );
+        };
+        match subcommand::open_offline(&settings, user_id).await {
+            Ok(store) => offline_store = Some(store),
+            Err(code) => return ExitCode::from(code),
+        }
+    } else if cli.offline {
         let Some(user_id) = cli.user_id else {
             return fail(
                 EXIT_USAGE,
@@ -194,9 +207,10 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         zone: LocalZone::System,
         colors,
         log_file: cli.log_file.clone(),
-        follow: cli.follow,
+        // Offline nothing is asked of the server: no following, no profile.
+        follow: cli.follow && !cli.offline,
         poll_interval: settings.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
-        visitor_profile: true,
+        visitor_profile: !cli.offline,
         concurrency: settings.concurrency.get(),
     };
     let account = AccountSpec {
@@ -204,11 +218,15 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         secret,
     };
     // The demo's archive lives as long as `_demo_archive`: removed at exit.
-    let (store, _demo_archive) = match open_archive(&settings, cli.demo, account) {
-        Ok(found) => found,
-        Err(reason) => return fail(EXIT_FAILURE, &reason),
+    let offline = offline_store.is_some();
+    let (store, _demo_archive) = match offline_store {
+        Some(store) => (Some(store), None),
+        None => match open_archive(&settings, cli.demo, account) {
+            Ok(found) => found,
+            Err(reason) => return fail(EXIT_FAILURE, &reason),
+        },
     };
-    let outcome = app::run(session.terminal(), config, store, signals).await;
+    let outcome = app::run(session.terminal(), config, store, offline, signals).await;
     drop(session);
     tracing::info!(?outcome, "finished");
     match outcome {

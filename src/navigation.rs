@@ -150,6 +150,9 @@ impl Screens {
         // Screens read and write the archive when the app has one.
         if runner.store.is_some() {
             match &mut self.active {
+                Active::Conversation(conversation) if runner.offline => {
+                    conversation.state.go_offline();
+                }
                 Active::Conversation(conversation) => conversation.state.use_archive(),
                 Active::Picker => {
                     if let Some(picker) = &mut self.picker {

@@ -144,7 +144,7 @@ impl AppState {
         if self.visitor == VisitorInfo::Loading {
             effects.push(Effect::Fetch(FetchRequest::Visitor(self.user_id)));
         }
-        effects
+        self.keep_offline(effects)
     }
 
     // ----- what the view reads -----
@@ -165,7 +165,7 @@ impl AppState {
         }
         let mut effects = self.handle(input);
         effects.extend(self.poll_if_due());
-        effects
+        self.keep_offline(effects)
     }
 
     /// When the next passing notice fades or the next look for new messages

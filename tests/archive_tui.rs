@@ -262,3 +262,50 @@ fn without_a_store_the_conversation_pages_from_the_network() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn offline_the_archive_is_all_there_is_and_nothing_is_fetched() {
+    let mut world = World::new(false);
+    world.open_and_read_all();
+    let paid = world.requests;
+
+    let mut state = AppState::new(VISITOR, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+    state.go_offline();
+    let effects = state.start();
+    world.serve(&mut state, effects);
+    assert_eq!(state.conversation().len(), 120);
+    let note = state.offline_note().unwrap_or_default().to_owned();
+    assert!(note.starts_with("offline · archived "), "{note}");
+    // g, G, r, o and y go through the state as the loop gives keys.
+    for key in ['g', 'G', 'r', 'o', 'y', '/'] {
+        let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(key));
+        let effects = state.handle_at(Input::Key(key), std::time::Instant::now());
+        assert!(
+            !effects.iter().any(|e| matches!(e, Effect::Fetch(_))),
+            "{effects:?}"
+        );
+        world.serve(&mut state, effects);
+    }
+    assert_eq!(world.requests, paid, "offline makes no request");
+}
+
+#[test]
+fn offline_a_visitor_never_archived_is_one_line_and_exit_1() {
+    let home = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_szchat"))
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("SIGNALZEN_API_SECRET", "sz-live-0123456789")
+        .env("SIGNALZEN_BASE_URL", "http://127.0.0.1:9")
+        .args(["--offline", "4821"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "szchat: visitor 4821 is not in the archive (szchat sync 4821 fetches it)\n"
+    );
+}

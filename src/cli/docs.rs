@@ -166,6 +166,10 @@ fn example_rows() -> Vec<(String, String)> {
              is new (szchat sync 4821 for one)",
         ),
         (
+            "szchat --offline 4821",
+            "browse visitor 4821's archived history with no network at all",
+        ),
+        (
             "szchat --offline --export jsonl 4821",
             "write visitor 4821's archived history with no request at all",
         ),

@@ -38,6 +38,10 @@ pub(super) struct Archive {
     check_sent: Vec<PageRequest>,
     /// The visitor's sync state was written for this walk.
     state_written: bool,
+    /// `--offline`: nothing is fetched, everything comes from the archive.
+    offline: bool,
+    /// What the status bar says offline, once the holdings arrived.
+    offline_note: Option<String>,
 }
 
 impl Archive {
@@ -53,7 +57,7 @@ impl Archive {
 
     /// True while the pager must wait for the archive's holdings.
     pub(super) fn holds_paging(&self) -> bool {
-        self.waiting
+        self.waiting || self.offline
     }
 }
 
@@ -96,8 +100,40 @@ impl AppState {
         ]
     }
 
-    /// The store could not be reached: browsing goes on from the network.
+    /// The same state, with no network at all (`--offline`): the archive
+    /// is all there is, and the status bar says when it was synced.
+    pub fn go_offline(&mut self) {
+        self.use_archive();
+        self.archive.offline = true;
+    }
+
+    /// Offline, what the status bar says all along: "offline · archived
+    /// Tue 24 Nov 11:46", the visitor's last sync in the app's zone.
+    pub fn offline_note(&self) -> Option<&str> {
+        self.archive.offline_note.as_deref()
+    }
+
+    /// Offline, no effect reaches the network: a fetch (a link, say) is
+    /// dropped and said instead.
+    pub(super) fn keep_offline(&mut self, mut effects: Vec<Effect>) -> Vec<Effect> {
+        if !self.archive.offline {
+            return effects;
+        }
+        let before = effects.len();
+        effects.retain(|effect| !matches!(effect, Effect::Fetch(_)));
+        if effects.len() < before {
+            self.set_status(Status::info("offline: nothing is fetched"));
+        }
+        effects
+    }
+
+    /// The store could not be reached: browsing goes on from the network
+    /// (offline, there is nothing more to show).
     pub(super) fn archive_gone(&mut self) -> Vec<Effect> {
+        if self.archive.offline {
+            self.archive.waiting = false;
+            return Vec::new();
+        }
         self.archive = Archive::default();
         self.request_more()
     }
@@ -155,6 +191,24 @@ impl AppState {
     /// A visitor archived completely starts a check for what is new; any
     /// other starts paging as without the archive.
     fn holdings_arrived(&mut self, holdings: &Holdings) -> Vec<Effect> {
+        if self.archive.offline {
+            let total = self.conversation.len() as u64;
+            let ids: Vec<_> = self.conversation.iter().map(|m| m.id).collect();
+            let order = holdings.state.map_or(ServerOrder::OldestFirst, |s| s.order);
+            self.history.restore_complete(total, order, ids);
+            let note = match holdings.state {
+                Some(state) => format!(
+                    "offline · archived {}",
+                    self.zone()
+                        .to_local(state.synced_at)
+                        .format("%a %-d %b %H:%M")
+                ),
+                None => "offline · archived in part".to_owned(),
+            };
+            self.archive.offline_note = Some(note);
+            self.dirty = true;
+            return Vec::new();
+        }
         let Some(state) = complete(holdings) else {
             return self.request_more();
         };
