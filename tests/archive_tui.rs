@@ -309,3 +309,15 @@ fn offline_a_visitor_never_archived_is_one_line_and_exit_1() {
         "szchat: visitor 4821 is not in the archive (szchat sync 4821 fetches it)\n"
     );
 }
+
+#[test]
+fn a_count_that_shrank_since_the_archive_is_said_in_words() {
+    let mut world = World::new(true);
+    world.open_and_read_all();
+    world.history = history(80);
+    let (_, said, _) = world.open_and_read_all();
+    assert_eq!(
+        said,
+        "the server now counts 40 fewer messages than the archive"
+    );
+}

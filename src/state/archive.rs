@@ -38,6 +38,8 @@ pub(super) struct Archive {
     check_sent: Vec<PageRequest>,
     /// The visitor's sync state was written for this walk.
     state_written: bool,
+    /// The count the archive's sync state had, while a check runs.
+    archived_total: Option<u64>,
     /// `--offline`: nothing is fetched, everything comes from the archive.
     offline: bool,
     /// What the status bar says offline, once the holdings arrived.
@@ -79,6 +81,15 @@ fn news(count: u64) -> String {
     } else {
         format!("{} new", grouped(count))
     }
+}
+
+/// A count that shrank, in words.
+fn fewer(count: u64) -> String {
+    let messages = if count == 1 { "message" } else { "messages" };
+    format!(
+        "the server now counts {} fewer {messages} than the archive",
+        grouped(count)
+    )
 }
 
 impl AppState {
@@ -220,6 +231,7 @@ impl AppState {
             StatusKind::Info,
             "checking for new messages…",
         ));
+        self.archive.archived_total = Some(state.total);
         self.archive.check = Some(VisitorSync::new(self.history.page_size(), holdings));
         self.next_check_requests()
     }
@@ -268,7 +280,14 @@ impl AppState {
                 let ids: Vec<_> = self.conversation.iter().map(|m| m.id).collect();
                 self.history.restore_complete(seen.total, seen.order, ids);
                 self.notices.settle(StatusTopic::Paging);
-                self.set_status(Status::info(news(new)));
+                match self.archive.archived_total.take() {
+                    Some(before) if seen.total < before => self.set_status(Status::about(
+                        StatusTopic::Paging,
+                        StatusKind::Error,
+                        fewer(before - seen.total),
+                    )),
+                    _ => self.set_status(Status::info(news(new))),
+                }
                 effects.push(self.write(Write::SyncState {
                     visitor: self.user_id,
                     state: seen.at(Utc::now()),
