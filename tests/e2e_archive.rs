@@ -80,3 +80,58 @@ fn reopen_costs_at_most_two_list_requests_oldest_first() {
 fn reopen_costs_at_most_two_list_requests_newest_first() {
     reopen_costs_at_most_two_list_requests(ServeOrder::NewestFirst, "archive-newest");
 }
+
+#[test]
+fn offline_the_archived_conversation_is_shown_with_no_request() {
+    let server = Server::start(FakeConfig::new(SECRET, USER, synthetic_messages(MESSAGES)));
+    let data = ScratchDir::new("archive-offline");
+    if read_to_the_beginning(&server, &data, "archive-offline-first").is_none() {
+        return;
+    }
+    let before = server.fake().request_count();
+    let mut launch = server
+        .launch(SECRET, USER)
+        .env("XDG_DATA_HOME", data.path().to_string_lossy());
+    launch.args.insert(0, "--offline".to_owned());
+    let Some(tmux) = Tmux::start("archive-offline-again", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the archived conversation", |s| {
+        bar(s).contains("offline · archived") && bar(s).contains(&format!(" of {MESSAGES}"))
+    });
+    tmux.send_keys(&["g"]);
+    tmux.wait_for("the oldest message", |s| {
+        bar(s).contains(&format!("1 of {MESSAGES}"))
+    });
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+    assert_eq!(
+        server.fake().request_count(),
+        before,
+        "offline makes no request"
+    );
+}
+
+#[test]
+fn with_no_archive_nothing_is_written_under_the_data_directory() {
+    let server = Server::start(FakeConfig::new(SECRET, USER, synthetic_messages(MESSAGES)));
+    let data = ScratchDir::new("archive-none");
+    let mut launch = server
+        .launch(SECRET, USER)
+        .env("XDG_DATA_HOME", data.path().to_string_lossy());
+    launch.args.insert(0, "--no-archive".to_owned());
+    let Some(tmux) = Tmux::start("archive-none", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the conversation", |s| {
+        bar(s).contains(&format!(" of {MESSAGES}"))
+    });
+    tmux.send_keys(&["g"]);
+    tmux.wait_for("the oldest message", |s| {
+        bar(s).contains(&format!("1 of {MESSAGES}"))
+    });
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+    let written: Vec<_> = std::fs::read_dir(data.path()).unwrap().collect();
+    assert!(written.is_empty(), "{written:?}");
+}
