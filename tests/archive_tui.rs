@@ -137,6 +137,16 @@ impl World {
     }
 }
 
+/// The conversation pages from the network: a page request is among `effects`.
+fn assert_asks_for_a_page(effects: &[Effect]) {
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch(FetchRequest::Page(_)))),
+        "{effects:?}"
+    );
+}
+
 fn status(state: &AppState) -> String {
     state.status().map(|s| s.text.clone()).unwrap_or_default()
 }
@@ -241,12 +251,7 @@ fn an_archive_that_cannot_be_read_is_said_and_browsing_goes_on_from_the_network(
         visitor: VISITOR,
         result: Err(error),
     }));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Fetch(FetchRequest::Page(_)))),
-        "{effects:?}"
-    );
+    assert_asks_for_a_page(&effects);
 }
 
 #[test]
@@ -255,12 +260,7 @@ fn without_a_store_the_conversation_pages_from_the_network() {
     state.use_archive();
     state.start();
     let effects = state.handle(Input::Failed(szchat::state::Failure::NoStore));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Fetch(FetchRequest::Page(_)))),
-        "{effects:?}"
-    );
+    assert_asks_for_a_page(&effects);
 }
 
 #[test]
