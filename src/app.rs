@@ -116,6 +116,25 @@ impl<D: Desktop> App<D> {
     /// An app with its own fetch tasks, on a screen of `screen` cells,
     /// started: the conversation of `config.user_id`, or the picker without one.
     pub fn spawn(config: AppConfig, screen: Size, desktop: D) -> Self {
+        Self::spawn_with_store(config, screen, desktop, None)
+    }
+
+    /// [`App::spawn`], with `store` behind its screens' store effects from
+    /// the first request on: the first conversation reads the archive.
+    pub fn spawn_with_store(
+        config: AppConfig,
+        screen: Size,
+        desktop: D,
+        store: Option<StoreTask>,
+    ) -> Self {
+        let mut app = Self::build(config, screen, desktop);
+        app.runner.store = store;
+        app.start();
+        app
+    }
+
+    /// The app [`App::spawn`] makes, not yet started.
+    fn build(config: AppConfig, screen: Size, desktop: D) -> Self {
         let (active, picker) = match config.user_id {
             Some(user_id) => (
                 Active::Conversation(Box::new(config.conversation(user_id, screen, false))),
@@ -126,9 +145,7 @@ impl<D: Desktop> App<D> {
         let colors = config.colors;
         // Kept for a conversation opened by id too: Backspace finds the list.
         let screens = Screens::new(active, picker, Some(config), screen);
-        let mut app = Self::showing(screens, desktop).with_colors(colors);
-        app.start();
-        app
+        Self::showing(screens, desktop).with_colors(colors)
     }
 
     /// Sends the active screen's first requests.
@@ -357,17 +374,19 @@ impl<D: Desktop> App<D> {
 }
 /// Runs the app on the real terminal until the reader quits, a fatal error,
 /// or a signal from `signals` (see [`crate::signals`]). With a `store`, its
-/// writes are flushed before this returns.
+/// writes are flushed before this returns; `offline`, the screens read it
+/// and fetch nothing.
 pub async fn run(
     terminal: &mut DefaultTerminal,
     config: AppConfig,
     store: Option<StoreTask>,
+    offline: bool,
     mut signals: impl Stream<Item = i32> + Unpin,
 ) -> io::Result<Exit> {
-    let mut app = App::spawn(config, terminal.size()?, SystemDesktop::from_env());
-    if let Some(store) = store {
-        app = app.with_store(store);
-    }
+    let mut app = App::build(config, terminal.size()?, SystemDesktop::from_env());
+    app.runner.store = store;
+    app.runner.offline = offline;
+    app.start();
     let mut events = EventStream::new();
     app.run_until_app(terminal, &mut events, &mut signals, |_| false)
         .await?;

@@ -113,8 +113,8 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["user_id", "demo"])]
     pub man: bool,
 
-    /// No network: --export writes from the local archive only, with no request (the browser does not read the archive yet).
-    #[arg(long, requires = "export", conflicts_with = "demo")]
+    /// No network: browse or --export a visitor from the local archive only.
+    #[arg(long, conflicts_with = "demo")]
     pub offline: bool,
 
     /// Write nothing under the data directory ($XDG_DATA_HOME/szchat): no local archive.

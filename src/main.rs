@@ -14,7 +14,7 @@ use szchat::api::error::ApiError;
 use szchat::app::{self, AppConfig};
 use szchat::archive::ArchiveError;
 use szchat::archive::dir::data_dir;
-use szchat::archive::task::AccountSpec;
+use szchat::archive::task::{AccountSpec, StoreTask};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::config::{self, Origin, Settings};
 use szchat::export::{self, ExportConfig};
@@ -97,7 +97,20 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         };
         return ExitCode::from(subcommand::run(command, &context).await);
     }
-    if cli.offline {
+    // `--offline` without `--export`: the visitor's archived history on screen.
+    let mut offline_store = None;
+    if cli.offline && cli.export.is_none() {
+        let Some(user_id) = cli.user_id else {
+            return fail(
+                EXIT_USAGE,
+                "--offline needs the USER_ID of an archived visitor to browse",
+            );
+        };
+        match subcommand::open_offline(&settings, user_id).await {
+            Ok(store) => offline_store = Some(store),
+            Err(code) => return ExitCode::from(code),
+        }
+    } else if cli.offline {
         let Some(user_id) = cli.user_id else {
             return fail(
                 EXIT_USAGE,
@@ -202,14 +215,27 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             whole_history_page_size: settings.whole_history_page_size,
             zone: LocalZone::System,
             log_file: cli.log_file.clone(),
-            follow: cli.follow,
+            // Offline nothing is asked of the server: no following, no profile.
+            follow: cli.follow && !cli.offline,
             poll_interval: settings.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
-            visitor_profile: true,
+            visitor_profile: !cli.offline,
             concurrency: settings.concurrency,
         },
     };
-    // The TUI does not open the archive yet: no store behind its screens.
-    let outcome = app::run(session.terminal(), config, None, signals).await;
+    let account = AccountSpec {
+        base_url: config.client.base_url().to_owned(),
+        secret,
+    };
+    // The demo's archive lives as long as `_demo_archive`: removed at exit.
+    let offline = offline_store.is_some();
+    let (store, _demo_archive) = match offline_store {
+        Some(store) => (Some(store), None),
+        None => match open_archive(&settings, cli.demo, account) {
+            Ok(found) => found,
+            Err(reason) => return fail(EXIT_FAILURE, &reason),
+        },
+    };
+    let outcome = app::run(session.terminal(), config, store, offline, signals).await;
     drop(session);
     tracing::info!(?outcome, "finished");
     match outcome {
@@ -218,6 +244,34 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         Ok(Exit::Signal(number)) => ExitCode::from(128 + u8::try_from(number).unwrap_or(0)),
         Err(error) => fail(EXIT_FAILURE, &error.to_string()),
     }
+}
+
+/// The store task for the TUI, when the archive is on: the account's
+/// archive in the data directory, or for `--demo` one of its own in a
+/// temporary directory (returned, so it is removed when dropped). A store
+/// that cannot open says so on the status bar; without a data directory
+/// the TUI runs without an archive.
+fn open_archive(
+    settings: &Settings,
+    demo: bool,
+    account: AccountSpec,
+) -> Result<(Option<StoreTask>, Option<tempfile::TempDir>), String> {
+    if !settings.archive {
+        return Ok((None, None));
+    }
+    if demo {
+        let temp = tempfile::Builder::new()
+            .prefix("szchat-demo-")
+            .tempdir()
+            .map_err(|error| format!("cannot make the demo's archive: {error}"))?;
+        let store = StoreTask::spawn(temp.path().join("szchat"), Some(account));
+        return Ok((Some(store), Some(temp)));
+    }
+    let Some(dir) = data_dir(|name| std::env::var_os(name)) else {
+        tracing::warn!("no data directory: browsing without the archive");
+        return Ok((None, None));
+    };
+    Ok((Some(StoreTask::spawn(dir, Some(account))), None))
 }
 
 /// `--export`: the whole history to a file or standard output, no terminal.

@@ -147,6 +147,20 @@ impl Screens {
 
     /// Sends the active screen's first requests.
     pub fn start<D: Desktop>(&mut self, runner: &mut Runner<D>) {
+        // Screens read and write the archive when the app has one.
+        if runner.store.is_some() {
+            match &mut self.active {
+                Active::Conversation(conversation) if runner.offline => {
+                    conversation.state.go_offline();
+                }
+                Active::Conversation(conversation) => conversation.state.use_archive(),
+                Active::Picker => {
+                    if let Some(picker) = &mut self.picker {
+                        picker.archive = true;
+                    }
+                }
+            }
+        }
         let switch = with_active!(&mut self, screen => {
             let effects = screen.start();
             runner.carry_out(screen, effects)

@@ -30,6 +30,8 @@ pub struct Runner<D> {
     pub(crate) late_failures: mpsc::UnboundedReceiver<Failure>,
     /// The store task, when the archive is on.
     pub(crate) store: Option<StoreTask>,
+    /// `--offline`: the screens read the archive and fetch nothing.
+    pub(crate) offline: bool,
     /// Why the app ends, when a screen's effect said so.
     pub(crate) exit: Option<Exit>,
     /// Set by Ctrl-L and after a suspension: the next draw starts from a
@@ -46,6 +48,7 @@ impl<D: Desktop> Runner<D> {
             late,
             late_failures,
             store: None,
+            offline: false,
             exit: None,
             clear_screen: false,
         }

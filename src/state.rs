@@ -13,6 +13,7 @@
 //! comes back as an input. Tests drive it the same way, without a terminal or
 //! a network.
 
+mod archive;
 mod detail;
 mod follow;
 mod history;
@@ -74,6 +75,8 @@ pub struct AppState {
     visitor: VisitorInfo,
     search: Search,
     notices: Notices,
+    /// Reading and writing the local archive, when the app has one.
+    archive: archive::Archive,
     /// The time that came with the latest input, when the loop gives it.
     now: Option<Instant>,
     /// Where diagnostics go, to tell the reader of an error.
@@ -141,6 +144,7 @@ impl AppState {
             visitor,
             search: Search::default(),
             notices: Notices::default(),
+            archive: archive::Archive::default(),
             now: None,
             log_file: settings.log_file.clone(),
             screen,
@@ -151,11 +155,15 @@ impl AppState {
 
     /// The first requests: call once when the loop starts.
     pub fn start(&mut self) -> Vec<Effect> {
-        let mut effects = self.request_more();
+        let mut effects = if self.archive.is_on() {
+            self.read_archive()
+        } else {
+            self.request_more()
+        };
         if self.visitor == VisitorInfo::Loading {
             effects.push(Effect::Fetch(FetchRequest::Visitor(self.user_id)));
         }
-        effects
+        self.keep_offline(effects)
     }
 
     // ----- what the view reads -----
@@ -176,7 +184,7 @@ impl AppState {
         }
         let mut effects = self.handle(input);
         effects.extend(self.poll_if_due());
-        effects
+        self.keep_offline(effects)
     }
 
     /// When the next passing notice fades or the next look for new messages
@@ -207,10 +215,9 @@ impl AppState {
             }
             Input::Resize { width, height } => self.resize(width, height),
             Input::Fetched(event) => self.apply(event),
-            // The seam for the archive: the loop routes the store's answers
-            // here as it routes the fetch task's. The conversation asks the
-            // store nothing yet, so an answer is not looked at.
-            Input::Stored(_) => Vec::new(),
+            // The loop routes the store's answers here as it routes the fetch task's.
+            Input::Stored(event) => self.stored(event),
+            Input::Failed(Failure::NoStore) if self.archive.is_on() => self.archive_gone(),
             Input::Failed(failure) => {
                 self.effect_failed(failure);
                 Vec::new()
@@ -361,6 +368,9 @@ impl AppState {
         self.dirty = true;
         self.viewport.keep_place();
         match event {
+            FetchEvent::Page { request, result } if self.archive.sent(request) => {
+                return self.check_answered(request, result);
+            }
             FetchEvent::Page { request, result } => match self.history.answer(request, result) {
                 // An answer to a request we no longer wait for.
                 None => return Vec::new(),
@@ -439,9 +449,13 @@ impl AppState {
                 }
             }
             FetchEvent::Visitor { id, result } => {
+                let archived = result.as_ref().ok().and_then(|v| self.archive_visitor(v));
                 if !self.visitor.arrived(self.user_id, id, result) {
                     return Vec::new();
                 }
+                let mut effects: Vec<Effect> = archived.into_iter().collect();
+                effects.extend(self.request_more());
+                return effects;
             }
             FetchEvent::Retrying { request, notice } => {
                 if notice.is_slow_down() {
@@ -465,7 +479,9 @@ impl AppState {
                 ));
             }
         }
-        self.request_more()
+        let mut effects = self.archive_arrivals();
+        effects.extend(self.request_more());
+        effects
     }
 
     fn set_status(&mut self, status: Status) {

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 
 use crate::archive::dir::{DB_FILE, data_dir};
 use crate::archive::store::Stats;
-use crate::archive::task::{StoreEvent, StoreRequest};
+use crate::archive::task::{StoreEvent, StoreRequest, StoreTask};
 use crate::cli::commands::{ArchiveCommand, Command};
 use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
 use crate::command_setup::{client, fail, open};
@@ -229,6 +229,53 @@ async fn forget(dir: PathBuf, settings: &Settings, user_id: u64) -> u8 {
         )
         | (_, Err(error)) => fail(EXIT_FAILURE, &error.to_string()),
         _ => fail(EXIT_FAILURE, "the archive's store has stopped"),
+    }
+}
+
+/// `--offline` browsing: the store task on the account's archive, once it
+/// is known to hold `user_id`; a visitor never archived is one line and
+/// exit 1, as for `--offline --export`.
+pub async fn open_offline(settings: &Settings, user_id: u64) -> Result<StoreTask, u8> {
+    if !settings.archive {
+        return Err(fail(
+            EXIT_USAGE,
+            &format!("--offline reads the archive, but {ARCHIVE_OFF}"),
+        ));
+    }
+    let Some(dir) = data_dir(|name| std::env::var_os(name)) else {
+        return Err(fail(
+            EXIT_FAILURE,
+            &crate::archive::ArchiveError::NoDataDir.to_string(),
+        ));
+    };
+    let not_archived = || {
+        fail(
+            EXIT_FAILURE,
+            &format!("visitor {user_id} is not in the archive (szchat sync {user_id} fetches it)"),
+        )
+    };
+    if !dir.join(DB_FILE).exists() {
+        return Err(not_archived());
+    }
+    let (_client, account) = client(settings)?;
+    let mut store = open(dir, Some(account)).await?;
+    store.send(StoreRequest::Holdings { visitor: user_id });
+    loop {
+        match store.events.recv().await {
+            Some(StoreEvent::Holdings {
+                result: Ok(holdings),
+                ..
+            }) if holdings.messages > 0 => return Ok(store),
+            Some(StoreEvent::Holdings { result: Ok(_), .. }) => {
+                let _ = store.finish().await;
+                return Err(not_archived());
+            }
+            Some(StoreEvent::Holdings {
+                result: Err(error), ..
+            }) => return Err(fail(EXIT_FAILURE, &error.to_string())),
+            Some(_) => {}
+            None => return Err(fail(EXIT_FAILURE, "the archive's store has stopped")),
+        }
     }
 }
 

@@ -116,9 +116,9 @@ fn file_rows() -> Vec<(String, String)> {
         ),
         (
             "~/.local/share/szchat/archive.db",
-            "the archive szchat sync and --export fill: visitors, messages (never an attachment \
-             link) and what each sync saw, per account; the directory is 0700, its files 0600; \
-             --no-archive or archive = false writes none",
+            "the archive szchat sync, --export and browsing fill: visitors, messages (never an \
+             attachment link) and what each sync saw, per account; the directory is 0700, its files \
+             0600; --no-archive or archive = false writes none",
         ),
         (
             "~/.local/share/szchat/account-key",
@@ -166,6 +166,10 @@ fn example_rows() -> Vec<(String, String)> {
             "szchat sync",
             "bring the archive up to date: every visitor in the list, each only as far as it \
              is new (szchat sync 4821 for one)",
+        ),
+        (
+            "szchat --offline 4821",
+            "browse visitor 4821's archived history with no network at all",
         ),
         (
             "szchat --offline --export jsonl 4821",

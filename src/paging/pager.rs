@@ -355,6 +355,27 @@ impl Pager {
         out
     }
 
+    /// The archive holds all `total` messages (`ids`), in a list that pages
+    /// in `order`: nothing is left to walk, as if the walk had just ended.
+    /// Called again when a check for new messages found the list grown.
+    pub fn restore_complete(
+        &mut self,
+        total: u64,
+        order: ServerOrder,
+        ids: impl IntoIterator<Item = MessageId>,
+    ) {
+        self.phase = Phase::Complete;
+        self.order = order;
+        self.total = Some(total);
+        self.beginning = true;
+        self.stop = None;
+        self.received.extend(ids);
+        if order == ServerOrder::OldestFirst {
+            self.newest_end = total;
+            self.listed_end = Some(total);
+        }
+    }
+
     /// Takes the answer to `request` and returns the messages the view may show now.
     pub fn accept(&mut self, request: PageRequest, page: Page) -> Vec<Message> {
         self.received.extend(page.messages.iter().map(|m| m.id));

@@ -7,6 +7,8 @@ use chrono::Utc;
 use ratatui::Frame;
 
 use super::{Channel, Screen};
+use crate::archive::store::Write;
+use crate::archive::task::{StoreEvent, StoreRequest};
 use crate::effect::{Exit, Failure, Input};
 use crate::fetch::{UsersEvent, UsersRequest};
 use crate::picker::{PickerAction, PickerEffect, PickerState};
@@ -26,6 +28,8 @@ pub struct PickerScreen {
     pub(crate) channel: Channel<UsersRequest>,
     /// Why the app ends, when the reader or a signal ended it here.
     exit: Option<Exit>,
+    /// Whether the visitors that arrive are written to the archive.
+    pub(crate) archive: bool,
 }
 
 impl PickerScreen {
@@ -35,6 +39,7 @@ impl PickerScreen {
             state,
             channel,
             exit: None,
+            archive: false,
         }
     }
 }
@@ -53,7 +58,17 @@ impl Screen for PickerScreen {
                 .map(|action| self.state.update(action))
                 .unwrap_or_default(),
             Input::Fetched(UsersEvent::Page { request, result }) => {
-                self.state.apply(request, result)
+                let archived = match &result {
+                    Ok(page) if self.archive && !page.visitors.is_empty() => {
+                        Some(PickerEffect::Store(StoreRequest::Write(Write::Visitors(
+                            page.visitors.clone(),
+                        ))))
+                    }
+                    _ => None,
+                };
+                let mut effects: Vec<PickerEffect> = archived.into_iter().collect();
+                effects.extend(self.state.apply(request, result));
+                effects
             }
             Input::Fetched(UsersEvent::Retrying { notice, .. }) => {
                 if notice.is_slow_down() {
@@ -77,7 +92,20 @@ impl Screen for PickerScreen {
                 Vec::new()
             }
             Input::Failed(failure) => self.failed(failure),
-            // The picker asks the store nothing.
+            // The store's troubles are said wherever the reader is.
+            Input::Stored(StoreEvent::OpenFailed(error)) => {
+                self.state.set_notice(format!(
+                    "the archive cannot be opened: {error}; browsing from the network"
+                ));
+                Vec::new()
+            }
+            Input::Stored(StoreEvent::WriteFailed(error)) => {
+                self.state.set_notice(format!(
+                    "the archive cannot be written: {error}; trying again with the next write"
+                ));
+                Vec::new()
+            }
+            // The picker only writes to the store: its answers need nothing.
             Input::Mouse(_) | Input::Stored(_) => Vec::new(),
         }
     }

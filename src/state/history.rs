@@ -9,10 +9,12 @@
 
 use super::{AppState, Effect, Status, StatusKind, StatusTopic};
 use crate::api::error::ApiError;
+use crate::archive::store::Placed;
 use crate::engine::throttle::Throttle;
 use crate::fetch::FetchRequest;
 use crate::model::{Message, MessageId, Page};
 use crate::paging::{PageRequest, PageSize, Pager, ServerOrder, Stop};
+use crate::sync::plan;
 
 /// Where older pages stand.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +60,10 @@ pub(super) struct History {
     /// The request in flight is one sent ahead before the pager's last
     /// answer: its answer counts only if the list did not change meanwhile.
     adopted: bool,
+    /// With the archive on: what answers brought, with positions, to be
+    /// written to it.
+    placed: Option<Vec<Placed>>,
+    page_size: PageSize,
 }
 
 impl History {
@@ -70,7 +76,34 @@ impl History {
             arrived: Vec::new(),
             throttle: Throttle::new(1),
             adopted: false,
+            placed: None,
+            page_size,
         }
+    }
+
+    /// Messages a page while the reader scrolls.
+    pub(super) fn page_size(&self) -> PageSize {
+        self.page_size
+    }
+
+    /// Keeps what each answer brings, placed, for the archive.
+    pub(super) fn keep_placed(&mut self) {
+        self.placed.get_or_insert_with(Vec::new);
+    }
+
+    /// What answers brought since the last call, placed, for the archive.
+    pub(super) fn take_placed(&mut self) -> Vec<Placed> {
+        self.placed.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// The archive holds all `total` messages, `ids`: nothing is left to page.
+    pub(super) fn restore_complete(
+        &mut self,
+        total: u64,
+        order: ServerOrder,
+        ids: impl IntoIterator<Item = MessageId>,
+    ) {
+        self.pager.restore_complete(total, order, ids);
     }
 
     /// Pages of `size` when the reader wants everything.
@@ -273,7 +306,16 @@ impl History {
         if self.pager.total().is_some_and(|total| total != page.total) {
             self.steady_total = false;
         }
-        self.pager.accept(request, page)
+        let Some(placed) = self.placed.is_some().then(|| page.clone()) else {
+            return self.pager.accept(request, page);
+        };
+        let show = self.pager.accept(request, page);
+        // The order is known once the pager saw the first page.
+        let order = self.pager.order();
+        if let Some(kept) = &mut self.placed {
+            kept.extend(plan::placed(order, request, placed));
+        }
+        show
     }
 
     /// Why the pager stopped short of the whole history, while it has.
@@ -315,7 +357,7 @@ impl AppState {
     /// to show the newest messages, when the reader nears the top, or on the
     /// way to the oldest message.
     pub(super) fn request_more(&mut self) -> Vec<Effect> {
-        if self.exit.is_some() {
+        if self.exit.is_some() || self.archive.holds_paging() {
             return Vec::new();
         }
         // Everything is wanted: fetch the pages after the next one too.

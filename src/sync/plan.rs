@@ -21,7 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::archive::store::{Holdings, Placed, SyncState};
-use crate::model::{EntryRef, MessageId, Page, placeholder_id};
+use crate::model::{EntryRef, Message, MessageId, Page, placeholder_id};
 #[cfg(doc)]
 use crate::paging::PAGES_PER_PAGEFUL;
 use crate::paging::{
@@ -298,19 +298,8 @@ impl VisitorSync {
         }
         let mut placed = Vec::new();
         for (i, mut message) in (0u64..).zip(page.messages).take(answered as usize) {
-            let offset = request.offset.saturating_add(i);
-            let mut position = match self.order {
-                ServerOrder::OldestFirst => Some(offset),
-                ServerOrder::NewestFirst => total.checked_sub(offset.saturating_add(1)),
-                _ => None,
-            };
-            if let Some(at) = position
-                && let Some(unreadable) = &message.unreadable
-                && matches!(unreadable.entry, EntryRef::Offset(_))
-            {
-                // Its id was its offset, which moves; its position does not.
-                message.id = placeholder_id(at);
-            }
+            let mut position = position_of(self.order, request.offset.saturating_add(i), total);
+            fix_placeholder(&mut message, position);
             if let Some(at) = position
                 && *self.placed_at.entry(message.id).or_insert(at) != at
             {
@@ -355,4 +344,40 @@ impl VisitorSync {
         let page_fuls = self.missing_at_start.div_ceil(self.page()).max(1);
         self.pages > 1 + fair_pages(page_fuls, SPARE_PAGES)
     }
+}
+
+/// The place counted from the oldest of the message at `offset` of an
+/// answer that counted `total`, when the order gives one.
+fn position_of(order: ServerOrder, offset: u64, total: u64) -> Option<u64> {
+    match order {
+        ServerOrder::OldestFirst => Some(offset),
+        ServerOrder::NewestFirst => total.checked_sub(offset.saturating_add(1)),
+        _ => None,
+    }
+}
+
+/// An unreadable entry's id was its offset, which moves; its position does not.
+fn fix_placeholder(message: &mut Message, position: Option<u64>) {
+    if let Some(at) = position
+        && let Some(unreadable) = &message.unreadable
+        && matches!(unreadable.entry, EntryRef::Offset(_))
+    {
+        message.id = placeholder_id(at);
+    }
+}
+
+/// The messages of one answer to `request`, each with its position by the
+/// answer's own total, as the archive keeps them: for a reader that pages
+/// on its own (the conversation's pager) rather than through a sync plan.
+pub fn placed(order: ServerOrder, request: PageRequest, page: Page) -> Vec<Placed> {
+    let answered = u64::from(request.limit.get());
+    (0u64..)
+        .zip(page.messages)
+        .take_while(|(i, _)| *i < answered)
+        .map(|(i, mut message)| {
+            let position = position_of(order, request.offset.saturating_add(i), page.total);
+            fix_placeholder(&mut message, position);
+            Placed { position, message }
+        })
+        .collect()
 }

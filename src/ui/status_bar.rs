@@ -176,6 +176,12 @@ impl<'a> StatusBar<'a> {
                 text: activity.to_owned(),
             });
         }
+        if let Some(note) = state.offline_note() {
+            parts.push(Part {
+                role: Role::Following,
+                text: note.to_owned(),
+            });
+        }
         let follow = state.follow();
         if follow.is_on() {
             let text = match follow.checked_at() {

@@ -241,6 +241,11 @@ impl Tmux {
             " XDG_CONFIG_HOME={}",
             sh_quote(&self.dir.path().join("no-config").to_string_lossy())
         ));
+        // The archive goes to the session's own directory, never the real home.
+        szchat.push_str(&format!(
+            " XDG_DATA_HOME={}",
+            sh_quote(&self.dir.path().join("data").to_string_lossy())
+        ));
         for (name, value) in &launch.env {
             szchat.push(' ');
             szchat.push_str(&sh_quote(&format!("{name}={value}")));

@@ -1,0 +1,323 @@
+//! The conversation with the local archive: a visitor paged once is drawn
+//! from the archive at the next open before any request, a check for new
+//! messages costs at most two requests to the message list (also after
+//! `g`) in either server order, and growth between two opens is found and
+//! said. The state is driven here as the loop would drive it, with a real
+//! store on a temporary directory and a history served from memory.
+
+use serde_json::json;
+
+use szchat::action::Action;
+use szchat::api::wire::parse_page;
+use szchat::archive::account::Account;
+use szchat::archive::dir::DataDir;
+use szchat::archive::store::Store;
+use szchat::archive::task::{StoreEvent, StoreRequest};
+use szchat::fetch::{FetchEvent, FetchRequest};
+use szchat::model::Message;
+use szchat::paging::PageSize;
+use szchat::secret::Secret;
+use szchat::state::{AppState, Effect, Input};
+use szchat::testing::page_of;
+use szchat::timefmt::LocalZone;
+
+const VISITOR: u64 = 42;
+
+/// `n` messages as the client reads them, ids 1..=n, one a minute.
+fn history(n: u64) -> Vec<Message> {
+    let objects: Vec<_> = (1..=n)
+        .map(|id| {
+            json!({
+                "id": id, "body": format!("message number {id}"), "read_by_user": true,
+                "created_at": format!("2026-01-05T{:02}:{:02}:00.000Z", id / 60 % 24, id % 60),
+                "file_url": null, "auto_invitation": false, "sender_type": "user",
+                "read_by_operator": false,
+                "sender": {"id": 7, "name": "Ana", "email": "ana@example.com"},
+            })
+        })
+        .collect();
+    let body = json!({"limit": n, "offset": 0, "total": n, "messages": objects});
+    parse_page(body.to_string().as_bytes(), 0, n)
+        .unwrap()
+        .messages
+}
+
+/// The archive, the server's history and what was asked of it.
+struct World {
+    store: Store,
+    history: Vec<Message>,
+    newest_first: bool,
+    requests: usize,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    fn new(newest_first: bool) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::prepare(dir.path().join("szchat")).unwrap();
+        let (mut store, _) = Store::open(&data).unwrap();
+        let secret = Secret::new("s3cret").unwrap();
+        let account = Account::new(&data, "http://127.0.0.1:9", &secret).unwrap();
+        store.use_account(&account).unwrap();
+        Self {
+            store,
+            history: history(120),
+            newest_first,
+            requests: 0,
+            _dir: dir,
+        }
+    }
+
+    /// A fresh conversation reading this archive.
+    fn open(&self) -> AppState {
+        let mut state = AppState::new(VISITOR, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+        state.use_archive();
+        state
+    }
+
+    /// Carries out `effects` and all they lead to, as the loop would:
+    /// the store's answers and the server's pages go back to the state.
+    fn serve(&mut self, state: &mut AppState, effects: Vec<Effect>) {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            let more = match effect {
+                Effect::Store(request) => match self.store_answer(request) {
+                    Some(event) => state.handle(Input::Stored(event)),
+                    None => Vec::new(),
+                },
+                Effect::Fetch(FetchRequest::Page(request)) => {
+                    self.requests += 1;
+                    let page = page_of(
+                        &self.history,
+                        request.offset,
+                        request.limit.get(),
+                        self.newest_first,
+                    );
+                    state.apply(FetchEvent::Page {
+                        request,
+                        result: Ok(page),
+                    })
+                }
+                _ => Vec::new(),
+            };
+            queue.extend(more);
+        }
+    }
+
+    fn store_answer(&mut self, request: StoreRequest) -> Option<StoreEvent> {
+        match request {
+            StoreRequest::Write(write) => {
+                self.store.apply(&[write]).unwrap();
+                None
+            }
+            StoreRequest::Messages { visitor } => Some(StoreEvent::Messages {
+                visitor,
+                result: self.store.messages(visitor),
+            }),
+            StoreRequest::Holdings { visitor } => Some(StoreEvent::Holdings {
+                visitor,
+                result: self.store.holdings(visitor),
+            }),
+            other => panic!("not asked by the conversation: {other:?}"),
+        }
+    }
+
+    /// Opens the visitor, goes to the oldest message (`g`) and returns the
+    /// state, the status bar's notice before `g` (which the key clears) and
+    /// the requests that cost.
+    fn open_and_read_all(&mut self) -> (AppState, String, usize) {
+        let before = self.requests;
+        let mut state = self.open();
+        let effects = state.start();
+        self.serve(&mut state, effects);
+        let said = status(&state);
+        let effects = state.update(Action::Oldest);
+        self.serve(&mut state, effects);
+        (state, said, self.requests - before)
+    }
+}
+
+/// The conversation pages from the network: a page request is among `effects`.
+fn assert_asks_for_a_page(effects: &[Effect]) {
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch(FetchRequest::Page(_)))),
+        "{effects:?}"
+    );
+}
+
+fn status(state: &AppState) -> String {
+    state.status().map(|s| s.text.clone()).unwrap_or_default()
+}
+
+fn reopen_costs_at_most_two_requests(newest_first: bool) {
+    let mut world = World::new(newest_first);
+    let (first, _, paid) = world.open_and_read_all();
+    assert_eq!(first.conversation().len(), 120);
+    assert!(paid > 2, "the first open pages the history: {paid}");
+
+    // Drawn from the archive before any request.
+    let mut state = world.open();
+    let effects = state.start();
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch(FetchRequest::Page(_)))),
+        "{effects:?}"
+    );
+    let (messages, rest): (Vec<_>, Vec<_>) = effects
+        .into_iter()
+        .partition(|e| matches!(e, Effect::Store(StoreRequest::Messages { .. })));
+    world.serve(&mut state, messages);
+    assert_eq!(state.conversation().len(), 120);
+    assert_eq!(world.requests, paid);
+
+    world.serve(&mut state, rest);
+    assert_eq!(status(&state), "up to date");
+    let effects = state.update(Action::Oldest);
+    world.serve(&mut state, effects);
+    assert!(
+        world.requests - paid <= 2,
+        "reopen cost {} requests",
+        world.requests - paid
+    );
+    assert_eq!(state.conversation().len(), 120);
+}
+
+#[test]
+fn reopen_costs_at_most_two_requests_oldest_first() {
+    reopen_costs_at_most_two_requests(false);
+}
+
+#[test]
+fn reopen_costs_at_most_two_requests_newest_first() {
+    reopen_costs_at_most_two_requests(true);
+}
+
+fn growth_between_two_opens_is_said(newest_first: bool) {
+    let mut world = World::new(newest_first);
+    world.open_and_read_all();
+    world.history = history(123);
+    let (state, said, paid) = world.open_and_read_all();
+    assert_eq!(state.conversation().len(), 123);
+    assert_eq!(said, "3 new");
+    assert!(paid <= 3, "growth of 3 cost {paid} requests");
+
+    // What the check brought is archived: the next open is up to date.
+    let (state, said, paid) = world.open_and_read_all();
+    assert_eq!(state.conversation().len(), 123);
+    assert_eq!(said, "up to date");
+    assert!(paid <= 2, "{paid}");
+}
+
+#[test]
+fn growth_between_two_opens_is_said_oldest_first() {
+    growth_between_two_opens_is_said(false);
+}
+
+#[test]
+fn growth_between_two_opens_is_said_newest_first() {
+    growth_between_two_opens_is_said(true);
+}
+
+#[test]
+fn a_conversation_without_the_archive_asks_the_store_nothing() {
+    let mut state = AppState::new(VISITOR, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+    let effects = state.start();
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Store(_))),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn an_archive_that_cannot_be_read_is_said_and_browsing_goes_on_from_the_network() {
+    let mut state = AppState::new(VISITOR, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+    state.use_archive();
+    state.start();
+    let error = szchat::archive::ArchiveError::Stopped;
+    state.handle(Input::Stored(StoreEvent::OpenFailed(error.clone())));
+    assert!(
+        status(&state).starts_with("the archive cannot be opened: "),
+        "{}",
+        status(&state)
+    );
+    state.handle(Input::Stored(StoreEvent::Messages {
+        visitor: VISITOR,
+        result: Err(error.clone()),
+    }));
+    let effects = state.handle(Input::Stored(StoreEvent::Holdings {
+        visitor: VISITOR,
+        result: Err(error),
+    }));
+    assert_asks_for_a_page(&effects);
+}
+
+#[test]
+fn without_a_store_the_conversation_pages_from_the_network() {
+    let mut state = AppState::new(VISITOR, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+    state.use_archive();
+    state.start();
+    let effects = state.handle(Input::Failed(szchat::state::Failure::NoStore));
+    assert_asks_for_a_page(&effects);
+}
+
+#[test]
+fn offline_the_archive_is_all_there_is_and_nothing_is_fetched() {
+    let mut world = World::new(false);
+    world.open_and_read_all();
+    let paid = world.requests;
+
+    let mut state = AppState::new(VISITOR, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+    state.go_offline();
+    let effects = state.start();
+    world.serve(&mut state, effects);
+    assert_eq!(state.conversation().len(), 120);
+    let note = state.offline_note().unwrap_or_default().to_owned();
+    assert!(note.starts_with("offline · archived "), "{note}");
+    // g, G, r, o and y go through the state as the loop gives keys.
+    for key in ['g', 'G', 'r', 'o', 'y', '/'] {
+        let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(key));
+        let effects = state.handle_at(Input::Key(key), std::time::Instant::now());
+        assert!(
+            !effects.iter().any(|e| matches!(e, Effect::Fetch(_))),
+            "{effects:?}"
+        );
+        world.serve(&mut state, effects);
+    }
+    assert_eq!(world.requests, paid, "offline makes no request");
+}
+
+#[test]
+fn offline_a_visitor_never_archived_is_one_line_and_exit_1() {
+    let home = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_szchat"))
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("SIGNALZEN_API_SECRET", "sz-live-0123456789")
+        .env("SIGNALZEN_BASE_URL", "http://127.0.0.1:9")
+        .args(["--offline", "4821"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "szchat: visitor 4821 is not in the archive (szchat sync 4821 fetches it)\n"
+    );
+}
+
+#[test]
+fn a_count_that_shrank_since_the_archive_is_said_in_words() {
+    let mut world = World::new(true);
+    world.open_and_read_all();
+    world.history = history(80);
+    let (_, said, _) = world.open_and_read_all();
+    assert_eq!(
+        said,
+        "the server now counts 40 fewer messages than the archive"
+    );
+}
