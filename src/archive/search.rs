@@ -2,14 +2,12 @@
 //! condition holds for, newest first, and how much of the account the
 //! archive covers (visitors synced, and those never synced).
 
-use rusqlite::functions::{Context, FunctionFlags};
-use rusqlite::types::{Value as SqlValue, ValueRef};
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter};
 
 use super::ArchiveError;
 use super::store::Store;
-use crate::picker::filter::fold;
-use crate::search_query::{CONTAINS_FUNCTION, Condition, Param};
+use crate::search_query::{Condition, Param};
 use crate::visitor::VisitorId;
 
 /// One message a search found.
@@ -90,28 +88,4 @@ impl Store {
             )
             .map_err(|error| ArchiveError::read(self.path(), &error))
     }
-}
-
-/// Adds the SQL function the query language confirms text with:
-/// `folded_contains(needle, field, ...)` is 1 when a field, case and
-/// diacritics folded, holds the needle folded alike. The index (trigrams
-/// without positions) only finds candidates; this keeps answers exact.
-pub(super) fn add_functions(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        CONTAINS_FUNCTION,
-        -1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        folded_contains,
-    )
-}
-
-fn folded_contains(ctx: &Context<'_>) -> rusqlite::Result<bool> {
-    let text = |index: usize| match ctx.get_raw(index) {
-        ValueRef::Text(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
-        _ => None,
-    };
-    let Some(needle) = text(0).map(|needle| fold(&needle)) else {
-        return Ok(false);
-    };
-    Ok((1..ctx.len()).any(|index| text(index).is_some_and(|field| fold(&field).contains(&needle))))
 }
