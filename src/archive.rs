@@ -9,6 +9,7 @@
 //! short-lived attachment link out of a message's JSON before it is written.
 
 pub mod account;
+mod contains;
 pub mod dir;
 pub mod raw;
 mod rows;

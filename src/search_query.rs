@@ -231,7 +231,9 @@ pub fn condition(query: &Query) -> Condition {
         match term {
             Term::Text { text, prefix } => {
                 if text.chars().count() >= TRIGRAM {
-                    matched.push(fts_string(text));
+                    matched.push(trigrams(text));
+                    parts.push(CONTAINS.to_owned());
+                    params.push(Param::Text(text.clone()));
                 } else {
                     parts.push(LIKE_ANY.to_owned());
                     let pattern = like_pattern(text, *prefix);
@@ -248,8 +250,8 @@ pub fn condition(query: &Query) -> Condition {
                 }
             }
             Term::Exclude(text) if text.chars().count() >= TRIGRAM => {
-                parts.push(format!("m.rowid NOT IN ({MATCHING})"));
-                params.push(Param::Text(fts_string(text)));
+                parts.push(format!("NOT (m.rowid IN ({MATCHING}) AND {CONTAINS})"));
+                params.extend([Param::Text(trigrams(text)), Param::Text(text.clone())]);
             }
             Term::Exclude(text) => {
                 parts.push(format!("NOT {LIKE_ANY}"));
@@ -280,6 +282,7 @@ pub fn condition(query: &Query) -> Condition {
         }
     }
     if !matched.is_empty() {
+        // The candidates first, so the confirmations read only their rows.
         parts.insert(0, format!("m.rowid IN ({MATCHING})"));
         params.insert(0, Param::Text(matched.join(" AND ")));
     }
@@ -301,9 +304,28 @@ const LIKE_ANY: &str =
 /// The body begins with, or has a word that begins with, the text.
 const WORD_START: &str = "(m.body LIKE ? ESCAPE '\\' OR m.body LIKE ? ESCAPE '\\')";
 
+/// The SQL function (added by the archive) that confirms a candidate.
+pub const CONTAINS_FUNCTION: &str = "folded_contains";
+/// The text, folded, is in the body, the attachment's name or the sender's
+/// name: what the index holds, read from the message itself.
+const CONTAINS: &str = "folded_contains(?, m.body, m.attachment_name, \
+    coalesce(m.sender_name, trim(coalesce(m.sender_forename, '') || ' ' || coalesce(m.sender_surname, ''))))";
+
 /// An FTS5 string: the text in double quotes, its own quotes doubled.
 fn fts_string(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// The FTS5 query for rows holding every trigram of `text`: the index keeps
+/// no positions (`detail = none`), so it cannot ask for them in a row;
+/// [`CONTAINS`] confirms the text whole.
+fn trigrams(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(TRIGRAM)
+        .map(|window| fts_string(&window.iter().collect::<String>()))
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 fn like_escape(text: &str) -> String {
@@ -420,23 +442,28 @@ mod tests {
         assert_eq!(
             built.sql,
             format!(
-                "m.rowid IN ({MATCHING}) AND {LIKE_ANY} AND m.rowid NOT IN ({MATCHING}) AND m.visitor = ? AND m.created_at >= ?"
+                "m.rowid IN ({MATCHING}) AND {CONTAINS} AND {LIKE_ANY} AND NOT (m.rowid IN ({MATCHING}) AND {CONTAINS}) AND m.visitor = ? AND m.created_at >= ?"
             )
         );
         assert_eq!(
             built.params,
             [
-                Param::Text("\"café\"".to_owned()),
+                Param::Text("\"caf\" AND \"afé\"".to_owned()),
+                Param::Text("café".to_owned()),
                 Param::Text("%x%".to_owned()),
                 Param::Text("%x%".to_owned()),
-                Param::Text("\"spam\"".to_owned()),
+                Param::Text("\"spa\" AND \"pam\"".to_owned()),
+                Param::Text("spam".to_owned()),
                 Param::Int(7),
                 Param::Text("2026-01-02T00:00:00.000Z".to_owned()),
             ]
         );
         // A quote in the text stays inside its FTS5 string.
         let quoted = condition(&parse("ab\"cd").unwrap());
-        assert_eq!(quoted.params[0], Param::Text("\"ab\"\"cd\"".to_owned()));
+        assert_eq!(
+            quoted.params[0],
+            Param::Text("\"ab\"\"\" AND \"b\"\"c\" AND \"\"\"cd\"".to_owned())
+        );
         // LIKE's wildcards in short text are taken literally.
         let short = condition(&parse("5%").unwrap());
         assert_eq!(short.params[0], Param::Text("%5\\%%".to_owned()));

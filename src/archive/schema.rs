@@ -70,12 +70,14 @@ pub const MIGRATIONS: &[&str] = &[
     // 2: the search index over every visitor's messages: body, attachment
     // name and sender's name. Trigrams find text inside words (CJK has no
     // spaces) with case and diacritics folded; it holds no copy of the text
-    // (contentless), and triggers keep it in step with `messages` in the
-    // same transactions.
+    // (contentless) and no positions (`detail = none`: a tenth of the
+    // writing), so it finds the rows holding every trigram of a text and the
+    // query confirms the text against the message. Triggers keep it in step
+    // with `messages` in the same transactions.
     r#"
     CREATE VIRTUAL TABLE message_search USING fts5(
         body, attachment_name, sender,
-        content = '', contentless_delete = 1,
+        content = '', contentless_delete = 1, detail = none,
         tokenize = 'trigram case_sensitive 0 remove_diacritics 1'
     );
     INSERT INTO message_search (rowid, body, attachment_name, sender)
@@ -193,7 +195,7 @@ mod tests {
                 // Messages archived before the index are in it.
                 let found: i64 = conn
                     .query_row(
-                        "SELECT count(*) FROM message_search WHERE message_search MATCH 'cafe'",
+                        "SELECT count(*) FROM message_search WHERE message_search MATCH '\"caf\" AND \"afe\"'",
                         [],
                         |row| row.get(0),
                     )
@@ -228,10 +230,16 @@ mod tests {
                 1, 'Facture-4411.pdf', 0, '{}');",
         )
         .unwrap();
-        let count = |query: &str| -> i64 {
+        // Every trigram of the text (the index keeps no positions).
+        let count = |text: &str| -> i64 {
+            let chars: Vec<char> = text.trim_matches('"').chars().collect();
+            let trigrams: Vec<String> = chars
+                .windows(3)
+                .map(|window| format!("\"{}\"", window.iter().collect::<String>()))
+                .collect();
             conn.query_row(
                 "SELECT count(*) FROM message_search WHERE message_search MATCH ?1",
-                [query],
+                [trigrams.join(" AND ")],
                 |row| row.get(0),
             )
             .unwrap()

@@ -561,5 +561,5 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // A larger page cache (in KiB when negative) keeps the indices' pages
     // at hand while a batch of thousands of messages goes in.
     conn.pragma_update(None, "cache_size", CACHE_KIB)?;
-    Ok(())
+    super::contains::add_functions(conn)
 }
