@@ -20,6 +20,7 @@ pub mod effect;
 pub mod engine;
 pub mod export;
 pub mod fetch;
+pub mod fold;
 pub mod geometry;
 pub mod keymap;
 pub mod logging;

@@ -28,9 +28,8 @@ use crate::paging::PAGES_PER_PAGEFUL;
 use crate::paging::{BARREN_PAGES, Offsets, PageRequest, PageSize, fair_pages};
 use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
-pub(crate) mod filter;
+mod filter;
 mod row;
-pub use filter::fold;
 use filter::{Query, search_key};
 pub use row::{Cell, RowText};
 

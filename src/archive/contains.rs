@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::ValueRef;
 
-use crate::picker::filter::fold;
+use crate::fold::fold;
 use crate::search_query::CONTAINS_FUNCTION;
 
 /// Adds the SQL function the query language confirms text with:
