@@ -38,6 +38,12 @@ pub async fn open(dir: PathBuf, account: Option<AccountSpec>) -> Result<StoreTas
     }
 }
 
+/// The store for the account the settings name, open; each failure said in one line.
+pub async fn open_account(dir: PathBuf, settings: &Settings) -> Result<StoreTask, u8> {
+    let (_client, account) = client(settings)?;
+    open(dir, Some(account)).await
+}
+
 /// Says `reason` on standard error; returns `code`.
 pub fn fail(code: u8, reason: &str) -> u8 {
     eprintln!("szchat: {reason}");

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::archive::search::{Coverage, Hit};
 use crate::archive::task::{StoreEvent, StoreRequest};
 use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
-use crate::command_setup::{client, fail, open};
+use crate::command_setup::{fail, open_account};
 use crate::config::Settings;
 use crate::numbers::grouped;
 use crate::sanitize::sanitize_line;
@@ -41,11 +41,7 @@ pub async fn run(dir: PathBuf, settings: &Settings, request: &SearchRequest<'_>)
         Ok(query) => query,
         Err(error) => return fail(EXIT_USAGE, &format!("search: {error}")),
     };
-    let (_client, account) = match client(settings) {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    let mut store = match open(dir, Some(account)).await {
+    let mut store = match open_account(dir, settings).await {
         Ok(store) => store,
         Err(code) => return code,
     };

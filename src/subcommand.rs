@@ -12,7 +12,7 @@ use crate::archive::store::Stats;
 use crate::archive::task::{StoreEvent, StoreRequest, StoreTask};
 use crate::cli::commands::{ArchiveCommand, Command};
 use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
-use crate::command_setup::{client, fail, open};
+use crate::command_setup::{client, fail, open, open_account};
 use crate::config::Settings;
 use crate::export::{Format, Target, archived};
 use crate::numbers::grouped;
@@ -193,11 +193,7 @@ fn size(bytes: u64) -> String {
 }
 
 async fn forget(dir: PathBuf, settings: &Settings, user_id: u64) -> u8 {
-    let (_client, account) = match client(settings) {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    let mut store = match open(dir, Some(account)).await {
+    let mut store = match open_account(dir, settings).await {
         Ok(store) => store,
         Err(code) => return code,
     };
@@ -257,8 +253,7 @@ pub async fn open_offline(settings: &Settings, user_id: u64) -> Result<StoreTask
     if !dir.join(DB_FILE).exists() {
         return Err(not_archived());
     }
-    let (_client, account) = client(settings)?;
-    let mut store = open(dir, Some(account)).await?;
+    let mut store = open_account(dir, settings).await?;
     store.send(StoreRequest::Holdings { visitor: user_id });
     loop {
         match store.events.recv().await {
@@ -312,11 +307,7 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
             ),
         );
     }
-    let (_client, account) = match client(settings) {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    let mut store = match open(dir, Some(account)).await {
+    let mut store = match open_account(dir, settings).await {
         Ok(store) => store,
         Err(code) => return code,
     };
