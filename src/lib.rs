@@ -8,7 +8,7 @@ pub mod action;
 pub mod api;
 pub mod app;
 pub mod archive;
-pub(crate) mod attachment;
+pub mod attachment;
 pub mod cli;
 pub(crate) mod clipboard;
 pub mod command_setup;

@@ -548,5 +548,9 @@ fn clean(text: &str, secret: &Secret) -> String {
     out
 }
 
+mod download;
+
+pub use download::Download;
+
 #[cfg(test)]
 mod tests;

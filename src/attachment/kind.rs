@@ -1,0 +1,74 @@
+//! Which image an attachment is, judged by its first bytes: a name or a
+//! content type is whatever the visitor or the server says, the bytes are
+//! what a decoder will see.
+
+/// The image formats szchat embeds and previews.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageKind {
+    Png,
+    Jpeg,
+    Gif,
+    WebP,
+}
+
+/// Bytes enough to tell every kind apart (WebP's "RIFF....WEBP").
+pub const SNIFF_BYTES: usize = 12;
+
+impl ImageKind {
+    /// The kind `bytes` start as, or `None` for anything else (or too few bytes).
+    pub fn of(bytes: &[u8]) -> Option<ImageKind> {
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(ImageKind::Png)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(ImageKind::Jpeg)
+        } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+            Some(ImageKind::Gif)
+        } else if bytes.len() >= SNIFF_BYTES && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(ImageKind::WebP)
+        } else {
+            None
+        }
+    }
+
+    /// The media type, as a `data:` URI or a `Content-Type` names it.
+    pub fn mime_type(self) -> &'static str {
+        match self {
+            ImageKind::Png => "image/png",
+            ImageKind::Jpeg => "image/jpeg",
+            ImageKind::Gif => "image/gif",
+            ImageKind::WebP => "image/webp",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_known_by_their_bytes() {
+        let cases: [(&[u8], Option<ImageKind>); 8] = [
+            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", Some(ImageKind::Png)),
+            (&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], Some(ImageKind::Jpeg)),
+            (b"GIF89a\x01\0\x01\0", Some(ImageKind::Gif)),
+            (b"GIF87a", Some(ImageKind::Gif)),
+            (b"RIFF\x24\0\0\0WEBPVP8 ", Some(ImageKind::WebP)),
+            // A WAV file is RIFF too; a PDF named .png is no PNG.
+            (b"RIFF\x24\0\0\0WAVEfmt ", None),
+            (b"%PDF-1.4\n", None),
+            (b"\x89PN", None),
+        ];
+        for (bytes, kind) in cases {
+            assert_eq!(ImageKind::of(bytes), kind, "{bytes:?}");
+        }
+        assert_eq!(ImageKind::of(b""), None);
+    }
+
+    #[test]
+    fn each_kind_has_its_media_type() {
+        assert_eq!(ImageKind::Png.mime_type(), "image/png");
+        assert_eq!(ImageKind::Jpeg.mime_type(), "image/jpeg");
+        assert_eq!(ImageKind::Gif.mime_type(), "image/gif");
+        assert_eq!(ImageKind::WebP.mime_type(), "image/webp");
+    }
+}
