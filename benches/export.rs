@@ -131,6 +131,7 @@ async fn export_at(
         output: Some(out.to_owned()),
         zone: LocalZone::utc(),
         progress: false,
+        save_attachments: None,
     })
     .await
     .expect("the export");

@@ -61,13 +61,17 @@ pub struct Cli {
     )]
     pub base_url: String,
 
-    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed. md and txt name markdown and text too. With the archive on, it brings the visitor's archive up to date (fetching only what it lacks) and writes from it; jsonl then has file_url null.
+    /// Write the whole history, oldest first, to standard output (or -o FILE) instead of browsing it; no terminal needed. md and txt name markdown and text too; html is one self-contained page (no script, nothing loaded) with image attachments embedded, fetched through fresh links. With the archive on, it brings the visitor's archive up to date (fetching only what it lacks) and writes from it; jsonl then has file_url null.
     #[arg(long, value_name = "FORMAT", value_enum)]
     pub export: Option<Format>,
 
     /// With --export: write to FILE, which appears (or replaces FILE, keeping its mode) only once the export is complete; - is standard output; a FIFO or device is written to directly.
     #[arg(short = 'o', long = "output", value_name = "FILE", requires = "export")]
     pub output: Option<PathBuf>,
+
+    /// With --export: save every attachment of the history in DIR (an existing directory), each through a fresh link, under its sanitised file name; an existing file is never overwritten (" (2)" is added). Needs the network.
+    #[arg(long, value_name = "DIR", requires = "export")]
+    pub save_attachments: Option<PathBuf>,
 
     /// Messages (or visitors, in the list) per request: the API accepts 1 to 99. Unless given, g, searches, jumps, --export and sync ask for 99.
     #[arg(long, global = true, value_name = "N", default_value_t = PageSize::DEFAULT)]

@@ -8,7 +8,9 @@
 //! dropped) removes it, so no partial file is left (see [`output`]).
 
 pub mod archived;
+pub mod attachments;
 pub mod header;
+pub mod html;
 pub mod jsonl;
 pub mod markdown;
 pub mod output;
@@ -24,9 +26,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::client::ApiClient;
 use crate::api::error::ApiError;
+use crate::attachment;
 use crate::concurrency::Concurrency;
 use crate::engine::{self, FetchError, Progress};
-use crate::model::Message;
+use crate::model::{Message, MessageId};
 use crate::numbers::grouped;
 use crate::paging::PageSize;
 use crate::timefmt::LocalZone;
@@ -52,6 +55,8 @@ pub enum Format {
     /// Like the screen, without colour.
     #[value(alias = "txt")]
     Text,
+    /// One self-contained page (no script, nothing loaded), images embedded.
+    Html,
 }
 
 /// What an export needs.
@@ -67,6 +72,16 @@ pub struct ExportConfig {
     pub zone: LocalZone,
     /// Draw a progress line on standard error (when it is a terminal).
     pub progress: bool,
+    /// `--save-attachments DIR`: every attachment of the history is saved there.
+    pub save_attachments: Option<PathBuf>,
+}
+
+impl ExportConfig {
+    /// Whether the export needs fresh attachment links, which the archive
+    /// does not keep: html embeds images, `--save-attachments` saves files.
+    pub fn needs_links(&self) -> bool {
+        self.format == Format::Html || self.save_attachments.is_some()
+    }
 }
 
 /// What a finished export did, as its one-line summary says.
@@ -79,6 +94,8 @@ pub struct Summary {
     pub elapsed: Duration,
     /// The existing file the export replaced, if it replaced one.
     pub replaced: Option<PathBuf>,
+    /// With `--save-attachments`: how many files were saved, and where.
+    pub saved: Option<(usize, PathBuf)>,
 }
 
 impl fmt::Display for Summary {
@@ -99,6 +116,10 @@ impl fmt::Display for Summary {
         }
         if let Some(path) = &self.replaced {
             write!(f, "; replaced {}", path.display())?;
+        }
+        if let Some((count, dir)) = &self.saved {
+            let files = counted(*count as u64, "attachment");
+            write!(f, "; saved {files} to {}", dir.display())?;
         }
         Ok(())
     }
@@ -122,9 +143,15 @@ pub enum ExportError {
     /// The archive could not be opened, read or written.
     #[error(transparent)]
     Archive(#[from] crate::archive::ArchiveError),
+    /// An attachment could not be saved under `--save-attachments`.
+    #[error(transparent)]
+    Save(#[from] attachments::SaveError),
     /// The sync before an export from the archive stopped, for this reason.
     #[error("{0}")]
     NotSynced(String),
+    /// `--save-attachments DIR` cannot be used.
+    #[error("cannot save attachments to {}: {reason}", .dir.display())]
+    SaveDir { dir: PathBuf, reason: String },
     #[error("cannot write {}: {error}", where_to(.path.as_deref()))]
     Write {
         path: Option<PathBuf>,
@@ -179,6 +206,9 @@ pub async fn run(config: ExportConfig) -> Result<Summary, ExportError> {
         path: config.output.clone(),
         error,
     })?;
+    if let Some(dir) = &config.save_attachments {
+        check_save_dir(dir)?;
+    }
     let mut written = false;
     let outcome = write_history(&config, &target, started, &mut written).await;
     match outcome {
@@ -215,6 +245,9 @@ async fn write_history(
     // One offset for the whole transcript, said once in its header.
     let zone = LocalZone::Fixed(*config.zone.zoned(Utc::now()).offset());
     let mut transcript = Transcript::new(config.format, zone);
+    // The messages with an attachment, and the name their (soon dead) link gave.
+    let mut with_attachments: Vec<(MessageId, String)> = Vec::new();
+    let collect = config.needs_links();
     if config.format != Format::Jsonl {
         let header = Header::fetch(&config.client, config.user_id, &zone)
             .await
@@ -232,6 +265,12 @@ async fn write_history(
                 show(bar, done);
             }
             *written |= !messages.is_empty();
+            if collect {
+                with_attachments.extend(messages.iter().filter_map(|message| {
+                    let url = message.file_url.as_deref()?;
+                    Some((message.id, attachment::display_name(url)))
+                }));
+            }
             messages
                 .iter()
                 .try_for_each(|message| transcript.message(&mut sink, message))
@@ -253,11 +292,28 @@ async fn write_history(
         missing: fetched.missing,
         elapsed: started.elapsed(),
         replaced: None,
+        saved: None,
     };
     if summary.missing > 0 {
         // Dropping the sink removes the temporary file: the target stays as it was.
         return Err(ExportError::Missing(summary));
     }
+    let wanted = attachments::Wanted {
+        embed: config.format == Format::Html,
+        save_to: config.save_attachments.as_deref(),
+    };
+    let fetched = if collect {
+        attachments::fetch_all(&config.client, &with_attachments, wanted).await?
+    } else {
+        attachments::Fetched::default()
+    };
+    transcript
+        .end(&mut sink, &|id| fetched.shown.get(&id).cloned())
+        .map_err(write_error)?;
+    if let Some(dir) = &config.save_attachments {
+        summary.saved = Some((fetched.saved.len(), dir.clone()));
+    }
+    summary.elapsed = started.elapsed();
     summary.replaced = sink.finish().map_err(write_error)?;
     Ok(summary)
 }
@@ -272,13 +328,32 @@ pub fn incomplete_note(output: Option<&Path>) -> Option<String> {
         .then(|| format!("the output written to {} is incomplete", target.describe()))
 }
 
+/// `--save-attachments DIR` must name a directory that exists: said
+/// before any request.
+fn check_save_dir(dir: &Path) -> Result<(), ExportError> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(ExportError::SaveDir {
+            dir: dir.to_owned(),
+            reason: "it is not a directory".to_owned(),
+        }),
+        Err(error) => Err(ExportError::SaveDir {
+            dir: dir.to_owned(),
+            reason: error.to_string(),
+        }),
+    }
+}
+
 /// Writes messages in one format, oldest first, with a heading whenever a
-/// new local day begins (markdown and text).
+/// new local day begins (markdown and text). An html page is written
+/// whole at the [`Transcript::end`], its attachments fetched by then.
 #[derive(Debug)]
 pub struct Transcript {
     format: Format,
     zone: LocalZone,
     day: Option<NaiveDate>,
+    /// html: the header and the messages, until the page is written.
+    held: Option<(Header, Vec<Message>)>,
 }
 
 impl Transcript {
@@ -288,6 +363,7 @@ impl Transcript {
             format,
             zone,
             day: None,
+            held: None,
         }
     }
 
@@ -296,14 +372,38 @@ impl Transcript {
         match self.format {
             Format::Markdown => header.write_markdown(out),
             Format::Text => header.write_text(out),
+            Format::Html => {
+                self.held = Some((header.clone(), Vec::new()));
+                Ok(())
+            }
             Format::Jsonl => Ok(()),
         }
     }
 
+    /// Completes the transcript: writes the html page, with each message's
+    /// attachment as `shown` gives it (other formats are complete already).
+    pub fn end(
+        &mut self,
+        out: &mut impl Write,
+        shown: &dyn Fn(MessageId) -> Option<attachments::Shown>,
+    ) -> io::Result<()> {
+        let Some((header, messages)) = self.held.take() else {
+            return Ok(());
+        };
+        // The seam for issue 17's figures of the conversation, once they exist.
+        let figures: &[html::Figure] = &[];
+        html::write_page(out, &header, figures, &messages, shown, &self.zone)
+    }
+
     /// Writes one message (and the day heading it starts, if any).
     pub fn message(&mut self, out: &mut impl Write, message: &Message) -> io::Result<()> {
-        if self.format == Format::Jsonl {
-            return jsonl::write_message(out, message);
+        match (self.format, &mut self.held) {
+            (Format::Jsonl, _) => return jsonl::write_message(out, message),
+            (Format::Html, Some((_, messages))) => {
+                messages.push(message.clone());
+                return Ok(());
+            }
+            _ => {}
         }
         if let Some(at) = message.created_at {
             let day = self.zone.local_date(at);
@@ -312,13 +412,15 @@ impl Transcript {
                 let label = self.zone.day_label(at);
                 match self.format {
                     Format::Markdown => markdown::write_day(out, &label)?,
-                    Format::Text | Format::Jsonl => text::write_day(out, &label)?,
+                    Format::Text | Format::Jsonl | Format::Html => text::write_day(out, &label)?,
                 }
             }
         }
         match self.format {
             Format::Markdown => markdown::write_message(out, message, &self.zone),
-            Format::Text | Format::Jsonl => text::write_message(out, message, &self.zone),
+            Format::Text | Format::Jsonl | Format::Html => {
+                text::write_message(out, message, &self.zone)
+            }
         }
     }
 }
@@ -396,6 +498,7 @@ mod tests {
             missing: 0,
             elapsed: Duration::from_millis(640),
             replaced: None,
+            saved: None,
         };
         assert_eq!(
             summary.to_string(),

@@ -111,6 +111,12 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             Err(code) => return ExitCode::from(code),
         }
     } else if cli.offline {
+        if cli.save_attachments.is_some() {
+            return fail(
+                EXIT_USAGE,
+                "--save-attachments needs the network: attachment links are fetched fresh",
+            );
+        }
         let Some(user_id) = cli.user_id else {
             return fail(
                 EXIT_USAGE,
@@ -179,6 +185,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             output: cli.output.clone(),
             zone: LocalZone::System,
             progress: std::io::stderr().is_terminal(),
+            save_attachments: cli.save_attachments.clone(),
         };
         let archive = match export_archive(&cli, &settings, &config.client, secret) {
             Ok(archive) => archive,

@@ -67,6 +67,7 @@ fn config(
         output: Some(output.to_owned()),
         zone: LocalZone::utc(),
         progress: false,
+        save_attachments: None,
     }
 }
 

@@ -45,6 +45,7 @@ fn config(server_url: &str, output: &Path) -> ExportConfig {
         output: Some(output.to_owned()),
         zone: LocalZone::utc(),
         progress: false,
+        save_attachments: None,
     }
 }
 

@@ -46,6 +46,11 @@ pub async fn run(
     place: ArchivePlace,
     note: &(dyn Fn(String) + Sync),
 ) -> Result<Summary, ExportError> {
+    if config.needs_links() {
+        // The archive keeps no attachment link: fresh ones need the history
+        // from the network, with the links its answers carry.
+        return super::run(config).await;
+    }
     let started = Instant::now();
     // Before the first request: a directory or an unwritable place fails now.
     let target = Target::resolve(config.output.as_deref()).map_err(|error| ExportError::Write {
@@ -113,6 +118,7 @@ pub async fn run(
         missing: 0,
         elapsed: started.elapsed(),
         replaced,
+        saved: None,
     })
 }
 
@@ -196,5 +202,7 @@ pub fn write(
     for message in messages {
         transcript.message(&mut out, message)?;
     }
+    // The archive keeps no attachment links: an html page names no file.
+    transcript.end(&mut out, &|_| None)?;
     out.finish()
 }

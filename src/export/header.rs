@@ -60,7 +60,7 @@ impl Header {
     }
 
     /// Name, e-mail, id, each sanitised (raw for a format to escape).
-    fn who(&self) -> (String, Option<String>) {
+    pub(crate) fn who(&self) -> (String, Option<String>) {
         let Some(visitor) = &self.visitor else {
             return (format!("visitor {}", self.user_id), None);
         };
@@ -73,7 +73,14 @@ impl Header {
         (name, email)
     }
 
-    fn period_line(&self) -> String {
+    /// The visitor's reference (sanitised), when the profile has one.
+    pub(crate) fn reference(&self) -> Option<String> {
+        let reference = self.visitor.as_ref()?.reference.as_deref()?;
+        let reference = sanitize_line(reference).trim().to_owned();
+        (!reference.is_empty()).then_some(reference)
+    }
+
+    pub(crate) fn period_line(&self) -> String {
         let zone = format!("UTC{}", self.offset);
         match self.period {
             Some((first, last)) => format!(
