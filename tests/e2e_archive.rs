@@ -46,8 +46,10 @@ fn read_to_the_beginning(server: &Server, data: &ScratchDir, name: &str) -> Opti
         bar(s).contains(&format!(" of {MESSAGES}")) && !bar(s).contains('…')
     });
     tmux.send_keys(&["g"]);
+    // " 1 of": "101 of 300" also ends in "1 of 300", and quitting there
+    // leaves the archive short of the oldest pages.
     tmux.wait_for("the oldest message", |s| {
-        bar(s).contains(&format!("1 of {MESSAGES}"))
+        bar(s).contains(&format!(" 1 of {MESSAGES}"))
     });
     tmux.send_keys(&["q"]);
     let ended = tmux.wait_for_exit();
@@ -72,19 +74,16 @@ fn reopen_costs_at_most_two_list_requests(order: ServeOrder, name: &str) {
 }
 
 #[test]
-#[ignore = "known race: a first session that reads to the beginning with fetch-ahead sometimes leaves the archive short of positions, so the reopen pages again; see issue 15"]
 fn reopen_costs_at_most_two_list_requests_oldest_first() {
     reopen_costs_at_most_two_list_requests(ServeOrder::OldestFirst, "archive-oldest");
 }
 
 #[test]
-#[ignore = "known race: a first session that reads to the beginning with fetch-ahead sometimes leaves the archive short of positions, so the reopen pages again; see issue 15"]
 fn reopen_costs_at_most_two_list_requests_newest_first() {
     reopen_costs_at_most_two_list_requests(ServeOrder::NewestFirst, "archive-newest");
 }
 
 #[test]
-#[ignore = "known race: a first session that reads to the beginning with fetch-ahead sometimes leaves the archive short of positions, so the reopen pages again; see issue 15"]
 fn offline_the_archived_conversation_is_shown_with_no_request() {
     let server = Server::start(FakeConfig::new(SECRET, USER, synthetic_messages(MESSAGES)));
     let data = ScratchDir::new("archive-offline");
@@ -104,7 +103,7 @@ fn offline_the_archived_conversation_is_shown_with_no_request() {
     });
     tmux.send_keys(&["g"]);
     tmux.wait_for("the oldest message", |s| {
-        bar(s).contains(&format!("1 of {MESSAGES}"))
+        bar(s).contains(&format!(" 1 of {MESSAGES}"))
     });
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
@@ -131,7 +130,7 @@ fn with_no_archive_nothing_is_written_under_the_data_directory() {
     });
     tmux.send_keys(&["g"]);
     tmux.wait_for("the oldest message", |s| {
-        bar(s).contains(&format!("1 of {MESSAGES}"))
+        bar(s).contains(&format!(" 1 of {MESSAGES}"))
     });
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_for_exit().status, 0);
