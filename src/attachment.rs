@@ -10,6 +10,7 @@ pub mod kind;
 use percent_encoding::percent_decode_str;
 use url::Url;
 
+use crate::model::Message;
 use crate::sanitize::sanitize_line;
 
 /// Relative links are resolved against this only to find their path; it is never requested.
@@ -39,6 +40,35 @@ pub(crate) fn display_name(link: &str) -> String {
 /// link would be dead long before anyone reads it.
 pub(crate) fn file_name_only(link: &str) -> String {
     file_name(link.trim()).unwrap_or_else(|| UNNAMED.to_owned())
+}
+
+/// `message`'s attachment as shown ([`display_name`] of its link, or the
+/// name the archive kept); `None` when it has none.
+pub(crate) fn shown_name(message: &Message) -> Option<String> {
+    match (&message.file_url, &message.archived_attachment) {
+        (Some(link), _) => Some(display_name(link)),
+        (None, Some(kept)) => Some(kept_name(kept)),
+        (None, None) => None,
+    }
+}
+
+/// `message`'s attachment by file name alone ([`file_name_only`] of its
+/// link, or the name the archive kept), for exports; `None` when it has none.
+pub(crate) fn file_name_of(message: &Message) -> Option<String> {
+    match (&message.file_url, &message.archived_attachment) {
+        (Some(link), _) => Some(file_name_only(link)),
+        (None, Some(kept)) => Some(kept_name(kept)),
+        (None, None) => None,
+    }
+}
+
+/// A kept name, sanitized again (the archive file may have been edited).
+fn kept_name(kept: &str) -> String {
+    let name = sanitize_line(kept);
+    match name.trim() {
+        "" => UNNAMED.to_owned(),
+        shown => shown.to_owned(),
+    }
 }
 
 /// The decoded, sanitized last path segment; None when it is empty.

@@ -256,27 +256,27 @@ async fn write_history(
         *written = true;
     }
     let progress = config.progress.then(progress_bar);
-    let fetched = engine::fetch_all(
-        &config.client,
-        config.page_size,
-        config.concurrency,
-        |messages, done| {
-            if let Some(bar) = &progress {
-                show(bar, done);
-            }
-            *written |= !messages.is_empty();
-            if collect {
-                with_attachments.extend(messages.iter().filter_map(|message| {
-                    let url = message.file_url.as_deref()?;
-                    Some((message.id, attachment::display_name(url)))
-                }));
-            }
-            messages
-                .iter()
-                .try_for_each(|message| transcript.message(&mut sink, message))
-        },
-    )
-    .await;
+    let fetched =
+        engine::fetch_all(
+            &config.client,
+            config.page_size,
+            config.concurrency,
+            |messages, done| {
+                if let Some(bar) = &progress {
+                    show(bar, done);
+                }
+                *written |= !messages.is_empty();
+                if collect {
+                    with_attachments.extend(messages.iter().filter_map(|message| {
+                        Some((message.id, attachment::file_name_of(message)?))
+                    }));
+                }
+                messages
+                    .iter()
+                    .try_for_each(|message| transcript.message(&mut sink, message))
+            },
+        )
+        .await;
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }

@@ -141,6 +141,10 @@ pub struct Message {
     pub sender_id: Option<u64>,
     /// Attachment link; only valid for 20 seconds after the response that carried it.
     pub file_url: Option<String>,
+    /// The attachment's file name as the archive kept it, for a message read
+    /// back from the archive: the archive never keeps the link, so
+    /// `file_url` is then `None` and this says there was a file.
+    pub archived_attachment: Option<String>,
     pub auto_invitation: bool,
     pub read_by_user: Option<bool>,
     pub read_by_operator: Option<bool>,
@@ -163,6 +167,7 @@ impl Message {
             created_at: None,
             sender: Sender::Other { kind: None },
             file_url: None,
+            archived_attachment: None,
             auto_invitation: false,
             read_by_user: None,
             read_by_operator: None,
@@ -170,6 +175,12 @@ impl Message {
             sender_id: None,
             raw_json,
         }
+    }
+
+    /// True when the message carries a file: a link as received, or the
+    /// name the archive kept.
+    pub fn has_attachment(&self) -> bool {
+        self.file_url.is_some() || self.archived_attachment.is_some()
     }
 
     /// A placeholder for an entry of the server's list that could not be read.

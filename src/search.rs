@@ -145,9 +145,9 @@ pub fn searchable_text(message: &Message) -> String {
     let mut text = message_block::sender_name(&message.sender);
     text.push(FIELD_BREAK);
     text.push_str(&sanitize_text(&message.body));
-    if let Some(url) = &message.file_url {
+    if let Some(name) = attachment::shown_name(message) {
         text.push(FIELD_BREAK);
-        text.push_str(&attachment::display_name(url));
+        text.push_str(&name);
     }
     text
 }

@@ -336,10 +336,21 @@ async fn offline_export_reads_the_archive_and_makes_no_request() {
         .arg(&out)
         .arg("42"));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let markdown = std::fs::read_to_string(&out).unwrap();
+    assert!(markdown.contains("Message 120"));
     assert!(
-        std::fs::read_to_string(&out)
-            .unwrap()
-            .contains("Message 120")
+        markdown.contains("📎 invoice.pdf *(attachment)*"),
+        "the archived attachment is named: {markdown}"
+    );
+    let output = run(home
+        .szchat(&server)
+        .args(["--offline", "--export", "txt", "42"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).matches("📎 invoice.pdf").count(),
+        1,
+        "{}",
+        stdout(&output)
     );
 
     let output = run(home

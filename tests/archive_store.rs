@@ -96,6 +96,11 @@ fn messages_come_back_as_received_but_for_the_attachment_link() {
     );
     assert_eq!(back[1].file_url, None);
     assert_eq!(
+        back[1].archived_attachment.as_deref(),
+        Some("invoice-4821.pdf"),
+        "that there was a file, and its name, come back"
+    );
+    assert_eq!(
         back[1].raw_json.as_ref(),
         received[1]
             .raw_json
@@ -105,6 +110,7 @@ fn messages_come_back_as_received_but_for_the_attachment_link() {
     assert_eq!(
         MessageBuilder::like(received[1].clone())
             .file_url(None)
+            .archived_attachment("invoice-4821.pdf")
             .raw_json(back[1].raw_json.clone())
             .build(),
         back[1]

@@ -184,6 +184,7 @@ impl MessageDto {
             sender,
             sender_id: fields.sender.as_ref().and_then(sender_id),
             file_url: fields.file_url.filter(|url| !url.trim().is_empty()),
+            archived_attachment: None,
             auto_invitation: fields.auto_invitation.unwrap_or(false),
             read_by_user: fields.read_by_user,
             read_by_operator: fields.read_by_operator,

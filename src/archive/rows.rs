@@ -74,7 +74,8 @@ pub(super) fn insert_message(
         ),
         Sender::Other { kind } => (kind.as_deref().unwrap_or(""), None, None, None, None),
     };
-    let attachment_name = message.file_url.as_deref().map(attachment::display_name);
+    // The file name only: a link whose path names no file would be shown whole.
+    let attachment_name = attachment::file_name_of(message);
     insert.execute(params![
         account,
         sql_id(visitor),
@@ -88,7 +89,7 @@ pub(super) fn insert_message(
         forename,
         surname,
         message.body,
-        message.file_url.is_some(),
+        message.has_attachment(),
         attachment_name,
         message.auto_invitation,
         message.read_by_user,

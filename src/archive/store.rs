@@ -348,14 +348,16 @@ impl Store {
     }
 
     /// `visitor`'s archived messages, oldest first, each read back from its
-    /// JSON (which lacks only the attachment link).
+    /// JSON (which lacks only the attachment link: the file name kept beside
+    /// it says there was one).
     pub fn messages(&self, visitor: VisitorId) -> Result<Vec<Message>, ArchiveError> {
         let account = self.account()?;
         let failed = |error: rusqlite::Error| ArchiveError::read(&self.path, &error);
         let mut select = self
             .conn
             .prepare_cached(
-                "SELECT id, raw_json, unreadable FROM messages WHERE account = ?1 AND visitor = ?2",
+                "SELECT id, raw_json, unreadable, has_attachment, attachment_name
+                 FROM messages WHERE account = ?1 AND visitor = ?2",
             )
             .map_err(failed)?;
         let mut rows = select
@@ -366,8 +368,15 @@ impl Store {
             let id = from_sql_id(row.get(0).map_err(failed)?);
             let raw: String = row.get(1).map_err(failed)?;
             let unreadable: Option<String> = row.get(2).map_err(failed)?;
+            let has_attachment: bool = row.get(3).map_err(failed)?;
+            let attachment_name: Option<String> = row.get(4).map_err(failed)?;
             let message = match (unreadable, parse_message(raw.as_bytes())) {
-                (None, Ok(message)) => message,
+                (None, Ok(mut message)) => {
+                    if has_attachment && message.file_url.is_none() {
+                        message.archived_attachment = Some(attachment_name.unwrap_or_default());
+                    }
+                    message
+                }
                 (reason, parsed) => {
                     let reason = reason
                         .or_else(|| parsed.err())

@@ -169,8 +169,8 @@ fn message_block(message: &Message, shown: Option<Shown>, zone: &LocalZone) -> M
             }
             @if let Some(shown) = shown {
                 (attachment_block(&shown))
-            } @else if let Some(url) = &message.file_url {
-                p.attachment { "Attachment: " (attachment::file_name_only(url)) }
+            } @else if let Some(name) = attachment::file_name_of(message) {
+                p.attachment { "Attachment: " (name) }
             }
         }
     }

@@ -41,7 +41,7 @@ pub fn write_message(out: &mut impl Write, message: &Message, zone: &LocalZone) 
     )?;
     let body = sanitize_text(&message.body);
     let body = body.trim_end();
-    if body.trim().is_empty() && message.file_url.is_none() {
+    if body.trim().is_empty() && !message.has_attachment() {
         writeln!(out, "*(no text)*")?;
     }
     let lines: Vec<String> = body
@@ -53,12 +53,8 @@ pub fn write_message(out: &mut impl Write, message: &Message, zone: &LocalZone) 
         // Two spaces end a line without ending the paragraph.
         writeln!(out, "{}", lines.join("  \n"))?;
     }
-    if let Some(url) = &message.file_url {
-        writeln!(
-            out,
-            "📎 {} *(attachment)*",
-            escape(&attachment::file_name_only(url))
-        )?;
+    if let Some(name) = attachment::file_name_of(message) {
+        writeln!(out, "📎 {} *(attachment)*", escape(&name))?;
     }
     writeln!(out)
 }

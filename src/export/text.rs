@@ -38,14 +38,11 @@ pub fn write_message(out: &mut impl Write, message: &Message, zone: &LocalZone) 
         if had_hint && text.trim_end() == prefix.trim_end() {
             continue;
         }
-        match &message.file_url {
+        match attachment::file_name_of(message) {
             // The screen may show a link with no file name whole: a file names the file only.
-            Some(url) if text.contains(message_block::ATTACHMENT_ICON) => writeln!(
-                out,
-                "{prefix}{}{}",
-                message_block::ATTACHMENT_ICON,
-                attachment::file_name_only(url)
-            )?,
+            Some(name) if text.contains(message_block::ATTACHMENT_ICON) => {
+                writeln!(out, "{prefix}{}{name}", message_block::ATTACHMENT_ICON,)?
+            }
             _ => writeln!(out, "{text}")?,
         }
     }

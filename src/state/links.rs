@@ -31,7 +31,7 @@ impl Links {
         let Some(message) = message else {
             return Err(Status::info("no message selected"));
         };
-        if message.file_url.is_none() {
+        if !message.has_attachment() {
             return Err(Status::info("this message has no attachment"));
         }
         let id = message.id;

@@ -116,6 +116,13 @@ impl MessageBuilder {
         self
     }
 
+    /// The file name the archive kept for an attachment whose link it
+    /// never keeps.
+    pub fn archived_attachment(mut self, name: &str) -> Self {
+        self.0.archived_attachment = Some(name.to_owned());
+        self
+    }
+
     pub fn file_url(mut self, url: Option<String>) -> Self {
         self.0.file_url = url;
         self

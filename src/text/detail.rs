@@ -9,12 +9,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::attachment::display_name;
+use crate::attachment::shown_name;
 use crate::model::{Message, Sender};
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::text::json_layout::chars_marking_strings;
 use crate::timefmt::LocalZone;
 use crate::wrap::{TOO_WIDE_PLACEHOLDER, display_width, wrap};
+
+/// Said for the link of a message read back from the archive.
+const ARCHIVED_LINK: &str = "not archived (o and y fetch a fresh one)";
 
 /// Columns of the label column, the gap after the longest label included.
 const LABEL_WIDTH: usize = 18;
@@ -177,13 +180,17 @@ fn fields(message: &Message, zone: LocalZone) -> Vec<(&'static str, String)> {
     fields.push(("read by visitor", flag(message.read_by_user)));
     fields.push(("read by operator", flag(message.read_by_operator)));
     fields.push(("auto-invitation", flag(Some(message.auto_invitation))));
-    match &message.file_url {
-        Some(url) => {
-            let name = display_name(url);
+    match (&message.file_url, shown_name(message)) {
+        (Some(url), Some(name)) => {
             fields.push(("attachment", name));
             fields.push(("attachment URL", sanitize_line(url)));
         }
-        None => fields.push(("attachment", "none".to_owned())),
+        (None, Some(name)) => {
+            fields.push(("attachment", name));
+            // The link dies 20 s after its answer, so the archive never keeps it.
+            fields.push(("attachment URL", ARCHIVED_LINK.to_owned()));
+        }
+        _ => fields.push(("attachment", "none".to_owned())),
     }
     fields.push(("text", sanitize_text(&message.body)));
     fields

@@ -100,8 +100,8 @@ pub fn message_lines(msg: &Message, width: u16, zone: &LocalZone) -> Vec<Line<'s
                 .map(|line| vec![Span::styled(line, look.body)]),
         );
     }
-    match &msg.file_url {
-        Some(url) => content.extend(attachment(url, text_width)),
+    match attachment::shown_name(msg) {
+        Some(name) => content.extend(attachment(name, text_width)),
         None if body.is_empty() => {
             content.push(fit(
                 vec![Span::styled(NO_TEXT, meta().italic())],
@@ -418,8 +418,7 @@ fn body_text(raw: &str) -> String {
 
 /// The attachment line: icon, file name and the keys that act on it; the hint moves to
 /// its own line when both do not fit.
-fn attachment(url: &str, width: usize) -> Vec<Vec<Span<'static>>> {
-    let name = attachment::display_name(url);
+fn attachment(name: String, width: usize) -> Vec<Vec<Span<'static>>> {
     let name_style = Style::new().add_modifier(Modifier::UNDERLINED);
     let icon_width = display_width(ATTACHMENT_ICON);
     let one_line = icon_width
