@@ -41,7 +41,7 @@ pub fn write_message(out: &mut impl Write, message: &Message, zone: &LocalZone) 
         match attachment::file_name_of(message) {
             // The screen may show a link with no file name whole: a file names the file only.
             Some(name) if text.contains(message_block::ATTACHMENT_ICON) => {
-                writeln!(out, "{prefix}{}{name}", message_block::ATTACHMENT_ICON,)?
+                writeln!(out, "{prefix}{}{name}", message_block::ATTACHMENT_ICON)?;
             }
             _ => writeln!(out, "{text}")?,
         }
