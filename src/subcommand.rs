@@ -313,6 +313,8 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
     };
     let holdings = store.holdings_of(export.user_id).await;
     let messages = store.messages_of(export.user_id).await;
+    // A profile that cannot be read only leaves the name out of the header.
+    let profile = store.visitor_of(export.user_id).await.ok().flatten();
     let _ = store.finish().await;
     let (holdings, messages) = match (holdings, messages) {
         (Ok(holdings), Ok(messages)) => (holdings, messages),
@@ -327,7 +329,7 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
             ),
         );
     }
-    match write_transcript(export, &messages) {
+    match write_transcript(export, profile, &messages) {
         Ok(()) => {
             eprintln!(
                 "exported {} messages from the archive",
@@ -351,12 +353,12 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
 /// the server.
 fn write_transcript(
     export: &OfflineExport,
+    profile: Option<crate::visitor::Visitor>,
     messages: &[crate::model::Message],
 ) -> std::io::Result<()> {
     let zone = LocalZone::System;
     let target = Target::resolve(export.output.as_deref())?;
-    // The archive's copy of the profile is not read here yet.
-    let header = archived::header(export.user_id, None, messages, &zone);
+    let header = archived::header(export.user_id, profile, messages, &zone);
     archived::write(&target, export.format, zone, &header, messages, &mut false).map(drop)
 }
 

@@ -461,3 +461,29 @@ async fn a_shrunk_history_is_said_in_words() {
         stderr(&output)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_export_names_the_archived_visitor_in_its_header() {
+    let server = server_with_visitors(30, 1).await;
+    let home = Home::new();
+    let output = run(home.szchat(&server).args(["sync"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let profile = server.profile_of(USER).expect("the fake server's visitor");
+    let name = profile["name"]
+        .as_str()
+        .expect("a named visitor")
+        .to_owned();
+    let before = server.request_count();
+    let output =
+        run(home
+            .szchat(&server)
+            .args(["--offline", "--export", "txt", &USER.to_string()]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(server.request_count(), before, "offline makes no request");
+    let text = stdout(&output);
+    let visitor_line = text.lines().nth(1).unwrap_or_default();
+    assert!(
+        visitor_line.starts_with(&format!("Visitor: {name}")),
+        "the archived profile names the visitor: {text}"
+    );
+}

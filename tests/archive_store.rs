@@ -161,6 +161,14 @@ fn visitors_and_sync_state_are_kept() {
         (kept.total, kept.order, kept.newest_id),
         (2, ServerOrder::NewestFirst, Some(2))
     );
+    let profile = store.visitor(42).unwrap().expect("the profile is archived");
+    assert_eq!(profile.name.as_deref(), Some("Ana"));
+    assert_eq!(profile.attributes[0].value, "gold");
+    assert_eq!(store.visitor(7).unwrap(), None, "never archived");
+    let listed = store.visitors().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].visitor, profile);
+    assert_eq!(listed[0].messages, 2);
     let stats = store.stats().unwrap();
     assert_eq!(stats.accounts.len(), 1);
     assert_eq!(
@@ -406,4 +414,42 @@ async fn a_store_that_cannot_open_says_so_and_refuses_requests() {
         task.events.recv().await,
         Some(StoreEvent::Stats(Err(_)))
     ));
+}
+
+#[test]
+fn the_archived_visitors_are_listed_newest_activity_first() {
+    let base = tempfile::tempdir().unwrap();
+    let mut store = open(base.path(), "secret-a");
+    let mut named = Visitor::unnamed(1);
+    named.name = Some("Older".into());
+    let at = |id: u64, time: &str| {
+        let mut object = message_json(id, "text", None);
+        object["created_at"] = Value::from(time);
+        object
+    };
+    store
+        .apply(&[
+            Write::Visitors(vec![named]),
+            Write::Messages {
+                visitor: 1,
+                messages: placed(messages(&[at(10, "2026-01-05T09:00:00.000Z")])),
+            },
+            Write::Messages {
+                visitor: 2,
+                messages: placed(messages(&[
+                    at(20, "2026-01-04T09:00:00.000Z"),
+                    at(21, "2026-02-01T09:00:00.000Z"),
+                ])),
+            },
+        ])
+        .unwrap();
+    let listed = store.visitors().unwrap();
+    let ids: Vec<u64> = listed.iter().map(|entry| entry.visitor.id).collect();
+    assert_eq!(ids, [2, 1], "the visitor who wrote last comes first");
+    assert_eq!(
+        listed[0].visitor.name, None,
+        "synced by id alone: no profile"
+    );
+    assert_eq!(listed[0].messages, 2);
+    assert_eq!(listed[1].visitor.name.as_deref(), Some("Older"));
 }

@@ -2,6 +2,8 @@
 //! migrations; a damaged file moved aside), and every read and write.
 //! Blocking: [`super::task`] runs it on a thread of its own.
 
+mod profiles;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,6 +25,8 @@ use crate::api::wire::parse_message;
 use crate::model::{EntryRef, Message, MessageId, Unreadable};
 use crate::paging::ServerOrder;
 use crate::visitor::{Visitor, VisitorId};
+
+pub use profiles::ArchivedVisitor;
 
 /// How long a write waits for another szchat's write to finish before it
 /// fails: long, so two processes on one archive take turns rather than

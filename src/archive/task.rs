@@ -17,11 +17,11 @@ use super::ArchiveError;
 use super::account::Account;
 use super::dir::DataDir;
 use super::search::{Coverage, Hit};
-use super::store::{Forgotten, Holdings, MovedAside, Stats, Store, Write};
+use super::store::{ArchivedVisitor, Forgotten, Holdings, MovedAside, Stats, Store, Write};
 use crate::model::Message;
 use crate::search_query::Condition;
 use crate::secret::Secret;
-use crate::visitor::VisitorId;
+use crate::visitor::{Visitor, VisitorId};
 
 /// Writes taken into one transaction at most: enough that 100,000 messages
 /// a second are a few commits, few enough that a reader waits little.
@@ -46,6 +46,10 @@ pub enum StoreRequest {
     Holdings { visitor: VisitorId },
     /// A visitor's archived messages, oldest first.
     Messages { visitor: VisitorId },
+    /// A visitor's archived profile.
+    Visitor { visitor: VisitorId },
+    /// Every visitor the archive holds messages of, newest activity first.
+    Visitors,
     /// Remove everything of a visitor, leaving no byte of it in any file.
     Forget { visitor: VisitorId },
     /// Every account's figures.
@@ -77,6 +81,11 @@ pub enum StoreEvent {
         visitor: VisitorId,
         result: Result<Vec<Message>, ArchiveError>,
     },
+    Visitor {
+        visitor: VisitorId,
+        result: Result<Option<Visitor>, ArchiveError>,
+    },
+    Visitors(Result<Vec<ArchivedVisitor>, ArchiveError>),
     Forgotten {
         visitor: VisitorId,
         result: Result<Forgotten, ArchiveError>,
@@ -183,6 +192,20 @@ impl StoreTask {
         Err(ArchiveError::Stopped)
     }
 
+    /// `visitor`'s archived profile (other events meanwhile are dropped).
+    pub async fn visitor_of(
+        &mut self,
+        visitor: VisitorId,
+    ) -> Result<Option<Visitor>, ArchiveError> {
+        self.send(StoreRequest::Visitor { visitor });
+        while let Some(event) = self.events.recv().await {
+            if let StoreEvent::Visitor { result, .. } = event {
+                return result;
+            }
+        }
+        Err(ArchiveError::Stopped)
+    }
+
     /// Waits for every write to reach the disk, then ends the thread.
     /// Returns the writes still failing.
     pub async fn finish(mut self) -> Result<(), ArchiveError> {
@@ -263,6 +286,11 @@ fn run(
                     result: store.forget(visitor),
                 });
             }
+            StoreRequest::Visitor { visitor } => send(StoreEvent::Visitor {
+                visitor,
+                result: store.visitor(visitor),
+            }),
+            StoreRequest::Visitors => send(StoreEvent::Visitors(store.visitors())),
             StoreRequest::Stats => send(StoreEvent::Stats(store.stats())),
             StoreRequest::Search { condition, limit } => send(StoreEvent::Searched(
                 store
@@ -311,6 +339,11 @@ fn refuse_all(
                 visitor,
                 result: Err(error.clone()),
             }),
+            StoreRequest::Visitor { visitor } => send(StoreEvent::Visitor {
+                visitor,
+                result: Err(error.clone()),
+            }),
+            StoreRequest::Visitors => send(StoreEvent::Visitors(Err(error.clone()))),
             StoreRequest::Stats => send(StoreEvent::Stats(Err(error.clone()))),
             StoreRequest::Search { .. } => send(StoreEvent::Searched(Err(error.clone()))),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(Err(error.clone()))),
