@@ -33,6 +33,8 @@ pub enum Action {
     NextDay,
     OpenAttachment,
     CopyLink,
+    /// Saves the selected message's attachment to a file (asks where).
+    SaveAttachment,
     /// Sends the selected message's text to the clipboard.
     CopyText,
     /// Shows every field of the selected message, and its JSON.

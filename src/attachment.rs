@@ -1,11 +1,13 @@
 //! What an attachment is called on screen. The message block and the status
 //! bar both name it through [`display_name`], so they always agree. Its
 //! parts: which image it is ([`kind`]), the name it is saved under
-//! ([`filename`]), and its bytes through a fresh link ([`fetch`]).
+//! ([`filename`]), its bytes through a fresh link ([`fetch`]), and a file
+//! they are saved to ([`save`]).
 
 pub mod fetch;
 pub mod filename;
 pub mod kind;
+pub mod save;
 
 use percent_encoding::percent_decode_str;
 use url::Url;

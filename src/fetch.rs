@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::api::client::{ApiClient, RetryNotice};
 use crate::api::error::ApiError;
+use crate::attachment::save::{self, Progress, SaveError, SaveRequest, Saved};
 use crate::model::{Message, MessageId, Page};
 use crate::paging::{PageRequest, PageSize};
 use crate::visitor::{Visitor, VisitorId, VisitorsPage};
@@ -45,7 +46,7 @@ pub struct PollRequest {
 }
 
 /// Work for the fetch task, from a conversation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FetchRequest {
     Page(PageRequest),
     /// A page read while following, to find messages that arrived.
@@ -57,6 +58,8 @@ pub enum FetchRequest {
         id: MessageId,
         purpose: LinkPurpose,
     },
+    /// Save one message's attachment to a file, through a fresh link.
+    Save(SaveRequest),
 }
 
 /// An answer from the fetch task, for a conversation.
@@ -81,6 +84,12 @@ pub enum FetchEvent {
         id: VisitorId,
         result: Result<Box<Visitor>, ApiError>,
     },
+    /// How far a save has come (every [`crate::attachment::save::PROGRESS_STEP`] bytes).
+    Saving { id: MessageId, progress: Progress },
+    Saved {
+        request: SaveRequest,
+        result: Result<Saved, SaveError>,
+    },
     /// A request failed and will be tried again after a pause.
     Retrying {
         request: FetchRequest,
@@ -104,7 +113,7 @@ pub enum UsersEvent {
 
 /// A screen's fetch protocol: a request the fetch task runs, and the
 /// answers it sends back.
-pub trait Request: Copy + Send + Sync + 'static {
+pub trait Request: Clone + Send + Sync + 'static {
     type Event: Send + 'static;
 
     /// Runs the request; a retry on the way is told with
@@ -144,9 +153,10 @@ impl Request for FetchRequest {
     type Event = FetchEvent;
 
     async fn run(self, client: &ApiClient, events: &mpsc::Sender<FetchEvent>) -> FetchEvent {
+        let asked = self.clone();
         let on_retry = |notice: RetryNotice| {
             // Best effort: a full channel only costs the "retrying…" hint.
-            let _ = events.try_send(self.retrying(notice));
+            let _ = events.try_send(asked.clone().retrying(notice));
         };
         match self {
             FetchRequest::Page(page) => {
@@ -187,6 +197,15 @@ impl Request for FetchRequest {
                 purpose,
                 result: client.message(id, &on_retry).await.map(Box::new),
             },
+            FetchRequest::Save(request) => {
+                let id = request.id;
+                let on_progress = |progress| {
+                    // Best effort: a full channel only costs one progress line.
+                    let _ = events.try_send(FetchEvent::Saving { id, progress });
+                };
+                let result = save::save(client, &request, on_progress).await;
+                FetchEvent::Saved { request, result }
+            }
         }
     }
 

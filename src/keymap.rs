@@ -156,6 +156,10 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "copy the attachment link",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('s')), A::SaveAttachment)],
+        what: "save the attachment to a file",
+    },
+    HelpRow {
         bindings: &[(Key(K::Char('c')), A::CopyText)],
         what: "copy the text (details: the JSON)",
     },

@@ -23,6 +23,7 @@ mod links;
 mod overlay;
 mod prompt;
 mod queries;
+mod saving;
 mod scroll;
 mod search;
 mod settings;
@@ -55,6 +56,7 @@ use links::Links;
 use overlay::KeyTaken;
 pub use overlay::{Field as ProfileField, Overlay, Overlays};
 pub use prompt::Prompt;
+use saving::Saves;
 pub use scroll::Scroll;
 use search::Search;
 pub use settings::ConversationSettings;
@@ -69,6 +71,8 @@ pub struct AppState {
     history: History,
     viewport: Viewport,
     links: Links,
+    /// Attachments being saved to files.
+    saves: Saves,
     overlays: Overlays,
     jump: Jump,
     follow: Follow,
@@ -138,6 +142,7 @@ impl AppState {
             history,
             viewport: Viewport::new(width, height, settings.zone),
             links: Links::default(),
+            saves: Saves::default(),
             overlays: Overlays::default(),
             jump: Jump::default(),
             follow,
@@ -304,6 +309,7 @@ impl AppState {
             Action::OpenAttachment if profile_on_top => effects.extend(self.open_last_url()),
             Action::OpenAttachment => effects.extend(self.fetch_link(LinkPurpose::Open)),
             Action::CopyLink => effects.extend(self.fetch_link(LinkPurpose::Copy)),
+            Action::SaveAttachment => self.ask_save_path(),
             Action::CopyText if detail_on_top => effects.extend(self.copy_json()),
             Action::CopyText if profile_on_top => effects.extend(self.copy_profile_value()),
             Action::CopyText => effects.extend(self.copy_text()),
@@ -409,6 +415,14 @@ impl AppState {
                     return effect.into_iter().collect();
                 }
             }
+            FetchEvent::Saving { id, progress } => {
+                self.save_progressed(id, progress);
+                return Vec::new();
+            }
+            FetchEvent::Saved { request, result } => {
+                self.saved(&request, result);
+                return Vec::new();
+            }
             FetchEvent::Polled {
                 request,
                 result,
@@ -466,6 +480,7 @@ impl AppState {
                     FetchRequest::Poll(_) => ("new messages", StatusTopic::Follow),
                     FetchRequest::Visitor(_) => ("visitor", StatusTopic::Other),
                     FetchRequest::Message { .. } => ("link", StatusTopic::Link),
+                    FetchRequest::Save(_) => ("saving", StatusTopic::Link),
                 };
                 self.set_status(Status::about(
                     topic,

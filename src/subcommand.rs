@@ -15,7 +15,7 @@ use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
 use crate::command_setup::{client, fail, open, open_account};
 use crate::config::Settings;
 use crate::export::{Format, Target, archived};
-use crate::numbers::grouped;
+use crate::numbers::{byte_size, grouped};
 use crate::paging::PageSize;
 use crate::search_cli;
 use crate::signals;
@@ -150,7 +150,11 @@ async fn stats(dir: PathBuf) -> u8 {
 
 /// The figures, one line for the file and one per account.
 pub fn stats_text(stats: &Stats) -> String {
-    let mut text = format!("{}: {} on disk\n", stats.path.display(), size(stats.bytes));
+    let mut text = format!(
+        "{}: {} on disk\n",
+        stats.path.display(),
+        byte_size(stats.bytes)
+    );
     if stats.accounts.is_empty() {
         text.push_str("no accounts archived yet\n");
     }
@@ -172,24 +176,6 @@ pub fn stats_text(stats: &Stats) -> String {
         ));
     }
     text
-}
-
-/// Bytes as a person reads them.
-fn size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1000 {
-        return format!("{bytes} bytes");
-    }
-    let mut value = bytes as f64;
-    let mut unit = "bytes";
-    for next in UNITS {
-        if value < 1000.0 {
-            break;
-        }
-        value /= 1000.0;
-        unit = next;
-    }
-    format!("{value:.1} {unit}")
 }
 
 async fn forget(dir: PathBuf, settings: &Settings, user_id: u64) -> u8 {
@@ -360,15 +346,4 @@ fn write_transcript(
     let target = Target::resolve(export.output.as_deref())?;
     let header = archived::header(export.user_id, profile, messages, &zone);
     archived::write(&target, export.format, zone, &header, messages, &mut false).map(drop)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_read_like_a_person_writes_them() {
-        assert_eq!(size(512), "512 bytes");
-        assert_eq!(size(1_234_567), "1.2 MB");
-    }
 }

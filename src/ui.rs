@@ -64,6 +64,26 @@ pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
                 frame.set_cursor_position(line.cursor(status));
                 frame.render_widget(line, status);
             }
+            Overlay::Save { prompt, .. } => {
+                let hint = "Enter saves · Esc cancels ";
+                let line = prompt::PromptLine::new("save to: ", prompt.text(), hint);
+                frame.set_cursor_position(line.cursor(status));
+                frame.render_widget(line, status);
+            }
+            Overlay::Replace { path, free, .. } => {
+                let name = |path: &std::path::Path| {
+                    let name = path.file_name().unwrap_or(path.as_os_str());
+                    crate::sanitize::sanitize_line(&name.to_string_lossy())
+                };
+                let question = format!("{} exists: replace it? ", name(path));
+                let hint = format!(
+                    "y replaces · n edits the name ({} is free) · Esc cancels ",
+                    name(free)
+                );
+                let line = prompt::PromptLine::new(&question, "", &hint);
+                frame.set_cursor_position(line.cursor(status));
+                frame.render_widget(line, status);
+            }
             Overlay::Detail(detail) => {
                 frame.render_widget(detail::DetailOverlay::new(state, detail), conversation);
             }

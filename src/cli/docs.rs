@@ -98,6 +98,11 @@ fn environment_rows() -> Vec<(String, String)> {
             "the browsers o opens attachments with, tried in order: commands separated \
              by colons, %s for the link (else it comes last)",
         ),
+        (
+            "XDG_DOWNLOAD_DIR",
+            "where s suggests saving an attachment (else its line in user-dirs.dirs, else \
+             ~/Downloads)",
+        ),
     ]
     .into_iter()
     .map(|(name, what)| (name.to_owned(), what.to_owned()))

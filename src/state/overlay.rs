@@ -3,9 +3,9 @@
 //! action; what it passes on reaches the conversation below. An overlay that
 //! takes text (a prompt) sees each key before the key map does.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::detail::Detail;
@@ -14,6 +14,7 @@ use super::{AppState, Effect, Scroll, Status};
 use crate::action::Action;
 use crate::conversation::Conversation;
 use crate::geometry::ScreenLayout;
+use crate::model::MessageId;
 use crate::text::{detail, error_detail, help, profile};
 use crate::timefmt::LocalZone;
 use crate::visitor::VisitorInfo;
@@ -30,6 +31,17 @@ pub enum Overlay {
     Jump(Prompt),
     /// The prompt for text to search for.
     Search(Prompt),
+    /// The prompt for the file message `id`'s attachment is saved to.
+    Save { id: MessageId, prompt: Prompt },
+    /// A save found `path` taken: `y` replaces it, `n` goes back to the
+    /// prompt with `free`, the first numbered name not taken. `replace`
+    /// holds the answer.
+    Replace {
+        id: MessageId,
+        path: PathBuf,
+        free: PathBuf,
+        replace: bool,
+    },
     /// Every field of one message, and its JSON.
     Detail(Detail),
     /// Who the visitor is. `beside`: in its own column (a wide screen), where
@@ -141,7 +153,10 @@ impl Overlay {
                 scroll.fit(rows, page);
                 scroll.show(first, end);
             }
-            Overlay::Jump(_) | Overlay::Search(_) => {}
+            Overlay::Jump(_)
+            | Overlay::Search(_)
+            | Overlay::Save { .. }
+            | Overlay::Replace { .. } => {}
         }
     }
 
@@ -174,7 +189,10 @@ impl Overlay {
             },
             // Keys reach it first (see `take_key`): only what they passed on,
             // and the mouse, come here.
-            Overlay::Jump(_) | Overlay::Search(_) => match action {
+            Overlay::Jump(_)
+            | Overlay::Search(_)
+            | Overlay::Save { .. }
+            | Overlay::Replace { .. } => match action {
                 Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
                 _ => Response::Consumed,
             },
@@ -201,6 +219,7 @@ impl Overlay {
                 // They act on the selected message, the one shown.
                 Action::OpenAttachment
                 | Action::CopyLink
+                | Action::SaveAttachment
                 | Action::CopyText
                 | Action::ToggleHelp
                 | Action::Retry
@@ -218,12 +237,26 @@ impl Overlay {
     /// Takes a key before the key map does; only prompts want keys raw.
     fn take_key(&mut self, key: KeyEvent) -> Response {
         match self {
-            Overlay::Jump(prompt) | Overlay::Search(prompt) => match prompt.edit(key) {
-                Edit::Taken => Response::Consumed,
-                Edit::Cancelled => Response::Close,
-                Edit::Submitted => Response::Answer,
-                Edit::Pass => Response::Pass,
-            },
+            Overlay::Jump(prompt) | Overlay::Search(prompt) | Overlay::Save { prompt, .. } => {
+                match prompt.edit(key) {
+                    Edit::Taken => Response::Consumed,
+                    Edit::Cancelled => Response::Close,
+                    Edit::Submitted => Response::Answer,
+                    Edit::Pass => Response::Pass,
+                }
+            }
+            Overlay::Replace { replace, .. } if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                match key.code {
+                    KeyCode::Char('y' | 'Y') => {
+                        *replace = true;
+                        Response::Answer
+                    }
+                    KeyCode::Char('n' | 'N') => Response::Answer,
+                    KeyCode::Esc => Response::Close,
+                    // Nothing else answers the question, nor reaches the conversation.
+                    _ => Response::Consumed,
+                }
+            }
             // The arrows move between the fields, wherever the panel is;
             // `j` `k` keep scrolling (or, beside, moving the conversation).
             Overlay::Profile { field, .. } if key.modifiers.is_empty() => match key.code {
@@ -236,6 +269,7 @@ impl Overlay {
             Overlay::Help(_)
             | Overlay::Error { .. }
             | Overlay::Detail(_)
+            | Overlay::Replace { .. }
             | Overlay::Profile { .. } => Response::Pass,
         }
     }
@@ -329,16 +363,27 @@ impl AppState {
     /// An overlay closed with an answer: the prompt's owner acts on it.
     pub(super) fn answered(&mut self, overlay: Overlay) -> Vec<Effect> {
         self.dirty = true;
+        let mut effects = Vec::new();
         match overlay {
             Overlay::Jump(prompt) => self.answer_jump(prompt.text()),
             Overlay::Search(prompt) => self.start_search(prompt.text()),
+            Overlay::Save { id, prompt } => {
+                effects.extend(self.start_save(id, prompt.text(), false));
+            }
+            Overlay::Replace {
+                id,
+                path,
+                free,
+                replace,
+            } => effects.extend(self.answer_replace(id, &path, &free, replace)),
             // Only prompts close with an answer.
             Overlay::Help(_)
             | Overlay::Error { .. }
             | Overlay::Detail(_)
             | Overlay::Profile { .. } => {}
         }
-        self.request_more()
+        effects.extend(self.request_more());
+        effects
     }
 
     /// Opens the selected message's details.

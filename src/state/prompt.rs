@@ -8,10 +8,24 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// enough that a stuck key cannot grow it without bound.
 pub(super) const MAX_PROMPT_CHARS: usize = 64;
 
+/// The most characters a path prompt takes: what Linux allows in a path.
+pub(super) const MAX_PATH_CHARS: usize = 4096;
+
 /// The text typed into a prompt so far.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prompt {
     text: String,
+    /// The most characters it takes.
+    limit: usize,
+}
+
+impl Default for Prompt {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            limit: MAX_PROMPT_CHARS,
+        }
+    }
 }
 
 /// What a key did to a prompt.
@@ -28,6 +42,15 @@ pub(super) enum Edit {
 }
 
 impl Prompt {
+    /// A prompt for a path, already holding `text` (a suggestion to edit).
+    pub(super) fn path(text: &str) -> Self {
+        let text = text.chars().take(MAX_PATH_CHARS).collect();
+        Self {
+            text,
+            limit: MAX_PATH_CHARS,
+        }
+    }
+
     /// What has been typed.
     pub fn text(&self) -> &str {
         &self.text
@@ -59,7 +82,7 @@ impl Prompt {
             }
             KeyCode::Char(_) if ctrl => Edit::Pass,
             KeyCode::Char(c) => {
-                if !c.is_control() && self.text.chars().count() < MAX_PROMPT_CHARS {
+                if !c.is_control() && self.text.chars().count() < self.limit {
                     self.text.push(c);
                 }
                 Edit::Taken

@@ -141,11 +141,18 @@ impl AppState {
         self.links.fetching()
     }
 
-    /// True when no answer is awaited: no page, no link and no poll in flight.
+    /// What the status bar says of the attachment being saved, if one is.
+    pub fn saving(&self) -> Option<String> {
+        self.saves.activity()
+    }
+
+    /// True when no answer is awaited: no page, no link, no save and no
+    /// poll in flight.
     pub fn is_quiet(&self) -> bool {
         self.history.in_flight() == 0
             && self.visitor != VisitorInfo::Loading
             && !self.fetching_link()
+            && !self.saves.busy()
             && !self.follow.polling()
     }
 

@@ -162,18 +162,20 @@ impl<'a> StatusBar<'a> {
                 },
             );
         }
-        let activity = if state.fetching_link() {
-            Some("fetching link…")
+        let activity = if let Some(saving) = state.saving() {
+            Some(saving)
+        } else if state.fetching_link() {
+            Some("fetching link…".to_owned())
         } else {
             match state.load_state() {
-                LoadState::Loading(_) if state.total().is_some() => Some("loading…"),
+                LoadState::Loading(_) if state.total().is_some() => Some("loading…".to_owned()),
                 _ => None,
             }
         };
-        if let Some(activity) = activity {
+        if let Some(text) = activity {
             parts.push(Part {
                 role: Role::Activity,
-                text: activity.to_owned(),
+                text,
             });
         }
         if let Some(note) = state.offline_note() {
