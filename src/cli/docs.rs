@@ -168,6 +168,12 @@ fn example_rows() -> Vec<(String, String)> {
              brought up to date first and the transcript written from it",
         ),
         (
+            "szchat 4821 --export html -o ticket-4821.html --save-attachments ~/Downloads/4821",
+            "write visitor 4821's history as one self-contained page (no script, nothing loaded, \
+             images embedded through fresh links, other files listed by name and size) and save \
+             every attachment in ~/Downloads/4821 under its sanitised name, never overwriting",
+        ),
+        (
             "szchat sync",
             "bring the archive up to date: every visitor in the list, each only as far as it \
              is new (szchat sync 4821 for one)",
