@@ -357,7 +357,10 @@ async fn the_binary_exports_the_demo_to_a_file() {
         written.starts_with("# Conversation with Hana Whitfield\n\n- Visitor: Hana Whitfield · "),
         "{written}"
     );
-    assert!(written.contains(" · id 4821\n- Period: "), "{written}");
+    assert!(
+        written.contains(" · id 4821 · reference kestrel-outdoor-supply\n- Period: "),
+        "{written}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

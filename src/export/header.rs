@@ -94,10 +94,14 @@ impl Header {
 
     fn visitor_line(&self) -> String {
         let (name, email) = self.who();
-        match email {
+        let mut line = match email {
             Some(email) => format!("{name} · {email} · id {}", self.user_id),
             None => format!("{name} · id {}", self.user_id),
+        };
+        if let Some(reference) = self.reference() {
+            line.push_str(&format!(" · reference {reference}"));
         }
+        line
     }
 
     /// The markdown title and list.
@@ -128,6 +132,7 @@ mod tests {
         let mut visitor = Visitor::unnamed(4821);
         visitor.name = Some("Hana Whitfield".to_owned());
         visitor.email = Some("hana@kestrel.example".to_owned());
+        visitor.reference = Some("kestrel-outdoor".to_owned());
         let header = Header {
             user_id: 4821,
             visitor: Some(visitor),
@@ -142,7 +147,7 @@ mod tests {
         assert_eq!(
             String::from_utf8(text).unwrap(),
             "Conversation with Hana Whitfield\n\
-             Visitor: Hana Whitfield · hana@kestrel.example · id 4821\n\
+             Visitor: Hana Whitfield · hana@kestrel.example · id 4821 · reference kestrel-outdoor\n\
              Period: Mon 16 Nov 2026 09:14 – Fri 27 Nov 2026 11:46, \
              all times in UTC+01:00\n\n"
         );
