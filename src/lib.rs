@@ -39,6 +39,7 @@ pub mod search_cli;
 pub mod search_query;
 pub mod secret;
 pub mod signals;
+pub mod snippet;
 pub mod state;
 pub mod subcommand;
 pub mod sync;

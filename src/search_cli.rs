@@ -18,6 +18,7 @@ use crate::config::Settings;
 use crate::numbers::grouped;
 use crate::sanitize::sanitize_line;
 use crate::search_query::{self, Term};
+use crate::snippet;
 
 /// Characters of context shown before and after the match.
 const BEFORE: usize = 30;
@@ -66,7 +67,7 @@ pub async fn run(dir: PathBuf, settings: &Settings, request: &SearchRequest<'_>)
         .terms
         .iter()
         .filter_map(|term| match term {
-            Term::Text { text, .. } => Some(text.to_lowercase()),
+            Term::Text { text, .. } => Some(text.clone()),
             _ => None,
         })
         .collect();
@@ -138,40 +139,7 @@ fn snippet(hit: &Hit, words: &[String], (open, close): (&str, &str)) -> String {
     } else {
         body
     };
-    let chars: Vec<char> = text.chars().collect();
-    let lower: Vec<String> = chars.iter().map(|c| c.to_lowercase().collect()).collect();
-    let found = words.iter().find_map(|word| {
-        let wanted: Vec<char> = word.chars().collect();
-        (0..chars.len()).find_map(|start| {
-            let mut taken = 0;
-            let mut matched = String::new();
-            while matched.chars().count() < wanted.len() && start + taken < chars.len() {
-                matched.push_str(&lower[start + taken]);
-                taken += 1;
-            }
-            (matched == *word).then_some((start, taken))
-        })
-    });
-    let Some((start, len)) = found else {
-        let head: String = chars.iter().take(BEFORE + AFTER).collect();
-        let more = if chars.len() > BEFORE + AFTER {
-            "…"
-        } else {
-            ""
-        };
-        return format!("{head}{more}");
-    };
-    let from = start.saturating_sub(BEFORE);
-    let to = (start + len + AFTER).min(chars.len());
-    let piece = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
-    format!(
-        "{}{}{open}{}{close}{}{}",
-        if from > 0 { "…" } else { "" },
-        piece(from..start),
-        piece(start..start + len),
-        piece(start + len..to),
-        if to < chars.len() { "…" } else { "" },
-    )
+    snippet::snippet(&text, words, BEFORE, AFTER).marked_with(open, close)
 }
 
 /// What the archive does not cover, when it matters.

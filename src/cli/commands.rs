@@ -15,7 +15,9 @@ pub enum Command {
     /// Search every archived visitor's messages (no request unless --sync):
     /// words (all must appear), word*, "exact phrase", -word, from:visitor,
     /// from:operator, after:YYYY-MM-DD, before:YYYY-MM-DD, has:attachment,
-    /// visitor:ID. Exit 0 when something matched, 1 when nothing, 2 for a bad query.
+    /// visitor:ID. Case and diacritics are folded (strasse finds Straße); words
+    /// of one or two characters and word* match where a word begins.
+    /// Exit 0 when something matched, 1 when nothing, 2 for a bad query.
     Search {
         /// The query; several words are one query (give flags before it: -word excludes).
         #[arg(value_name = "QUERY", required = true, num_args = 1.., allow_hyphen_values = true)]
