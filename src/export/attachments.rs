@@ -4,21 +4,18 @@
 //! `--save-attachments DIR` (sanitised names, never over an existing file).
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, Read};
 use std::path::{Path, PathBuf};
 
 use crate::api::client::ApiClient;
 use crate::attachment::fetch::{self, AttachmentError, Body};
-use crate::attachment::filename::{numbered, sanitize_file_name};
+use crate::attachment::filename::sanitize_file_name;
+use crate::attachment::save::{self, SaveRequest, Saved};
 use crate::model::MessageId;
 
 use super::html::embed::{Embedded, NotEmbedded, embed};
 
 /// Images larger than this are listed, not embedded.
 pub const MAX_EMBEDDED_BYTES: u64 = 10 * 1024 * 1024;
-/// How many " (n)" variants of a name are tried before giving up.
-const MAX_NUMBERED: u32 = 10_000;
 
 /// How an attachment appears in an html transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,11 +50,11 @@ pub struct Fetched {
 
 /// Why saving an attachment failed: the export fails with it.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot save the attachment {name} of message {id}: {error}")]
+#[error("cannot save the attachment {name} of message {id}: {reason}")]
 pub struct SaveError {
     pub id: MessageId,
     pub name: String,
-    pub error: AttachmentError,
+    pub reason: String,
 }
 
 /// Fetches the attachment of each of `messages` (id and the name its old
@@ -68,8 +65,8 @@ pub async fn fetch_all(
     wanted: Wanted<'_>,
 ) -> Result<Fetched, SaveError> {
     let mut fetched = Fetched::default();
-    for (id, old_name) in messages {
-        let (shown, saved) = fetch_one(client, *id, old_name, wanted).await?;
+    for (id, name) in messages {
+        let (shown, saved) = fetch_one(client, *id, name, wanted).await?;
         if let Some(path) = saved {
             fetched.saved.push(path);
         }
@@ -81,124 +78,88 @@ pub async fn fetch_all(
 async fn fetch_one(
     client: &ApiClient,
     id: MessageId,
-    old_name: &str,
+    name: &str,
     wanted: Wanted<'_>,
 ) -> Result<(Shown, Option<PathBuf>), SaveError> {
-    let listed = |name: &str, size, note: Option<String>| Shown::Listed {
+    if let Some(dir) = wanted.save_to {
+        let saved = save_new(client, id, dir, name)
+            .await
+            .map_err(|error| SaveError {
+                id,
+                name: name.to_owned(),
+                reason: error.to_string(),
+            })?;
+        let body = if wanted.embed && saved.bytes <= MAX_EMBEDDED_BYTES {
+            std::fs::read(&saved.path)
+                .map(Body::Complete)
+                .map_err(|error| SaveError {
+                    id,
+                    name: name.to_owned(),
+                    reason: format!("cannot read back {}: {error}", saved.path.display()),
+                })?
+        } else {
+            Body::TooLarge {
+                size: Some(saved.bytes),
+            }
+        };
+        return Ok((shown(name, Ok(body), wanted), Some(saved.path)));
+    }
+    if !wanted.embed {
+        return Ok((shown(name, Ok(Body::TooLarge { size: None }), wanted), None));
+    }
+    let body = match fetch::open(client, id).await {
+        Ok(incoming) => incoming.read(MAX_EMBEDDED_BYTES).await,
+        Err(error) => Err(error),
+    };
+    Ok((shown(name, body, wanted), None))
+}
+
+/// How an attachment called `name` appears, given what came of it.
+fn shown(name: &str, body: Result<Body, AttachmentError>, wanted: Wanted<'_>) -> Shown {
+    let listed = |size, note: Option<String>| Shown::Listed {
         name: name.to_owned(),
         size,
         note,
     };
-    let incoming = match fetch::open(client, id).await {
-        Ok(incoming) => incoming,
-        Err(error) if wanted.save_to.is_some() => {
-            return Err(SaveError {
-                id,
-                name: old_name.to_owned(),
-                error,
-            });
+    match body {
+        Err(error) => listed(None, Some(error.to_string())),
+        Ok(Body::TooLarge { size }) => {
+            let over = size.is_none_or(|size| size > MAX_EMBEDDED_BYTES);
+            let note = (wanted.embed && over).then(|| "over 10 MB: not embedded".to_owned());
+            listed(size, note)
         }
-        Err(error) => return Ok((listed(old_name, None, Some(error.to_string())), None)),
-    };
-    let name = incoming.name.clone();
-    let save_error = |error| SaveError {
-        id,
-        name: name.clone(),
-        error,
-    };
-    let (body, saved) = match wanted.save_to {
-        Some(dir) => {
-            let (path, size) = save(incoming, dir).await.map_err(save_error)?;
-            let body = if wanted.embed && size <= MAX_EMBEDDED_BYTES {
-                read_back(&path).map_err(|e| save_error(AttachmentError::Write(e)))?
-            } else {
-                Body::TooLarge { size: Some(size) }
-            };
-            (Ok(body), Some(path))
-        }
-        None if wanted.embed => (incoming.read(MAX_EMBEDDED_BYTES).await, None),
-        None => (Ok(Body::TooLarge { size: None }), None),
-    };
-    let shown = match body {
-        Err(error) => listed(&name, None, Some(error.to_string())),
-        Ok(Body::TooLarge { size }) => listed(&name, size, too_large_note(size, wanted)),
         Ok(Body::Complete(bytes)) => match embed(&bytes) {
-            Ok(image) => Shown::Embedded { name, image },
-            Err(NotEmbedded::NotAnImage) => listed(&name, Some(bytes.len() as u64), None),
-            Err(why) => listed(&name, Some(bytes.len() as u64), Some(why.to_string())),
+            Ok(image) => Shown::Embedded {
+                name: name.to_owned(),
+                image,
+            },
+            Err(NotEmbedded::NotAnImage) => listed(Some(bytes.len() as u64), None),
+            Err(why) => listed(Some(bytes.len() as u64), Some(why.to_string())),
         },
+    }
+}
+
+/// Saves message `id`'s attachment in `dir` under `name` sanitised, or
+/// the first numbered variant free ("report (2).pdf"): as `s` saves, a
+/// taken name costs no request and nothing is overwritten.
+async fn save_new(
+    client: &ApiClient,
+    id: MessageId,
+    dir: &Path,
+    name: &str,
+) -> Result<Saved, save::SaveError> {
+    let mut request = SaveRequest {
+        id,
+        path: dir.join(sanitize_file_name(name)),
+        replace: false,
     };
-    Ok((shown, saved))
-}
-
-fn too_large_note(size: Option<u64>, wanted: Wanted<'_>) -> Option<String> {
-    let over = size.is_none_or(|size| size > MAX_EMBEDDED_BYTES);
-    (wanted.embed && over).then(|| "over 10 MB: not embedded".to_owned())
-}
-
-/// Writes the download to a new file in `dir` under its sanitised name
-/// (" (2)" and on when taken); a failed download leaves no file.
-async fn save(incoming: fetch::Incoming, dir: &Path) -> Result<(PathBuf, u64), AttachmentError> {
-    let (path, file) =
-        create_new(dir, &sanitize_file_name(&incoming.name)).map_err(AttachmentError::Write)?;
-    let mut out = BufWriter::new(file);
-    match incoming.save(&mut out).await {
-        Ok(size) => Ok((path, size)),
-        Err(error) => {
-            drop(out);
-            let _ = std::fs::remove_file(&path);
-            Err(error)
+    loop {
+        match save::save(client, &request, |_| {}).await {
+            // Another program may take the free name first: try the next.
+            Err(save::SaveError::Exists { free, .. }) if free != request.path => {
+                request.path = free;
+            }
+            outcome => return outcome,
         }
-    }
-}
-
-/// A file created in `dir` that was not there before: `name`, or its
-/// first free numbered variant.
-pub fn create_new(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
-    for n in 1..=MAX_NUMBERED {
-        let path = dir.join(numbered(name, n));
-        match private_options().open(&path) {
-            Ok(file) => return Ok((path, file)),
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        format!("{name} and {MAX_NUMBERED} numbered variants exist already"),
-    ))
-}
-
-/// A new file only the operator can read, as an export's own file.
-fn private_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-}
-
-fn read_back(path: &Path) -> io::Result<Body> {
-    let mut bytes = Vec::new();
-    File::open(path)?.read_to_end(&mut bytes)?;
-    Ok(Body::Complete(bytes))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_taken_name_gets_the_next_number_and_nothing_is_overwritten() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("report.pdf"), b"mine").unwrap();
-        let (first, _) = create_new(dir.path(), "report.pdf").unwrap();
-        let (second, _) = create_new(dir.path(), "report.pdf").unwrap();
-        assert_eq!(first, dir.path().join("report (2).pdf"));
-        assert_eq!(second, dir.path().join("report (3).pdf"));
-        assert_eq!(
-            std::fs::read(dir.path().join("report.pdf")).unwrap(),
-            b"mine"
-        );
     }
 }
