@@ -38,6 +38,7 @@ use crate::runner::{next_stored, now};
 use crate::screens::{Channel, ConversationScreen, Screen};
 use crate::state::AppState;
 use crate::ui::color::Colors;
+use crate::ui::hyperlink::{self, Hyperlinks};
 
 pub use crate::desktop::{Desktop, LateFailures, SystemDesktop};
 pub use crate::runner::Runner;
@@ -56,6 +57,9 @@ pub struct App<D> {
     /// When the loop last drew, and whether a frame was put off since.
     last_frame: Option<Instant>,
     frame_owed: bool,
+    /// Where OSC 8 links are written after each frame, where the terminal
+    /// draws them.
+    hyperlinks: Option<Hyperlinks>,
 }
 
 /// Where an input came from, when the screen it is for depends on that.
@@ -90,6 +94,7 @@ impl<D: Desktop> App<D> {
             colors: Colors::On,
             last_frame: None,
             frame_owed: false,
+            hyperlinks: None,
         }
     }
 
@@ -97,6 +102,14 @@ impl<D: Desktop> App<D> {
     #[must_use]
     pub fn with_colors(mut self, colors: Colors) -> Self {
         self.colors = colors;
+        self
+    }
+
+    /// The same app, linking the URLs on screen with OSC 8 written to
+    /// `out` after each frame (see [`crate::ui::hyperlink`]).
+    #[must_use]
+    pub fn with_hyperlinks(mut self, out: Box<dyn io::Write + Send>) -> Self {
+        self.hyperlinks = Some(Hyperlinks::new(out));
         self
     }
 
@@ -215,12 +228,22 @@ impl<D: Desktop> App<D> {
         }
         let forced = self.screens.take_switched() || cleared;
         let colors = self.colors;
+        // Only the conversation shows bodies; the list's links are unlinked.
+        let urls = match &self.hyperlinks {
+            Some(_) => self.screens.state().map(hyperlink::visible_urls),
+            None => None,
+        }
+        .unwrap_or_default();
+        let links = &mut self.hyperlinks;
         let drawn = with_active!(&mut self.screens, screen => {
             if screen.take_dirty() || forced {
-                terminal
+                let frame = terminal
                     .draw(|frame| screen.draw(frame, colors))
-                    .map(drop)
-                    .map_err(io::Error::other)
+                    .map_err(io::Error::other)?;
+                match links {
+                    Some(links) => links.write(frame.buffer, hyperlink::locate(frame.buffer, &urls)),
+                    None => Ok(()),
+                }
             } else {
                 Ok(())
             }
@@ -384,6 +407,10 @@ pub async fn run(
     mut signals: impl Stream<Item = i32> + Unpin,
 ) -> io::Result<Exit> {
     let mut app = App::build(config, terminal.size()?, SystemDesktop::from_env());
+    if hyperlink::supported(|name| std::env::var(name).ok()) {
+        // The stream the terminal is drawn on: links land between its frames.
+        app = app.with_hyperlinks(Box::new(io::stdout()));
+    }
     app.runner.store = store;
     app.runner.offline = offline;
     app.start();

@@ -1,5 +1,6 @@
 //! Fixtures for tests and benchmarks: builders for messages, visitors and
-//! pages, and a helper that answers every request a state asks for.
+//! pages, a helper that answers every request a state asks for, and a
+//! writer that keeps what was written.
 //!
 //! Compiled for the crate's own tests and, through the `testing` feature,
 //! for the integration tests and benchmarks; never in the shipped program.
@@ -7,6 +8,7 @@
 mod message;
 mod serve;
 mod visitor;
+mod written;
 
 pub use message::{MessageBuilder, message, messages, minute, seed_operator, seed_visitor, timed};
 pub use serve::{
@@ -14,3 +16,4 @@ pub use serve::{
     serve_pages, serve_until_shown, serve_user_pages, start_with, user_requests,
 };
 pub use visitor::{VisitorBuilder, visitor};
+pub use written::Written;

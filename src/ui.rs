@@ -6,6 +6,7 @@ pub mod conversation;
 pub mod detail;
 pub mod error_detail;
 pub mod help;
+pub mod hyperlink;
 pub mod matches;
 pub mod picker;
 pub mod profile;
