@@ -478,12 +478,14 @@ impl Sync {
             Outcome::Running => {}
             Outcome::Synced(seen) => {
                 if let Some(fewer) = job.held_beyond_total() {
+                    self.notes.push((visitor, plan::fewer_in_words(fewer)));
+                }
+                if job.differences() > 0 {
                     self.notes.push((
                         visitor,
                         format!(
-                            "the server now counts {} fewer {} than the archive",
-                            grouped(fewer),
-                            if fewer == 1 { "message" } else { "messages" }
+                            "{}; R in its conversation reads it again",
+                            plan::differs_in_words(job.differences())
                         ),
                     ));
                 }

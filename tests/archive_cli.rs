@@ -462,6 +462,28 @@ async fn a_shrunk_history_is_said_in_words() {
     );
 }
 
+/// A message deleted and another written since the last sync: the count
+/// holds, the places that now hold other messages are counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_history_rewritten_on_the_server_is_said_in_places() {
+    let server = server_with_visitors(120, 0).await;
+    let home = Home::new();
+    let output = run(home.szchat(&server).args(["sync", "42"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(server.delete_message(110));
+    let newest = synthetic_messages(121).pop().unwrap();
+    assert!(server.append_messages(USER, vec![newest]));
+    let output = run(home.szchat(&server).args(["sync", "42"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "szchat: visitor 42: the archive differs from the server at 11 places; R in its conversation reads it again\n"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offline_export_names_the_archived_visitor_in_its_header() {
     let server = server_with_visitors(30, 1).await;

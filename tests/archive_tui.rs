@@ -318,6 +318,33 @@ fn a_count_that_shrank_since_the_archive_is_said_in_words() {
     let (_, said, _) = world.open_and_read_all();
     assert_eq!(
         said,
-        "the server now counts 40 fewer messages than the archive"
+        "the server now counts 40 fewer messages than the archive — R reads this visitor again"
     );
+}
+
+/// Message 110 deleted on the server and message 121 written since the
+/// archive: the count holds, but the last 11 places hold other messages.
+fn a_history_rewritten_on_the_server_is_said_in_places(newest_first: bool) {
+    let mut world = World::new(newest_first);
+    world.open_and_read_all();
+    world.history = history(121)
+        .into_iter()
+        .filter(|message| message.id != 110)
+        .collect();
+    let (_, said, paid) = world.open_and_read_all();
+    assert_eq!(
+        said,
+        "the archive differs from the server at 11 places — R reads this visitor again"
+    );
+    assert!(paid <= 2, "{paid}");
+}
+
+#[test]
+fn a_history_rewritten_on_the_server_is_said_in_places_oldest_first() {
+    a_history_rewritten_on_the_server_is_said_in_places(false);
+}
+
+#[test]
+fn a_history_rewritten_on_the_server_is_said_in_places_newest_first() {
+    a_history_rewritten_on_the_server_is_said_in_places(true);
 }

@@ -58,6 +58,9 @@ pub struct Holdings {
     pub positions: Vec<u64>,
     /// Archived messages, with a position or without.
     pub messages: u64,
+    /// Each archived message that has a position, as (position, id),
+    /// ascending: what a check compares the server's pages with.
+    pub placed_ids: Vec<(u64, MessageId)>,
 }
 
 /// One change to the archive; a batch of them is one transaction.
@@ -322,14 +325,15 @@ impl Store {
             .optional()
             .map_err(failed)?;
         let mut positions = Vec::new();
+        let mut placed_ids = Vec::new();
         let mut messages = 0u64;
         let mut select = self
             .conn
             .prepare_cached(
                 // The primary key's prefix finds the visitor's rows; a
                 // position index would cost every write and save nothing here.
-                "SELECT position FROM messages WHERE account = ?1 AND visitor = ?2
-                 ORDER BY position",
+                "SELECT position, id FROM messages WHERE account = ?1 AND visitor = ?2
+                 ORDER BY position, id",
             )
             .map_err(failed)?;
         let mut rows = select
@@ -342,12 +346,15 @@ impl Store {
                 if positions.last() != Some(&position) {
                     positions.push(position);
                 }
+                let id = from_sql_id(row.get(1).map_err(failed)?);
+                placed_ids.push((position, id));
             }
         }
         Ok(Holdings {
             state,
             positions,
             messages,
+            placed_ids,
         })
     }
 

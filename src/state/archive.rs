@@ -19,7 +19,7 @@ use crate::fetch::FetchRequest;
 use crate::model::{Message, Page};
 use crate::numbers::grouped;
 use crate::paging::{PageRequest, ServerOrder};
-use crate::sync::plan::{Outcome, VisitorSync};
+use crate::sync::plan::{Outcome, VisitorSync, differs_in_words, fewer_in_words};
 use crate::visitor::Visitor;
 
 /// Requests in flight for the check at most: an unchanged history costs one.
@@ -83,13 +83,16 @@ fn news(count: u64) -> String {
     }
 }
 
-/// A count that shrank, in words.
-fn fewer(count: u64) -> String {
-    let messages = if count == 1 { "message" } else { "messages" };
-    format!(
-        "the server now counts {} fewer {messages} than the archive",
-        grouped(count)
-    )
+/// Where the archive and the server disagree, in words, with the way out;
+/// `None` when they agree.
+fn differences(shrank: Option<u64>, differs: u64) -> Option<String> {
+    let words = match (shrank, differs) {
+        (None, 0) => return None,
+        (Some(count), 0) => fewer_in_words(count),
+        (None, places) => differs_in_words(places),
+        (Some(count), places) => format!("{}; {}", fewer_in_words(count), differs_in_words(places)),
+    };
+    Some(format!("{words} — R reads this visitor again"))
 }
 
 impl AppState {
@@ -276,17 +279,27 @@ impl AppState {
         let outcome = self.archive.check.as_ref().map(VisitorSync::outcome);
         match outcome {
             Some(Outcome::Synced(seen)) => {
-                let new = self.archive.check.take().map_or(0, |c| c.new_messages());
+                let (new, differs) = self
+                    .archive
+                    .check
+                    .take()
+                    .map_or((0, 0), |c| (c.new_messages(), c.differences()));
                 let ids: Vec<_> = self.conversation.iter().map(|m| m.id).collect();
                 self.history.restore_complete(seen.total, seen.order, ids);
                 self.notices.settle(StatusTopic::Paging);
-                match self.archive.archived_total.take() {
-                    Some(before) if seen.total < before => self.set_status(Status::about(
+                let shrank = self
+                    .archive
+                    .archived_total
+                    .take()
+                    .and_then(|before| before.checked_sub(seen.total))
+                    .filter(|&fewer| fewer > 0);
+                match differences(shrank, differs) {
+                    Some(words) => self.set_status(Status::about(
                         StatusTopic::Paging,
                         StatusKind::Error,
-                        fewer(before - seen.total),
+                        words,
                     )),
-                    _ => self.set_status(Status::info(news(new))),
+                    None => self.set_status(Status::info(news(new))),
                 }
                 effects.push(self.write(Write::SyncState {
                     visitor: self.user_id,

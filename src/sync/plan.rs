@@ -22,6 +22,7 @@ use std::ops::Range;
 
 use crate::archive::store::{Holdings, Placed, SyncState};
 use crate::model::{EntryRef, Message, MessageId, Page, placeholder_id};
+use crate::numbers::grouped;
 #[cfg(doc)]
 use crate::paging::PAGES_PER_PAGEFUL;
 use crate::paging::{
@@ -70,6 +71,10 @@ pub struct VisitorSync {
     total: Option<u64>,
     /// Positions archived (before or during this sync).
     have: BTreeSet<u64>,
+    /// (position, id) of each message archived before this sync.
+    archived: BTreeSet<(u64, MessageId)>,
+    /// Positions archived before where the server now has another message.
+    differs: BTreeSet<u64>,
     /// Requests in flight, each with the positions it was meant to cover.
     offsets: Offsets,
     /// Whether an answer covered the newest position of the largest count.
@@ -101,6 +106,8 @@ impl VisitorSync {
             previous_total,
             total: None,
             have: holdings.positions.iter().copied().collect(),
+            archived: holdings.placed_ids.iter().copied().collect(),
+            differs: BTreeSet::new(),
             offsets: Offsets::new(u64::from(page_size.get())),
             newest_seen: false,
             newest_id,
@@ -121,6 +128,13 @@ impl VisitorSync {
     /// Positions this sync archived that the archive lacked.
     pub fn new_messages(&self) -> u64 {
         self.new_messages
+    }
+
+    /// Archived positions at which an answer of this sync brought a
+    /// message the archive does not have there: the server's history was
+    /// rewritten (a message deleted, say) since they were archived.
+    pub fn differences(&self) -> u64 {
+        self.differs.len() as u64
     }
 
     /// Requests in flight.
@@ -310,6 +324,8 @@ impl VisitorSync {
             if let Some(position) = position {
                 if self.have.insert(position) {
                     self.new_messages += 1;
+                } else if self.archived_elsewhere(position, message.id) {
+                    self.differs.insert(position);
                 }
                 if total == largest && position + 1 == total {
                     self.newest_seen = true;
@@ -340,10 +356,38 @@ impl VisitorSync {
         placed
     }
 
+    /// Whether the archive held other messages at `position`, but not `id`.
+    fn archived_elsewhere(&self, position: u64, id: MessageId) -> bool {
+        let mut there = self
+            .archived
+            .range((position, MessageId::MIN)..=(position, MessageId::MAX));
+        there.next().is_some() && !self.archived.contains(&(position, id))
+    }
+
     fn over_budget(&self) -> bool {
         let page_fuls = self.missing_at_start.div_ceil(self.page()).max(1);
         self.pages > 1 + fair_pages(page_fuls, SPARE_PAGES)
     }
+}
+
+/// A count that shrank since the archive, in words: "the server now counts
+/// 40 fewer messages than the archive".
+pub fn fewer_in_words(count: u64) -> String {
+    let messages = if count == 1 { "message" } else { "messages" };
+    format!(
+        "the server now counts {} fewer {messages} than the archive",
+        grouped(count)
+    )
+}
+
+/// Archived places the server now fills with other messages, in words:
+/// "the archive differs from the server at 3 places".
+pub fn differs_in_words(places: u64) -> String {
+    let noun = if places == 1 { "place" } else { "places" };
+    format!(
+        "the archive differs from the server at {} {noun}",
+        grouped(places)
+    )
 }
 
 /// The place counted from the oldest of the message at `offset` of an
