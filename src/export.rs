@@ -277,8 +277,14 @@ async fn write_history(
             },
         )
         .await;
-    if let Some(bar) = &progress {
-        bar.finish_and_clear();
+    let clear_progress = || {
+        if let Some(bar) = &progress {
+            bar.finish_and_clear();
+        }
+    };
+    // The line stays for the attachments, if any, else goes now.
+    if fetched.is_err() || !collect {
+        clear_progress();
     }
     let fetched = fetched.map_err(|error| match error {
         FetchError::Api(ApiError::NotFound) => ExportError::VisitorNotFound(config.user_id),
@@ -295,6 +301,7 @@ async fn write_history(
         saved: None,
     };
     if summary.missing > 0 {
+        clear_progress();
         // Dropping the sink removes the temporary file: the target stays as it was.
         return Err(ExportError::Missing(summary));
     }
@@ -302,11 +309,24 @@ async fn write_history(
         embed: config.format == Format::Html,
         save_to: config.save_attachments.as_deref(),
     };
-    let fetched = if collect {
-        attachments::fetch_all(&config.client, &with_attachments, wanted).await?
-    } else {
-        attachments::Fetched::default()
+    let attachments_progress = |done: usize, total: usize| {
+        if let Some(bar) = &progress {
+            bar.set_message(format!("fetching attachments {done}/{total}"));
+        }
     };
+    let fetched = if collect {
+        attachments::fetch_all(
+            &config.client,
+            &with_attachments,
+            wanted,
+            &attachments_progress,
+        )
+        .await
+    } else {
+        Ok(attachments::Fetched::default())
+    };
+    clear_progress();
+    let fetched = fetched?;
     transcript
         .end(&mut sink, &|id| fetched.shown.get(&id).cloned())
         .map_err(write_error)?;

@@ -59,13 +59,16 @@ pub struct SaveError {
 
 /// Fetches the attachment of each of `messages` (id and the name its old
 /// link gave), one after the other: each fresh link is used at once.
+/// `on_next` is told how many are done of how many, before each one.
 pub async fn fetch_all(
     client: &ApiClient,
     messages: &[(MessageId, String)],
     wanted: Wanted<'_>,
+    on_next: &dyn Fn(usize, usize),
 ) -> Result<Fetched, SaveError> {
     let mut fetched = Fetched::default();
-    for (id, name) in messages {
+    for (done, (id, name)) in messages.iter().enumerate() {
+        on_next(done, messages.len());
         let (shown, saved) = fetch_one(client, *id, name, wanted).await?;
         if let Some(path) = saved {
             fetched.saved.push(path);
