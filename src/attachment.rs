@@ -1,12 +1,13 @@
 //! What an attachment is called on screen. The message block and the status
 //! bar both name it through [`display_name`], so they always agree. Its
 //! parts: which image it is ([`kind`]), the name it is saved under
-//! ([`filename`]), its bytes through a fresh link ([`fetch`]), and a file
-//! they are saved to ([`save`]).
+//! ([`filename`]), its bytes through a fresh link ([`fetch`]), a file they
+//! are saved to ([`save`]), and a bounded preview decoding ([`preview`]).
 
 pub mod fetch;
 pub mod filename;
 pub mod kind;
+pub mod preview;
 pub mod save;
 
 use percent_encoding::percent_decode_str;
