@@ -40,6 +40,9 @@ pub enum Action {
     /// Shows every field of the selected message, and its JSON.
     ShowDetail,
     Retry,
+    /// Reads this visitor again from scratch, replacing what the archive
+    /// holds of them once the history is complete.
+    Reread,
     /// Starts or stops following the conversation live.
     ToggleFollow,
     /// Shows or hides who the visitor is.

@@ -172,6 +172,10 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "retry a failed load",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('R')), A::Reread)],
+        what: "read this visitor again",
+    },
+    HelpRow {
         bindings: &[(Key(K::Char('p')), A::ToggleProfile)],
         what: "who the visitor is",
     },

@@ -315,6 +315,7 @@ impl AppState {
             Action::CopyText => effects.extend(self.copy_text()),
             Action::ShowDetail => self.show_detail(),
             Action::Retry => effects.extend(self.retry()),
+            Action::Reread => self.reread(),
             Action::ToggleFollow => effects.extend(self.toggle_follow()),
             Action::ToggleProfile => {
                 // Fitting it to the screen decides whether it goes beside.

@@ -453,3 +453,66 @@ fn the_archived_visitors_are_listed_newest_activity_first() {
     assert_eq!(listed[0].messages, 2);
     assert_eq!(listed[1].visitor.name.as_deref(), Some("Older"));
 }
+
+#[test]
+fn replacing_a_visitors_messages_is_all_or_nothing() {
+    let base = tempfile::tempdir().unwrap();
+    let mut store = open(base.path(), "secret-a");
+    let state = |total: u64, newest: u64| SyncState {
+        total,
+        order: ServerOrder::OldestFirst,
+        newest_id: Some(newest),
+        synced_at: Utc::now(),
+    };
+    let first: Vec<Value> = (1..=50).map(|id| message_json(id, "first", None)).collect();
+    store
+        .apply(&[
+            Write::Messages {
+                visitor: 1,
+                messages: placed(messages(&first)),
+            },
+            Write::SyncState {
+                visitor: 1,
+                state: state(50, 50),
+            },
+        ])
+        .unwrap();
+    let ids = |store: &Store| -> Vec<u64> {
+        store
+            .messages(1)
+            .unwrap()
+            .iter()
+            .map(|message| message.id)
+            .collect()
+    };
+
+    // A replacement that fails half way (the disk fills) leaves every message.
+    let big: Vec<Value> = (1..=400)
+        .map(|id| message_json(id, &"x".repeat(2000), None))
+        .collect();
+    store.limit_pages(1).unwrap();
+    let failed = store.apply(&[Write::ReplaceMessages {
+        visitor: 1,
+        messages: placed(messages(&big)),
+        state: state(400, 400),
+    }]);
+    assert!(failed.is_err(), "{failed:?}");
+    assert_eq!(ids(&store), (1..=50).collect::<Vec<u64>>());
+    assert_eq!(store.holdings(1).unwrap().state.map(|s| s.total), Some(50));
+
+    // One that succeeds leaves only what it brought, at its places.
+    store.limit_pages(1_000_000).unwrap();
+    let again: Vec<Value> = (2..=51).map(|id| message_json(id, "again", None)).collect();
+    store
+        .apply(&[Write::ReplaceMessages {
+            visitor: 1,
+            messages: placed(messages(&again)),
+            state: state(50, 51),
+        }])
+        .unwrap();
+    assert_eq!(ids(&store), (2..=51).collect::<Vec<u64>>());
+    let holdings = store.holdings(1).unwrap();
+    assert_eq!(holdings.positions, (0..50).collect::<Vec<u64>>());
+    assert_eq!(holdings.placed_ids[0], (0, 2));
+    assert_eq!(holdings.state.map(|s| s.newest_id), Some(Some(51)));
+}

@@ -48,6 +48,8 @@ struct World {
     history: Vec<Message>,
     newest_first: bool,
     requests: usize,
+    /// Requests answered before every further one fails.
+    answers_left: Option<usize>,
     _dir: tempfile::TempDir,
 }
 
@@ -64,6 +66,7 @@ impl World {
             history: history(120),
             newest_first,
             requests: 0,
+            answers_left: None,
             _dir: dir,
         }
     }
@@ -87,16 +90,21 @@ impl World {
                 },
                 Effect::Fetch(FetchRequest::Page(request)) => {
                     self.requests += 1;
-                    let page = page_of(
-                        &self.history,
-                        request.offset,
-                        request.limit.get(),
-                        self.newest_first,
-                    );
-                    state.apply(FetchEvent::Page {
-                        request,
-                        result: Ok(page),
-                    })
+                    let result = match &mut self.answers_left {
+                        Some(0) => Err(szchat::api::error::ApiError::Status { status: 503 }),
+                        left => {
+                            if let Some(left) = left {
+                                *left -= 1;
+                            }
+                            Ok(page_of(
+                                &self.history,
+                                request.offset,
+                                request.limit.get(),
+                                self.newest_first,
+                            ))
+                        }
+                    };
+                    state.apply(FetchEvent::Page { request, result })
                 }
                 _ => Vec::new(),
             };
@@ -322,15 +330,20 @@ fn a_count_that_shrank_since_the_archive_is_said_in_words() {
     );
 }
 
-/// Message 110 deleted on the server and message 121 written since the
-/// archive: the count holds, but the last 11 places hold other messages.
+/// The server's history after message 110 was deleted and message 121
+/// written: the count of 120 holds, but the last 11 places hold other
+/// messages than before.
+fn rewritten() -> Vec<Message> {
+    history(121)
+        .into_iter()
+        .filter(|message| message.id != 110)
+        .collect()
+}
+
 fn a_history_rewritten_on_the_server_is_said_in_places(newest_first: bool) {
     let mut world = World::new(newest_first);
     world.open_and_read_all();
-    world.history = history(121)
-        .into_iter()
-        .filter(|message| message.id != 110)
-        .collect();
+    world.history = rewritten();
     let (_, said, paid) = world.open_and_read_all();
     assert_eq!(
         said,
@@ -347,4 +360,79 @@ fn a_history_rewritten_on_the_server_is_said_in_places_oldest_first() {
 #[test]
 fn a_history_rewritten_on_the_server_is_said_in_places_newest_first() {
     a_history_rewritten_on_the_server_is_said_in_places(true);
+}
+
+/// The archived ids of the visitor, oldest first.
+fn archived_ids(world: &World) -> Vec<u64> {
+    world
+        .store
+        .messages(VISITOR)
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect()
+}
+
+fn r_reads_the_visitor_again_and_replaces_the_archive(newest_first: bool) {
+    let mut world = World::new(newest_first);
+    world.open_and_read_all();
+    world.history = rewritten();
+    let (mut state, said, _) = world.open_and_read_all();
+    assert!(said.starts_with("the archive differs"), "{said}");
+    // What the check brought sits beside the archived messages it displaced.
+    assert_eq!(archived_ids(&world).len(), 121);
+
+    let before = world.requests;
+    let effects = state.update(Action::Reread);
+    assert_eq!(status(&state), "reading this visitor again…");
+    world.serve(&mut state, effects);
+    assert!(world.requests - before >= 2, "paged again from the network");
+    assert_eq!(
+        status(&state),
+        "read again: the archive now holds the server's 120 messages"
+    );
+    let server: Vec<u64> = world.history.iter().map(|m| m.id).collect();
+    assert_eq!(state.conversation().len(), 120);
+    assert_eq!(archived_ids(&world), server);
+
+    // The next open finds the archive complete and in step.
+    let (state, said, paid) = world.open_and_read_all();
+    assert_eq!(said, "up to date");
+    assert!(paid <= 2, "{paid}");
+    assert_eq!(state.conversation().len(), 120);
+}
+
+#[test]
+fn r_reads_the_visitor_again_and_replaces_the_archive_oldest_first() {
+    r_reads_the_visitor_again_and_replaces_the_archive(false);
+}
+
+#[test]
+fn r_reads_the_visitor_again_and_replaces_the_archive_newest_first() {
+    r_reads_the_visitor_again_and_replaces_the_archive(true);
+}
+
+#[test]
+fn a_reading_again_that_fails_half_way_leaves_the_archive_as_it_was() {
+    let mut world = World::new(false);
+    let (mut state, _, _) = world.open_and_read_all();
+    let archived = archived_ids(&world);
+    assert_eq!(archived.len(), 120);
+    world.history = history(130);
+    world.answers_left = Some(1);
+    let effects = state.update(Action::Reread);
+    world.serve(&mut state, effects);
+    assert!(
+        status(&state).contains("loading failed"),
+        "{}",
+        status(&state)
+    );
+    assert!(state.conversation().len() < 130);
+    assert_eq!(archived_ids(&world), archived, "nothing archived is lost");
+
+    // r carries the reading on; once complete it replaces the archive.
+    world.answers_left = None;
+    let effects = state.update(Action::Retry);
+    world.serve(&mut state, effects);
+    assert_eq!(archived_ids(&world), (1..=130).collect::<Vec<u64>>());
 }

@@ -73,6 +73,13 @@ pub enum Write {
         visitor: VisitorId,
         messages: Vec<Placed>,
     },
+    /// Every message of one visitor read again from scratch (`R`), in
+    /// place of all they had, with what that reading saw.
+    ReplaceMessages {
+        visitor: VisitorId,
+        messages: Vec<Placed>,
+        state: SyncState,
+    },
     /// What a complete sync of one visitor saw.
     SyncState {
         visitor: VisitorId,
@@ -277,19 +284,24 @@ impl Store {
                         insert_message(&mut insert, account, *visitor, placed).map_err(failed)?;
                     }
                 }
+                Write::ReplaceMessages {
+                    visitor,
+                    messages,
+                    state,
+                } => {
+                    tx.execute(
+                        "DELETE FROM messages WHERE account = ?1 AND visitor = ?2",
+                        params![account, sql_id(*visitor)],
+                    )
+                    .map_err(failed)?;
+                    let mut insert = tx.prepare_cached(INSERT_MESSAGE).map_err(failed)?;
+                    for placed in messages {
+                        insert_message(&mut insert, account, *visitor, placed).map_err(failed)?;
+                    }
+                    upsert_sync_state(&tx, account, *visitor, state).map_err(failed)?;
+                }
                 Write::SyncState { visitor, state } => {
-                    tx.prepare_cached(UPSERT_SYNC_STATE)
-                        .and_then(|mut upsert| {
-                            upsert.execute(params![
-                                account,
-                                sql_id(*visitor),
-                                sql_count(state.total),
-                                order_name(state.order),
-                                state.newest_id.map(sql_id),
-                                time(state.synced_at),
-                            ])
-                        })
-                        .map_err(failed)?;
+                    upsert_sync_state(&tx, account, *visitor, state).map_err(failed)?;
                 }
                 Write::AccountSynced(at) => {
                     tx.execute(
@@ -547,6 +559,22 @@ impl Store {
             .pragma_query_value(None, "integrity_check", |row| row.get(0))
             .map_err(|error| ArchiveError::read(&self.path, &error))
     }
+}
+
+fn upsert_sync_state(
+    tx: &rusqlite::Transaction<'_>,
+    account: i64,
+    visitor: VisitorId,
+    state: &SyncState,
+) -> rusqlite::Result<usize> {
+    tx.prepare_cached(UPSERT_SYNC_STATE)?.execute(params![
+        account,
+        sql_id(visitor),
+        sql_count(state.total),
+        order_name(state.order),
+        state.newest_id.map(sql_id),
+        time(state.synced_at),
+    ])
 }
 
 /// Why opening did not give a store.

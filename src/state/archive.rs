@@ -44,6 +44,9 @@ pub(super) struct Archive {
     offline: bool,
     /// What the status bar says offline, once the holdings arrived.
     offline_note: Option<String>,
+    /// `R`: what the reading again brought, placed, kept until the history
+    /// is complete and then written in place of the archived messages.
+    rereading: Option<Vec<Placed>>,
 }
 
 impl Archive {
@@ -55,6 +58,11 @@ impl Archive {
     /// Whether the conversation reads and writes the archive.
     pub(super) fn is_on(&self) -> bool {
         self.on
+    }
+
+    /// True while `R` reads the visitor again: every page is wanted.
+    pub(super) fn rereads(&self) -> bool {
+        self.rereading.is_some()
     }
 
     /// True while the pager must wait for the archive's holdings.
@@ -333,6 +341,81 @@ impl AppState {
         })
     }
 
+    /// `R`: reads this visitor again from scratch. The conversation is
+    /// emptied and paged again from the network, to the beginning; the
+    /// archive is left as it is until the history is complete, and then
+    /// their archived messages are replaced in one transaction (see
+    /// [`Self::archive_arrivals`]), so a reading that fails half way loses
+    /// nothing.
+    pub(super) fn reread(&mut self) {
+        if self.archive.offline {
+            self.set_status(Status::info("offline: nothing is fetched"));
+            return;
+        }
+        self.conversation = crate::conversation::Conversation::new();
+        let (width, height) = self.screen;
+        let (width, height) = super::view_size(width, height, self.side_panel());
+        self.viewport = super::Viewport::new(width, height, self.zone());
+        self.search = super::Search::default();
+        self.jump.stop();
+        self.history.restart();
+        self.history.read_on();
+        let archive = &mut self.archive;
+        archive.waiting = false;
+        archive.check = None;
+        archive.check_sent.clear();
+        archive.archived_total = None;
+        // The replacement writes the sync state; the first walk's write must not.
+        archive.state_written = true;
+        archive.rereading = archive.on.then(Vec::new);
+        self.notices.settle(StatusTopic::Paging);
+        self.set_status(Status::about(
+            StatusTopic::Paging,
+            StatusKind::Info,
+            "reading this visitor again…",
+        ));
+    }
+
+    /// `R`'s reading, once the history is complete with a steady count:
+    /// what it brought replaces the archived messages, with the sync state.
+    fn reread_arrivals(&mut self, placed: Vec<Placed>) -> Vec<Effect> {
+        let Some(kept) = self.archive.rereading.as_mut() else {
+            return Vec::new();
+        };
+        kept.extend(placed);
+        if !self.history.complete() {
+            return Vec::new();
+        }
+        let Some(total) = self
+            .history
+            .total()
+            .filter(|_| self.history.newer_end_complete())
+        else {
+            self.archive.rereading = None;
+            self.set_status(Status::about(
+                StatusTopic::Paging,
+                StatusKind::Error,
+                "the server's count changed while reading again: the archive is unchanged, R tries again",
+            ));
+            return Vec::new();
+        };
+        let messages = self.archive.rereading.take().unwrap_or_default();
+        self.set_status(Status::info(format!(
+            "read again: the archive now holds the server's {} messages",
+            grouped(total)
+        )));
+        vec![self.write(Write::ReplaceMessages {
+            visitor: self.user_id,
+            messages,
+            state: SyncState {
+                total,
+                order: self.history.order(),
+                newest_id: self.conversation.last().map(|m| m.id),
+                synced_at: Utc::now(),
+            },
+        })]
+    }
+
     /// What the pager's answers brought, to the archive; and once the walk
     /// reached the beginning with a steady total, the visitor's sync state.
     pub(super) fn archive_arrivals(&mut self) -> Vec<Effect> {
@@ -340,6 +423,9 @@ impl AppState {
             return Vec::new();
         }
         let placed = self.history.take_placed();
+        if self.archive.rereads() {
+            return self.reread_arrivals(placed);
+        }
         let mut effects: Vec<Effect> = self.write_messages(placed).into_iter().collect();
         if !self.archive.state_written
             && self.archive.check.is_none()

@@ -64,6 +64,8 @@ pub(super) struct History {
     /// written to it.
     placed: Option<Vec<Placed>>,
     page_size: PageSize,
+    /// Pages' size while the reader wants everything.
+    whole_history_size: PageSize,
 }
 
 impl History {
@@ -78,6 +80,7 @@ impl History {
             adopted: false,
             placed: None,
             page_size,
+            whole_history_size: page_size,
         }
     }
 
@@ -108,7 +111,22 @@ impl History {
 
     /// Pages of `size` when the reader wants everything.
     pub(super) fn set_whole_history_size(&mut self, size: PageSize) {
+        self.whole_history_size = size;
         self.pager = self.pager.clone().with_whole_history_size(size);
+    }
+
+    /// From scratch (`R`): a fresh pager of the same sizes, nothing in
+    /// flight or waiting; answers to requests already sent are dropped.
+    pub(super) fn restart(&mut self) {
+        self.pager = Pager::new(self.page_size).with_whole_history_size(self.whole_history_size);
+        self.load = LoadState::Idle;
+        self.steady_total = true;
+        self.ahead.clear();
+        self.arrived.clear();
+        self.adopted = false;
+        if let Some(placed) = &mut self.placed {
+            placed.clear();
+        }
     }
 
     /// Up to `concurrency` requests in flight when the reader wants everything.
@@ -361,8 +379,10 @@ impl AppState {
             return Vec::new();
         }
         // Everything is wanted: fetch the pages after the next one too.
-        let everything =
-            self.viewport.follows_oldest() || self.jump.searching() || self.search.wants_pages();
+        let everything = self.viewport.follows_oldest()
+            || self.jump.searching()
+            || self.search.wants_pages()
+            || self.archive.rereads();
         let needed = everything || self.viewport.near_top(&self.conversation);
         let mut requests: Vec<PageRequest> = self
             .history
