@@ -132,6 +132,7 @@ async fn export_at(
         zone: LocalZone::utc(),
         progress: false,
         save_attachments: None,
+        filter: szchat::message_filter::MessageFilter::default(),
     })
     .await
     .expect("the export");

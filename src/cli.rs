@@ -13,6 +13,7 @@ use crate::api::client::DEFAULT_BASE_URL;
 use crate::cli::commands::Command;
 use crate::concurrency::Concurrency;
 use crate::export::Format;
+use crate::message_filter::{MessageFilter, Only};
 use crate::paging::PageSize;
 use crate::ui::color::ColorMode;
 
@@ -73,6 +74,14 @@ pub struct Cli {
     #[arg(long, value_name = "DIR", requires = "export")]
     pub save_attachments: Option<PathBuf>,
 
+    /// With --export: leave out the auto-invitations (the greetings the website sends by itself).
+    #[arg(long, requires = "export")]
+    pub no_auto_invitations: bool,
+
+    /// With --export: only the visitor's messages, only the operator's, or only the messages with an attachment.
+    #[arg(long, value_name = "WHO", requires = "export", value_parser = Only::parse)]
+    pub only: Option<Only>,
+
     /// Messages (or visitors, in the list) per request: the API accepts 1 to 99. Unless given, g, searches, jumps, --export and sync ask for 99.
     #[arg(long, global = true, value_name = "N", default_value_t = PageSize::DEFAULT)]
     pub page_size: PageSize,
@@ -131,6 +140,14 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// What `--only` and `--no-auto-invitations` leave out of an export.
+    pub fn export_filter(&self) -> MessageFilter {
+        MessageFilter {
+            hide_auto_invitations: self.no_auto_invitations,
+            only: self.only,
+        }
+    }
+
     /// Refuses what clap cannot see: `--base-url` typed beside `--demo`, which
     /// serves from its own address (as `--secret-file` is refused by clap).
     /// `SIGNALZEN_BASE_URL` in the environment is no mistake of this command

@@ -29,6 +29,7 @@ use crate::api::error::ApiError;
 use crate::attachment;
 use crate::concurrency::Concurrency;
 use crate::engine::{self, FetchError, Progress};
+use crate::message_filter::MessageFilter;
 use crate::model::{Message, MessageId};
 use crate::numbers::grouped;
 use crate::paging::PageSize;
@@ -74,6 +75,8 @@ pub struct ExportConfig {
     pub progress: bool,
     /// `--save-attachments DIR`: every attachment of the history is saved there.
     pub save_attachments: Option<PathBuf>,
+    /// `--only`, `--no-auto-invitations`: the messages left out.
+    pub filter: MessageFilter,
 }
 
 impl ExportConfig {
@@ -96,14 +99,17 @@ pub struct Summary {
     pub replaced: Option<PathBuf>,
     /// With `--save-attachments`: how many files were saved, and where.
     pub saved: Option<(usize, PathBuf)>,
+    /// Messages the filter left out, and the filter, when one was given.
+    pub left_out: Option<(u64, MessageFilter)>,
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "exported {} in {}, {:.1} s",
+            "exported {}{} in {}, {:.1} s",
             counted(self.messages, "message"),
+            left_out(self.left_out),
             counted(self.requests, "request"),
             self.elapsed.as_secs_f64()
         )?;
@@ -122,6 +128,15 @@ impl fmt::Display for Summary {
             write!(f, "; saved {files} to {}", dir.display())?;
         }
         Ok(())
+    }
+}
+
+/// " (1,222 left out: only attachments)" after the count, when a filter
+/// was given.
+pub fn left_out(left_out: Option<(u64, MessageFilter)>) -> String {
+    match left_out {
+        Some((count, filter)) => format!(" ({} left out: {filter})", grouped(count)),
+        None => String::new(),
     }
 }
 
@@ -248,6 +263,7 @@ async fn write_history(
     // The messages with an attachment, and the name their (soon dead) link gave.
     let mut with_attachments: Vec<(MessageId, String)> = Vec::new();
     let collect = config.needs_links();
+    let mut left_out = 0;
     if config.format != Format::Jsonl {
         let header = Header::fetch(&config.client, config.user_id, &zone)
             .await
@@ -266,13 +282,16 @@ async fn write_history(
                     show(bar, done);
                 }
                 *written |= !messages.is_empty();
+                let kept = messages
+                    .iter()
+                    .filter(|message| config.filter.keeps(message));
+                left_out += (messages.len() - kept.clone().count()) as u64;
                 if collect {
-                    with_attachments.extend(messages.iter().filter_map(|message| {
+                    with_attachments.extend(kept.clone().filter_map(|message| {
                         Some((message.id, attachment::file_name_of(message)?))
                     }));
                 }
-                messages
-                    .iter()
+                kept.into_iter()
                     .try_for_each(|message| transcript.message(&mut sink, message))
             },
         )
@@ -293,12 +312,16 @@ async fn write_history(
         stopped @ FetchError::Stopped(_) => ExportError::Incomplete(stopped),
     })?;
     let mut summary = Summary {
-        messages: fetched.messages,
+        messages: fetched.messages - left_out.min(fetched.messages),
         requests: fetched.requests,
         missing: fetched.missing,
         elapsed: started.elapsed(),
         replaced: None,
         saved: None,
+        left_out: config
+            .filter
+            .is_active()
+            .then_some((left_out, config.filter)),
     };
     if summary.missing > 0 {
         clear_progress();
@@ -509,6 +532,7 @@ fn progress_line(done: Progress, elapsed: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message_filter::Only;
 
     #[test]
     fn the_summary_reads_like_a_sentence() {
@@ -519,10 +543,26 @@ mod tests {
             elapsed: Duration::from_millis(640),
             replaced: None,
             saved: None,
+            left_out: None,
         };
         assert_eq!(
             summary.to_string(),
             "exported 10,000 messages in 102 requests, 0.6 s"
+        );
+        let filtered = Summary {
+            messages: 12,
+            left_out: Some((
+                1_222,
+                MessageFilter {
+                    hide_auto_invitations: false,
+                    only: Some(Only::Attachments),
+                },
+            )),
+            ..summary.clone()
+        };
+        assert_eq!(
+            filtered.to_string(),
+            "exported 12 messages (1,222 left out: only attachments) in 102 requests, 0.6 s"
         );
         let one = Summary {
             messages: 1,

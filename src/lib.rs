@@ -24,6 +24,7 @@ pub mod fold;
 pub mod geometry;
 pub mod keymap;
 pub mod logging;
+pub mod message_filter;
 pub mod metrics;
 pub mod model;
 pub mod named_file;

@@ -127,6 +127,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             user_id,
             format: cli.export.unwrap_or(export::Format::Jsonl),
             output: cli.output.clone(),
+            filter: cli.export_filter(),
         };
         return ExitCode::from(subcommand::offline_export(&settings, &export).await);
     }
@@ -186,6 +187,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             zone: LocalZone::System,
             progress: std::io::stderr().is_terminal(),
             save_attachments: cli.save_attachments.clone(),
+            filter: cli.export_filter(),
         };
         let archive = match export_archive(&cli, &settings, &config.client, secret) {
             Ok(archive) => archive,

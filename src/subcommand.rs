@@ -15,7 +15,9 @@ use crate::cli::{EXIT_FAILURE, EXIT_USAGE};
 use crate::command_setup::{client, fail, open, open_account};
 use crate::config::Settings;
 use crate::export::{Format, Target, archived};
+use crate::message_filter::MessageFilter;
 use crate::numbers::{byte_size, grouped};
+
 use crate::paging::PageSize;
 use crate::search_cli;
 use crate::signals;
@@ -267,6 +269,8 @@ pub struct OfflineExport {
     pub format: Format,
     /// Where to write; standard output when `None`.
     pub output: Option<PathBuf>,
+    /// `--only`, `--no-auto-invitations`: the messages left out.
+    pub filter: MessageFilter,
 }
 
 /// Writes the archived history of `export.user_id`, oldest first, making
@@ -315,11 +319,18 @@ pub async fn offline_export(settings: &Settings, export: &OfflineExport) -> u8 {
             ),
         );
     }
+    let (messages, left_out) = archived::kept(messages, export.filter);
     match write_transcript(export, profile, &messages) {
         Ok(()) => {
             eprintln!(
-                "exported {} messages from the archive",
-                grouped(messages.len() as u64)
+                "exported {} messages{} from the archive",
+                grouped(messages.len() as u64),
+                crate::export::left_out(
+                    export
+                        .filter
+                        .is_active()
+                        .then_some((left_out, export.filter))
+                )
             );
             0
         }

@@ -68,6 +68,7 @@ fn config(
         zone: LocalZone::utc(),
         progress: false,
         save_attachments: None,
+        filter: szchat::message_filter::MessageFilter::default(),
     }
 }
 

@@ -102,6 +102,7 @@ fn config(server: &FakeServer, format: Format, output: &Path, save: Option<&Path
         zone: LocalZone::utc(),
         progress: false,
         save_attachments: save.map(Path::to_owned),
+        filter: szchat::message_filter::MessageFilter::default(),
     }
 }
 

@@ -46,6 +46,7 @@ fn config(server_url: &str, output: &Path) -> ExportConfig {
         zone: LocalZone::utc(),
         progress: false,
         save_attachments: None,
+        filter: szchat::message_filter::MessageFilter::default(),
     }
 }
 

@@ -25,6 +25,7 @@ use crate::api::error::ApiError;
 use crate::archive::store::Write;
 use crate::archive::task::{AccountSpec, StoreRequest, StoreTask};
 use crate::export::output::Sink;
+use crate::message_filter::MessageFilter;
 use crate::model::Message;
 use crate::sync::{self, SyncConfig, SyncError};
 use crate::timefmt::LocalZone;
@@ -86,6 +87,7 @@ pub async fn run(
     let finished = store.finish().await;
     let ((requests, visitor), messages) = read?;
     finished?;
+    let (messages, left_out) = kept(messages, config.filter);
     let zone = LocalZone::Fixed(*config.zone.zoned(Utc::now()).offset());
     let header = header(config.user_id, visitor, &messages, &zone);
     let count = messages.len() as u64;
@@ -119,7 +121,22 @@ pub async fn run(
         elapsed: started.elapsed(),
         replaced,
         saved: None,
+        left_out: config
+            .filter
+            .is_active()
+            .then_some((left_out, config.filter)),
     })
+}
+
+/// The messages `filter` keeps, and how many it left out.
+pub fn kept(messages: Vec<Message>, filter: MessageFilter) -> (Vec<Message>, u64) {
+    let all = messages.len();
+    let kept: Vec<Message> = messages
+        .into_iter()
+        .filter(|message| filter.keeps(message))
+        .collect();
+    let left_out = (all - kept.len()) as u64;
+    (kept, left_out)
 }
 
 /// The profile (for a header) and the sync of the one visitor, both
