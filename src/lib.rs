@@ -33,6 +33,7 @@ pub mod numbers;
 pub mod open;
 pub mod paging;
 pub mod picker;
+pub mod report_cli;
 pub mod runner;
 pub mod sanitize;
 pub mod screens;

@@ -1,4 +1,4 @@
-//! `szchat sync`, `szchat search` and `szchat archive path|stats|forget`: from parsed flags
+//! `szchat sync`, `szchat search`, `szchat report` and `szchat archive path|stats|forget`: from parsed flags
 //! and settings to lines on the terminal and an exit status.
 
 use std::io::IsTerminal;
@@ -19,6 +19,7 @@ use crate::message_filter::MessageFilter;
 use crate::numbers::{byte_size, grouped};
 
 use crate::paging::PageSize;
+use crate::report_cli::{self, ReportFormat};
 use crate::search_cli;
 use crate::signals;
 use crate::sync::{self, SYNC_PAGE_SIZE, SyncConfig, SyncError};
@@ -59,6 +60,18 @@ pub async fn run(command: &Command, context: &CommandContext<'_>) -> u8 {
             action: ArchiveCommand::Forget { user_id },
         } => forget(dir, context.settings, *user_id).await,
         Command::Sync { user_ids } => sync(dir, context, user_ids).await,
+        Command::Report {
+            user_ids,
+            csv,
+            json,
+        } => {
+            let format = match (csv, json) {
+                (true, _) => ReportFormat::Csv,
+                (_, true) => ReportFormat::Json,
+                _ => ReportFormat::Table,
+            };
+            report_cli::run(dir, context.settings, user_ids, format).await
+        }
         Command::Search {
             query,
             sync,

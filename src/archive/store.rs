@@ -2,6 +2,7 @@
 //! migrations; a damaged file moved aside), and every read and write.
 //! Blocking: [`super::task`] runs it on a thread of its own.
 
+mod figures;
 mod profiles;
 
 use std::fmt;
@@ -26,6 +27,7 @@ use crate::model::{EntryRef, Message, MessageId, Unreadable};
 use crate::paging::ServerOrder;
 use crate::visitor::{Visitor, VisitorId};
 
+pub use figures::VisitorFigures;
 pub use profiles::ArchivedVisitor;
 
 /// How long a write waits for another szchat's write to finish before it

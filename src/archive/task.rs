@@ -17,7 +17,9 @@ use super::ArchiveError;
 use super::account::Account;
 use super::dir::DataDir;
 use super::search::{Coverage, Hit};
-use super::store::{ArchivedVisitor, Forgotten, Holdings, MovedAside, Stats, Store, Write};
+use super::store::{
+    ArchivedVisitor, Forgotten, Holdings, MovedAside, Stats, Store, VisitorFigures, Write,
+};
 use crate::model::Message;
 use crate::search_query::Condition;
 use crate::secret::Secret;
@@ -50,6 +52,8 @@ pub enum StoreRequest {
     Visitor { visitor: VisitorId },
     /// Every visitor the archive holds messages of, newest activity first.
     Visitors,
+    /// The operator's figures of every archived visitor, or of those named.
+    Figures { visitors: Vec<VisitorId> },
     /// Remove everything of a visitor, leaving no byte of it in any file.
     Forget { visitor: VisitorId },
     /// Every account's figures.
@@ -86,6 +90,7 @@ pub enum StoreEvent {
         result: Result<Option<Visitor>, ArchiveError>,
     },
     Visitors(Result<Vec<ArchivedVisitor>, ArchiveError>),
+    Figures(Result<Vec<VisitorFigures>, ArchiveError>),
     Forgotten {
         visitor: VisitorId,
         result: Result<Forgotten, ArchiveError>,
@@ -291,6 +296,9 @@ fn run(
                 result: store.visitor(visitor),
             }),
             StoreRequest::Visitors => send(StoreEvent::Visitors(store.visitors())),
+            StoreRequest::Figures { visitors } => {
+                send(StoreEvent::Figures(store.figures(&visitors)));
+            }
             StoreRequest::Stats => send(StoreEvent::Stats(store.stats())),
             StoreRequest::Search { condition, limit } => send(StoreEvent::Searched(
                 store
@@ -344,6 +352,7 @@ fn refuse_all(
                 result: Err(error.clone()),
             }),
             StoreRequest::Visitors => send(StoreEvent::Visitors(Err(error.clone()))),
+            StoreRequest::Figures { .. } => send(StoreEvent::Figures(Err(error.clone()))),
             StoreRequest::Stats => send(StoreEvent::Stats(Err(error.clone()))),
             StoreRequest::Search { .. } => send(StoreEvent::Searched(Err(error.clone()))),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(Err(error.clone()))),

@@ -1,4 +1,4 @@
-//! The subcommands: `sync`, `search` and `archive path|stats|forget`.
+//! The subcommands: `sync`, `search`, `report` and `archive path|stats|forget`.
 
 use clap::Subcommand;
 
@@ -31,6 +31,22 @@ pub enum Command {
         /// Hits at most, newest first.
         #[arg(long, value_name = "N", default_value_t = 100)]
         limit: u32,
+    },
+    /// The operator's figures of every archived visitor (or those named), from
+    /// the archive with no request: messages, first and median response,
+    /// longest wait, unanswered messages and since when. An aligned table
+    /// unless --csv or --json; times in UTC.
+    Report {
+        /// The visitors to report; every archived visitor when none is given.
+        #[arg(value_name = "USER_ID")]
+        user_ids: Vec<u64>,
+        /// CSV (RFC 4180) with a header line; a cell that could run as a
+        /// spreadsheet formula gets a leading '.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        /// One JSON object per visitor, with the CSV's keys.
+        #[arg(long)]
+        json: bool,
     },
     /// The local archive: where it is, what it holds, forgetting a visitor.
     Archive {

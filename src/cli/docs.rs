@@ -192,6 +192,12 @@ fn example_rows() -> Vec<(String, String)> {
              syncs first, --json for JSON lines; exit 1 when nothing matched)",
         ),
         (
+            "szchat report --csv > figures.csv",
+            "each archived visitor's figures from the archive, with no request: messages, first \
+             and median response, longest wait, unanswered messages and since when (--json for \
+             JSON lines, an aligned table without either)",
+        ),
+        (
             "szchat archive stats",
             "what the archive holds: visitors, messages, size on disk, last sync per account",
         ),
