@@ -126,7 +126,7 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["user_id", "demo"])]
     pub man: bool,
 
-    /// No network: browse or --export a visitor from the local archive only.
+    /// No network: browse or --export a visitor from the local archive only; without USER_ID, the list of archived visitors.
     #[arg(long, conflicts_with = "demo")]
     pub offline: bool,
 

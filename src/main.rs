@@ -97,16 +97,11 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
         };
         return ExitCode::from(subcommand::run(command, &context).await);
     }
-    // `--offline` without `--export`: the visitor's archived history on screen.
+    // `--offline` without `--export`: the visitor's archived history on
+    // screen, or without a USER_ID the list of archived visitors.
     let mut offline_store = None;
     if cli.offline && cli.export.is_none() {
-        let Some(user_id) = cli.user_id else {
-            return fail(
-                EXIT_USAGE,
-                "--offline needs the USER_ID of an archived visitor to browse",
-            );
-        };
-        match subcommand::open_offline(&settings, user_id).await {
+        match subcommand::open_offline(&settings, cli.user_id).await {
             Ok(store) => offline_store = Some(store),
             Err(code) => return ExitCode::from(code),
         }

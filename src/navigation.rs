@@ -157,6 +157,9 @@ impl Screens {
                 Active::Picker => {
                     if let Some(picker) = &mut self.picker {
                         picker.archive = true;
+                        if runner.offline {
+                            picker.state.go_offline();
+                        }
                     }
                 }
             }

@@ -28,6 +28,7 @@ use crate::paging::PAGES_PER_PAGEFUL;
 use crate::paging::{BARREN_PAGES, Offsets, PageRequest, PageSize, fair_pages};
 use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
+mod archived;
 mod filter;
 mod row;
 use filter::{Query, search_key};
@@ -134,6 +135,8 @@ pub struct PickerState {
     retrying: Option<String>,
     /// Whether the keys are shown over the list.
     help: bool,
+    /// `--offline`: the list comes from the archive, nothing is fetched.
+    offline: bool,
     dirty: bool,
 }
 
@@ -162,6 +165,7 @@ impl PickerState {
             notice: None,
             retrying: None,
             help: false,
+            offline: false,
             dirty: true,
         }
     }
@@ -177,6 +181,9 @@ impl PickerState {
     /// The first request. Started again, the picker forgets the visitors it
     /// loaded, and answers still in flight from before never land.
     pub fn start(&mut self) -> Vec<PickerEffect> {
+        if self.offline {
+            return self.start_offline();
+        }
         self.visitors.clear();
         self.refilter();
         self.reload()
@@ -263,6 +270,11 @@ impl PickerState {
                     return vec![PickerEffect::Quit];
                 }
                 self.clear_filter();
+            }
+            PickerAction::Retry if self.offline => {
+                if matches!(self.load, ListLoad::Failed(_)) {
+                    return self.start_offline();
+                }
             }
             PickerAction::Retry => match self.load {
                 ListLoad::Failed(_) => {
@@ -485,7 +497,7 @@ impl PickerState {
     /// With nothing left to ask and nothing in flight, the list is complete.
     fn fill(&mut self) -> Vec<PickerEffect> {
         let mut effects = Vec::new();
-        if self.load != ListLoad::Loading || !self.visible {
+        if self.load != ListLoad::Loading || !self.visible || self.offline {
             return effects;
         }
         // Until the first answer, the first page alone.

@@ -231,8 +231,9 @@ async fn forget(dir: PathBuf, settings: &Settings, user_id: u64) -> u8 {
 
 /// `--offline` browsing: the store task on the account's archive, once it
 /// is known to hold `user_id`; a visitor never archived is one line and
-/// exit 1, as for `--offline --export`.
-pub async fn open_offline(settings: &Settings, user_id: u64) -> Result<StoreTask, u8> {
+/// exit 1, as for `--offline --export`. Without a `user_id` (the list of
+/// archived visitors) an archive never written is that line.
+pub async fn open_offline(settings: &Settings, user_id: Option<u64>) -> Result<StoreTask, u8> {
     if !settings.archive {
         return Err(fail(
             EXIT_USAGE,
@@ -245,14 +246,24 @@ pub async fn open_offline(settings: &Settings, user_id: u64) -> Result<StoreTask
             &crate::archive::ArchiveError::NoDataDir.to_string(),
         ));
     };
-    let not_archived = || {
+    let not_archived = |user_id: u64| {
         fail(
             EXIT_FAILURE,
             &format!("visitor {user_id} is not in the archive (szchat sync {user_id} fetches it)"),
         )
     };
-    if !dir.join(DB_FILE).exists() {
-        return Err(not_archived());
+    let exists = dir.join(DB_FILE).exists();
+    let Some(user_id) = user_id else {
+        if !exists {
+            return Err(fail(
+                EXIT_FAILURE,
+                "the archive holds no visitor yet (szchat sync fetches them)",
+            ));
+        }
+        return open_account(dir, settings).await;
+    };
+    if !exists {
+        return Err(not_archived(user_id));
     }
     let mut store = open_account(dir, settings).await?;
     store.send(StoreRequest::Holdings { visitor: user_id });
@@ -264,7 +275,7 @@ pub async fn open_offline(settings: &Settings, user_id: u64) -> Result<StoreTask
             }) if holdings.messages > 0 => return Ok(store),
             Some(StoreEvent::Holdings { result: Ok(_), .. }) => {
                 let _ = store.finish().await;
-                return Err(not_archived());
+                return Err(not_archived(user_id));
             }
             Some(StoreEvent::Holdings {
                 result: Err(error), ..

@@ -10,7 +10,7 @@ mod served;
 mod tmux;
 
 use served::Server;
-use szchat_fake::{FakeConfig, ServeOrder, synthetic_messages};
+use szchat_fake::{FakeConfig, ServeOrder, Visitor, synthetic_messages};
 use tmux::{ScratchDir, Screen, Tmux};
 
 const WIDTH: u16 = 100;
@@ -136,4 +136,46 @@ fn with_no_archive_nothing_is_written_under_the_data_directory() {
     assert_eq!(tmux.wait_for_exit().status, 0);
     let written: Vec<_> = std::fs::read_dir(data.path()).unwrap().collect();
     assert!(written.is_empty(), "{written:?}");
+}
+
+#[test]
+fn offline_without_a_user_id_lists_the_archived_visitors_with_no_request() {
+    let mut config = FakeConfig::new(SECRET, USER, synthetic_messages(MESSAGES));
+    config.other_visitors = vec![Visitor::new(77, synthetic_messages(5))];
+    let server = Server::start(config);
+    let data = ScratchDir::new("archive-offline-list");
+    let synced = std::process::Command::new(env!("CARGO_BIN_EXE_szchat"))
+        .env("XDG_DATA_HOME", data.path())
+        .env("SIGNALZEN_API_SECRET", SECRET)
+        .args(["--base-url", &server.fake().base_url(), "sync"])
+        .output()
+        .unwrap();
+    assert!(synced.status.success(), "{synced:?}");
+    let before = server.fake().request_count();
+
+    let mut launch = server
+        .launch_list(SECRET)
+        .env("XDG_DATA_HOME", data.path().to_string_lossy());
+    launch.args.insert(0, "--offline".to_owned());
+    let Some(tmux) = Tmux::start("archive-offline-list", WIDTH, HEIGHT, &launch) else {
+        return;
+    };
+    tmux.wait_for("the archived visitors", |s| {
+        bar(s).contains("2 visitors") && bar(s).contains("offline · from the archive")
+    });
+    // Newest activity first: visitor 4821's 300 messages end last.
+    tmux.send_keys(&["Enter"]);
+    tmux.wait_for("the archived conversation", |s| {
+        bar(s).contains("offline · archived") && bar(s).contains(&format!(" of {MESSAGES}"))
+    });
+    tmux.send_keys(&["BSpace"]);
+    tmux.wait_for("the list again", |s| bar(s).contains("2 visitors"));
+    // In the list `q` types into the filter; Esc with none quits.
+    tmux.send_keys(&["Escape"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+    assert_eq!(
+        server.fake().request_count(),
+        before,
+        "offline makes no request"
+    );
 }

@@ -561,3 +561,51 @@ fn a_server_that_pages_in_smaller_pages_than_asked_is_read_to_the_end() {
         (&ListLoad::Complete, 1_000, 0)
     );
 }
+
+#[test]
+fn offline_the_list_is_the_archives_in_its_order_and_nothing_is_fetched() {
+    use szchat::archive::store::ArchivedVisitor;
+    use szchat::archive::task::StoreRequest;
+    let profiles = demo_profiles();
+    let request = UsersRequest {
+        offset: 0,
+        limit: PageSize::new(99).unwrap(),
+        generation: 1,
+    };
+    // The store's order (newest activity first): the reverse of the ids here.
+    let archived: Vec<ArchivedVisitor> = page_of(&profiles, request)
+        .visitors
+        .into_iter()
+        .rev()
+        .map(|visitor| ArchivedVisitor {
+            visitor,
+            last_message_at: None,
+            messages: 1,
+        })
+        .collect();
+    let expected: Vec<String> = archived.iter().map(|a| a.visitor.display_name()).collect();
+
+    let mut picker = PickerState::new(PageSize::new(99).unwrap());
+    picker.go_offline();
+    let effects = picker.start();
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [PickerEffect::Store(StoreRequest::Visitors)]
+        ),
+        "{effects:?}"
+    );
+    picker.archived(Ok(archived));
+    assert_eq!(picker.load(), &ListLoad::Complete);
+    assert_eq!(names(&picker), expected);
+    assert_eq!(picker.selected(), picker.shown().next().map(|v| v.id));
+
+    // Neither Ctrl-r nor coming back to the list asks the network.
+    let mut asked = picker.update(PickerAction::Retry);
+    picker.hide();
+    asked.extend(picker.show());
+    assert!(
+        !asked.iter().any(|e| matches!(e, PickerEffect::Fetch(_))),
+        "{asked:?}"
+    );
+}

@@ -183,6 +183,11 @@ fn example_rows() -> Vec<(String, String)> {
             "browse visitor 4821's archived history with no network at all",
         ),
         (
+            "szchat --offline",
+            "the list of every archived visitor, newest activity first; Enter opens one's \
+             archived history, with no network at all",
+        ),
+        (
             "szchat --offline --export jsonl 4821",
             "write visitor 4821's archived history with no request at all",
         ),

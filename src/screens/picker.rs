@@ -105,7 +105,11 @@ impl Screen for PickerScreen {
                 ));
                 Vec::new()
             }
-            // The picker only writes to the store: its answers need nothing.
+            Input::Stored(StoreEvent::Visitors(result)) => {
+                self.state.archived(result);
+                Vec::new()
+            }
+            // Its other answers (to writes) need nothing.
             Input::Mouse(_) | Input::Stored(_) => Vec::new(),
         }
     }

@@ -320,6 +320,9 @@ impl Widget for StatusLine<'_> {
             format!("{shown} of {loaded} visitors")
         };
         parts.push(count);
+        if picker.is_offline() {
+            parts.push("offline · from the archive".to_owned());
+        }
         match picker.load() {
             ListLoad::Loading if loaded > 0 => parts.push(format!(
                 "loading… ({} of {})",
