@@ -30,6 +30,7 @@ use crate::attachment;
 use crate::concurrency::Concurrency;
 use crate::engine::{self, FetchError, Progress};
 use crate::message_filter::MessageFilter;
+use crate::metrics;
 use crate::model::{Message, MessageId};
 use crate::numbers::grouped;
 use crate::paging::PageSize;
@@ -433,9 +434,8 @@ impl Transcript {
         let Some((header, messages)) = self.held.take() else {
             return Ok(());
         };
-        // The seam for issue 17's figures of the conversation, once they exist.
-        let figures: &[html::Figure] = &[];
-        html::write_page(out, &header, figures, &messages, shown, &self.zone)
+        let figures = html::figures::header_figures(&metrics::figures(&messages), &self.zone);
+        html::write_page(out, &header, &figures, &messages, shown, &self.zone)
     }
 
     /// Writes one message (and the day heading it starts, if any).

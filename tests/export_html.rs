@@ -160,6 +160,12 @@ async fn hostile_bodies_are_text_and_only_http_urls_links() {
     assert!(!page.contains("<script"));
     assert!(page.contains("Eve &lt;i&gt;Mallory&lt;/i&gt;"));
     assert!(page.contains("<dd>REF-1</dd>"));
+    // The conversation's figures, where they exist.
+    assert!(page.contains("<dt>Messages</dt><dd>10 (9 from the visitor, 1 from operators)</dd>"));
+    assert!(
+        page.contains("<dt>First response</dt><dd>1 min</dd>"),
+        "{page}"
+    );
     let second = article(&page, 2);
     assert_eq!(second.matches("<a ").count(), 1, "{second}");
     assert!(

@@ -6,6 +6,7 @@
 //! are links, and an attachment's expiring link never appears in it.
 
 pub mod embed;
+pub mod figures;
 pub mod links;
 pub mod style;
 
@@ -28,7 +29,7 @@ use links::Piece;
 pub const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 /// A figure the header shows under the visitor's details: a label and its
-/// value. The seam for the conversation's figures (issue 17's metrics).
+/// value (see [`figures`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figure {
     pub label: String,
