@@ -64,9 +64,15 @@ pub async fn run(
         ReportFormat::Json => rows.iter().map(|row| json_line(row).to_string()).collect(),
         ReportFormat::Table => table(&rows),
     };
+    // RFC 4180 ends each CSV record with CRLF; JSON lines and the table with LF.
+    let end = if format == ReportFormat::Csv {
+        "\r\n"
+    } else {
+        "\n"
+    };
     let mut out = std::io::stdout().lock();
     for line in lines {
-        if writeln!(out, "{line}").is_err() {
+        if write!(out, "{line}{end}").is_err() {
             // A reader that stopped early (`| head`) is not an error.
             return 0;
         }

@@ -60,6 +60,10 @@ async fn the_report_comes_from_the_archive_in_csv_json_and_a_table() {
     let csv = text(&output.stdout);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], CSV_HEADER);
+    assert!(
+        csv.ends_with("\r\n") && csv.matches("\r\n").count() == csv.matches('\n').count(),
+        "every record ends with CRLF (RFC 4180): {csv:?}"
+    );
     assert_eq!(
         lines[0],
         "visitor_id,name,email,messages,visitor_messages,operator_messages,first_message_at,last_message_at,first_response_s,median_response_s,longest_wait_s,unanswered,awaiting_since"
