@@ -140,6 +140,16 @@ pub const MIGRATIONS: &[&str] = &[
         DELETE FROM message_search WHERE rowid = old.rowid;
     END;
     "#,
+    // 4: the index writes in fewer, larger steps. A 16 MiB buffer (1 MiB by
+    // default) turns a big batch into a few segments rather than dozens, and
+    // merging 8 segments at a time (4 by default; at most 32 waiting) halves
+    // how often the same entries are rewritten. Kept in the index's own
+    // configuration, so every connection writes alike.
+    r#"
+    INSERT INTO message_search (message_search, rank) VALUES ('hashsize', 16777216);
+    INSERT INTO message_search (message_search, rank) VALUES ('automerge', 8);
+    INSERT INTO message_search (message_search, rank) VALUES ('crisismerge', 32);
+    "#,
 ];
 
 /// The version this szchat writes.
@@ -242,6 +252,15 @@ mod tests {
                     .unwrap();
                 assert_eq!(found, 1, "indexed by the migration");
             }
+            // The index's write settings, from every earlier version.
+            let automerge: i64 = conn
+                .query_row(
+                    "SELECT v FROM message_search_config WHERE k = 'automerge'",
+                    [],
+                    |row| row.get(0),
+                )
+                .unwrap();
+            assert_eq!(automerge, 8, "from version {from}");
             let check: String = conn
                 .pragma_query_value(None, "integrity_check", |row| row.get(0))
                 .unwrap();
