@@ -61,7 +61,7 @@ pub async fn run(
         ReportFormat::Csv => std::iter::once(CSV_HEADER.to_owned())
             .chain(rows.iter().map(csv_line))
             .collect(),
-        ReportFormat::Json => rows.iter().map(|row| json_line(row).to_string()).collect(),
+        ReportFormat::Json => rows.iter().map(json_line).collect(),
         ReportFormat::Table => table(&rows),
     };
     // RFC 4180 ends each CSV record with CRLF; JSON lines and the table with LF.
@@ -147,25 +147,33 @@ pub fn csv_cell(cell: &str) -> String {
     }
 }
 
-/// One JSON object with the CSV's keys: numbers as numbers, empty as null.
-pub fn json_line(row: &VisitorFigures) -> Value {
+/// One JSON object with the CSV's keys in the CSV's order: numbers as
+/// numbers, empty as null. Written key by key, since serde_json's map
+/// would sort the keys.
+pub fn json_line(row: &VisitorFigures) -> String {
     let f = &row.figures;
     let text = |t: &Option<String>| t.as_deref().map(sanitize_line);
-    json!({
-        "visitor_id": row.visitor_id,
-        "name": text(&row.name),
-        "email": text(&row.email),
-        "messages": f.messages,
-        "visitor_messages": f.visitor_messages,
-        "operator_messages": f.operator_messages,
-        "first_message_at": f.first_message_at.map(utc),
-        "last_message_at": f.last_message_at.map(utc),
-        "first_response_s": f.first_response_s,
-        "median_response_s": f.median_response_s,
-        "longest_wait_s": f.longest_wait_s,
-        "unanswered": f.unanswered,
-        "awaiting_since": f.awaiting_since.map(utc),
-    })
+    let values: [Value; 13] = [
+        json!(row.visitor_id),
+        json!(text(&row.name)),
+        json!(text(&row.email)),
+        json!(f.messages),
+        json!(f.visitor_messages),
+        json!(f.operator_messages),
+        json!(f.first_message_at.map(utc)),
+        json!(f.last_message_at.map(utc)),
+        json!(f.first_response_s),
+        json!(f.median_response_s),
+        json!(f.longest_wait_s),
+        json!(f.unanswered),
+        json!(f.awaiting_since.map(utc)),
+    ];
+    let pairs: Vec<String> = CSV_HEADER
+        .split(',')
+        .zip(values)
+        .map(|(key, value)| format!("{}:{value}", Value::from(key)))
+        .collect();
+    format!("{{{}}}", pairs.join(","))
 }
 
 /// The terminal's table: the figures that fit a screen, waits in words.

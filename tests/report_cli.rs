@@ -93,6 +93,12 @@ async fn the_report_comes_from_the_archive_in_csv_json_and_a_table() {
     let mut sorted = keys.clone();
     sorted.sort_unstable();
     assert_eq!(sorted, header, "the CSV's keys");
+    let raw = text(&output.stdout);
+    let places: Vec<usize> = CSV_HEADER
+        .split(',')
+        .map(|key| raw.find(&format!("\"{key}\":")).unwrap())
+        .collect();
+    assert!(places.is_sorted(), "the keys in the CSV's order: {raw}");
     assert_eq!(rows[0]["visitor_id"], 42);
     assert_eq!(rows[0]["median_response_s"], 120, "a number");
     assert_eq!(rows[0]["awaiting_since"], "2026-01-05T09:06:00Z");
