@@ -9,6 +9,7 @@
 
 pub mod archived;
 pub mod attachments;
+pub mod figures;
 pub mod header;
 pub mod html;
 pub mod jsonl;
@@ -434,7 +435,7 @@ impl Transcript {
         let Some((header, messages)) = self.held.take() else {
             return Ok(());
         };
-        let figures = html::figures::header_figures(&metrics::figures(&messages), &self.zone);
+        let figures = figures::header_figures(&metrics::figures(&messages), &self.zone);
         html::write_page(out, &header, &figures, &messages, shown, &self.zone)
     }
 

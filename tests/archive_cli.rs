@@ -508,4 +508,15 @@ async fn an_offline_export_names_the_archived_visitor_in_its_header() {
         visitor_line.starts_with(&format!("Visitor: {name}")),
         "the archived profile names the visitor: {text}"
     );
+    let header: Vec<&str> = text.lines().take_while(|line| !line.is_empty()).collect();
+    assert!(
+        header.contains(&"Messages: 30 (15 from the visitor, 15 from operators)"),
+        "the figures follow the period: {header:?}"
+    );
+    assert!(
+        header
+            .iter()
+            .any(|line| line.starts_with("First response: ")),
+        "{header:?}"
+    );
 }

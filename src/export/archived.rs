@@ -20,12 +20,14 @@ use std::time::Instant;
 
 use chrono::Utc;
 
+use super::figures;
 use super::{ExportConfig, ExportError, Format, Header, Summary, Target, Transcript};
 use crate::api::error::ApiError;
 use crate::archive::store::Write;
 use crate::archive::task::{AccountSpec, StoreRequest, StoreTask};
 use crate::export::output::Sink;
 use crate::message_filter::MessageFilter;
+use crate::metrics;
 use crate::model::Message;
 use crate::sync::{self, SyncConfig, SyncError};
 use crate::timefmt::LocalZone;
@@ -198,6 +200,7 @@ pub fn header(
         visitor,
         period: times.clone().min().zip(times.max()),
         offset: *zone.zoned(Utc::now()).offset(),
+        figures: figures::header_figures(&metrics::figures(messages), zone),
     }
 }
 

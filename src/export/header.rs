@@ -1,6 +1,7 @@
 //! What a markdown or text transcript opens with: who the visitor is (name,
 //! e-mail, id, from `GET /external/users/{id}`), the period from the first
-//! to the last message, and the one UTC offset every time in it is given in.
+//! to the last message, the one UTC offset every time in it is given in,
+//! and the conversation's figures when the whole history is known first.
 
 use std::io::{self, Write};
 
@@ -13,6 +14,7 @@ use crate::sanitize::sanitize_line;
 use crate::timefmt::LocalZone;
 use crate::visitor::Visitor;
 
+use super::figures::Figure;
 use super::markdown::escape;
 
 /// How the header's times read: "Mon 16 Nov 2026 09:14".
@@ -28,6 +30,9 @@ pub struct Header {
     pub period: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// The offset every time in the transcript is shown in.
     pub offset: FixedOffset,
+    /// The conversation's figures, when the whole history is known before
+    /// the header is written (from the archive); empty otherwise.
+    pub figures: Vec<Figure>,
 }
 
 impl Header {
@@ -56,6 +61,8 @@ impl Header {
             visitor,
             period,
             offset: *zone.zoned(Utc::now()).offset(),
+            // Streamed from the server, the history is not known yet.
+            figures: Vec::new(),
         })
     }
 
@@ -109,7 +116,11 @@ impl Header {
         let (name, _) = self.who();
         writeln!(out, "# Conversation with {}\n", escape(&name))?;
         writeln!(out, "- Visitor: {}", escape(&self.visitor_line()))?;
-        writeln!(out, "- Period: {}", escape(&self.period_line()))
+        writeln!(out, "- Period: {}", escape(&self.period_line()))?;
+        for figure in &self.figures {
+            writeln!(out, "- {}: {}", figure.label, escape(&figure.value))?;
+        }
+        Ok(())
     }
 
     /// The text header, then a blank line.
@@ -117,7 +128,11 @@ impl Header {
         let (name, _) = self.who();
         writeln!(out, "Conversation with {name}")?;
         writeln!(out, "Visitor: {}", self.visitor_line())?;
-        writeln!(out, "Period: {}\n", self.period_line())
+        writeln!(out, "Period: {}", self.period_line())?;
+        for figure in &self.figures {
+            writeln!(out, "{}: {}", figure.label, figure.value)?;
+        }
+        writeln!(out)
     }
 }
 
@@ -141,6 +156,10 @@ mod tests {
                 Utc.with_ymd_and_hms(2026, 11, 27, 10, 46, 0).unwrap(),
             )),
             offset,
+            figures: vec![Figure {
+                label: "First response".to_owned(),
+                value: "45 s".to_owned(),
+            }],
         };
         let mut text = Vec::new();
         header.write_text(&mut text).unwrap();
@@ -149,11 +168,13 @@ mod tests {
             "Conversation with Hana Whitfield\n\
              Visitor: Hana Whitfield · hana@kestrel.example · id 4821 · reference kestrel-outdoor\n\
              Period: Mon 16 Nov 2026 09:14 – Fri 27 Nov 2026 11:46, \
-             all times in UTC+01:00\n\n"
+             all times in UTC+01:00\n\
+             First response: 45 s\n\n"
         );
         let unknown = Header {
             visitor: None,
             period: None,
+            figures: Vec::new(),
             ..header
         };
         let mut markdown = Vec::new();

@@ -6,7 +6,6 @@
 //! are links, and an attachment's expiring link never appears in it.
 
 pub mod embed;
-pub mod figures;
 pub mod links;
 pub mod style;
 
@@ -17,6 +16,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::Header;
 use super::attachments::Shown;
+use super::figures::Figure;
 use crate::attachment;
 use crate::model::{EntryRef, Message, MessageId, Sender};
 use crate::numbers::grouped;
@@ -27,14 +27,6 @@ use links::Piece;
 
 /// The page may load nothing but its own `data:` images and run nothing.
 pub const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
-
-/// A figure the header shows under the visitor's details: a label and its
-/// value (see [`figures`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Figure {
-    pub label: String,
-    pub value: String,
-}
 
 /// Writes the whole page: `messages` oldest first, attachments as `shown`
 /// (by message id), `figures` in the header.

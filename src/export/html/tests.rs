@@ -15,6 +15,7 @@ fn header() -> Header {
         visitor: Some(visitor),
         period: None,
         offset: FixedOffset::east_opt(3600).unwrap(),
+        figures: Vec::new(),
     }
 }
 

@@ -1,11 +1,18 @@
 //! The conversation's figures (issue 17's, from [`crate::metrics`]) as the
-//! html header lists them: only those that exist.
+//! transcripts' headers list them (html, markdown, text): only those that
+//! exist.
 
 use crate::metrics::{Figures, wording::span_seconds};
 use crate::numbers::grouped;
 use crate::timefmt::LocalZone;
 
-use super::Figure;
+/// A figure a header shows under the visitor's details: a label and its
+/// value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+}
 
 /// Label and value of each figure `figures` has, times in `zone`.
 pub fn header_figures(figures: &Figures, zone: &LocalZone) -> Vec<Figure> {
