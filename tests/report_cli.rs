@@ -146,3 +146,26 @@ async fn a_visitor_not_archived_is_said_in_one_line() {
     let output = szchat(&home, &server, &["report", "--csv", "--json"]);
     assert_eq!(output.status.code(), Some(2), "--csv and --json conflict");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_synced_by_id_alone_is_named_by_their_own_messages() {
+    let server = FakeServer::start(FakeConfig::new(SECRET, USER, synthetic_messages(4)))
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let output = szchat(&home, &server, &["sync", &USER.to_string()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let sender = &server.messages_of(USER).unwrap()[0]["sender"];
+    let (name, email) = (
+        sender["name"].as_str().unwrap(),
+        sender["email"].as_str().unwrap(),
+    );
+    let output = szchat(&home, &server, &["report", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let row: Value = serde_json::from_str(text(&output.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(
+        row["name"], name,
+        "no profile archived: the messages name them"
+    );
+    assert_eq!(row["email"], email);
+}

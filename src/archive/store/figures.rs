@@ -9,7 +9,8 @@ use super::{ArchiveError, Store};
 use crate::metrics::{Figures, Role, Tally};
 use crate::visitor::VisitorId;
 
-/// One visitor's figures, with the name and e-mail of their archived profile.
+/// One visitor's figures, with the name and e-mail of their archived
+/// profile, or else of their own messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VisitorFigures {
     pub visitor_id: VisitorId,
@@ -35,7 +36,7 @@ impl Store {
             .conn
             .prepare(&format!(
                 "SELECT m.visitor, m.id, m.created_at, m.sender_type, m.auto_invitation,
-                    v.name, v.email
+                    v.name, v.email, m.sender_name, m.sender_email
                  FROM messages m LEFT JOIN visitors v ON v.account = m.account AND v.id = m.visitor
                  WHERE m.account = ?1 {filter} ORDER BY m.visitor, m.created_at, m.id"
             ))
@@ -57,6 +58,16 @@ impl Store {
                     });
                 }
                 let sender_type: String = row.get(3)?;
+                // A visitor synced by id alone has no archived profile: the
+                // name and e-mail their own messages carry stand in.
+                if let Some(last) = found.last_mut().filter(|_| sender_type == "user") {
+                    if last.name.is_none() {
+                        last.name = row.get(7)?;
+                    }
+                    if last.email.is_none() {
+                        last.email = row.get(8)?;
+                    }
+                }
                 let at = row.get::<_, Option<String>>(2)?;
                 tally.add(
                     role(&sender_type, row.get(4)?),
