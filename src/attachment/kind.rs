@@ -2,6 +2,8 @@
 //! content type is whatever the visitor or the server says, the bytes are
 //! what a decoder will see.
 
+use image::ImageFormat;
+
 /// The image formats szchat embeds and previews.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImageKind {
@@ -27,6 +29,16 @@ impl ImageKind {
             Some(ImageKind::WebP)
         } else {
             None
+        }
+    }
+
+    /// The format the `image` crate decodes this kind as.
+    pub fn format(self) -> ImageFormat {
+        match self {
+            ImageKind::Png => ImageFormat::Png,
+            ImageKind::Jpeg => ImageFormat::Jpeg,
+            ImageKind::Gif => ImageFormat::Gif,
+            ImageKind::WebP => ImageFormat::WebP,
         }
     }
 
@@ -70,5 +82,18 @@ mod tests {
         assert_eq!(ImageKind::Jpeg.mime_type(), "image/jpeg");
         assert_eq!(ImageKind::Gif.mime_type(), "image/gif");
         assert_eq!(ImageKind::WebP.mime_type(), "image/webp");
+    }
+
+    #[test]
+    fn each_kind_decodes_as_its_own_format() {
+        for kind in [
+            ImageKind::Png,
+            ImageKind::Jpeg,
+            ImageKind::Gif,
+            ImageKind::WebP,
+        ] {
+            // The image crate names each format by the same media type.
+            assert_eq!(kind.format().to_mime_type(), kind.mime_type());
+        }
     }
 }

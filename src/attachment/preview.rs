@@ -9,7 +9,7 @@
 use std::io::Cursor;
 
 use image::error::ImageError;
-use image::{ImageFormat, ImageReader, Limits, RgbaImage};
+use image::{ImageReader, Limits, RgbaImage};
 
 use super::kind::ImageKind;
 use crate::numbers::byte_size;
@@ -87,18 +87,13 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Preview, NoPreview> {
 }
 
 fn reader(kind: ImageKind, bytes: &[u8]) -> ImageReader<Cursor<&[u8]>> {
-    let format = match kind {
-        ImageKind::Png => ImageFormat::Png,
-        ImageKind::Jpeg => ImageFormat::Jpeg,
-        ImageKind::Gif => ImageFormat::Gif,
-        ImageKind::WebP => ImageFormat::WebP,
-    };
-    ImageReader::with_format(Cursor::new(bytes), format)
+    ImageReader::with_format(Cursor::new(bytes), kind.format())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::ImageFormat;
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let image = RgbaImage::from_pixel(width, height, image::Rgba([200, 30, 30, 255]));

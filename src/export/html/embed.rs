@@ -42,7 +42,7 @@ pub enum NotEmbedded {
 /// (a JPEG stays a JPEG, the others become PNG).
 pub fn embed(bytes: &[u8]) -> Result<Embedded, NotEmbedded> {
     let kind = ImageKind::of(bytes).ok_or(NotEmbedded::NotAnImage)?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format(kind));
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.format());
     let mut limits = Limits::default();
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
@@ -63,15 +63,6 @@ pub fn embed(bytes: &[u8]) -> Result<Embedded, NotEmbedded> {
         width: scaled.width(),
         height: scaled.height(),
     })
-}
-
-fn format(kind: ImageKind) -> ImageFormat {
-    match kind {
-        ImageKind::Png => ImageFormat::Png,
-        ImageKind::Jpeg => ImageFormat::Jpeg,
-        ImageKind::Gif => ImageFormat::Gif,
-        ImageKind::WebP => ImageFormat::WebP,
-    }
 }
 
 /// The scaled image's bytes and the kind they are.
