@@ -52,6 +52,8 @@ pub enum Action {
     /// Hands the terminal back to the shell until `fg`.
     Suspend,
     ToggleHelp,
+    /// Opens the menu of which messages the conversation shows.
+    ToggleFilter,
     /// Shows the last error in full.
     ShowError,
     /// Closes an overlay; without one, dismisses the error.

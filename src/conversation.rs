@@ -4,9 +4,17 @@
 //! Every lookup the view needs per frame (neighbours of a message, the first
 //! and last one) is a map lookup, so drawing costs the same for ten messages
 //! or a hundred thousand.
+//!
+//! A filter (the `F` menu) makes a view of the kept messages: the neighbours,
+//! ends, counts and ranks go through it, while `len`, `get`, `iter` and the
+//! `oldest`/`newest` ends stay with every loaded message (paging, following
+//! and the archive work underneath). The kept keys are a second index, kept
+//! in step on insert, so the view costs the same as the whole.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::{Bound, RangeBounds};
 
+use crate::message_filter::MessageFilter;
 use crate::model::{Message, MessageId, SortKey};
 
 /// All messages loaded so far, in display order.
@@ -14,6 +22,9 @@ use crate::model::{Message, MessageId, SortKey};
 pub struct Conversation {
     by_key: BTreeMap<SortKey, Message>,
     key_of: HashMap<MessageId, SortKey>,
+    filter: MessageFilter,
+    /// The keys of the messages `filter` keeps, while it is active.
+    kept: BTreeSet<SortKey>,
 }
 
 impl Conversation {
@@ -64,60 +75,152 @@ impl Conversation {
         if let Some(old_key) = previous.filter(|old| *old != key) {
             self.by_key.remove(&old_key);
         }
+        if self.filter.is_active() {
+            if let Some(old_key) = previous {
+                self.kept.remove(&old_key);
+            }
+            if self.filter.keeps(&message) {
+                self.kept.insert(key);
+            }
+        }
         self.by_key.insert(key, message);
         previous.is_none()
     }
 
-    /// The oldest loaded message.
-    pub fn first(&self) -> Option<&Message> {
+    /// The filter the view goes through.
+    pub fn filter(&self) -> MessageFilter {
+        self.filter
+    }
+
+    /// Shows only what `filter` keeps from now on, arrivals included.
+    pub fn set_filter(&mut self, filter: MessageFilter) {
+        self.filter = filter;
+        self.kept = if filter.is_active() {
+            self.by_key
+                .iter()
+                .filter(|(_, message)| filter.keeps(message))
+                .map(|(key, _)| *key)
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
+    }
+
+    /// True if message `id` is loaded and the filter keeps it.
+    pub fn shows(&self, id: MessageId) -> bool {
+        self.key(id).is_some_and(|key| self.shows_key(key))
+    }
+
+    fn shows_key(&self, key: SortKey) -> bool {
+        !self.filter.is_active() || self.kept.contains(&key)
+    }
+
+    /// How many loaded messages the filter keeps (all of them without one).
+    pub fn shown_len(&self) -> usize {
+        if self.filter.is_active() {
+            self.kept.len()
+        } else {
+            self.len()
+        }
+    }
+
+    /// The shown messages whose keys are in `range`, in display order.
+    fn shown<R: RangeBounds<SortKey>>(
+        &self,
+        range: R,
+    ) -> Box<dyn DoubleEndedIterator<Item = &Message> + '_> {
+        if self.filter.is_active() {
+            Box::new(
+                self.kept
+                    .range(range)
+                    .filter_map(|key| self.by_key.get(key)),
+            )
+        } else {
+            Box::new(self.by_key.range(range).map(|(_, m)| m))
+        }
+    }
+
+    /// The oldest loaded message, whatever the filter.
+    pub fn oldest(&self) -> Option<&Message> {
         self.by_key.values().next()
     }
 
-    /// The newest loaded message.
-    pub fn last(&self) -> Option<&Message> {
+    /// The newest loaded message, whatever the filter.
+    pub fn newest(&self) -> Option<&Message> {
         self.by_key.values().next_back()
     }
 
-    /// The message just after `id` in display order.
+    /// True if any loaded message, shown or not, comes before `key`.
+    pub fn any_before(&self, key: SortKey) -> bool {
+        self.by_key.range(..key).next().is_some()
+    }
+
+    /// The oldest shown message.
+    pub fn first(&self) -> Option<&Message> {
+        self.shown(..).next()
+    }
+
+    /// The newest shown message.
+    pub fn last(&self) -> Option<&Message> {
+        self.shown(..).next_back()
+    }
+
+    /// The shown message just after `id` (shown or not) in display order.
     pub fn next(&self, id: MessageId) -> Option<&Message> {
         let key = self.key(id)?;
-        self.by_key
-            .range((std::ops::Bound::Excluded(key), std::ops::Bound::Unbounded))
-            .next()
-            .map(|(_, m)| m)
+        self.shown((Bound::Excluded(key), Bound::Unbounded)).next()
     }
 
-    /// The message just before `id` in display order.
+    /// The shown message just before `id` (shown or not) in display order.
     pub fn previous(&self, id: MessageId) -> Option<&Message> {
         let key = self.key(id)?;
-        self.by_key.range(..key).next_back().map(|(_, m)| m)
+        self.shown(..key).next_back()
     }
 
-    /// The first message whose sort key is `key` or later.
+    /// The first shown message whose sort key is `key` or later.
     pub fn first_from(&self, key: SortKey) -> Option<&Message> {
-        self.by_key.range(key..).next().map(|(_, m)| m)
+        self.shown(key..).next()
     }
 
-    /// The last message whose sort key is before `key`.
+    /// The last shown message whose sort key is before `key`.
     pub fn last_before(&self, key: SortKey) -> Option<&Message> {
-        self.by_key.range(..key).next_back().map(|(_, m)| m)
+        self.shown(..key).next_back()
     }
 
-    /// How many messages come before `id`, counting no further than `limit`.
+    /// The shown message nearest to `id` in time, `id` itself if shown;
+    /// of two as near, the older.
+    pub fn nearest_shown(&self, id: MessageId) -> Option<&Message> {
+        let key = self.key(id)?;
+        if self.shows_key(key) {
+            return self.get(id);
+        }
+        let (before, after) = (self.last_before(key), self.next(id));
+        let at = self.get(id).and_then(|m| m.created_at);
+        let distance = |other: &Message| match (at, other.created_at) {
+            (Some(a), Some(b)) => (a - b).abs(),
+            _ => chrono::TimeDelta::MAX,
+        };
+        match (before, after) {
+            (Some(b), Some(a)) if distance(a) < distance(b) => Some(a),
+            (Some(b), _) => Some(b),
+            (None, a) => a,
+        }
+    }
+
+    /// How many shown messages come before `id`, counting no further than `limit`.
     pub fn count_before(&self, id: MessageId, limit: usize) -> usize {
         self.key(id)
-            .map_or(0, |key| self.by_key.range(..key).rev().take(limit).count())
+            .map_or(0, |key| self.shown(..key).rev().take(limit).count())
     }
 
-    /// How many loaded messages come before `id` and how many after it.
+    /// How many shown messages come before `id` and how many after it.
     /// Both sides are walked in step until one ends, so the cost is that of
     /// the nearer end: small wherever the reader usually is.
     pub fn rank(&self, id: MessageId) -> Option<(usize, usize)> {
-        use std::ops::Bound::{Excluded, Unbounded};
         let key = self.key(id)?;
-        let others = self.len() - 1;
-        let mut before = self.by_key.range(..key);
-        let mut after = self.by_key.range((Excluded(key), Unbounded));
+        let others = self.shown_len() - usize::from(self.shows_key(key));
+        let mut before = self.shown(..key);
+        let mut after = self.shown((Bound::Excluded(key), Bound::Unbounded));
         let mut steps = 0;
         loop {
             if before.next_back().is_none() {
@@ -130,7 +233,7 @@ impl Conversation {
         }
     }
 
-    /// All messages, oldest first.
+    /// All messages, shown or not, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Message> {
         self.by_key.values()
     }
@@ -217,5 +320,129 @@ mod tests {
             assert_eq!(conversation.rank(id), Some((before, 6 - before)), "id {id}");
         }
         assert_eq!(conversation.rank(99), None);
+    }
+
+    fn only_visitor() -> MessageFilter {
+        MessageFilter {
+            hide_auto_invitations: false,
+            only: Some(crate::message_filter::Only::Visitor),
+        }
+    }
+
+    /// Ids 1..=7 a minute apart; the odd ones the visitor's.
+    fn alternating() -> Conversation {
+        let mut conversation = Conversation::new();
+        for id in 1..=7 {
+            let message =
+                message(id).created_at(Some(Utc.timestamp_opt(id as i64 * 60, 0).unwrap()));
+            let message = if id % 2 == 1 {
+                message.from_visitor()
+            } else {
+                message.from_operator()
+            };
+            conversation.insert(message.build());
+        }
+        conversation
+    }
+
+    #[test]
+    fn a_filter_makes_a_view_of_the_kept_messages_and_leaves_the_rest_loaded() {
+        let mut conversation = alternating();
+        conversation.set_filter(only_visitor());
+        assert_eq!(conversation.len(), 7, "len stays with every message");
+        assert_eq!(conversation.shown_len(), 4);
+        assert_eq!(conversation.first().map(|m| m.id), Some(1));
+        assert_eq!(conversation.last().map(|m| m.id), Some(7));
+        assert_eq!(conversation.next(3).map(|m| m.id), Some(5));
+        assert_eq!(
+            conversation.next(4).map(|m| m.id),
+            Some(5),
+            "from a hidden one"
+        );
+        assert_eq!(conversation.previous(5).map(|m| m.id), Some(3));
+        assert_eq!(conversation.count_before(7, 10), 3);
+        assert_eq!(conversation.rank(5), Some((2, 1)));
+        assert_eq!(
+            conversation.rank(4),
+            Some((2, 2)),
+            "a hidden one counts the kept around it"
+        );
+        assert!(conversation.get(4).is_some() && !conversation.shows(4));
+        assert_eq!(conversation.newest().map(|m| m.id), Some(7));
+        conversation.set_filter(MessageFilter::default());
+        assert_eq!(conversation.shown_len(), 7);
+        assert_eq!(conversation.next(3).map(|m| m.id), Some(4));
+    }
+
+    #[test]
+    fn arrivals_are_filtered_as_they_come_and_a_replaced_message_moves_in_the_view() {
+        let mut conversation = alternating();
+        conversation.set_filter(only_visitor());
+        conversation.insert(
+            message(8)
+                .from_visitor()
+                .created_at(Some(Utc.timestamp_opt(0, 0).unwrap()))
+                .build(),
+        );
+        let operator = message(9)
+            .from_operator()
+            .created_at(Some(Utc.timestamp_opt(30, 0).unwrap()))
+            .build();
+        conversation.insert(operator);
+        assert_eq!(conversation.first().map(|m| m.id), Some(8));
+        assert_eq!(conversation.next(8).map(|m| m.id), Some(1), "9 is hidden");
+        assert_eq!(conversation.next(9).map(|m| m.id), Some(1));
+        assert_eq!(conversation.shown_len(), 5);
+        // Message 3 is now the operator's: it leaves the view.
+        let changed = message(3)
+            .from_operator()
+            .created_at(Some(Utc.timestamp_opt(180, 0).unwrap()))
+            .build();
+        conversation.insert(changed);
+        assert_eq!(conversation.next(1).map(|m| m.id), Some(5));
+        assert_eq!(conversation.shown_len(), 4);
+    }
+
+    #[test]
+    fn the_nearest_shown_message_is_the_closer_in_time_the_older_of_two_as_near() {
+        let mut conversation = Conversation::new();
+        let sent = |id, minute: i64, visitor: bool| {
+            let builder = message(id).created_at(Some(Utc.timestamp_opt(minute * 60, 0).unwrap()));
+            if visitor {
+                builder.from_visitor().build()
+            } else {
+                builder.from_operator().build()
+            }
+        };
+        for message in [
+            sent(1, 0, true),
+            sent(2, 8, false),
+            sent(3, 10, true),
+            sent(4, 20, false),
+        ] {
+            conversation.insert(message);
+        }
+        conversation.set_filter(only_visitor());
+        assert_eq!(conversation.nearest_shown(2).map(|m| m.id), Some(3));
+        assert_eq!(conversation.nearest_shown(4).map(|m| m.id), Some(3));
+        assert_eq!(conversation.nearest_shown(1).map(|m| m.id), Some(1));
+        conversation.insert(sent(5, 5, true));
+        conversation.insert(sent(6, 7, false));
+        conversation.insert(sent(7, 9, true));
+        // 6 (minute 7) is two minutes from 5 and from 7: the older wins.
+        assert_eq!(conversation.nearest_shown(6).map(|m| m.id), Some(5));
+    }
+
+    #[test]
+    fn a_filter_that_keeps_nothing_leaves_an_empty_view() {
+        let mut conversation = alternating();
+        conversation.set_filter(MessageFilter {
+            hide_auto_invitations: false,
+            only: Some(crate::message_filter::Only::Attachments),
+        });
+        assert_eq!(conversation.shown_len(), 0);
+        assert!(conversation.first().is_none() && conversation.last().is_none());
+        assert_eq!(conversation.nearest_shown(3).map(|m| m.id), None);
+        assert!(!conversation.is_empty());
     }
 }

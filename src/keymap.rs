@@ -184,6 +184,10 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "follow new messages live",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('F')), A::ToggleFilter)],
+        what: "filter the messages shown (menu)",
+    },
+    HelpRow {
         bindings: &[(Key(K::Char('!')), A::ShowError)],
         what: "the last error in full",
     },

@@ -15,6 +15,7 @@
 
 mod archive;
 mod detail;
+mod filter;
 mod follow;
 mod history;
 mod io;
@@ -45,6 +46,7 @@ use crate::timefmt::LocalZone;
 
 pub use crate::visitor::VisitorInfo;
 pub use detail::Detail;
+pub use filter::{Choice as FilterChoice, FilterMenu};
 use follow::Polled;
 pub use follow::{DEFAULT_POLL_INTERVAL, Follow, MAX_POLL_DELAY};
 pub use history::LoadState;
@@ -211,7 +213,7 @@ impl AppState {
                     self.dirty = true;
                     // The profile's marked field may have moved off screen.
                     self.fit_overlays();
-                    Vec::new()
+                    self.follow_filter_menu()
                 }
                 KeyTaken::Answered(overlay) => self.answered(overlay),
             },
@@ -329,6 +331,7 @@ impl AppState {
             Action::Redraw => effects.push(Effect::ClearScreen),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::ToggleHelp => self.open_overlay(Overlay::Help(Scroll::default())),
+            Action::ToggleFilter => self.open_filter_menu(),
             Action::ShowError => match self.notices.last_error() {
                 Some(error) => self.open_overlay(Overlay::Error {
                     text: error.text.clone(),

@@ -5,6 +5,7 @@ pub mod color;
 pub mod conversation;
 pub mod detail;
 pub mod error_detail;
+pub mod filter_menu;
 pub mod help;
 pub mod hyperlink;
 pub mod matches;
@@ -87,6 +88,9 @@ pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
             }
             Overlay::Detail(detail) => {
                 frame.render_widget(detail::DetailOverlay::new(state, detail), conversation);
+            }
+            Overlay::Filter(menu) => {
+                frame.render_widget(filter_menu::FilterMenuBox { menu }, conversation);
             }
             Overlay::Profile {
                 scroll,

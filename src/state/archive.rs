@@ -410,7 +410,7 @@ impl AppState {
             state: SyncState {
                 total,
                 order: self.history.order(),
-                newest_id: self.conversation.last().map(|m| m.id),
+                newest_id: self.conversation.newest().map(|m| m.id),
                 synced_at: Utc::now(),
             },
         })]
@@ -434,7 +434,7 @@ impl AppState {
             && let Some(total) = self.history.total()
         {
             self.archive.state_written = true;
-            let newest_id = self.conversation.last().map(|m| m.id);
+            let newest_id = self.conversation.newest().map(|m| m.id);
             effects.push(self.write(Write::SyncState {
                 visitor: self.user_id,
                 state: SyncState {

@@ -385,9 +385,10 @@ impl AppState {
         }
         let at_newest = self.viewport.selection_at_newest(&self.conversation);
         let newest_before = self.conversation.last().map(Message::sort_key);
+        let filter = self.conversation.filter();
         let below = fresh
             .iter()
-            .filter(|m| newest_before.is_none_or(|key| m.sort_key() > key))
+            .filter(|m| filter.keeps(m) && newest_before.is_none_or(|key| m.sort_key() > key))
             .count();
         self.show(fresh);
         if at_newest {

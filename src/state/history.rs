@@ -411,8 +411,10 @@ impl AppState {
             self.conversation.insert(message);
         }
         let conversation = &self.conversation;
-        self.search
-            .arrived(ids.iter().filter_map(|id| conversation.get(*id)));
+        self.search.arrived(
+            ids.iter().filter_map(|id| conversation.get(*id)),
+            conversation.filter(),
+        );
         self.viewport.page_arrived(&self.conversation, first_before);
     }
 

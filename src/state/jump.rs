@@ -239,14 +239,15 @@ fn first_on_or_after(
     if !loaded.settled {
         return None;
     }
-    match conversation.first_from(SortKey::at(zone.start_of_day(date))) {
-        // It is the first on that day only if the one before it is loaded.
-        Some(found) if loaded.beginning || conversation.previous(found.id).is_some() => {
-            Some(Ok(found))
-        }
+    let start = SortKey::at(zone.start_of_day(date));
+    // Only once a message before the day is loaded (shown or not) is the
+    // first one found the first of the day: the loaded ones run unbroken.
+    let day_start_loaded = loaded.beginning || conversation.any_before(start);
+    match conversation.first_from(start) {
+        Some(found) if day_start_loaded => Some(Ok(found)),
         Some(_) => None,
-        // The newest message is loaded once settled: it is older than `date`.
-        None if !conversation.is_empty() || loaded.beginning => Some(Err(())),
+        // The newest message is loaded once settled: none shown is on or after `date`.
+        None if day_start_loaded => Some(Err(())),
         None => None,
     }
 }
@@ -304,6 +305,18 @@ impl AppState {
         let zone = self.zone();
         let notice = match self.jump.advance(&self.conversation, zone, loaded) {
             None => return,
+            // A message the filter hides: the nearest one it keeps, said.
+            Some(Step::Found(id, _)) if !self.conversation.shows(id) => {
+                match self.conversation.nearest_shown(id).map(|m| m.id) {
+                    Some(near) => {
+                        self.viewport.jump_to(&self.conversation, near);
+                        notice(format!(
+                            "#{id} is hidden by the filter (F); #{near} is nearest"
+                        ))
+                    }
+                    None => notice(format!("#{id} is hidden by the filter (F)")),
+                }
+            }
             Some(Step::Found(id, note)) => {
                 self.viewport.jump_to(&self.conversation, id);
                 self.notices.settle(StatusTopic::Jump);

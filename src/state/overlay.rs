@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::detail::Detail;
+use super::filter::{FilterMenu, MenuKey};
 use super::prompt::{Edit, Prompt};
 use super::{AppState, Effect, Scroll, Status};
 use crate::action::Action;
@@ -52,6 +53,8 @@ pub enum Overlay {
         beside: bool,
         field: Field,
     },
+    /// The `F` menu: which messages the conversation shows.
+    Filter(FilterMenu),
 }
 
 /// What the top overlay did with a key, before the key map saw it.
@@ -156,7 +159,8 @@ impl Overlay {
             Overlay::Jump(_)
             | Overlay::Search(_)
             | Overlay::Save { .. }
-            | Overlay::Replace { .. } => {}
+            | Overlay::Replace { .. }
+            | Overlay::Filter(_) => {}
         }
     }
 
@@ -192,7 +196,8 @@ impl Overlay {
             Overlay::Jump(_)
             | Overlay::Search(_)
             | Overlay::Save { .. }
-            | Overlay::Replace { .. } => match action {
+            | Overlay::Replace { .. }
+            | Overlay::Filter(_) => match action {
                 Action::Quit | Action::Redraw | Action::Suspend => Response::Pass,
                 _ => Response::Consumed,
             },
@@ -265,6 +270,11 @@ impl Overlay {
                     Response::Consumed
                 }
                 _ => Response::Pass,
+            },
+            Overlay::Filter(menu) => match menu.take_key(key) {
+                MenuKey::Taken => Response::Consumed,
+                MenuKey::Close => Response::Close,
+                MenuKey::Pass => Response::Pass,
             },
             Overlay::Help(_)
             | Overlay::Error { .. }
@@ -380,7 +390,8 @@ impl AppState {
             Overlay::Help(_)
             | Overlay::Error { .. }
             | Overlay::Detail(_)
-            | Overlay::Profile { .. } => {}
+            | Overlay::Profile { .. }
+            | Overlay::Filter(_) => {}
         }
         effects.extend(self.request_more());
         effects

@@ -112,8 +112,15 @@ impl AppState {
     /// the server when the loaded messages make that certain (every older one
     /// is loaded and no claimed arrival is still on its way, or every newer
     /// one and the total is steady), else among the loaded ones.
+    /// Through a filter it is counted among the loaded messages it keeps.
     pub fn position(&self) -> Option<Position> {
         let (before, after) = self.conversation.rank(self.selected()?)?;
+        if self.conversation.filter().is_active() {
+            return Some(Position::InLoaded {
+                number: before + 1,
+                loaded: self.conversation.shown_len(),
+            });
+        }
         let loaded = self.conversation.len();
         // Once the server counted fewer messages than were known, some
         // loaded ones are gone from it: its count places nothing.

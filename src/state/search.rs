@@ -4,6 +4,7 @@
 //! is searched as it arrives, so matches appear as they are found.
 
 use super::{AppState, LoadState, Status};
+use crate::message_filter::MessageFilter;
 use crate::model::{Message, MessageId, SortKey};
 use crate::numbers::grouped;
 use crate::search::{Query, SearchIndex};
@@ -163,9 +164,14 @@ impl Search {
 
     /// Searches the loaded messages for `query`, and looks for the first
     /// match at or older than `from` (the selection).
-    pub(super) fn start(&mut self, query: Query, from: Option<SortKey>) {
-        let mut matches = Matches::default();
-        matches.merge(self.index.matching(&query));
+    /// Only messages `shows` keeps count as matches (the `F` filter).
+    pub(super) fn start(
+        &mut self,
+        query: Query,
+        from: Option<SortKey>,
+        shows: impl Fn(MessageId) -> bool,
+    ) {
+        let matches = self.shown_matches(&query, shows);
         self.active = Some(Active {
             query,
             matches,
@@ -174,6 +180,24 @@ impl Search {
                 inclusive: true,
             }),
         });
+    }
+
+    fn shown_matches(&self, query: &Query, shows: impl Fn(MessageId) -> bool) -> Matches {
+        let mut matches = Matches::default();
+        let mut found = self.index.matching(query);
+        found.retain(|(_, id)| shows(*id));
+        matches.merge(found);
+        matches
+    }
+
+    /// The filter changed: the matches are those `shows` keeps now.
+    pub(super) fn refilter(&mut self, shows: impl Fn(MessageId) -> bool) {
+        if let Some(active) = &self.active {
+            let matches = self.shown_matches(&active.query, shows);
+            if let Some(active) = &mut self.active {
+                active.matches = matches;
+            }
+        }
     }
 
     /// Ends the search; true if there was one.
@@ -198,11 +222,17 @@ impl Search {
 
     /// Indexes messages that just arrived, and searches them. Indexing as
     /// pages arrive spreads its cost over loading, so no query pays for it.
-    pub(super) fn arrived<'a>(&mut self, messages: impl Iterator<Item = &'a Message>) {
+    /// Only what `filter` keeps is a match.
+    pub(super) fn arrived<'a>(
+        &mut self,
+        messages: impl Iterator<Item = &'a Message>,
+        filter: MessageFilter,
+    ) {
         let mut found = Vec::new();
         for message in messages {
             self.index.insert(message);
             if let Some(active) = &self.active
+                && filter.keeps(message)
                 && self.index.matches(&active.query, message.id)
             {
                 found.push((message.sort_key(), message.id));
@@ -333,7 +363,8 @@ impl AppState {
         // The reader asked for everything, as with `g`.
         self.history.read_on();
         let from = self.selected().and_then(|id| self.conversation.key(id));
-        self.search.start(query, from);
+        let conversation = &self.conversation;
+        self.search.start(query, from, |id| conversation.shows(id));
         self.advance_search();
     }
 

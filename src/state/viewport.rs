@@ -211,7 +211,46 @@ impl Viewport {
             self.skip = 0;
             self.scroll_up_rows(conversation, layout::MARKER_ROWS);
         }
+        // A message read again may now be of a kind the filter hides.
+        self.keep_selection_shown(conversation);
         self.settle(conversation);
+    }
+
+    /// The conversation's filter changed: a hidden selection moves to the
+    /// nearest kept message, a hidden top to the next kept one, and the
+    /// view settles around them.
+    pub(super) fn refilter(&mut self, conversation: &Conversation) {
+        self.resize_origin = None;
+        self.keep_selection_shown(conversation);
+        if let Item::Message(top) = self.top
+            && !conversation.shows(top)
+        {
+            self.top = conversation
+                .next(top)
+                .or_else(|| conversation.last())
+                .map_or(Item::Marker, |m| Item::Message(m.id));
+            self.skip = 0;
+        }
+        // A day line may have come or gone above the top message.
+        self.skip = self
+            .skip
+            .min(self.item_height(conversation, self.top).saturating_sub(1));
+        self.settle(conversation);
+        if self.follow == Follow::Nothing
+            && let Some(id) = self.selected
+        {
+            self.ensure_visible(conversation, id);
+        }
+    }
+
+    /// The selection on a message the filter hides (or none while some are
+    /// shown) moves to the nearest one shown.
+    fn keep_selection_shown(&mut self, conversation: &Conversation) {
+        if let Some(id) = self.selected
+            && !conversation.shows(id)
+        {
+            self.selected = conversation.nearest_shown(id).map(|m| m.id);
+        }
     }
 
     /// Follows the newest message from now on.

@@ -34,6 +34,7 @@ impl Widget for ConversationView<'_> {
             return;
         }
         draw_column(self.state, area, buf);
+        draw_nothing_kept(self.state, area, buf);
         // Over the top row: the separator of the day on screen scrolled off.
         if let Some(day) = self.state.viewport().sticky_day(self.state.conversation()) {
             let row = Rect::new(area.x, area.y, area.width, 1);
@@ -100,6 +101,26 @@ fn draw_column(state: &AppState, area: Rect, buf: &mut Buffer) {
             _ => break,
         }
     }
+}
+
+/// With a filter that keeps none of the loaded messages, says so in the
+/// middle of the column rather than leaving it empty.
+fn draw_nothing_kept(state: &AppState, area: Rect, buf: &mut Buffer) {
+    let conversation = state.conversation();
+    if conversation.shown_len() > 0 || conversation.is_empty() {
+        return;
+    }
+    let Some(said) = state.filter_status() else {
+        return;
+    };
+    let text = format!("{said} · F changes it");
+    let row = Rect::new(area.x, area.y + area.height / 2, area.width, 1);
+    let style = Style::default().add_modifier(Modifier::BOLD);
+    let line = Line::from(Span::styled(
+        truncate(&text, usize::from(area.width)),
+        style,
+    ));
+    draw_line(buf, row, &line.centered());
 }
 
 /// Draws `line` on one row, honouring its alignment.

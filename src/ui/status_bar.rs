@@ -50,6 +50,8 @@ enum Role {
     /// Who is on screen: never dropped, the name shortened, the id kept.
     Visitor,
     Position,
+    /// The `F` filter, and how many loaded messages it keeps.
+    Filter,
     /// New messages below the view: `G` shows them.
     Unseen,
     /// A search in progress, or its match count.
@@ -124,6 +126,15 @@ impl<'a> StatusBar<'a> {
                 role: Role::Position,
                 text: "connecting…".to_owned(),
             }),
+            // Through a filter: among the kept ones, which its part counts.
+            (Some(_), Some(Position::InLoaded { number, loaded }))
+                if state.conversation().filter().is_active() =>
+            {
+                parts.push(Part {
+                    role: Role::Position,
+                    text: format!("{} of {}", grouped(number as u64), grouped(loaded as u64)),
+                });
+            }
             (Some(_), Some(Position::InLoaded { number, loaded })) => parts.push(Part {
                 role: Role::Position,
                 text: format!(
@@ -209,6 +220,12 @@ impl<'a> StatusBar<'a> {
                 text: format!("↓ {} new messages", grouped(count as u64)),
             }),
         }
+        if let Some(filter) = state.filter_status() {
+            parts.push(Part {
+                role: Role::Filter,
+                text: filter,
+            });
+        }
         if let Some(search) = state.search_status() {
             parts.push(Part {
                 role: Role::Search,
@@ -237,6 +254,7 @@ impl<'a> StatusBar<'a> {
             (Colors::On, Role::Unseen) => base.fg(Color::LightGreen).add_modifier(Modifier::BOLD),
             (Colors::Off, Role::Unseen) => base.add_modifier(Modifier::BOLD),
             (_, Role::Position | Role::Search) => base.add_modifier(Modifier::BOLD),
+            (Colors::On, Role::Filter) => base.fg(Color::LightCyan),
             (Colors::On, Role::Info) => base.fg(Color::Yellow),
             (Colors::On, Role::Error) => base.fg(Color::LightRed).add_modifier(Modifier::BOLD),
             (Colors::Off, Role::Error) => base.add_modifier(Modifier::BOLD),

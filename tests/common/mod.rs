@@ -86,6 +86,15 @@ pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     screen_rows(terminal).join("\n")
 }
 
+/// The whole screen of `state`, drawn on a `width` x `height` test terminal.
+pub fn drawn(state: &AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| szchat::ui::draw(frame, state))
+        .unwrap();
+    terminal
+}
+
 /// Where the binary keeps its archive in a test: inside the build's scratch
 /// space, one directory per test process, so no test writes under the real
 /// home and the archive path is exercised.
