@@ -168,3 +168,62 @@ async fn a_markdown_export_of_only_attachments_names_both_files() {
     assert!(!markdown.contains("Message 1\n"), "{markdown}");
     assert!(!markdown.contains("Message 4"), "{markdown}");
 }
+
+/// The filter cases of a history of [`history`], by the flags and the ids kept.
+const FILTERED: &[(&[&str], &[u64])] = &[
+    (&["--no-auto-invitations"], &[1, 3, 4, 5, 6, 7, 8, 9, 10]),
+    (&["--only", "visitor"], &[1, 3, 5, 7, 9]),
+    (
+        &["--only", "operator", "--no-auto-invitations"],
+        &[4, 6, 8, 10],
+    ),
+    (&["--only", "attachments"], &[5, 8]),
+];
+
+/// `szchat ARGS` against `server`, its archive in `data`.
+async fn szchat_in(server: &FakeServer, data: &std::path::Path, args: &[&str]) -> Output {
+    let mut command = szchat_command(SECRET, args);
+    command
+        .env("SIGNALZEN_BASE_URL", server.base_url())
+        .env("XDG_DATA_HOME", data);
+    run(command).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_of_2_in_either_server_order_and_offline_leave_out_the_same() {
+    use szchat_fake::ServeOrder;
+    let user = USER.to_string();
+    for order in [ServeOrder::OldestFirst, ServeOrder::NewestFirst] {
+        let mut config = FakeConfig::new(SECRET, USER, history());
+        config.order = order;
+        let server = FakeServer::start(config).await.unwrap();
+        let data = tempfile::tempdir().unwrap();
+        for (filter, wanted) in FILTERED {
+            // Streamed from the server two at a time, then through the archive.
+            for archive in [false, true] {
+                let mut args = vec!["--export", "jsonl", "--page-size", "2"];
+                if !archive {
+                    args.push("--no-archive");
+                }
+                args.extend_from_slice(filter);
+                args.push(&user);
+                let output = szchat_in(&server, data.path(), &args).await;
+                assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+                assert_eq!(
+                    ids(&output),
+                    *wanted,
+                    "{order:?} {filter:?} archive {archive}"
+                );
+            }
+            // From the archive alone: no request at all.
+            let before = server.request_count();
+            let mut args = vec!["--offline", "--export", "jsonl"];
+            args.extend_from_slice(filter);
+            args.push(&user);
+            let output = szchat_in(&server, data.path(), &args).await;
+            assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+            assert_eq!(ids(&output), *wanted, "{order:?} {filter:?} offline");
+            assert_eq!(server.request_count(), before, "--offline asks nothing");
+        }
+    }
+}

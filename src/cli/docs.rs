@@ -174,6 +174,12 @@ fn example_rows() -> Vec<(String, String)> {
              every attachment in ~/Downloads/4821 under its sanitised name, never overwriting",
         ),
         (
+            "szchat --offline 4821 --export text --only attachments --no-auto-invitations",
+            "list only visitor 4821's archived messages that carry a file (--only visitor or \
+             operator for one side), leaving out the auto-invitations; the F menu shows the same \
+             in a conversation",
+        ),
+        (
             "szchat sync",
             "bring the archive up to date: every visitor in the list, each only as far as it \
              is new (szchat sync 4821 for one)",
