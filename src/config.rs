@@ -15,8 +15,11 @@ use clap::parser::ValueSource;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use session_gap::SessionGap;
+
 use crate::cli::Cli;
 use crate::concurrency::Concurrency;
+use crate::metrics::DEFAULT_SESSION_GAP;
 use crate::named_file::{self, OpenFailure};
 use crate::paging::PageSize;
 use crate::secret::{SECRET_VARIABLE, Secret, SecretError};
@@ -70,6 +73,8 @@ pub struct FileSettings {
     /// Whether the local archive is kept (`archive = false`: nothing written
     /// under the data directory).
     pub archive: Option<bool>,
+    /// How long without a message starts a new session (`"30m"`).
+    pub session_gap: Option<SessionGap>,
 }
 
 /// A whole number as written in the file, so that a wrong type reads
@@ -378,6 +383,9 @@ pub struct Settings {
     pub secret: SecretSource,
     /// Whether the local archive is kept: not with `--no-archive` or `archive = false`.
     pub archive: bool,
+    /// How long without a message starts a new session: the figures'
+    /// sessions and the "later" line between them.
+    pub session_gap: chrono::TimeDelta,
 }
 
 impl Settings {
@@ -457,6 +465,9 @@ impl Settings {
             color,
             secret,
             archive: !cli.no_archive && from_file.archive.unwrap_or(true),
+            session_gap: from_file
+                .session_gap
+                .map_or(DEFAULT_SESSION_GAP, |SessionGap(gap)| gap),
         }
     }
 }
@@ -480,5 +491,6 @@ fn file_relative(
     }
 }
 
+mod session_gap;
 #[cfg(test)]
 mod tests;

@@ -177,6 +177,13 @@ impl Conversation {
         self.shown(..key).next_back()
     }
 
+    /// The loaded message just before `id`, shown or not: sessions are
+    /// over every message, whatever the filter.
+    pub fn previous_loaded(&self, id: MessageId) -> Option<&Message> {
+        let key = self.key(id)?;
+        self.by_key.range(..key).next_back().map(|(_, m)| m)
+    }
+
     /// The first shown message whose sort key is `key` or later.
     pub fn first_from(&self, key: SortKey) -> Option<&Message> {
         self.shown(key..).next()

@@ -224,6 +224,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             poll_interval: settings.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
             visitor_profile: !cli.offline,
             concurrency: settings.concurrency,
+            session_gap: settings.session_gap,
         },
     };
     let account = AccountSpec {

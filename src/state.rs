@@ -142,7 +142,7 @@ impl AppState {
             user_id,
             conversation: Conversation::new(),
             history,
-            viewport: Viewport::new(width, height, settings.zone),
+            viewport: Viewport::new(width, height, settings.zone, settings.session_gap),
             links: Links::default(),
             saves: Saves::default(),
             overlays: Overlays::default(),

@@ -63,6 +63,7 @@ async fn start_with(
             poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
             visitor_profile: true,
             concurrency: Concurrency::new(u64::from(concurrency)).unwrap(),
+            session_gap: szchat::metrics::DEFAULT_SESSION_GAP,
         },
     };
     let app = App::spawn(

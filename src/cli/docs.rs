@@ -116,7 +116,8 @@ fn file_rows() -> Vec<(String, String)> {
             "~/.config/szchat/config.toml",
             "settings: base-url, page-size, concurrency (1-16, for g and --export), color (auto, \
              always, never), secret-file, poll-interval (seconds between looks while following, \
-             at least 1), archive (false: keep no archive). \
+             at least 1), archive (false: keep no archive), session-gap (no message for this long \
+             starts a new session, like \"30m\" or \"1h30m\"; the default is 30m). \
              Flags and the environment win; --config PATH reads another file",
         ),
         (

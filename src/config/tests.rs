@@ -240,3 +240,21 @@ fn a_missing_default_file_is_no_error_but_a_named_one_is() {
         "{error}"
     );
 }
+
+#[test]
+fn the_session_gap_is_thirty_minutes_unless_the_file_says_otherwise() {
+    let none = file("");
+    let hour = file("session-gap = \"1h\"\n");
+    assert_eq!(settings(&[], &[], &none).session_gap, DEFAULT_SESSION_GAP);
+    assert_eq!(
+        settings(&[], &[], &hour).session_gap,
+        chrono::TimeDelta::hours(1)
+    );
+    let (line, said) = problem("page-size = 20\nsession-gap = \"30\"\n");
+    assert_eq!(line, Some(2));
+    assert!(
+        said.starts_with("session-gap must be a duration like \"30m\""),
+        "{said}"
+    );
+    assert_eq!(problem("session-gap = 30\n").0, Some(1));
+}

@@ -355,7 +355,8 @@ impl AppState {
         self.conversation = crate::conversation::Conversation::new();
         let (width, height) = self.screen;
         let (width, height) = super::view_size(width, height, self.side_panel());
-        self.viewport = super::Viewport::new(width, height, self.zone());
+        self.viewport =
+            super::Viewport::new(width, height, self.zone(), self.viewport.session_gap());
         self.search = super::Search::default();
         self.jump.stop();
         self.history.restart();

@@ -5,8 +5,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use chrono::TimeDelta;
+
 use super::DEFAULT_POLL_INTERVAL;
 use crate::concurrency::Concurrency;
+use crate::metrics::DEFAULT_SESSION_GAP;
 use crate::paging::PageSize;
 use crate::timefmt::LocalZone;
 
@@ -30,12 +33,14 @@ pub struct ConversationSettings {
     pub visitor_profile: bool,
     /// Page requests in flight while the reader wants the whole history.
     pub concurrency: Concurrency,
+    /// How long without a message starts a new session (config `session-gap`).
+    pub session_gap: TimeDelta,
 }
 
 impl ConversationSettings {
     /// Pages of `page_size` (the whole history too), shown in `zone`, and
     /// nothing more: not followed, no profile asked for, no log file, one
-    /// request at a time.
+    /// request at a time, sessions split after the default gap.
     pub fn new(page_size: PageSize, zone: LocalZone) -> Self {
         Self {
             page_size,
@@ -46,6 +51,7 @@ impl ConversationSettings {
             poll_interval: DEFAULT_POLL_INTERVAL,
             visitor_profile: false,
             concurrency: Concurrency::MIN,
+            session_gap: DEFAULT_SESSION_GAP,
         }
     }
 }

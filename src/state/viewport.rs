@@ -5,6 +5,7 @@
 
 use std::cell::{RefCell, RefMut};
 
+use chrono::TimeDelta;
 use ratatui::layout::Rect;
 
 use crate::conversation::Conversation;
@@ -54,10 +55,13 @@ pub struct Viewport {
 }
 
 impl Viewport {
-    /// A view of `width` x `height` cells following the newest message.
-    pub(super) fn new(width: u16, height: u16, zone: LocalZone) -> Self {
+    /// A view of `width` x `height` cells following the newest message,
+    /// with a session line after each pause of `session_gap`.
+    pub(super) fn new(width: u16, height: u16, zone: LocalZone, session_gap: TimeDelta) -> Self {
+        let mut layout = LayoutCache::new(width, zone);
+        layout.set_session_gap(session_gap);
         Self {
-            layout: RefCell::new(LayoutCache::new(width, zone)),
+            layout: RefCell::new(layout),
             height: usize::from(height),
             top: Item::Marker,
             skip: 0,
@@ -92,6 +96,11 @@ impl Viewport {
     /// The time zone timestamps are shown in.
     pub fn zone(&self) -> LocalZone {
         *self.layout.borrow().zone()
+    }
+
+    /// How long without a message starts a new session.
+    pub fn session_gap(&self) -> TimeDelta {
+        self.layout.borrow().session_gap()
     }
 
     /// The day to show on the top row, over whatever is there, when the

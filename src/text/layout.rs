@@ -2,15 +2,18 @@
 //!
 //! Items are the marker line at the top ("loading older…" or "beginning of
 //! conversation") and the messages. A message's wrapped lines are cached by id
-//! for the current width; the day separator above it depends on its neighbour,
-//! so it is decided per draw (one map lookup) rather than cached.
+//! for the current width; the day separator and the session line above it
+//! ("— 3 h 12 min later —") depend on its neighbour, so they are decided per
+//! draw (one map lookup) rather than cached.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use chrono::TimeDelta;
 use ratatui::text::Line;
 
 use crate::conversation::Conversation;
+use crate::metrics::{self, DEFAULT_SESSION_GAP};
 use crate::model::{Message, MessageId};
 use crate::text::message_block;
 use crate::timefmt::LocalZone;
@@ -35,6 +38,8 @@ pub enum Item {
 pub struct LayoutCache {
     width: u16,
     zone: LocalZone,
+    /// How long without a message starts a new session.
+    session_gap: TimeDelta,
     blocks: HashMap<MessageId, Rc<[Line<'static>]>>,
 }
 
@@ -44,6 +49,7 @@ impl LayoutCache {
         Self {
             width,
             zone,
+            session_gap: DEFAULT_SESSION_GAP,
             blocks: HashMap::new(),
         }
     }
@@ -56,6 +62,16 @@ impl LayoutCache {
     /// The time zone timestamps are shown in.
     pub fn zone(&self) -> &LocalZone {
         &self.zone
+    }
+
+    /// How long without a message starts a new session.
+    pub fn session_gap(&self) -> TimeDelta {
+        self.session_gap
+    }
+
+    /// Sets how long without a message starts a new session.
+    pub fn set_session_gap(&mut self, gap: TimeDelta) {
+        self.session_gap = gap;
     }
 
     /// Changes the width; every cached block is dropped if it changed.
@@ -106,13 +122,44 @@ impl LayoutCache {
         (previous_day != Some(day)).then(|| self.zone.day_label(created))
     }
 
+    /// The pause before `message` when it starts a new session: the
+    /// session gap or more since the message before it (both dated), shown
+    /// or not, as the figures count sessions whatever the filter.
+    pub fn session_break(
+        &self,
+        conversation: &Conversation,
+        message: &Message,
+    ) -> Option<TimeDelta> {
+        let created = message.created_at?;
+        let previous = conversation.previous_loaded(message.id)?.created_at?;
+        metrics::starts_session(previous, created, self.session_gap).then(|| created - previous)
+    }
+
+    /// The lines above `message`, `width` columns wide: its day separator,
+    /// then its session line, each when it has one.
+    pub fn headings(
+        &self,
+        conversation: &Conversation,
+        message: &Message,
+        width: u16,
+    ) -> Vec<Line<'static>> {
+        let day = self
+            .day_break(conversation, message)
+            .map(|label| message_block::day_separator(&label, width));
+        let session = self
+            .session_break(conversation, message)
+            .map(|pause| message_block::session_line(pause, width));
+        day.into_iter().chain(session).collect()
+    }
+
     /// How many rows `item` takes.
     pub fn height(&mut self, conversation: &Conversation, item: Item) -> usize {
         match item {
             Item::Marker => MARKER_ROWS,
             Item::Message(id) => conversation.get(id).map_or(0, |message| {
-                let separator = usize::from(self.day_break(conversation, message).is_some());
-                separator + self.block(message).len()
+                let day = usize::from(self.day_break(conversation, message).is_some());
+                let session = usize::from(self.session_break(conversation, message).is_some());
+                day + session + self.block(message).len()
             }),
         }
     }

@@ -16,11 +16,13 @@
 //! Every line of a block is `[indent, gutter, content...]`, the last line is blank
 //! spacing, and no line is wider than the width asked for.
 
+use chrono::TimeDelta;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::attachment;
+use crate::metrics::wording;
 use crate::model::{EntryRef, Message, MessageId, Sender, Unreadable};
 use crate::sanitize::{sanitize_line, sanitize_text};
 use crate::timefmt::LocalZone;
@@ -176,6 +178,18 @@ pub fn day_separator(label: &str, width: u16) -> Line<'static> {
         Span::styled(label, label_style),
         Span::styled(format!(" {}", RULE.repeat(right)), style),
     ])
+}
+
+/// The centred line between two sessions, "— 3 h 12 min later —": how long
+/// nothing was said. Cut to `width` when it does not fit.
+#[must_use]
+pub fn session_line(pause: TimeDelta, width: u16) -> Line<'static> {
+    let text = format!("— {} later —", wording::span(pause));
+    Line::from(Span::styled(
+        truncate(&text, usize::from(width)),
+        meta().italic(),
+    ))
+    .centered()
 }
 
 /// True for the span that lists the keys acting on an attachment: an

@@ -65,9 +65,7 @@ fn draw_column(state: &AppState, area: Rect, buf: &mut Buffer) {
                 let Some(message) = conversation.get(id) else {
                     break;
                 };
-                let separator = cache
-                    .day_break(conversation, message)
-                    .map(|label| message_block::day_separator(&label, area.width));
+                let headings = cache.headings(conversation, message, area.width);
                 let block = cache.block(message);
                 let query = query.filter(|_| state.is_search_match(id));
                 if selected == Some(id) || query.is_some() {
@@ -81,9 +79,9 @@ fn draw_column(state: &AppState, area: Rect, buf: &mut Buffer) {
                             message_block::add_id(&mut lines, id, area.width);
                         }
                     }
-                    (separator.into_iter().chain(lines).collect(), Rc::from([]))
+                    (headings.into_iter().chain(lines).collect(), Rc::from([]))
                 } else {
-                    (separator.into_iter().collect(), block)
+                    (headings, block)
                 }
             }
         };

@@ -188,6 +188,7 @@ pub fn app_config(client: ApiClient, user_id: Option<u64>) -> AppConfig {
             poll_interval: szchat::state::DEFAULT_POLL_INTERVAL,
             visitor_profile: false,
             concurrency: Concurrency::MIN,
+            session_gap: szchat::metrics::DEFAULT_SESSION_GAP,
         },
     }
 }
