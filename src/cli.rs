@@ -13,6 +13,7 @@ use crate::api::client::DEFAULT_BASE_URL;
 use crate::cli::commands::Command;
 use crate::concurrency::Concurrency;
 use crate::export::Format;
+use crate::images::ImagesMode;
 use crate::message_filter::{MessageFilter, Only};
 use crate::paging::PageSize;
 use crate::ui::color::ColorMode;
@@ -108,6 +109,11 @@ pub struct Cli {
     // No clap default: a flag given must be told from one left out, for the config file.
     #[arg(long, value_name = "WHEN", value_enum)]
     pub color: Option<ColorMode>,
+
+    /// When to preview picture attachments under their messages: auto (only where the terminal's own graphics protocol, kitty, iTerm2 or sixel, was detected), always (Unicode half blocks elsewhere, as in tmux), never [default: auto].
+    // No clap default: a flag given must be told from one left out, for the config file.
+    #[arg(long, value_name = "WHEN", value_enum)]
+    pub images: Option<ImagesMode>,
 
     /// Follow the conversation live from the start: new messages appear as they arrive (f toggles).
     #[arg(long)]

@@ -19,6 +19,7 @@ pub use session_gap::SessionGap;
 
 use crate::cli::Cli;
 use crate::concurrency::Concurrency;
+use crate::images::ImagesMode;
 use crate::metrics::DEFAULT_SESSION_GAP;
 use crate::named_file::{self, OpenFailure};
 use crate::paging::PageSize;
@@ -70,6 +71,8 @@ pub struct FileSettings {
     pub secret_file: Option<PathBuf>,
     /// Whether colours are drawn.
     pub color: Option<ColorMode>,
+    /// When pictures are previewed.
+    pub images: Option<ImagesMode>,
     /// Whether the local archive is kept (`archive = false`: nothing written
     /// under the data directory).
     pub archive: Option<bool>,
@@ -379,6 +382,8 @@ pub struct Settings {
     pub poll_interval: Option<Duration>,
     /// Whether colours are drawn.
     pub color: ColorMode,
+    /// When pictures are previewed.
+    pub images: ImagesMode,
     /// Where the API secret is read from.
     pub secret: SecretSource,
     /// Whether the local archive is kept: not with `--no-archive` or `archive = false`.
@@ -463,6 +468,7 @@ impl Settings {
                 .map(Duration::from_secs)
                 .or(from_file.poll_interval.map(|PollInterval(every)| every)),
             color,
+            images: cli.images.or(from_file.images).unwrap_or_default(),
             secret,
             archive: !cli.no_archive && from_file.archive.unwrap_or(true),
             session_gap: from_file

@@ -6,12 +6,15 @@
 //! [`UsersRequest`] / [`UsersEvent`]. One task runs either.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use crate::api::client::{ApiClient, RetryNotice};
 use crate::api::error::ApiError;
+use crate::attachment::fetch;
+use crate::attachment::preview::{NoPreview, Preview};
 use crate::attachment::save::{self, Progress, SaveError, SaveRequest, Saved};
 use crate::model::{Message, MessageId, Page};
 use crate::paging::{PageRequest, PageSize};
@@ -60,6 +63,8 @@ pub enum FetchRequest {
     },
     /// Save one message's attachment to a file, through a fresh link.
     Save(SaveRequest),
+    /// Decode one message's attachment for a preview, through a fresh link.
+    Preview(MessageId),
 }
 
 /// An answer from the fetch task, for a conversation.
@@ -89,6 +94,11 @@ pub enum FetchEvent {
     Saved {
         request: SaveRequest,
         result: Result<Saved, SaveError>,
+    },
+    /// A preview decoded, or why there is none.
+    Previewed {
+        id: MessageId,
+        result: Result<Arc<Preview>, NoPreview>,
     },
     /// A request failed and will be tried again after a pause.
     Retrying {
@@ -206,6 +216,10 @@ impl Request for FetchRequest {
                 let result = save::save(client, &request, on_progress).await;
                 FetchEvent::Saved { request, result }
             }
+            FetchRequest::Preview(id) => FetchEvent::Previewed {
+                id,
+                result: fetch::preview(client, id).await.map(Arc::new),
+            },
         }
     }
 

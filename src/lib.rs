@@ -22,6 +22,7 @@ pub mod export;
 pub mod fetch;
 pub mod fold;
 pub mod geometry;
+pub mod images;
 pub mod keymap;
 pub mod logging;
 pub mod message_filter;

@@ -18,6 +18,7 @@ use szchat::archive::task::{AccountSpec, StoreTask};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::config::{self, Origin, Settings};
 use szchat::export::{self, ExportConfig};
+use szchat::images;
 use szchat::logging;
 use szchat::secret::Secret;
 use szchat::signals;
@@ -210,6 +211,16 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     );
     // crossterm reads NO_COLOR on its own; the decision above is the one that holds.
     crossterm::style::force_color_output(colors == Colors::On);
+    // In raw mode and before any key is read, as asking the terminal needs.
+    // Offline no attachment can be had: nothing to preview.
+    let images = if cli.offline {
+        None
+    } else {
+        settings
+            .images
+            .resolve(|| images::detect::detect(|name| std::env::var(name).ok()))
+    };
+    tracing::info!(images = ?settings.images, graphics = ?images, "pictures");
     let config = AppConfig {
         client,
         user_id,
@@ -225,6 +236,7 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
             visitor_profile: !cli.offline,
             concurrency: settings.concurrency,
             session_gap: settings.session_gap,
+            images,
         },
     };
     let account = AccountSpec {

@@ -22,6 +22,7 @@ mod io;
 mod jump;
 mod links;
 mod overlay;
+mod previews;
 mod prompt;
 mod queries;
 mod saving;
@@ -57,6 +58,8 @@ use jump::{Jump, Target};
 use links::Links;
 use overlay::KeyTaken;
 pub use overlay::{Field as ProfileField, Overlay, Overlays};
+use previews::Previews;
+pub use previews::{PREVIEW_ROWS, Picture, PreviewState};
 pub use prompt::Prompt;
 use saving::Saves;
 pub use scroll::Scroll;
@@ -75,6 +78,8 @@ pub struct AppState {
     links: Links,
     /// Attachments being saved to files.
     saves: Saves,
+    /// Pictures previewed under their messages.
+    previews: Previews,
     overlays: Overlays,
     jump: Jump,
     follow: Follow,
@@ -91,6 +96,14 @@ pub struct AppState {
     screen: (u16, u16),
     exit: Option<Exit>,
     dirty: bool,
+}
+
+/// True for the keys that show the selected picture larger: Enter and `i`
+/// (on any other message they open the attachment and the details).
+fn enlarges(key: crossterm::event::KeyEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        && matches!(key.code, KeyCode::Enter | KeyCode::Char('i'))
 }
 
 /// The conversation's part of a `width` x `height` screen, with a side
@@ -138,13 +151,18 @@ impl AppState {
         } else {
             VisitorInfo::NotAsked
         };
+        let viewport = Viewport::new(width, height, settings.zone, settings.session_gap);
+        if settings.images.is_some() {
+            viewport.layout().set_preview_rows(PREVIEW_ROWS);
+        }
         Self {
             user_id,
             conversation: Conversation::new(),
             history,
-            viewport: Viewport::new(width, height, settings.zone, settings.session_gap),
+            viewport,
             links: Links::default(),
             saves: Saves::default(),
+            previews: Previews::new(settings.images.clone()),
             overlays: Overlays::default(),
             jump: Jump::default(),
             follow,
@@ -191,6 +209,8 @@ impl AppState {
         }
         let mut effects = self.handle(input);
         effects.extend(self.poll_if_due());
+        // Whatever moved the view may have brought pictures on screen.
+        effects.extend(self.request_previews());
         self.keep_offline(effects)
     }
 
@@ -208,6 +228,11 @@ impl AppState {
     pub fn handle(&mut self, input: Input) -> Vec<Effect> {
         match input {
             Input::Key(key) => match self.overlays.offer_key(key) {
+                KeyTaken::Pass if enlarges(key) && self.picture_selected() => {
+                    self.dirty = true;
+                    self.show_picture();
+                    Vec::new()
+                }
                 KeyTaken::Pass => Action::from_key(key).map_or_else(Vec::new, |a| self.update(a)),
                 KeyTaken::Consumed => {
                     self.dirty = true;
@@ -427,6 +452,10 @@ impl AppState {
                 self.saved(&request, result);
                 return Vec::new();
             }
+            FetchEvent::Previewed { id, result } => {
+                self.previewed(id, result);
+                return Vec::new();
+            }
             FetchEvent::Polled {
                 request,
                 result,
@@ -485,6 +514,7 @@ impl AppState {
                     FetchRequest::Visitor(_) => ("visitor", StatusTopic::Other),
                     FetchRequest::Message { .. } => ("link", StatusTopic::Link),
                     FetchRequest::Save(_) => ("saving", StatusTopic::Link),
+                    FetchRequest::Preview(_) => ("preview", StatusTopic::Link),
                 };
                 self.set_status(Status::about(
                     topic,

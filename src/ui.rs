@@ -10,6 +10,8 @@ pub mod help;
 pub mod hyperlink;
 pub mod matches;
 pub mod picker;
+pub mod picture;
+pub mod preview;
 pub mod profile;
 pub mod prompt;
 pub mod status_bar;
@@ -85,6 +87,9 @@ pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
                 let line = prompt::PromptLine::new(&question, "", &hint);
                 frame.set_cursor_position(line.cursor(status));
                 frame.render_widget(line, status);
+            }
+            Overlay::Picture(id) => {
+                frame.render_widget(picture::PictureOverlay { state, id: *id }, conversation);
             }
             Overlay::Detail(detail) => {
                 frame.render_widget(detail::DetailOverlay::new(state, detail), conversation);

@@ -147,7 +147,7 @@ fn a_bad_file_is_one_line_naming_the_file_and_the_line() {
         stderr_line(&output),
         format!(
             "szchat: config file {}, line 3: unknown field `colour`, expected one of \
-             `base-url`, `page-size`, `concurrency`, `poll-interval`, `secret-file`, `color`, `archive`, `session-gap`",
+             `base-url`, `page-size`, `concurrency`, `poll-interval`, `secret-file`, `color`, `images`, `archive`, `session-gap`",
             path.display()
         )
     );

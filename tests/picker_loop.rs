@@ -64,6 +64,7 @@ async fn start_with(
             visitor_profile: true,
             concurrency: Concurrency::new(u64::from(concurrency)).unwrap(),
             session_gap: szchat::metrics::DEFAULT_SESSION_GAP,
+            images: None,
         },
     };
     let app = App::spawn(

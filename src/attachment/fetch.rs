@@ -10,6 +10,7 @@ use crate::model::MessageId;
 use crate::open::{CheckedUrl, RefusedUrl, check_url};
 
 use super::display_name;
+use super::preview::{self, MAX_PREVIEW_BYTES, NoPreview, Preview};
 
 /// Why an attachment could not be had.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +71,30 @@ pub async fn open(client: &ApiClient, id: MessageId) -> Result<Incoming, Attachm
         name: display_name(link.as_str()),
         download,
     })
+}
+
+/// Message `id`'s attachment decoded for a preview, through a fresh link:
+/// read up to [`MAX_PREVIEW_BYTES`] (a larger file is refused unread) and
+/// decoded on a blocking thread, never on the caller's.
+pub async fn preview(client: &ApiClient, id: MessageId) -> Result<Preview, NoPreview> {
+    let unavailable = |error: AttachmentError| NoPreview::Unavailable(error.to_string());
+    let incoming = open(client, id).await.map_err(unavailable)?;
+    let name = incoming.name.clone();
+    let bytes = match incoming
+        .read(MAX_PREVIEW_BYTES)
+        .await
+        .map_err(unavailable)?
+    {
+        Body::Complete(bytes) => bytes,
+        Body::TooLarge { size } => {
+            return Err(NoPreview::TooManyBytes(
+                size.unwrap_or(MAX_PREVIEW_BYTES + 1),
+            ));
+        }
+    };
+    tokio::task::spawn_blocking(move || preview::decode(&name, &bytes))
+        .await
+        .map_err(|error| NoPreview::Unavailable(error.to_string()))?
 }
 
 impl Incoming {

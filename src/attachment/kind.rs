@@ -13,6 +13,10 @@ pub enum ImageKind {
     WebP,
 }
 
+/// Name endings of the kinds, to tell which attachments may be pictures
+/// before their bytes are had.
+const IMAGE_ENDINGS: [&str; 5] = [".png", ".jpg", ".jpeg", ".gif", ".webp"];
+
 /// Bytes enough to tell every kind apart (WebP's "RIFF....WEBP").
 pub const SNIFF_BYTES: usize = 12;
 
@@ -30,6 +34,13 @@ impl ImageKind {
         } else {
             None
         }
+    }
+
+    /// True when a file called `name` may be one of the kinds: only to make
+    /// room for a preview; the bytes decide what it is.
+    pub fn named(name: &str) -> bool {
+        let name = name.to_ascii_lowercase();
+        IMAGE_ENDINGS.iter().any(|ending| name.ends_with(ending))
     }
 
     /// The format the `image` crate decodes this kind as.
@@ -82,6 +93,16 @@ mod tests {
         assert_eq!(ImageKind::Jpeg.mime_type(), "image/jpeg");
         assert_eq!(ImageKind::Gif.mime_type(), "image/gif");
         assert_eq!(ImageKind::WebP.mime_type(), "image/webp");
+    }
+
+    #[test]
+    fn pictures_are_expected_by_their_name() {
+        for name in ["shot.png", "Photo.JPG", "a.jpeg", "x.gif", "y.WebP"] {
+            assert!(ImageKind::named(name), "{name}");
+        }
+        for name in ["invoice.pdf", "png", "notes.png.txt", ""] {
+            assert!(!ImageKind::named(name), "{name}");
+        }
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub enum NoPreview {
     NotAnImage(String),
     #[error("cannot preview {name}: {reason}")]
     Undecodable { name: String, reason: String },
+    /// The file could not be had (no fresh link, a failed download).
+    #[error("no preview: {0}")]
+    Unavailable(String),
 }
 
 /// The preview of attachment `name` (sanitized, for the messages), from

@@ -55,6 +55,8 @@ pub enum Overlay {
     },
     /// The `F` menu: which messages the conversation shows.
     Filter(FilterMenu),
+    /// Message `id`'s picture, as large as the conversation's part of the screen.
+    Picture(MessageId),
 }
 
 /// What the top overlay did with a key, before the key map saw it.
@@ -160,7 +162,8 @@ impl Overlay {
             | Overlay::Search(_)
             | Overlay::Save { .. }
             | Overlay::Replace { .. }
-            | Overlay::Filter(_) => {}
+            | Overlay::Filter(_)
+            | Overlay::Picture(_) => {}
         }
     }
 
@@ -218,6 +221,14 @@ impl Overlay {
                     scroll.take(action);
                     Response::Consumed
                 }
+            },
+            // Enter (open) and `i` (details) opened it; they close it too.
+            Overlay::Picture(_) => match action {
+                Action::OpenAttachment | Action::ShowDetail | Action::Close => Response::Close,
+                Action::ToggleHelp | Action::Quit | Action::Redraw | Action::Suspend => {
+                    Response::Pass
+                }
+                _ => Response::Consumed,
             },
             Overlay::Detail(detail) => match action {
                 Action::ShowDetail | Action::Close => Response::Close,
@@ -280,7 +291,8 @@ impl Overlay {
             | Overlay::Error { .. }
             | Overlay::Detail(_)
             | Overlay::Replace { .. }
-            | Overlay::Profile { .. } => Response::Pass,
+            | Overlay::Profile { .. }
+            | Overlay::Picture(_) => Response::Pass,
         }
     }
 }
@@ -391,7 +403,8 @@ impl AppState {
             | Overlay::Error { .. }
             | Overlay::Detail(_)
             | Overlay::Profile { .. }
-            | Overlay::Filter(_) => {}
+            | Overlay::Filter(_)
+            | Overlay::Picture(_) => {}
         }
         effects.extend(self.request_more());
         effects

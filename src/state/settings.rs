@@ -9,6 +9,7 @@ use chrono::TimeDelta;
 
 use super::DEFAULT_POLL_INTERVAL;
 use crate::concurrency::Concurrency;
+use crate::images::Graphics;
 use crate::metrics::DEFAULT_SESSION_GAP;
 use crate::paging::PageSize;
 use crate::timefmt::LocalZone;
@@ -35,6 +36,8 @@ pub struct ConversationSettings {
     pub concurrency: Concurrency,
     /// How long without a message starts a new session (config `session-gap`).
     pub session_gap: TimeDelta,
+    /// What pictures are previewed with (`--images`); `None`: not at all.
+    pub images: Option<Graphics>,
 }
 
 impl ConversationSettings {
@@ -52,6 +55,7 @@ impl ConversationSettings {
             visitor_profile: false,
             concurrency: Concurrency::MIN,
             session_gap: DEFAULT_SESSION_GAP,
+            images: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use chrono::TimeDelta;
 use ratatui::text::Line;
 
+use crate::attachment::{self, kind::ImageKind};
 use crate::conversation::Conversation;
 use crate::metrics::{self, DEFAULT_SESSION_GAP};
 use crate::model::{Message, MessageId};
@@ -40,6 +41,8 @@ pub struct LayoutCache {
     zone: LocalZone,
     /// How long without a message starts a new session.
     session_gap: TimeDelta,
+    /// Rows kept under a picture attachment for its preview; 0: none.
+    preview_rows: usize,
     blocks: HashMap<MessageId, Rc<[Line<'static>]>>,
 }
 
@@ -50,8 +53,25 @@ impl LayoutCache {
             width,
             zone,
             session_gap: DEFAULT_SESSION_GAP,
+            preview_rows: 0,
             blocks: HashMap::new(),
         }
+    }
+
+    /// Keeps `rows` rows under each picture attachment for its preview (0:
+    /// none); every cached block is dropped if that changed.
+    pub fn set_preview_rows(&mut self, rows: usize) {
+        if rows != self.preview_rows {
+            self.preview_rows = rows;
+            self.blocks.clear();
+        }
+    }
+
+    /// The rows a message with a preview keeps for it, else 0.
+    pub fn preview_rows(&self, message: &Message) -> usize {
+        let picture = message.unreadable.is_none()
+            && attachment::shown_name(message).is_some_and(|name| ImageKind::named(&name));
+        if picture { self.preview_rows } else { 0 }
     }
 
     /// The width messages are laid out at.
@@ -105,9 +125,14 @@ impl LayoutCache {
             self.blocks.clear();
         }
         let (width, zone) = (self.width, self.zone);
+        let rows = self.preview_rows(message);
         self.blocks
             .entry(message.id)
-            .or_insert_with(|| message_block::message_lines(message, width, &zone).into())
+            .or_insert_with(|| {
+                let mut lines = message_block::message_lines(message, width, &zone);
+                message_block::keep_preview_rows(&mut lines, rows);
+                lines.into()
+            })
             .clone()
     }
 
@@ -209,6 +234,44 @@ mod tests {
             assert!(!lines.is_empty());
             assert!(cache.len() <= MAX_CACHED_BLOCKS);
         }
+    }
+
+    #[test]
+    fn a_picture_keeps_its_preview_rows_and_nothing_else_does() {
+        let picture = testing::message(1)
+            .body("here")
+            .attachment("https://cdn.test/shot.png")
+            .build();
+        let document = testing::message(2)
+            .body("here")
+            .attachment("https://cdn.test/invoice.pdf")
+            .build();
+        let mut conversation = Conversation::new();
+        conversation.insert(picture.clone());
+        let mut cache = LayoutCache::new(40, LocalZone::utc());
+        let plain_picture = cache.block(&picture).len();
+        let plain_document = cache.block(&document).len();
+        let plain_height = cache.height(&conversation, Item::Message(1));
+        cache.set_preview_rows(6);
+        assert!(cache.is_empty());
+        assert_eq!(cache.preview_rows(&picture), 6);
+        assert_eq!(cache.preview_rows(&document), 0);
+        // The rows are counted exactly: the height the viewport scrolls by.
+        assert_eq!(cache.block(&picture).len(), plain_picture + 6);
+        assert_eq!(cache.block(&document).len(), plain_document);
+        assert_eq!(
+            cache.height(&conversation, Item::Message(1)),
+            plain_height + 6
+        );
+        // Under the content, above the spacer, with the gutter running on.
+        let block = cache.block(&picture);
+        assert!(block[block.len() - 1].spans.is_empty());
+        let kept = &block[block.len() - 2];
+        assert_eq!(kept.spans.len(), 2);
+        assert_eq!(
+            message_block::margin_width(kept),
+            message_block::margin_width(&block[0])
+        );
     }
 
     #[test]

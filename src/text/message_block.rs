@@ -128,6 +128,26 @@ pub fn message_lines(msg: &Message, width: u16, zone: &LocalZone) -> Vec<Line<'s
     lines
 }
 
+/// Keeps `rows` rows for a preview under the content of `lines` (a block
+/// from [`message_lines`]), above its blank spacer: each is the block's
+/// indent and gutter, so the bar runs on beside the picture.
+pub fn keep_preview_rows(lines: &mut Vec<Line<'static>>, rows: usize) {
+    if rows == 0 || lines.len() < 2 {
+        return;
+    }
+    let margin: Vec<Span<'static>> = lines[0].spans.iter().take(2).cloned().collect();
+    let spacer = lines.len() - 1;
+    lines.splice(
+        spacer..spacer,
+        (0..rows).map(|_| Line::from(margin.clone())),
+    );
+}
+
+/// The columns before the content of a block's line: its indent and gutter.
+pub fn margin_width(line: &Line<'_>) -> usize {
+    line.spans.iter().take(2).map(Span::width).sum()
+}
+
 /// The row that stands in for an entry the server sent but szchat could not
 /// read: "message 30 could not be read: <why>", in italics behind a yellow bar,
 /// with no header, so it cannot be taken for a message.

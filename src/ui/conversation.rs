@@ -9,10 +9,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Widget};
 
+use crate::model::MessageId;
 use crate::state::{AppState, LoadState};
 use crate::text::layout::{self, Item};
 use crate::text::message_block;
-use crate::ui::matches;
+use crate::ui::{matches, preview};
 use crate::wrap::truncate;
 
 /// The conversation column, drawn from the app state.
@@ -85,13 +86,23 @@ fn draw_column(state: &AppState, area: Rect, buf: &mut Buffer) {
                 }
             }
         };
+        let item_top = i32::from(y) - i32::try_from(skip).unwrap_or(i32::MAX);
         for line in head.iter().chain(block.iter()).skip(skip) {
             if rows_left == 0 {
-                return;
+                break;
             }
             draw_line(buf, Rect::new(area.x, y, area.width, 1), line);
             y += 1;
             rows_left -= 1;
+        }
+        if let Item::Message(id) = item
+            && let Some(message) = conversation.get(id)
+        {
+            let rows = cache.preview_rows(message);
+            draw_preview(state, id, rows, (&head, &block), item_top, area, buf);
+        }
+        if rows_left == 0 {
+            return;
         }
         skip = 0;
         match layout::next_item(conversation, item) {
@@ -119,6 +130,33 @@ fn draw_nothing_kept(state: &AppState, area: Rect, buf: &mut Buffer) {
         style,
     ));
     draw_line(buf, row, &line.centered());
+}
+
+/// Draws the preview in the `rows` message `id` keeps for one (`head` and
+/// `block` are its lines, the first at screen row `item_top`).
+fn draw_preview(
+    state: &AppState,
+    id: MessageId,
+    rows: usize,
+    (head, block): (&[Line<'static>], &[Line<'static>]),
+    item_top: i32,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let lines = head.len() + block.len();
+    // The kept rows are the last but the spacer.
+    let Some(first) = lines.checked_sub(rows + 1).filter(|_| rows > 0) else {
+        return;
+    };
+    let Some(line) = head.iter().chain(block).nth(first) else {
+        return;
+    };
+    let margin = u16::try_from(message_block::margin_width(line)).unwrap_or(u16::MAX);
+    let place = preview::Place {
+        top: item_top + i32::try_from(first).unwrap_or(i32::MAX),
+        left: area.x.saturating_add(margin),
+    };
+    preview::draw(state, id, place, area, buf);
 }
 
 /// Draws `line` on one row, honouring its alignment.

@@ -189,6 +189,7 @@ pub fn app_config(client: ApiClient, user_id: Option<u64>) -> AppConfig {
             visitor_profile: false,
             concurrency: Concurrency::MIN,
             session_gap: szchat::metrics::DEFAULT_SESSION_GAP,
+            images: None,
         },
     }
 }
