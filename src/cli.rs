@@ -110,7 +110,7 @@ pub struct Cli {
     #[arg(long, value_name = "WHEN", value_enum)]
     pub color: Option<ColorMode>,
 
-    /// When to preview picture attachments under their messages: auto (only where the terminal's own graphics protocol, kitty, iTerm2 or sixel, was detected), always (Unicode half blocks elsewhere, as in tmux), never [default: auto].
+    /// When to preview picture attachments under their messages: auto (only where the terminal's own graphics protocol, kitty, iTerm2 or sixel, was detected), always (Unicode half blocks elsewhere, as in tmux), never [default: auto]. A preview takes 6 rows under its message, fetched through a fresh link; Enter or i on it shows it larger, Esc closes that.
     // No clap default: a flag given must be told from one left out, for the config file.
     #[arg(long, value_name = "WHEN", value_enum)]
     pub images: Option<ImagesMode>,

@@ -165,7 +165,7 @@ pub const KEY_MAP: &[HelpRow] = &[
     },
     HelpRow {
         bindings: &[(Key(K::Char('i')), A::ShowDetail)],
-        what: "message details",
+        what: "details (a picture: larger)",
     },
     HelpRow {
         bindings: &[(Key(K::Char('r')), A::Retry)],

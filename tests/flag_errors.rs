@@ -111,3 +111,18 @@ fn without_a_secret_szchat_points_at_the_demo() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("szchat --demo"), "{stderr}");
 }
+
+#[test]
+fn a_bad_images_value_names_the_three_it_takes() {
+    let output = szchat(&["--images", "sometimes"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        reason(&output),
+        "error: invalid value 'sometimes' for '--images <WHEN>'"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("[possible values: auto, always, never]"),
+        "{stderr}"
+    );
+}

@@ -99,6 +99,14 @@ fn environment_rows() -> Vec<(String, String)> {
              by colons, %s for the link (else it comes last)",
         ),
         (
+            "TERM, TERM_PROGRAM",
+            "tell szchat the terminal draws OSC 8 links (kitty, iTerm2, WezTerm, foot, \
+             Alacritty, Ghostty, VS Code, Windows Terminal, VTE 0.50+, also by VTE_VERSION): the http(s) URLs in \
+             bodies are then clickable, never inside tmux or screen (TMUX, STY). Attachment \
+             names are not linked: their link dies 20 s after it is fetched, o and y fetch a \
+             fresh one",
+        ),
+        (
             "XDG_DOWNLOAD_DIR",
             "where s suggests saving an attachment (else its line in user-dirs.dirs, else \
              ~/Downloads)",
@@ -115,7 +123,7 @@ fn file_rows() -> Vec<(String, String)> {
         (
             "~/.config/szchat/config.toml",
             "settings: base-url, page-size, concurrency (1-16, for g and --export), color (auto, \
-             always, never), secret-file, poll-interval (seconds between looks while following, \
+             always, never), images (auto, always, never: picture previews), secret-file, poll-interval (seconds between looks while following, \
              at least 1), archive (false: keep no archive), session-gap (no message for this long \
              starts a new session, like \"30m\" or \"1h30m\"; the default is 30m). \
              Flags and the environment win; --config PATH reads another file",
