@@ -1,8 +1,9 @@
 //! The query language of the search across visitors (issue 16), pure: a
 //! parser from what the operator typed to [`Query`], and a builder from a
-//! query to the SQL condition over the archive's `messages` (alias `m`) and
-//! its trigram index `message_search`. No I/O; SQLite never sees the text
-//! except as bound parameters, so its error messages cannot reach anyone.
+//! query to the archive's [`Condition`]: an FTS5 query for its trigram
+//! index `message_search`, SQL filters over `messages` (alias `m`) and the
+//! text checks that confirm each candidate. No I/O; SQLite never sees the
+//! text except as bound parameters, so its error messages cannot reach anyone.
 //!
 //! Words must all appear (`invoice 4411`); `word*` finds words that begin so;
 //! `"exact phrase"`; `-word` or `-"a phrase"` excludes; `from:visitor`,
@@ -13,11 +14,9 @@
 //! shorter than three characters, and `word*`, match where a word begins
 //! (in Chinese, Japanese or Thai any character may begin one).
 
-use std::fmt;
-
 use chrono::NaiveDate;
 
-use crate::fold::fold;
+use crate::fold::{fold, has_at_word_start};
 
 /// Longer queries are refused at once, so none can take long to run.
 pub const MAX_QUERY_CHARS: usize = 1_000;
@@ -212,114 +211,128 @@ pub enum Param {
     Int(i64),
 }
 
-/// A condition over `messages m`, with its parameters in order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Condition {
-    pub sql: String,
-    pub params: Vec<Param>,
+/// Where in a field, folded, a check looks for its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Anywhere, inside words too.
+    Inside,
+    /// Where a word begins.
+    WordStart,
 }
 
-impl fmt::Display for Condition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.sql)
+/// One text term checked against a message: its text, folded, found (or,
+/// for `-word`, not found) at its place in the body, the attachment's
+/// name or the sender's name, the fields the index holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextCheck {
+    pub folded: String,
+    pub place: Place,
+    /// False for an excluded term.
+    pub wanted: bool,
+}
+
+impl TextCheck {
+    /// The check of `text`, folded. Short text and prefixes match where a
+    /// word begins: `ab` alone would otherwise hold for nearly every message.
+    fn new(text: &str, prefix: bool, wanted: bool) -> Self {
+        let folded = fold(text);
+        let place = if prefix || folded.chars().count() < TRIGRAM {
+            Place::WordStart
+        } else {
+            Place::Inside
+        };
+        TextCheck {
+            folded,
+            place,
+            wanted,
+        }
+    }
+
+    /// Whether the check holds for a message whose fields, folded, are `fields`.
+    pub fn holds(&self, fields: &[String]) -> bool {
+        let found = fields.iter().any(|field| match self.place {
+            Place::Inside => field.contains(&self.folded),
+            Place::WordStart => has_at_word_start(field, &self.folded),
+        });
+        found == self.wanted
     }
 }
 
-/// The SQL condition for `query`.
+/// What a query asks of the archive, in three parts from cheap to dear:
+/// the index's candidates, the filters SQL checks on `messages m`, and the
+/// text checks each remaining message is confirmed by.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Condition {
+    /// The FTS5 query for the rows holding every trigram of each text that
+    /// must appear; `None` when no such text has three characters.
+    pub candidates: Option<String>,
+    /// SQL over `messages m` (`1` when nothing is filtered), its values in `params`.
+    pub filter: String,
+    pub params: Vec<Param>,
+    pub checks: Vec<TextCheck>,
+}
+
+impl Condition {
+    /// Whether every text check holds for a message with these fields (as
+    /// the archive holds them, unfolded; `None` for an empty one). Each is
+    /// folded once, whatever the number of checks.
+    pub fn confirms(&self, fields: &[Option<&str>]) -> bool {
+        if self.checks.is_empty() {
+            return true;
+        }
+        let folded: Vec<String> = fields.iter().flatten().map(|field| fold(field)).collect();
+        self.checks.iter().all(|check| check.holds(&folded))
+    }
+}
+
+/// The archive's condition for `query`.
 pub fn condition(query: &Query) -> Condition {
-    let mut parts: Vec<String> = Vec::new();
+    let mut filters: Vec<&str> = Vec::new();
     let mut params = Vec::new();
-    let mut matched: Vec<String> = Vec::new();
+    let mut trigram_queries: Vec<String> = Vec::new();
+    let mut checks = Vec::new();
     for term in &query.terms {
         match term {
             Term::Text { text, prefix } => {
-                let folded = fold(text);
-                let long = folded.chars().count() >= TRIGRAM;
-                if long {
-                    matched.push(trigrams(&folded));
+                let check = TextCheck::new(text, *prefix, true);
+                if check.folded.chars().count() >= TRIGRAM {
+                    trigram_queries.push(trigrams(&check.folded));
                 }
-                // Short text and prefixes match where a word begins: `ab`
-                // alone would otherwise hold for nearly every message.
-                parts.push(
-                    if long && !prefix {
-                        CONTAINS
-                    } else {
-                        WORD_START
-                    }
-                    .to_owned(),
-                );
-                params.push(Param::Text(folded));
+                checks.push(check);
             }
-            Term::Exclude(text) => {
-                let folded = fold(text);
-                if folded.chars().count() >= TRIGRAM {
-                    parts.push(format!("NOT (m.rowid IN ({MATCHING}) AND {CONTAINS})"));
-                    params.extend([Param::Text(trigrams(&folded)), Param::Text(folded)]);
-                } else {
-                    parts.push(format!("NOT {WORD_START}"));
-                    params.push(Param::Text(folded));
-                }
-            }
-            Term::From(side) => parts.push(
-                match side {
-                    Side::Visitor => "m.sender_type = 'user'",
-                    Side::Operator => "m.sender_type = 'operator'",
-                }
-                .to_owned(),
-            ),
+            Term::Exclude(text) => checks.push(TextCheck::new(text, false, false)),
+            Term::From(Side::Visitor) => filters.push("m.sender_type = 'user'"),
+            Term::From(Side::Operator) => filters.push("m.sender_type = 'operator'"),
             Term::After(day) => {
-                parts.push("m.created_at >= ?".to_owned());
+                filters.push("m.created_at >= ?");
                 params.push(Param::Text(midnight(*day)));
             }
             Term::Before(day) => {
-                parts.push("m.created_at < ?".to_owned());
+                filters.push("m.created_at < ?");
                 params.push(Param::Text(midnight(*day)));
             }
-            Term::HasAttachment => parts.push("m.has_attachment = 1".to_owned()),
+            Term::HasAttachment => filters.push("m.has_attachment = 1"),
             Term::Visitor(id) => {
-                parts.push("m.visitor = ?".to_owned());
+                filters.push("m.visitor = ?");
                 // Ids are stored by their bits (see the archive's rows).
                 params.push(Param::Int(i64::from_ne_bytes(id.to_ne_bytes())));
             }
         }
     }
-    if !matched.is_empty() {
-        // The candidates first, so the confirmations read only their rows.
-        parts.insert(0, format!("m.rowid IN ({MATCHING})"));
-        params.insert(0, Param::Text(matched.join(" AND ")));
-    }
     Condition {
-        sql: if parts.is_empty() {
+        candidates: (!trigram_queries.is_empty()).then(|| trigram_queries.join(" AND ")),
+        filter: if filters.is_empty() {
             "1".to_owned()
         } else {
-            parts.join(" AND ")
+            filters.join(" AND ")
         },
         params,
+        checks,
     }
 }
-
-/// The index's rows matching a bound FTS5 query.
-const MATCHING: &str = "SELECT rowid FROM message_search WHERE message_search MATCH ?";
 
 /// The SQL function (added by the archive) that folds text for the index.
 pub const FOLD_FUNCTION: &str = "szchat_fold";
-/// The SQL function (added by the archive) that confirms a candidate.
-pub const CONTAINS_FUNCTION: &str = "folded_contains";
-/// The SQL function (added by the archive) for text at a word's start.
-pub const WORD_START_FUNCTION: &str = "folded_word_start";
-/// The fields the index holds, read from the message itself.
-macro_rules! fields {
-    () => {
-        "m.body, m.attachment_name, \
-         coalesce(m.sender_name, trim(coalesce(m.sender_forename, '') || ' ' || coalesce(m.sender_surname, '')))"
-    };
-}
-/// The text, folded, is in the body, the attachment's name or the sender's
-/// name: what the index holds.
-const CONTAINS: &str = concat!("folded_contains(?, ", fields!(), ")");
-/// A word of the body, the attachment's name or the sender's name begins
-/// with the text, folded.
-const WORD_START: &str = concat!("folded_word_start(?, ", fields!(), ")");
 
 /// An FTS5 string: the text in double quotes, its own quotes doubled.
 fn fts_string(text: &str) -> String {
@@ -328,7 +341,7 @@ fn fts_string(text: &str) -> String {
 
 /// The FTS5 query for rows holding every trigram of `folded`: the index
 /// keeps no positions (`detail = none`), so it cannot ask for them in a
-/// row; [`CONTAINS`] confirms the text whole.
+/// row; a [`TextCheck`] confirms the text whole.
 fn trigrams(folded: &str) -> String {
     let chars: Vec<char> = folded.chars().collect();
     chars
@@ -425,52 +438,93 @@ mod tests {
         assert!(parse(&many).unwrap_err().what.contains("terms"));
     }
 
+    fn check(folded: &str, place: Place, wanted: bool) -> TextCheck {
+        TextCheck {
+            folded: folded.to_owned(),
+            place,
+            wanted,
+        }
+    }
+
     #[test]
     fn the_sql_binds_every_value_and_uses_the_index_for_long_text() {
         let built = condition(&parse(r#"Café "x" -spam visitor:7 after:2026-01-02"#).unwrap());
-        assert_eq!(
-            built.sql,
-            format!(
-                "m.rowid IN ({MATCHING}) AND {CONTAINS} AND {WORD_START} AND NOT (m.rowid IN ({MATCHING}) AND {CONTAINS}) AND m.visitor = ? AND m.created_at >= ?"
-            )
-        );
+        assert_eq!(built.candidates.as_deref(), Some("\"caf\" AND \"afe\""));
+        assert_eq!(built.filter, "m.visitor = ? AND m.created_at >= ?");
         assert_eq!(
             built.params,
             [
-                Param::Text("\"caf\" AND \"afe\"".to_owned()),
-                Param::Text("cafe".to_owned()),
-                Param::Text("x".to_owned()),
-                Param::Text("\"spa\" AND \"pam\"".to_owned()),
-                Param::Text("spam".to_owned()),
                 Param::Int(7),
                 Param::Text("2026-01-02T00:00:00.000Z".to_owned()),
+            ]
+        );
+        assert_eq!(
+            built.checks,
+            [
+                check("cafe", Place::Inside, true),
+                check("x", Place::WordStart, true),
+                check("spam", Place::Inside, false),
             ]
         );
         // A quote in the text stays inside its FTS5 string.
         let quoted = condition(&parse("ab\"cd").unwrap());
         assert_eq!(
-            quoted.params[0],
-            Param::Text("\"ab\"\"\" AND \"b\"\"c\" AND \"\"\"cd\"".to_owned())
+            quoted.candidates.as_deref(),
+            Some("\"ab\"\"\" AND \"b\"\"c\" AND \"\"\"cd\"")
+        );
+        // Only filters: no candidates, no checks.
+        let filters = condition(&parse("from:operator has:attachment before:2026-03-01").unwrap());
+        assert_eq!(filters.candidates, None);
+        assert!(filters.checks.is_empty());
+        assert_eq!(
+            filters.filter,
+            "m.sender_type = 'operator' AND m.has_attachment = 1 AND m.created_at < ?"
         );
     }
 
     #[test]
     fn short_text_and_prefixes_are_folded_and_match_where_a_word_begins() {
-        for query in ["ÉT", "Straß*", "-Zö"] {
-            let built = condition(&parse(query).unwrap());
-            assert!(built.sql.contains(WORD_START), "{query}: {built}");
-        }
         let prefix = condition(&parse("Straß*").unwrap());
         assert_eq!(
-            prefix.params,
+            prefix.candidates.as_deref(),
+            Some("\"str\" AND \"tra\" AND \"ras\" AND \"ass\"")
+        );
+        assert_eq!(prefix.checks, [check("strass", Place::WordStart, true)]);
+        let short = condition(&parse("ÉT -Zö").unwrap());
+        assert_eq!(short.candidates, None, "too short for the index");
+        assert_eq!(
+            short.checks,
             [
-                Param::Text("\"str\" AND \"tra\" AND \"ras\" AND \"ass\"".to_owned()),
-                Param::Text("strass".to_owned()),
+                check("et", Place::WordStart, true),
+                check("zo", Place::WordStart, false),
             ]
         );
-        assert_eq!(
-            condition(&parse("ÉT").unwrap()).params,
-            [Param::Text("et".to_owned())]
+    }
+
+    #[test]
+    fn a_message_is_confirmed_by_every_check_on_any_of_its_fields() {
+        let confirms = |query: &str, fields: &[Option<&str>]| {
+            condition(&parse(query).unwrap()).confirms(fields)
+        };
+        let message = [Some("Rechnung für die Straße"), None, Some("Zoë Ångström")];
+        assert!(confirms("strasse", &message), "folded alike");
+        assert!(
+            confirms("rechnung angstrom", &message),
+            "words in two fields"
+        );
+        assert!(confirms("stra*", &message));
+        assert!(!confirms("trasse*", &message), "a prefix begins a word");
+        assert!(confirms("rasse", &message), "long text inside a word");
+        assert!(!confirms("ra", &message), "short text begins a word");
+        assert!(!confirms("strasse -zoe", &message), "an excluded word");
+        assert!(
+            !confirms("strasse -zo", &message),
+            "short: at a word's start…"
+        );
+        assert!(confirms("strasse -oe", &message), "…and only there");
+        assert!(
+            confirms("from:visitor", &message),
+            "filters are SQL's to check"
         );
     }
 }

@@ -150,6 +150,12 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO message_search (message_search, rank) VALUES ('automerge', 8);
     INSERT INTO message_search (message_search, rank) VALUES ('crisismerge', 32);
     "#,
+    // 5: every visitor's messages newest first, as the search lists its
+    // hits: walked in this order it stops at the last hit shown, where a
+    // sort had to read every candidate first.
+    r#"
+    CREATE INDEX messages_newest ON messages (account, created_at, id);
+    "#,
 ];
 
 /// The version this szchat writes.
