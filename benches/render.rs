@@ -6,10 +6,15 @@ use divan::{AllocProfiler, Bencher};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use std::sync::Arc;
+
 use szchat::action::Action;
 use szchat::fetch::FetchEvent;
+use szchat::images::Graphics;
+use szchat::model::Message;
 use szchat::paging::PageSize;
 use szchat::state::{AppState, ConversationSettings};
+use szchat::testing::MessageBuilder;
 use szchat::timefmt::LocalZone;
 use szchat::ui;
 
@@ -97,6 +102,65 @@ fn select_previous_and_draw_with_a_huge_visitor_profile(bencher: Bencher) {
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
     bencher.bench_local(|| {
         state.update(Action::SelectPrevious);
+        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
+    });
+}
+
+/// Scrolling a row up and down and redrawing, as the wheel does: the
+/// baseline for [`scroll_and_draw_with_previews`].
+#[divan::bench]
+fn scroll_and_draw(bencher: Bencher) {
+    let state = loaded_state(10_000);
+    scroll_bench(bencher, state);
+}
+
+/// The same with a picture every 5th message, its preview on screen in
+/// half blocks (cut at the screen's edges as it scrolls): once drawn at its
+/// size a picture is kept, so a frame costs about what it costs without.
+#[divan::bench]
+fn scroll_and_draw_with_previews(bencher: Bencher) {
+    let settings = ConversationSettings {
+        images: Some(Graphics::HalfBlocks),
+        ..ConversationSettings::new(PageSize::MAX, LocalZone::utc())
+    };
+    let history: Vec<Message> = (1..=10_000)
+        .map(|id| {
+            let message = common::message(id);
+            if id.is_multiple_of(5) {
+                let link = format!("https://files.example/{id}.png");
+                MessageBuilder::like(message).file_url(Some(link)).build()
+            } else {
+                message
+            }
+        })
+        .collect();
+    let mut state = AppState::from_settings(1, &settings, WIDTH, HEIGHT);
+    let mut effects = state.start();
+    effects.extend(state.update(Action::Oldest));
+    szchat::testing::serve_all(&mut state, effects, &history, true);
+    state.update(Action::Newest);
+    let picture = Arc::new(szchat::testing::preview(320, 180));
+    // The pictures near the newest, where the bench scrolls.
+    for id in (9_800..=10_000).filter(|id| id % 5 == 0) {
+        state.apply(FetchEvent::Previewed {
+            id,
+            result: Ok(picture.clone()),
+        });
+    }
+    scroll_bench(bencher, state);
+}
+
+fn scroll_bench(bencher: Bencher, mut state: AppState) {
+    state.update(Action::ScrollUp(10));
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    let mut up = false;
+    bencher.bench_local(|| {
+        up = !up;
+        state.update(if up {
+            Action::ScrollUp(1)
+        } else {
+            Action::ScrollDown(1)
+        });
         terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
     });
 }

@@ -12,7 +12,7 @@ mod visitor;
 mod written;
 
 pub use message::{MessageBuilder, message, messages, minute, seed_operator, seed_visitor, timed};
-pub use picture::{bomb_png, png};
+pub use picture::{bomb_png, png, preview};
 pub use serve::{
     answer_first_request, one_page, page_of, page_requests, serve_all, serve_every_request,
     serve_pages, serve_until_shown, serve_user_pages, start_with, user_requests,

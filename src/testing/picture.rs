@@ -30,3 +30,12 @@ pub fn bomb_png(side: u32) -> Vec<u8> {
         .expect("a PNG encodes");
     out
 }
+
+/// A decoded preview of a `width` × `height` picture of one colour.
+pub fn preview(width: u32, height: u32) -> crate::attachment::preview::Preview {
+    crate::attachment::preview::Preview {
+        thumbnail: RgbaImage::from_pixel(width, height, Rgba([200, 30, 30, 255])),
+        width,
+        height,
+    }
+}
