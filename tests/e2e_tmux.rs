@@ -16,7 +16,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -490,34 +490,29 @@ fn input_from_a_file_exits_2_at_once_with_one_line() {
 // ----- 5. a slow server -----
 
 #[test]
-fn help_and_quit_answer_at_once_while_the_server_takes_3_s() {
+fn help_and_quit_answer_while_the_first_request_is_still_unanswered() {
+    // Long enough that no loaded machine reaches the answer before the keys:
+    // what is asserted is the order (keys answered, server not yet), not a time.
     let mut config = FakeConfig::new(SECRET, USER, vec![message_json(1, 1, true, "hi", None)]);
-    config.latency = Duration::from_secs(3);
+    config.latency = Duration::from_secs(15);
     let server = Server::start(config);
     let Some(tmux) = Tmux::start("slow", WIDTH, HEIGHT, &server.launch(SECRET, USER)) else {
         return;
     };
     tmux.wait_for("the app to start", |s| s.contains("connecting…"));
+    let unanswered = || server.fake().requests().iter().all(|r| r.status.is_none());
 
-    let pressed = Instant::now();
     tmux.send_keys(&["?"]);
     // The whole box, to its last row: tmux may show a frame half written.
     // Its bottom border says how it closes, whether or not every key fits.
     tmux.wait_for("the help", |s| {
         s.contains(" keys ") && s.contains("Esc or ? closes")
     });
-    let took = pressed.elapsed();
-    assert!(took < Duration::from_secs(1), "help took {took:?}");
-    assert!(
-        server.fake().requests().iter().all(|r| r.status.is_none()),
-        "the server answered already: the test needs a request in flight"
-    );
+    assert!(unanswered(), "the help waited for the server's answer");
 
-    let pressed = Instant::now();
     tmux.send_keys(&["q"]);
     let ended = tmux.wait_for_exit();
-    let took = pressed.elapsed();
-    assert!(took < Duration::from_secs(1), "quitting took {took:?}");
+    assert!(unanswered(), "quitting waited for the server's answer");
     assert_eq!(ended.status, 0, "{:?}", ended.screen);
     assert_terminal_given_back(&tmux, &ended);
 }
