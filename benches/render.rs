@@ -164,3 +164,30 @@ fn scroll_bench(bencher: Bencher, mut state: AppState) {
         terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
     });
 }
+
+/// Opening the `m` panel (one pass over every message for the figures and
+/// sessions), drawing it, and closing it again: the panel must open within
+/// a frame on a 100 000-message conversation.
+#[divan::bench(args = SIZES)]
+fn open_figures_panel_and_draw(bencher: Bencher, n: u64) {
+    let mut state = loaded_state(n);
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    bencher.bench_local(|| {
+        state.update(Action::ToggleFigures);
+        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
+        state.update(Action::ToggleFigures);
+    });
+}
+
+/// Holding `k` with the `m` panel open: the figures are cached, so a frame
+/// costs about what it costs without the panel (`select_previous_and_draw`).
+#[divan::bench(args = SIZES)]
+fn select_previous_and_draw_with_the_figures_panel(bencher: Bencher, n: u64) {
+    let mut state = loaded_state(n);
+    state.update(Action::ToggleFigures);
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    bencher.bench_local(|| {
+        state.update(Action::SelectPrevious);
+        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
+    });
+}

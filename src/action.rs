@@ -47,6 +47,8 @@ pub enum Action {
     ToggleFollow,
     /// Shows or hides who the visitor is.
     ToggleProfile,
+    /// Shows or hides the conversation's figures and sessions.
+    ToggleFigures,
     /// Paints the whole screen again, whatever the terminal shows now.
     Redraw,
     /// Hands the terminal back to the shell until `fg`.

@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, RangeBounds};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::message_filter::MessageFilter;
 use crate::model::{Message, MessageId, SortKey};
@@ -25,12 +26,23 @@ pub struct Conversation {
     filter: MessageFilter,
     /// The keys of the messages `filter` keeps, while it is active.
     kept: BTreeSet<SortKey>,
+    /// Changes with every insert, unique across conversations: what is
+    /// computed from all the messages (the figures) is cached by it.
+    version: u64,
 }
+
+/// The source of [`Conversation::version`]s; 0 is every empty conversation's.
+static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
 
 impl Conversation {
     /// An empty conversation.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Which state of the messages this is: another after every insert.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// How many messages are loaded.
@@ -84,6 +96,7 @@ impl Conversation {
             }
         }
         self.by_key.insert(key, message);
+        self.version = NEXT_VERSION.fetch_add(1, Ordering::Relaxed);
         previous.is_none()
     }
 

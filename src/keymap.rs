@@ -180,6 +180,10 @@ pub const KEY_MAP: &[HelpRow] = &[
         what: "who the visitor is",
     },
     HelpRow {
+        bindings: &[(Key(K::Char('m')), A::ToggleFigures)],
+        what: "figures: waits, sessions",
+    },
+    HelpRow {
         bindings: &[(Key(K::Char('f')), A::ToggleFollow)],
         what: "follow new messages live",
     },

@@ -15,6 +15,7 @@
 
 mod archive;
 mod detail;
+mod figures;
 mod filter;
 mod follow;
 mod history;
@@ -47,6 +48,7 @@ use crate::timefmt::LocalZone;
 
 pub use crate::visitor::VisitorInfo;
 pub use detail::Detail;
+pub use figures::ConversationFigures;
 pub use filter::{Choice as FilterChoice, FilterMenu};
 use follow::Polled;
 pub use follow::{DEFAULT_POLL_INTERVAL, Follow, MAX_POLL_DELAY};
@@ -85,6 +87,8 @@ pub struct AppState {
     follow: Follow,
     visitor: VisitorInfo,
     search: Search,
+    /// The `m` panel's figures, cached per version of the conversation.
+    figures: figures::FiguresCache,
     notices: Notices,
     /// Reading and writing the local archive, when the app has one.
     archive: archive::Archive,
@@ -168,6 +172,7 @@ impl AppState {
             follow,
             visitor,
             search: Search::default(),
+            figures: figures::FiguresCache::default(),
             notices: Notices::default(),
             archive: archive::Archive::default(),
             now: None,
@@ -296,6 +301,7 @@ impl AppState {
         let profile_on_top = matches!(self.overlays.top(), Some(Overlay::Profile { .. }));
         let detail_on_top = matches!(self.overlays.top(), Some(Overlay::Detail(_)));
         let Some(action) = self.overlays.offer(action) else {
+            self.figures.forget_unless_shown(&self.overlays);
             // The profile panel may have closed, giving its column back.
             return self.relayout();
         };
@@ -350,6 +356,13 @@ impl AppState {
                     scroll: Scroll::default(),
                     beside: false,
                     field: ProfileField::default(),
+                });
+                effects.extend(self.relayout());
+            }
+            Action::ToggleFigures => {
+                self.open_overlay(Overlay::Figures {
+                    scroll: Scroll::default(),
+                    beside: false,
                 });
                 effects.extend(self.relayout());
             }

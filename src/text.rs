@@ -9,6 +9,7 @@
 
 pub mod detail;
 pub mod error_detail;
+pub mod figures_panel;
 pub mod help;
 pub mod json_layout;
 pub mod layout;

@@ -5,6 +5,7 @@ pub mod color;
 pub mod conversation;
 pub mod detail;
 pub mod error_detail;
+pub mod figures_panel;
 pub mod filter_menu;
 pub mod help;
 pub mod hyperlink;
@@ -97,6 +98,14 @@ pub fn draw_with(frame: &mut Frame, state: &AppState, colors: Colors) {
             Overlay::Filter(menu) => {
                 frame.render_widget(filter_menu::FilterMenuBox { menu }, conversation);
             }
+            Overlay::Figures { scroll, beside } => frame.render_widget(
+                figures_panel::FiguresPanel {
+                    state,
+                    scroll: scroll.offset(),
+                    beside: *beside,
+                },
+                if *beside { panel } else { conversation },
+            ),
             Overlay::Profile {
                 scroll,
                 beside,

@@ -128,9 +128,9 @@ fn an_error_in_the_status_bar_keeps_the_messages_on_screen() {
 #[test]
 fn the_help_overlay() {
     // Tall enough for every key: a smaller screen scrolls (see orientation.rs).
-    let mut state = state_with(seed_messages(), 70, 32);
+    let mut state = state_with(seed_messages(), 70, 33);
     state.update(Action::ToggleHelp);
-    let terminal = draw(&state, 70, 32);
+    let terminal = draw(&state, 70, 33);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
     for row in szchat::keymap::KEY_MAP {

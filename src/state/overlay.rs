@@ -16,6 +16,7 @@ use crate::action::Action;
 use crate::conversation::Conversation;
 use crate::geometry::ScreenLayout;
 use crate::model::MessageId;
+use crate::text::figures_panel::{self, PanelText};
 use crate::text::{detail, error_detail, help, profile};
 use crate::timefmt::LocalZone;
 use crate::visitor::VisitorInfo;
@@ -57,6 +58,10 @@ pub enum Overlay {
     Filter(FilterMenu),
     /// Message `id`'s picture, as large as the conversation's part of the screen.
     Picture(MessageId),
+    /// The conversation's figures and sessions (`m`). `beside`: in its own
+    /// column (a wide screen), where the conversation keeps its keys; else
+    /// a box over it that scrolls.
+    Figures { scroll: Scroll, beside: bool },
 }
 
 /// What the top overlay did with a key, before the key map saw it.
@@ -116,6 +121,9 @@ struct Room<'a> {
     log_file: Option<&'a Path>,
     conversation: &'a Conversation,
     visitor: &'a VisitorInfo,
+    /// The `m` panel's text, when it is shown (computing it is a pass over
+    /// the conversation, the first time).
+    figures: Option<PanelText<'a>>,
 }
 
 impl Overlay {
@@ -158,6 +166,19 @@ impl Overlay {
                 scroll.fit(rows, page);
                 scroll.show(first, end);
             }
+            Overlay::Figures { scroll, beside } => {
+                let (width, height) = room.screen;
+                *beside = figures_panel::beside(width);
+                let panel = if *beside {
+                    ScreenLayout::new(width, height, Some(profile::PANEL_WIDTH)).panel
+                } else {
+                    area
+                };
+                if let Some(text) = &room.figures {
+                    let (rows, page) = figures_panel::extent(text, panel, *beside);
+                    scroll.fit(rows, page);
+                }
+            }
             Overlay::Jump(_)
             | Overlay::Search(_)
             | Overlay::Save { .. }
@@ -171,7 +192,9 @@ impl Overlay {
     /// if it is drawn there rather than over it.
     pub fn side_panel(&self) -> Option<u16> {
         match self {
-            Overlay::Profile { beside: true, .. } => Some(profile::PANEL_WIDTH),
+            Overlay::Profile { beside: true, .. } | Overlay::Figures { beside: true, .. } => {
+                Some(profile::PANEL_WIDTH)
+            }
             _ => None,
         }
     }
@@ -229,6 +252,20 @@ impl Overlay {
                     Response::Pass
                 }
                 _ => Response::Consumed,
+            },
+            Overlay::Figures { scroll, beside } => match action {
+                Action::ToggleFigures | Action::Close => Response::Close,
+                Action::ToggleHelp
+                | Action::ToggleFollow
+                | Action::Retry
+                | Action::Quit
+                | Action::Redraw
+                | Action::Suspend => Response::Pass,
+                _ if *beside => Response::Pass,
+                _ => {
+                    scroll.take(action);
+                    Response::Consumed
+                }
             },
             Overlay::Detail(detail) => match action {
                 Action::ShowDetail | Action::Close => Response::Close,
@@ -292,7 +329,8 @@ impl Overlay {
             | Overlay::Detail(_)
             | Overlay::Replace { .. }
             | Overlay::Profile { .. }
-            | Overlay::Picture(_) => Response::Pass,
+            | Overlay::Picture(_)
+            | Overlay::Figures { .. } => Response::Pass,
         }
     }
 }
@@ -369,6 +407,12 @@ impl AppState {
 
     /// Tells each overlay how much of its text the screen has room for.
     pub(super) fn fit_overlays(&mut self) {
+        let shown = self
+            .overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Figures { .. }));
+        let gap = self.viewport.session_gap();
+        let figures = shown.then(|| self.figures.get(&self.conversation, gap));
         let room = Room {
             area: self.viewport.area(),
             screen: self.screen,
@@ -376,6 +420,12 @@ impl AppState {
             log_file: self.log_file.as_deref(),
             conversation: &self.conversation,
             visitor: &self.visitor,
+            figures: figures.as_deref().map(|figures| PanelText {
+                figures,
+                zone: self.viewport.zone(),
+                now: chrono::Utc::now(),
+                whole_history: self.reached_beginning(),
+            }),
         };
         for overlay in self.overlays.iter_mut() {
             overlay.fit(&room);
@@ -404,7 +454,8 @@ impl AppState {
             | Overlay::Detail(_)
             | Overlay::Profile { .. }
             | Overlay::Filter(_)
-            | Overlay::Picture(_) => {}
+            | Overlay::Picture(_)
+            | Overlay::Figures { .. } => {}
         }
         effects.extend(self.request_more());
         effects
