@@ -67,10 +67,13 @@ async fn timed(task: &mut StoreTask, queries: &[&str], limit: u32) -> Vec<Durati
             task.send(StoreRequest::Search {
                 condition: condition(&parsed),
                 limit,
+                seq: 0,
             });
             let hits = loop {
                 match task.events.recv().await {
-                    Some(StoreEvent::Searched(result)) => break result.expect("a search").0.len(),
+                    Some(StoreEvent::Searched { result, .. }) => {
+                        break result.expect("a search").0.len();
+                    }
                     Some(_) => {}
                     None => panic!("the store stopped"),
                 }

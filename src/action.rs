@@ -80,8 +80,11 @@ pub enum PickerAction {
     Erase,
     /// Empties the filter.
     ClearFilter,
-    /// Empties the filter if there is one; otherwise quits.
+    /// Empties the filter if there is one; otherwise quits (from the
+    /// message search: back to the filter).
     Escape,
+    /// Switches between "Find a visitor:" and "Search all messages:".
+    SwitchPrompt,
     /// Asks again for the page that failed.
     Retry,
     /// Shows the keys; any key closes them.

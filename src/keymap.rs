@@ -267,7 +267,11 @@ pub const PICKER_KEY_MAP: &[PickerRow] = &[
     },
     PickerRow {
         bindings: &[(Key(K::Esc), P::Escape)],
-        what: "clear the filter; quit when empty",
+        what: "clear the filter; quit when empty (the message search: leave it)",
+    },
+    PickerRow {
+        bindings: &[(Key(K::Tab), P::SwitchPrompt)],
+        what: "find a visitor / search all messages (the archive's)",
     },
     PickerRow {
         bindings: &[(Ctrl('r'), P::Retry)],

@@ -19,6 +19,7 @@ use crate::fetch::{FetchEvent, UsersEvent};
 use crate::runner::{Runner, Switch};
 use crate::screens::{AppConfig, ConversationScreen, PickerScreen, Screen, fetched};
 use crate::state::AppState;
+use crate::timefmt::LocalZone;
 use crate::visitor::VisitorId;
 
 /// Which screen has the keys.
@@ -157,6 +158,10 @@ impl Screens {
                 Active::Picker => {
                     if let Some(picker) = &mut self.picker {
                         picker.archive = true;
+                        let zone = self.maker.as_ref().map(|maker| maker.settings.zone);
+                        picker
+                            .state
+                            .enable_message_search(zone.unwrap_or(LocalZone::System));
                         if runner.offline {
                             picker.state.go_offline();
                         }
@@ -214,10 +219,18 @@ impl Screens {
         let Some(maker) = &self.maker else {
             return;
         };
-        let conversation = maker.conversation(user_id, self.size, true);
+        let mut conversation = maker.conversation(user_id, self.size, true);
         if let Some(picker) = &mut self.picker {
             // Off screen, the list asks for nothing (what is in flight lands).
             picker.state.hide();
+            // Opened from a message search's hit: at that message.
+            if let Some(landing) = picker.state.take_landing()
+                && landing.visitor == user_id
+            {
+                conversation
+                    .state
+                    .land_on(landing.message, landing.highlight);
+            }
         }
         self.active = Active::Conversation(Box::new(conversation));
         self.switched = true;

@@ -30,8 +30,10 @@ use crate::visitor::{Visitor, VisitorId, VisitorsPage};
 
 mod archived;
 mod filter;
+mod messages;
 mod row;
 use filter::{Query, search_key};
+pub use messages::{HIT_LIMIT, HitRow, Hits, Landing, Prompt};
 pub use row::{Cell, RowText};
 
 /// Most visitors the picker holds; the list stops loading there and says so,
@@ -137,6 +139,9 @@ pub struct PickerState {
     help: bool,
     /// `--offline`: the list comes from the archive, nothing is fetched.
     offline: bool,
+    /// Which prompt is shown: the filter, or the search of all messages.
+    prompt: Prompt,
+    messages: messages::MessageSearch,
     dirty: bool,
 }
 
@@ -166,6 +171,8 @@ impl PickerState {
             retrying: None,
             help: false,
             offline: false,
+            prompt: Prompt::Visitors,
+            messages: messages::MessageSearch::default(),
             dirty: true,
         }
     }
@@ -239,8 +246,14 @@ impl PickerState {
                 }
             }
         }
+        if self.prompt == Prompt::Messages
+            && let Some(effects) = self.update_messages(action)
+        {
+            return effects;
+        }
         match action {
             PickerAction::Help => self.help = true,
+            PickerAction::SwitchPrompt => return self.switch_prompt(),
             PickerAction::Next => self.move_by(1),
             PickerAction::Previous => self.move_by(-1),
             PickerAction::PageDown => self.move_by(PAGE_ROWS as isize),

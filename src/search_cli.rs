@@ -49,10 +49,11 @@ pub async fn run(dir: PathBuf, settings: &Settings, request: &SearchRequest<'_>)
     store.send(StoreRequest::Search {
         condition: search_query::condition(&query),
         limit: request.limit,
+        seq: 0,
     });
     let answer = loop {
         match store.events.recv().await {
-            Some(StoreEvent::Searched(result)) => break Some(result),
+            Some(StoreEvent::Searched { result, .. }) => break Some(result),
             Some(_) => {}
             None => break None,
         }
@@ -130,16 +131,7 @@ fn text_line(hit: &Hit, snippet: &str) -> String {
 /// The sanitised body (or attachment name) around the first word found,
 /// the match marked; the start of the body when no word is found in it.
 fn snippet(hit: &Hit, words: &[String], (open, close): (&str, &str)) -> String {
-    let body = sanitize_line(&hit.body);
-    let text = if body.trim().is_empty() {
-        hit.attachment_name
-            .as_deref()
-            .map(sanitize_line)
-            .unwrap_or_default()
-    } else {
-        body
-    };
-    snippet::snippet(&text, words, BEFORE, AFTER).marked_with(open, close)
+    snippet::snippet(&hit.snippet_source(), words, BEFORE, AFTER).marked_with(open, close)
 }
 
 /// What the archive does not cover, when it matters.

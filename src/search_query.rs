@@ -59,6 +59,19 @@ pub struct Query {
     pub terms: Vec<Term>,
 }
 
+impl Query {
+    /// The text that must appear, term by term: what a snippet marks.
+    pub fn words(&self) -> Vec<String> {
+        self.terms
+            .iter()
+            .filter_map(|term| match term {
+                Term::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Why a query was refused: what is wrong, and at which character (from 1).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{what} (at character {at})")]

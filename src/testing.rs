@@ -5,12 +5,14 @@
 //! Compiled for the crate's own tests and, through the `testing` feature,
 //! for the integration tests and benchmarks; never in the shipped program.
 
+mod archive;
 mod message;
 mod picture;
 mod serve;
 mod visitor;
 mod written;
 
+pub use archive::{placed, temporary_store};
 pub use message::{MessageBuilder, message, messages, minute, seed_operator, seed_visitor, timed};
 pub use picture::{bomb_png, png, preview};
 pub use serve::{

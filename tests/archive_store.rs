@@ -11,11 +11,12 @@ use szchat::api::wire::parse_page;
 use szchat::archive::ArchiveError;
 use szchat::archive::account::Account;
 use szchat::archive::dir::DataDir;
-use szchat::archive::store::{Placed, Store, SyncState, Write};
+use szchat::archive::store::{Store, SyncState, Write};
 use szchat::model::Message;
 use szchat::paging::ServerOrder;
 use szchat::secret::Secret;
 use szchat::testing::MessageBuilder;
+use szchat::testing::placed;
 use szchat::visitor::{Attribute, Visitor};
 
 const URL: &str = "http://127.0.0.1:9";
@@ -36,16 +37,6 @@ fn message_json(id: u64, body: &str, file_url: Option<&str>) -> Value {
         "read_by_operator": false,
         "sender": {"id": 7, "name": "Ana", "email": "ana@example.com"},
     })
-}
-
-fn placed(messages: Vec<Message>) -> Vec<Placed> {
-    (0u64..)
-        .zip(messages)
-        .map(|(position, message)| Placed {
-            position: Some(position),
-            message,
-        })
-        .collect()
 }
 
 fn open(dir: &Path, secret: &str) -> Store {

@@ -9,16 +9,13 @@ use serde_json::json;
 
 use szchat::action::Action;
 use szchat::api::wire::parse_page;
-use szchat::archive::account::Account;
-use szchat::archive::dir::DataDir;
 use szchat::archive::store::Store;
 use szchat::archive::task::{StoreEvent, StoreRequest};
 use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::model::Message;
 use szchat::paging::PageSize;
-use szchat::secret::Secret;
 use szchat::state::{AppState, Effect, Input};
-use szchat::testing::page_of;
+use szchat::testing::{page_of, temporary_store};
 use szchat::timefmt::LocalZone;
 
 const VISITOR: u64 = 42;
@@ -55,12 +52,7 @@ struct World {
 
 impl World {
     fn new(newest_first: bool) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let data = DataDir::prepare(dir.path().join("szchat")).unwrap();
-        let (mut store, _) = Store::open(&data).unwrap();
-        let secret = Secret::new("s3cret").unwrap();
-        let account = Account::new(&data, "http://127.0.0.1:9", &secret).unwrap();
-        store.use_account(&account).unwrap();
+        let (store, dir) = temporary_store();
         Self {
             store,
             history: history(120),

@@ -8,6 +8,7 @@ use rusqlite::{params, params_from_iter};
 use super::ArchiveError;
 use super::rows::from_sql_id;
 use super::store::Store;
+use crate::sanitize::sanitize_line;
 use crate::search_query::{Condition, Param};
 use crate::visitor::VisitorId;
 
@@ -24,6 +25,22 @@ pub struct Hit {
     pub sender_type: String,
     pub body: String,
     pub attachment_name: Option<String>,
+}
+
+impl Hit {
+    /// The text a snippet is cut from, sanitized: the body, or the
+    /// attachment's name when the body is empty.
+    pub fn snippet_source(&self) -> String {
+        let body = sanitize_line(&self.body);
+        if body.trim().is_empty() {
+            self.attachment_name
+                .as_deref()
+                .map(sanitize_line)
+                .unwrap_or_default()
+        } else {
+            body
+        }
+    }
 }
 
 /// How much of the account the archive covers.

@@ -59,8 +59,13 @@ pub enum StoreRequest {
     /// Every account's figures.
     Stats,
     /// The messages a search's condition holds for, newest first, and how
-    /// much of the account the archive covers.
-    Search { condition: Condition, limit: u32 },
+    /// much of the account the archive covers. `seq` comes back with the
+    /// answer, so one to a query typed past can be told and dropped.
+    Search {
+        condition: Condition,
+        limit: u32,
+        seq: u64,
+    },
     /// SQLite's full check of the file.
     IntegrityCheck,
     /// Answered once every write sent before it is on disk, or has failed.
@@ -96,7 +101,10 @@ pub enum StoreEvent {
         result: Result<Forgotten, ArchiveError>,
     },
     Stats(Result<Stats, ArchiveError>),
-    Searched(Result<(Vec<Hit>, Coverage), ArchiveError>),
+    Searched {
+        seq: u64,
+        result: Result<(Vec<Hit>, Coverage), ArchiveError>,
+    },
     Integrity(Result<String, ArchiveError>),
     /// The writes before the flush: `unwritten` of them are still failing.
     Flushed {
@@ -300,11 +308,16 @@ fn run(
                 send(StoreEvent::Figures(store.figures(&visitors)));
             }
             StoreRequest::Stats => send(StoreEvent::Stats(store.stats())),
-            StoreRequest::Search { condition, limit } => send(StoreEvent::Searched(
-                store
+            StoreRequest::Search {
+                condition,
+                limit,
+                seq,
+            } => send(StoreEvent::Searched {
+                seq,
+                result: store
                     .search(&condition, limit)
                     .and_then(|hits| Ok((hits, store.coverage()?))),
-            )),
+            }),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(store.integrity_check())),
         }
     }
@@ -354,7 +367,10 @@ fn refuse_all(
             StoreRequest::Visitors => send(StoreEvent::Visitors(Err(error.clone()))),
             StoreRequest::Figures { .. } => send(StoreEvent::Figures(Err(error.clone()))),
             StoreRequest::Stats => send(StoreEvent::Stats(Err(error.clone()))),
-            StoreRequest::Search { .. } => send(StoreEvent::Searched(Err(error.clone()))),
+            StoreRequest::Search { seq, .. } => send(StoreEvent::Searched {
+                seq,
+                result: Err(error.clone()),
+            }),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(Err(error.clone()))),
         }
     }

@@ -16,7 +16,7 @@ pub struct Cell {
 }
 
 impl Cell {
-    fn new(raw: &str) -> Self {
+    pub(super) fn new(raw: &str) -> Self {
         let text = sanitize_line(raw);
         let width = display_width(&text);
         Cell { text, width }

@@ -109,6 +109,7 @@ impl Screen for PickerScreen {
                 self.state.archived(result);
                 Vec::new()
             }
+            Input::Stored(StoreEvent::Searched { seq, result }) => self.state.searched(seq, result),
             // Its other answers (to writes) need nothing.
             Input::Mouse(_) | Input::Stored(_) => Vec::new(),
         }

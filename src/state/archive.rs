@@ -185,6 +185,9 @@ impl AppState {
                     self.dirty = true;
                     self.viewport.keep_place();
                     self.show(messages);
+                    // A message opened from a search hit is here, however far back.
+                    self.advance_jump();
+                    self.advance_search();
                 }
                 Ok(_) => {}
                 Err(error) => self.archive_notice(&format!("the archive cannot be read: {error}")),

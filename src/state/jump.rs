@@ -58,6 +58,9 @@ pub(super) enum Step {
 #[derive(Debug, Default)]
 pub(super) struct Jump {
     pending: Option<Target>,
+    /// What to search for from the message found (a hit of the search
+    /// across visitors highlights its match there).
+    then_search: Option<String>,
 }
 
 impl Jump {
@@ -69,10 +72,12 @@ impl Jump {
     /// Looks for `target` from now on, instead of whatever was looked for.
     pub(super) fn start(&mut self, target: Target) {
         self.pending = Some(target);
+        self.then_search = None;
     }
 
     /// Stops looking; the notice to show, if something was being looked for.
     pub(super) fn stop(&mut self) -> Option<Status> {
+        self.then_search = None;
         let target = self.pending.take()?;
         Some(notice(format!("stopped looking for {}", target.label())))
     }
@@ -278,6 +283,13 @@ pub(super) fn stops_search(action: Action) -> bool {
 
 /// Jumps, as the app state drives them.
 impl AppState {
+    /// Opens at message `id` (a hit of the search across visitors), once
+    /// it is loaded, with `highlight` searched for from there as `/` would.
+    pub fn land_on(&mut self, id: MessageId, highlight: Option<String>) {
+        self.jump.start(Target::Id(id));
+        self.jump.then_search = highlight;
+    }
+
     /// The jump prompt's answer: looks for the date or id typed.
     pub(super) fn answer_jump(&mut self, typed: &str) {
         self.start_jump(Target::parse(typed));
@@ -320,6 +332,9 @@ impl AppState {
             Some(Step::Found(id, note)) => {
                 self.viewport.jump_to(&self.conversation, id);
                 self.notices.settle(StatusTopic::Jump);
+                if let Some(text) = self.jump.then_search.take() {
+                    self.search_from_selection(&text);
+                }
                 match note {
                     Some(note) => note,
                     None => return,

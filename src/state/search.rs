@@ -368,6 +368,20 @@ impl AppState {
         self.advance_search();
     }
 
+    /// Highlights `text` through the whole transcript as `/` would, the
+    /// selection staying where it is: `n` and `N` go on from there.
+    pub(super) fn search_from_selection(&mut self, text: &str) {
+        let Some(query) = Query::new(text) else {
+            return;
+        };
+        self.history.read_on();
+        let from = self.selected().and_then(|id| self.conversation.key(id));
+        let conversation = &self.conversation;
+        self.search.start(query, from, |id| conversation.shows(id));
+        self.search.stop_seeking();
+        self.advance_search();
+    }
+
     /// How far the history has loaded, as a search sees it.
     pub(super) fn search_coverage(&self) -> Coverage {
         Coverage {

@@ -11,11 +11,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState, Widget, Wrap};
 use unicode_segmentation::UnicodeSegmentation;
 
+mod hits;
+
 use super::color::{self, Colors};
 use super::text_box::TextBox;
 use crate::cli::docs::picker_key_rows;
 use crate::numbers::grouped;
-use crate::picker::{Cell, ListLoad, MAX_VISITORS, PickerState, RowText, is_online, last_seen};
+use crate::picker::{
+    Cell, Hits, ListLoad, MAX_VISITORS, PickerState, Prompt, RowText, is_online, last_seen,
+};
 use crate::sanitize::sanitize_line;
 use crate::wrap::{ELLIPSIS, display_width, truncate};
 
@@ -30,8 +34,21 @@ const MARK: &str = "▶ ";
 const MARK_WIDTH: usize = 2;
 /// The prompt before the filter.
 const PROMPT: &str = "Find a visitor: ";
-/// Key hints on the status line.
-const HINTS: &str = "↑↓ move · Enter open · Esc clear/quit · F1 help";
+/// The prompt before the search across visitors.
+const MESSAGES_PROMPT: &str = "Search all messages: ";
+/// Key hints on the status line, the longest that fits: the last, the one
+/// that leads to the others, stays wherever nothing else fits.
+const HINTS: [&str; 3] = [
+    "↑↓ move · Enter open · Tab messages · Esc clear/quit · F1 help",
+    "↑↓ move · Enter open · Esc clear/quit · F1 help",
+    HELP_HINT,
+];
+/// Key hints on the status line of the message search.
+const MESSAGES_HINTS: [&str; 3] = [
+    "↑↓ move · Enter open · Tab visitors · Esc clear/leave · F1 help",
+    "Enter open · Tab visitors · F1 help",
+    HELP_HINT,
+];
 /// The hint kept where the others do not fit.
 const HELP_HINT: &str = "F1 help";
 
@@ -43,16 +60,19 @@ pub fn draw(frame: &mut Frame, picker: &PickerState, now: DateTime<Utc>, colors:
         Constraint::Length(1),
     ])
     .areas(frame.area());
-    let typed = sanitize_line(picker.query());
+    let (prompt, typed) = match picker.prompt() {
+        Prompt::Visitors => (PROMPT, sanitize_line(picker.query())),
+        Prompt::Messages => (MESSAGES_PROMPT, sanitize_line(picker.message_query())),
+    };
     let filter_line = Line::from(vec![
-        Span::styled(PROMPT, Style::new().add_modifier(Modifier::BOLD)),
+        Span::styled(prompt, Style::new().add_modifier(Modifier::BOLD)),
         Span::raw(typed.clone()),
     ]);
     frame.render_widget(filter_line, filter);
     let cursor_x = filter
         .x
         .saturating_add(
-            u16::try_from(PROMPT.chars().count() + typed.chars().count()).unwrap_or(u16::MAX),
+            u16::try_from(display_width(prompt) + display_width(&typed)).unwrap_or(u16::MAX),
         )
         .min(filter.right().saturating_sub(1));
     frame.set_cursor_position((cursor_x, filter.y));
@@ -60,6 +80,8 @@ pub fn draw(frame: &mut Frame, picker: &PickerState, now: DateTime<Utc>, colors:
         // The rows are left out, not drawn under the box: a wide character
         // cut by the box's edge would hide its border.
         help_box().render(list, frame.buffer_mut());
+    } else if picker.prompt() == Prompt::Messages {
+        hits::HitList { picker }.render(list, frame.buffer_mut());
     } else {
         VisitorList { picker, now }.render(list, frame.buffer_mut());
     }
@@ -314,10 +336,10 @@ impl Widget for StatusLine<'_> {
         if let Some(notice) = picker.notice() {
             parts.push(sanitize_line(notice));
         }
-        let count = if picker.query().is_empty() {
-            format!("{loaded} visitors")
-        } else {
-            format!("{shown} of {loaded} visitors")
+        let count = match picker.hits() {
+            Hits::Found(found) if picker.prompt() == Prompt::Messages => hit_count(found.len()),
+            _ if picker.query().is_empty() => format!("{loaded} visitors"),
+            _ => format!("{shown} of {loaded} visitors"),
         };
         parts.push(count);
         if picker.is_offline() {
@@ -354,15 +376,27 @@ impl Widget for StatusLine<'_> {
             parts.push(format!("{} unreadable", picker.unreadable()));
         }
         let said = parts.join(" · ");
-        // Where the hints do not all fit, the one that leads to the others stays.
-        let hints = if display_width(&said) + 3 + display_width(HINTS) <= usize::from(area.width) {
-            HINTS
-        } else {
-            HELP_HINT
+        let all_hints = match picker.prompt() {
+            Prompt::Visitors => HINTS,
+            Prompt::Messages => MESSAGES_HINTS,
         };
+        let room = usize::from(area.width).saturating_sub(display_width(&said) + 3);
+        let hints = all_hints
+            .into_iter()
+            .find(|hints| display_width(hints) <= room)
+            .unwrap_or(HELP_HINT);
         Paragraph::new(format!("{said} · {hints}"))
             .style(Style::new().add_modifier(Modifier::REVERSED))
             .render(area, buf);
+    }
+}
+
+/// "1 hit", "57 hits", "the first 100 hits" (a query finds no more).
+fn hit_count(count: usize) -> String {
+    match count {
+        1 => "1 hit".to_owned(),
+        n if n == crate::picker::HIT_LIMIT as usize => format!("the first {n} hits"),
+        n => format!("{} hits", grouped(n as u64)),
     }
 }
 

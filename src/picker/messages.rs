@@ -1,0 +1,365 @@
+//! The visitor list's second prompt, "Search all messages:" (`Tab`): the
+//! query language of [`crate::search_query`] over every archived visitor,
+//! hits listed as the query is typed, and the hit `Enter` opens.
+//!
+//! Queries run in the store's task, never here. One is in flight at a
+//! time, tagged with a sequence number: an answer to a query the reader has
+//! typed past is dropped, and only the latest query typed meanwhile is sent
+//! next, so a slow query never queues up the ones behind it.
+
+use chrono::DateTime;
+
+use super::row::Cell;
+use super::{PickerEffect, PickerState};
+use crate::archive::ArchiveError;
+use crate::archive::search::{Coverage, Hit};
+use crate::archive::task::StoreRequest;
+use crate::model::MessageId;
+use crate::sanitize::sanitize_line;
+use crate::search_query::{self, Condition};
+use crate::snippet::{self, Snippet};
+use crate::timefmt::LocalZone;
+use crate::visitor::VisitorId;
+
+/// Hits a query lists at most, as `szchat search` does by default.
+pub const HIT_LIMIT: u32 = 100;
+/// Characters of context shown before and after the match.
+const BEFORE: usize = 30;
+const AFTER: usize = 80;
+/// Longest query kept, in characters: the query language's own bound.
+const MAX_CHARS: usize = search_query::MAX_QUERY_CHARS;
+
+/// Which prompt the visitor list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Prompt {
+    /// "Find a visitor:", the filter over the list.
+    #[default]
+    Visitors,
+    /// "Search all messages:", the search across every archived visitor.
+    Messages,
+}
+
+/// One hit, as its row shows it: made once, as the answer arrives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HitRow {
+    pub visitor_id: VisitorId,
+    pub message_id: MessageId,
+    /// The visitor's name, or "visitor 4821" without an archived profile.
+    pub visitor: Cell,
+    /// "2026-11-24 11:46" in the app's zone; empty without a time.
+    pub when: String,
+    /// "visitor" or "operator".
+    pub sender: String,
+    /// The sanitized text around the match, the match's byte range in it.
+    pub snippet: Snippet,
+}
+
+impl HitRow {
+    fn of(hit: &Hit, words: &[String], zone: LocalZone) -> Self {
+        let name = hit
+            .visitor_name
+            .as_deref()
+            .map(sanitize_line)
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| format!("visitor {}", hit.visitor_id));
+        let when = hit
+            .created_at
+            .as_deref()
+            .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+            .map(|at| {
+                zone.to_local(at.to_utc())
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let sender = match hit.sender_type.as_str() {
+            "user" => "visitor".to_owned(),
+            other => sanitize_line(other),
+        };
+        HitRow {
+            visitor_id: hit.visitor_id,
+            message_id: hit.message_id,
+            visitor: Cell::new(&name),
+            when,
+            sender,
+            snippet: snippet::snippet(&hit.snippet_source(), words, BEFORE, AFTER),
+        }
+    }
+
+    /// The text the match covers, for the conversation's own search to
+    /// highlight as `/` would; lower case, since this search ignores case.
+    fn matched(&self) -> Option<String> {
+        let range = self.snippet.marked.clone()?;
+        let text = self.snippet.text.get(range)?.to_lowercase();
+        (!text.trim().is_empty()).then_some(text)
+    }
+}
+
+/// What the hits area shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Hits {
+    /// Nothing typed yet.
+    #[default]
+    Idle,
+    /// The first answer to this query has not come yet.
+    Searching,
+    /// The answer to the query as typed.
+    Found(Vec<HitRow>),
+    /// The query cannot be read: why, as `szchat search` says it.
+    Refused(String),
+    /// The archive could not be searched.
+    Failed(String),
+}
+
+/// Where the reader lands in a conversation opened from a hit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Landing {
+    pub visitor: VisitorId,
+    pub message: MessageId,
+    /// What the conversation highlights and `n`/`N` go through.
+    pub highlight: Option<String>,
+}
+
+/// The search across visitors: the query, its hits, what is in flight.
+#[derive(Debug, Default)]
+pub(super) struct MessageSearch {
+    /// The archive is on: without it there is nothing to search.
+    available: bool,
+    zone: Option<LocalZone>,
+    query: String,
+    hits: Hits,
+    selected: usize,
+    /// The latest query's number; the one in flight, if any.
+    seq: u64,
+    in_flight: Option<u64>,
+    /// The query changed while another was in flight: send it next.
+    owed: bool,
+    /// What the archive covers, from the latest answer.
+    coverage: Option<Coverage>,
+    /// The hit `Enter` opened, for the conversation to land on.
+    landing: Option<Landing>,
+}
+
+impl PickerState {
+    /// Message search (`Tab`) reads the archive, shown in `zone`.
+    pub fn enable_message_search(&mut self, zone: LocalZone) {
+        self.messages.available = true;
+        self.messages.zone = Some(zone);
+    }
+
+    /// Which prompt is shown.
+    pub fn prompt(&self) -> Prompt {
+        self.prompt
+    }
+
+    /// The message search's query as typed.
+    pub fn message_query(&self) -> &str {
+        &self.messages.query
+    }
+
+    /// What the hits area shows.
+    pub fn hits(&self) -> &Hits {
+        &self.messages.hits
+    }
+
+    /// The selected hit's place among the hits.
+    pub fn selected_hit(&self) -> Option<usize> {
+        match &self.messages.hits {
+            Hits::Found(rows) if !rows.is_empty() => Some(self.messages.selected),
+            _ => None,
+        }
+    }
+
+    /// Visitors the archive lacks (listed, never synced), once an answer said.
+    pub fn visitors_not_archived(&self) -> Option<u64> {
+        self.messages.coverage.map(|c| c.never_synced)
+    }
+
+    /// The hit `Enter` opened, taken once by the conversation it opens.
+    pub fn take_landing(&mut self) -> Option<Landing> {
+        self.messages.landing.take()
+    }
+
+    /// `Tab`: the other prompt. Without the archive, the list stays and
+    /// says why.
+    pub(super) fn switch_prompt(&mut self) -> Vec<PickerEffect> {
+        match self.prompt {
+            Prompt::Messages => {
+                self.prompt = Prompt::Visitors;
+                Vec::new()
+            }
+            Prompt::Visitors if !self.messages.available => {
+                self.notice = Some(
+                    "message search needs the archive, which is off (--no-archive or archive = false)"
+                        .to_owned(),
+                );
+                Vec::new()
+            }
+            Prompt::Visitors => {
+                self.prompt = Prompt::Messages;
+                self.notice = None;
+                if self.messages.query.is_empty() {
+                    // Coverage only, so the screen can say what the archive lacks.
+                    self.messages.queried()
+                } else {
+                    // The hits as they were left.
+                    Vec::new()
+                }
+            }
+        }
+    }
+
+    /// An action while "Search all messages:" is shown; `None` for those
+    /// that do the same at either prompt.
+    pub(super) fn update_messages(
+        &mut self,
+        action: super::PickerAction,
+    ) -> Option<Vec<PickerEffect>> {
+        use super::PickerAction as A;
+        let search = &mut self.messages;
+        let effects = match action {
+            A::Next => search.move_by(1),
+            A::Previous => search.move_by(-1),
+            A::PageDown => search.move_by(super::PAGE_ROWS as isize),
+            A::PageUp => search.move_by(-(super::PAGE_ROWS as isize)),
+            A::Type(c) if !c.is_control() && search.query.chars().count() < MAX_CHARS => {
+                search.query.push(c);
+                search.queried()
+            }
+            A::Type(_) => Vec::new(),
+            A::Erase if search.query.pop().is_some() => search.queried(),
+            A::Erase => Vec::new(),
+            A::ClearFilter => search.clear(),
+            A::Escape if search.query.is_empty() => {
+                self.prompt = Prompt::Visitors;
+                Vec::new()
+            }
+            A::Escape => search.clear(),
+            A::Open => search.open(),
+            _ => return None,
+        };
+        Some(effects)
+    }
+
+    /// The store's answer to query `seq`: shown if it is the latest, else
+    /// dropped; the query typed meanwhile goes next.
+    pub fn searched(
+        &mut self,
+        seq: u64,
+        result: Result<(Vec<Hit>, Coverage), ArchiveError>,
+    ) -> Vec<PickerEffect> {
+        let search = &mut self.messages;
+        if search.in_flight == Some(seq) {
+            search.in_flight = None;
+        }
+        if seq == search.seq {
+            self.dirty = true;
+            search.answered(result);
+        }
+        if search.owed && search.in_flight.is_none() {
+            search.owed = false;
+            return search.send();
+        }
+        Vec::new()
+    }
+}
+
+impl MessageSearch {
+    /// The query changed: a new number, and a request if none is in flight.
+    fn queried(&mut self) -> Vec<PickerEffect> {
+        self.seq = self.seq.wrapping_add(1);
+        self.selected = 0;
+        if self.query.trim().is_empty() {
+            self.hits = Hits::Idle;
+        } else if let Err(error) = search_query::parse(&self.query) {
+            // Said at once, with no store request.
+            self.hits = Hits::Refused(error.to_string());
+            return Vec::new();
+        } else if !matches!(self.hits, Hits::Found(_)) {
+            // Hits stay shown until the new ones come, so rows do not blink.
+            self.hits = Hits::Searching;
+        }
+        if self.in_flight.is_some() {
+            self.owed = true;
+            return Vec::new();
+        }
+        self.send()
+    }
+
+    /// Sends the latest query (an empty one asks for coverage alone).
+    fn send(&mut self) -> Vec<PickerEffect> {
+        let (condition, limit) = match search_query::parse(&self.query) {
+            Ok(query) => (search_query::condition(&query), HIT_LIMIT),
+            Err(_) if self.query.trim().is_empty() => (nothing(), 0),
+            // Refused as typed; nothing to ask.
+            Err(_) => return Vec::new(),
+        };
+        self.in_flight = Some(self.seq);
+        vec![PickerEffect::Store(StoreRequest::Search {
+            condition,
+            limit,
+            seq: self.seq,
+        })]
+    }
+
+    fn answered(&mut self, result: Result<(Vec<Hit>, Coverage), ArchiveError>) {
+        match result {
+            Ok((hits, coverage)) => {
+                self.coverage = Some(coverage);
+                if self.query.trim().is_empty() {
+                    return;
+                }
+                let words = search_query::parse(&self.query)
+                    .map(|query| query.words())
+                    .unwrap_or_default();
+                let zone = self.zone.unwrap_or(LocalZone::System);
+                let rows: Vec<HitRow> = hits.iter().map(|h| HitRow::of(h, &words, zone)).collect();
+                self.selected = self.selected.min(rows.len().saturating_sub(1));
+                self.hits = Hits::Found(rows);
+            }
+            Err(error) => {
+                self.hits = Hits::Failed(format!("the archive cannot be searched: {error}"));
+            }
+        }
+    }
+
+    fn clear(&mut self) -> Vec<PickerEffect> {
+        if self.query.is_empty() {
+            return Vec::new();
+        }
+        self.query.clear();
+        self.queried()
+    }
+
+    fn move_by(&mut self, by: isize) -> Vec<PickerEffect> {
+        if let Hits::Found(rows) = &self.hits
+            && !rows.is_empty()
+        {
+            self.selected = self.selected.saturating_add_signed(by).min(rows.len() - 1);
+        }
+        Vec::new()
+    }
+
+    fn open(&mut self) -> Vec<PickerEffect> {
+        let Hits::Found(rows) = &self.hits else {
+            return Vec::new();
+        };
+        let Some(hit) = rows.get(self.selected) else {
+            return Vec::new();
+        };
+        self.landing = Some(Landing {
+            visitor: hit.visitor_id,
+            message: hit.message_id,
+            highlight: hit.matched(),
+        });
+        vec![PickerEffect::OpenVisitor(hit.visitor_id)]
+    }
+}
+
+/// A condition no message meets: the answer is the archive's coverage alone.
+fn nothing() -> Condition {
+    Condition {
+        filter: "0".to_owned(),
+        ..Condition::default()
+    }
+}
