@@ -2,13 +2,18 @@
 //! add or replace a visitor, a message and a sync state, and the mapping of
 //! ids, counts, times and orders to SQLite's values.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::params;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Row, params};
 use serde_json::{Value, json};
 
 use super::raw::without_file_url;
+use crate::api::wire::parse_message;
 use crate::attachment;
-use crate::model::{Message, Sender};
+use crate::model::{EntryRef, Message, Sender, Unreadable};
 use crate::paging::ServerOrder;
 use crate::visitor::{Visitor, VisitorId};
 
@@ -33,10 +38,11 @@ pub(super) const INSERT_MESSAGE: &str =
     "INSERT INTO messages (account, visitor, id, position, created_at,
         sender_type, sender_id, sender_name, sender_email, sender_forename, sender_surname, body,
         has_attachment, attachment_name, auto_invitation, read_by_user, read_by_operator,
-        unreadable, raw_json)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+        unreadable, raw_json, created_ns)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
     ON CONFLICT (account, visitor, id) DO UPDATE SET
         position = coalesce(excluded.position, position), created_at = excluded.created_at,
+        created_ns = excluded.created_ns,
         sender_type = excluded.sender_type, sender_id = excluded.sender_id,
         sender_name = excluded.sender_name, sender_email = excluded.sender_email,
         sender_forename = excluded.sender_forename, sender_surname = excluded.sender_surname,
@@ -96,7 +102,119 @@ pub(super) fn insert_message(
         message.read_by_operator,
         message.unreadable.as_ref().map(|u| u.reason.as_str()),
         without_file_url(&message.raw_json),
+        message.created_at.and_then(|at| at.timestamp_nanos_opt()),
     ])
+}
+
+/// The columns [`read_message`] reads, in its order.
+pub(super) const SELECT_MESSAGES: &str = "SELECT id, created_ns, created_at, sender_type,
+        sender_id, sender_name, sender_email, sender_forename, sender_surname, body,
+        has_attachment, attachment_name, auto_invitation, read_by_user, read_by_operator,
+        unreadable, raw_json
+    FROM messages WHERE account = ?1 AND visitor = ?2";
+
+/// One row of [`SELECT_MESSAGES`] as the message it was written from,
+/// built from its columns: parsing the JSON again took most of an open's
+/// time. Only what the columns cannot tell apart is read from the JSON: a
+/// time beyond the nanosecond range (year 2262), a row archived before
+/// migration 6, or an empty sender type (no type and `""` are stored alike).
+pub(super) fn read_message(row: &Row<'_>) -> rusqlite::Result<Message> {
+    let id = from_sql_id(row.get(0)?);
+    let created_ns: Option<i64> = row.get(1)?;
+    let created_text: Option<String> = row.get(2)?;
+    let kind: String = row.get(3)?;
+    let has_attachment: bool = row.get(10)?;
+    let attachment_name: Option<String> = row.get(11)?;
+    let unreadable: Option<String> = row.get(15)?;
+    let raw: String = row.get(16)?;
+    let ambiguous = kind.is_empty() || (created_ns.is_none() && created_text.is_some());
+    if unreadable.is_some() || ambiguous {
+        return Ok(parsed_message(
+            id,
+            &raw,
+            unreadable,
+            has_attachment,
+            attachment_name,
+        ));
+    }
+    let sender = match kind.as_str() {
+        "user" => Sender::Visitor {
+            name: row.get(5)?,
+            email: row.get(6)?,
+        },
+        "operator" => Sender::Operator {
+            forename: row.get(7)?,
+            surname: row.get(8)?,
+            email: row.get(6)?,
+        },
+        _ => Sender::Other { kind: Some(kind) },
+    };
+    Ok(Message {
+        id,
+        body: row.get(9)?,
+        created_at: created_ns.map(DateTime::from_timestamp_nanos),
+        sender,
+        sender_id: row.get::<_, Option<i64>>(4)?.map(from_sql_id),
+        file_url: None,
+        archived_attachment: has_attachment.then(|| attachment_name.unwrap_or_default()),
+        auto_invitation: row.get(12)?,
+        read_by_user: row.get(13)?,
+        read_by_operator: row.get(14)?,
+        unreadable: None,
+        raw_json: Arc::from(raw),
+    })
+}
+
+/// The message read back from its archived JSON; a placeholder when it
+/// was archived as one or cannot be read.
+fn parsed_message(
+    id: u64,
+    raw: &str,
+    unreadable: Option<String>,
+    has_attachment: bool,
+    attachment_name: Option<String>,
+) -> Message {
+    match (unreadable, parse_message(raw.as_bytes())) {
+        (None, Ok(mut message)) => {
+            if has_attachment && message.file_url.is_none() {
+                message.archived_attachment = Some(attachment_name.unwrap_or_default());
+            }
+            message
+        }
+        (reason, parsed) => {
+            let reason = reason
+                .or_else(|| parsed.err())
+                .unwrap_or_else(|| "unreadable".to_owned());
+            let mut placeholder = Message::placeholder(
+                id,
+                Unreadable {
+                    entry: EntryRef::Id(id),
+                    reason,
+                    placement: None,
+                },
+            );
+            placeholder.raw_json = Arc::from(raw);
+            placeholder
+        }
+    }
+}
+
+/// The SQL function migration 6 fills `created_ns` with.
+pub(super) const TIME_NS_FUNCTION: &str = "szchat_time_ns";
+
+/// Adds `szchat_time_ns(text)`: an RFC 3339 time as nanoseconds since
+/// 1970, read as the client reads a message's time; NULL when it is none.
+pub(super) fn add_functions(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function(TIME_NS_FUNCTION, 1, flags, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Text(bytes) => std::str::from_utf8(bytes)
+                .ok()
+                .and_then(|text| parse_time(text.trim()))
+                .and_then(|at| at.timestamp_nanos_opt()),
+            _ => None,
+        })
+    })
 }
 
 pub(super) fn attributes_json(visitor: &Visitor) -> String {

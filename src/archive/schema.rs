@@ -156,6 +156,15 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX messages_newest ON messages (account, created_at, id);
     "#,
+    // 6: each message's time in nanoseconds since 1970 (UTC), as exact as
+    // the server wrote it and sortable, so a message is read back from its
+    // columns rather than by parsing its JSON again (most of an open's time).
+    // Filled from the archived JSON by `szchat_time_ns` (see `rows`).
+    r#"
+    ALTER TABLE messages ADD COLUMN created_ns INTEGER;
+    UPDATE messages SET created_ns = szchat_time_ns(json_extract(raw_json, '$.created_at'))
+    WHERE unreadable IS NULL AND json_valid(raw_json);
+    "#,
 ];
 
 /// The version this szchat writes.
@@ -211,7 +220,13 @@ pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::contains::add_functions;
+    use crate::archive::contains;
+    use crate::archive::rows;
+
+    fn add_functions(conn: &Connection) -> rusqlite::Result<()> {
+        contains::add_functions(conn)?;
+        rows::add_functions(conn)
+    }
 
     /// Each step, from a file left at the previous version: it migrates to
     /// the latest, the data the old version held is still there, and the
@@ -242,11 +257,30 @@ mod tests {
                     )
                     .unwrap();
                 }
+                if from == 5 {
+                    conn.execute(
+                        "INSERT INTO messages (account, visitor, id, created_at, sender_type, body,
+                            has_attachment, auto_invitation, raw_json)
+                         VALUES (1, 7, 2, '2026-01-05T08:00:00.123Z', 'user', 'hi', 0, 0,
+                            '{\"id\":2,\"created_at\":\"2026-01-05T09:00:00.123456789+01:00\"}')",
+                        [],
+                    )
+                    .unwrap();
+                }
             }
             let mut conn = Connection::open(&path).unwrap();
             add_functions(&conn).unwrap();
             migrate(&mut conn).unwrap();
             assert_eq!(version(&conn).unwrap(), latest());
+            if from == 5 {
+                // The time to the nanosecond, from the JSON (the text column kept milliseconds).
+                let nanos: i64 = conn
+                    .query_row("SELECT created_ns FROM messages WHERE id = 2", [], |row| {
+                        row.get(0)
+                    })
+                    .unwrap();
+                assert_eq!(nanos, 1_767_600_000_123_456_789);
+            }
             if from == 1 {
                 // Messages archived before the index are in it.
                 let found: i64 = conn

@@ -7,7 +7,6 @@ mod profiles;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Local, Utc};
@@ -18,12 +17,12 @@ use super::account::Account;
 use super::dir::{DataDir, ensure_private_file};
 pub use super::rows::Placed;
 use super::rows::{
-    INSERT_MESSAGE, INSERT_VISITOR, UPSERT_SYNC_STATE, attributes_json, from_sql_count,
-    from_sql_id, insert_message, order_from_name, order_name, parse_time, sql_count, sql_id, time,
+    INSERT_MESSAGE, INSERT_VISITOR, SELECT_MESSAGES, UPSERT_SYNC_STATE, attributes_json,
+    from_sql_count, from_sql_id, insert_message, order_from_name, order_name, parse_time,
+    read_message, sql_count, sql_id, time,
 };
 use super::schema::{self, MigrateError};
-use crate::api::wire::parse_message;
-use crate::model::{EntryRef, Message, MessageId, Unreadable};
+use crate::model::{Message, MessageId};
 use crate::paging::ServerOrder;
 use crate::visitor::{Visitor, VisitorId};
 
@@ -373,53 +372,16 @@ impl Store {
     }
 
     /// `visitor`'s archived messages, oldest first, each read back from its
-    /// JSON (which lacks only the attachment link: the file name kept beside
-    /// it says there was one).
+    /// columns (which lack only the attachment link: the file name kept
+    /// says there was one).
     pub fn messages(&self, visitor: VisitorId) -> Result<Vec<Message>, ArchiveError> {
         let account = self.account()?;
         let failed = |error: rusqlite::Error| ArchiveError::read(&self.path, &error);
-        let mut select = self
-            .conn
-            .prepare_cached(
-                "SELECT id, raw_json, unreadable, has_attachment, attachment_name
-                 FROM messages WHERE account = ?1 AND visitor = ?2",
-            )
+        let mut select = self.conn.prepare_cached(SELECT_MESSAGES).map_err(failed)?;
+        let mut messages = select
+            .query_map(params![account, sql_id(visitor)], read_message)
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
             .map_err(failed)?;
-        let mut rows = select
-            .query(params![account, sql_id(visitor)])
-            .map_err(failed)?;
-        let mut messages = Vec::new();
-        while let Some(row) = rows.next().map_err(failed)? {
-            let id = from_sql_id(row.get(0).map_err(failed)?);
-            let raw: String = row.get(1).map_err(failed)?;
-            let unreadable: Option<String> = row.get(2).map_err(failed)?;
-            let has_attachment: bool = row.get(3).map_err(failed)?;
-            let attachment_name: Option<String> = row.get(4).map_err(failed)?;
-            let message = match (unreadable, parse_message(raw.as_bytes())) {
-                (None, Ok(mut message)) => {
-                    if has_attachment && message.file_url.is_none() {
-                        message.archived_attachment = Some(attachment_name.unwrap_or_default());
-                    }
-                    message
-                }
-                (reason, parsed) => {
-                    let reason = reason
-                        .or_else(|| parsed.err())
-                        .unwrap_or_else(|| "unreadable".to_owned());
-                    let mut placeholder = Message::placeholder(
-                        id,
-                        Unreadable {
-                            entry: EntryRef::Id(id),
-                            reason,
-                            placement: None,
-                        },
-                    );
-                    placeholder.raw_json = Arc::from(raw.as_str());
-                    placeholder
-                }
-            };
-            messages.push(message);
-        }
         messages.sort_by_key(Message::sort_key);
         Ok(messages)
     }
@@ -611,5 +573,6 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // A larger page cache (in KiB when negative) keeps the indices' pages
     // at hand while a batch of thousands of messages goes in.
     conn.pragma_update(None, "cache_size", CACHE_KIB)?;
-    super::contains::add_functions(conn)
+    super::contains::add_functions(conn)?;
+    super::rows::add_functions(conn)
 }
