@@ -57,25 +57,9 @@ pub async fn run(
         Some(Err(error)) => return fail(EXIT_FAILURE, &error.to_string()),
         None => return fail(EXIT_FAILURE, "the archive's store has stopped"),
     };
-    let lines = match format {
-        ReportFormat::Csv => std::iter::once(CSV_HEADER.to_owned())
-            .chain(rows.iter().map(csv_line))
-            .collect(),
-        ReportFormat::Json => rows.iter().map(json_line).collect(),
-        ReportFormat::Table => table(&rows),
-    };
-    // RFC 4180 ends each CSV record with CRLF; JSON lines and the table with LF.
-    let end = if format == ReportFormat::Csv {
-        "\r\n"
-    } else {
-        "\n"
-    };
-    let mut out = std::io::stdout().lock();
-    for line in lines {
-        if write!(out, "{line}{end}").is_err() {
-            // A reader that stopped early (`| head`) is not an error.
-            return 0;
-        }
+    if write_rows(&mut std::io::stdout().lock(), &rows, format).is_err() {
+        // A reader that stopped early (`| head`) is not an error.
+        return 0;
     }
     let missing: Vec<String> = visitors
         .iter()
@@ -93,6 +77,31 @@ pub async fn run(
             ),
         )
     }
+}
+
+/// Writes the report of `rows` in `format` to `out`.
+pub fn write_rows(
+    out: &mut impl Write,
+    rows: &[VisitorFigures],
+    format: ReportFormat,
+) -> std::io::Result<()> {
+    let lines = match format {
+        ReportFormat::Csv => std::iter::once(CSV_HEADER.to_owned())
+            .chain(rows.iter().map(csv_line))
+            .collect(),
+        ReportFormat::Json => rows.iter().map(json_line).collect(),
+        ReportFormat::Table => table(rows),
+    };
+    // RFC 4180 ends each CSV record with CRLF; JSON lines and the table with LF.
+    let end = if format == ReportFormat::Csv {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    for line in lines {
+        write!(out, "{line}{end}")?;
+    }
+    Ok(())
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`.

@@ -40,16 +40,7 @@ impl Home {
     }
 
     fn szchat(&self, server: &FakeServer) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_szchat"));
-        command
-            .env_clear()
-            .env("HOME", self.root.path())
-            .env("XDG_DATA_HOME", self.data())
-            .env("XDG_CONFIG_HOME", self.root.path().join("config"))
-            .env("SIGNALZEN_API_SECRET", SECRET)
-            .env("SIGNALZEN_BASE_URL", server.base_url())
-            .stdin(Stdio::null());
-        command
+        common::szchat_at_home(self.root.path(), SECRET, &server.base_url())
     }
 
     fn store(&self, server: &FakeServer) -> Store {

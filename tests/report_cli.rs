@@ -1,7 +1,9 @@
 //! `szchat report` as a user runs it: the real binary against the fake
 //! server, synced once, then reported from the archive with no request.
 
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 
 use serde_json::Value;
 use szchat::report_cli::CSV_HEADER;
@@ -11,14 +13,7 @@ const SECRET: &str = "report-secret";
 const USER: u64 = 42;
 
 fn szchat(home: &tempfile::TempDir, server: &FakeServer, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_szchat"))
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("SIGNALZEN_API_SECRET", SECRET)
-        .env("SIGNALZEN_BASE_URL", server.base_url())
-        .stdin(Stdio::null())
+    common::szchat_at_home(home.path(), SECRET, &server.base_url())
         .args(args)
         .output()
         .unwrap()

@@ -1,6 +1,8 @@
 //! `szchat search` as a user runs it: the real binary against the fake
 //! server, with a data directory of its own.
 
+mod common;
+
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -11,16 +13,8 @@ const SECRET: &str = "search-secret";
 const USER: u64 = 42;
 
 fn command(home: &tempfile::TempDir, server: &FakeServer, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_szchat"));
-    command
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("SIGNALZEN_API_SECRET", SECRET)
-        .env("SIGNALZEN_BASE_URL", server.base_url())
-        .stdin(Stdio::null())
-        .args(args);
+    let mut command = common::szchat_at_home(home.path(), SECRET, &server.base_url());
+    command.args(args);
     command
 }
 

@@ -44,6 +44,26 @@ pub fn szchat_command(secret: &str, args: &[&str]) -> std::process::Command {
     command
 }
 
+/// The `szchat` binary as a user runs it from a home of their own: data
+/// under `home/data`, config under `home/config`, the account `secret` at
+/// `base_url`, and nothing else from the environment.
+pub fn szchat_at_home(
+    home: &std::path::Path,
+    secret: &str,
+    base_url: &str,
+) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_szchat"));
+    command
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("SIGNALZEN_API_SECRET", secret)
+        .env("SIGNALZEN_BASE_URL", base_url)
+        .stdin(std::process::Stdio::null());
+    command
+}
+
 /// Runs `command` to its end without holding up the async runtime.
 pub async fn run(mut command: std::process::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || command.output().unwrap())
