@@ -27,7 +27,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::client::ApiClient;
 use crate::api::error::ApiError;
-use crate::attachment;
 use crate::concurrency::Concurrency;
 use crate::engine::{self, FetchError, Progress};
 use crate::message_filter::MessageFilter;
@@ -248,13 +247,7 @@ async fn write_history(
         path: config.output.clone(),
         error,
     };
-    // Opening a FIFO waits for its reader: off the runtime's threads.
-    let opening = target.clone();
-    let mut sink = tokio::task::spawn_blocking(move || Sink::open(&opening))
-        .await
-        .map_err(io::Error::other)
-        .and_then(|opened| opened)
-        .map_err(write_error)?;
+    let mut sink = Sink::open_aside(target).await.map_err(write_error)?;
     let api_error = |error| match error {
         ApiError::NotFound => ExportError::VisitorNotFound(config.user_id),
         error => ExportError::Api(error),
@@ -274,30 +267,27 @@ async fn write_history(
         *written = true;
     }
     let progress = config.progress.then(progress_bar);
-    let fetched =
-        engine::fetch_all(
-            &config.client,
-            config.page_size,
-            config.concurrency,
-            |messages, done| {
-                if let Some(bar) = &progress {
-                    show(bar, done);
-                }
-                *written |= !messages.is_empty();
-                let kept = messages
-                    .iter()
-                    .filter(|message| config.filter.keeps(message));
-                left_out += (messages.len() - kept.clone().count()) as u64;
-                if collect {
-                    with_attachments.extend(kept.clone().filter_map(|message| {
-                        Some((message.id, attachment::file_name_of(message)?))
-                    }));
-                }
-                kept.into_iter()
-                    .try_for_each(|message| transcript.message(&mut sink, message))
-            },
-        )
-        .await;
+    let fetched = engine::fetch_all(
+        &config.client,
+        config.page_size,
+        config.concurrency,
+        |messages, done| {
+            if let Some(bar) = &progress {
+                show(bar, done);
+            }
+            *written |= !messages.is_empty();
+            let kept = messages
+                .iter()
+                .filter(|message| config.filter.keeps(message));
+            left_out += (messages.len() - kept.clone().count()) as u64;
+            if collect {
+                with_attachments.extend(kept.clone().filter_map(attachments::named));
+            }
+            kept.into_iter()
+                .try_for_each(|message| transcript.message(&mut sink, message))
+        },
+    )
+    .await;
     let clear_progress = || {
         if let Some(bar) = &progress {
             bar.finish_and_clear();
@@ -330,23 +320,8 @@ async fn write_history(
         // Dropping the sink removes the temporary file: the target stays as it was.
         return Err(ExportError::Missing(summary));
     }
-    let wanted = attachments::Wanted {
-        embed: config.format == Format::Html,
-        save_to: config.save_attachments.as_deref(),
-    };
-    let attachments_progress = |done: usize, total: usize| {
-        if let Some(bar) = &progress {
-            bar.set_message(format!("fetching attachments {done}/{total}"));
-        }
-    };
     let fetched = if collect {
-        attachments::fetch_all(
-            &config.client,
-            &with_attachments,
-            wanted,
-            &attachments_progress,
-        )
-        .await
+        fetch_attachments(config, &with_attachments, progress.as_ref()).await
     } else {
         Ok(attachments::Fetched::default())
     };
@@ -361,6 +336,26 @@ async fn write_history(
     summary.elapsed = started.elapsed();
     summary.replaced = sink.finish().map_err(write_error)?;
     Ok(summary)
+}
+
+/// The attachments of `messages` (id and name) as `config` wants them:
+/// each through a fresh single-message link, embedded (html) and saved
+/// (`--save-attachments`). `progress`, if drawn, counts them.
+async fn fetch_attachments(
+    config: &ExportConfig,
+    messages: &[(MessageId, String)],
+    progress: Option<&ProgressBar>,
+) -> Result<attachments::Fetched, attachments::SaveError> {
+    let wanted = attachments::Wanted {
+        embed: config.format == Format::Html,
+        save_to: config.save_attachments.as_deref(),
+    };
+    let on_next = |done: usize, total: usize| {
+        if let Some(bar) = progress {
+            bar.set_message(format!("fetching attachments {done}/{total}"));
+        }
+    };
+    attachments::fetch_all(&config.client, messages, wanted, &on_next).await
 }
 
 /// What to say after a failed or interrupted export to `output`: written

@@ -380,5 +380,17 @@ fn write_transcript(
     let zone = LocalZone::System;
     let target = Target::resolve(export.output.as_deref())?;
     let header = archived::header(export.user_id, profile, messages, &zone);
-    archived::write(&target, export.format, zone, &header, messages, &mut false).map(drop)
+    // Offline nothing can be fetched: an html page lists each attachment.
+    let offline = crate::export::attachments::offline(messages);
+    let shown = |id| offline.get(&id).cloned();
+    archived::write(
+        crate::export::output::Sink::open(&target)?,
+        export.format,
+        zone,
+        &header,
+        messages,
+        &shown,
+        &mut false,
+    )
+    .map(drop)
 }

@@ -5,14 +5,13 @@
 
 mod common;
 
-use std::io::Cursor;
 use std::path::Path;
 
-use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use serde_json::{Value, json};
 use szchat::concurrency::Concurrency;
 use szchat::export::{self, ExportConfig, Format};
 use szchat::paging::PageSize;
+use szchat::testing::png;
 use szchat::timefmt::LocalZone;
 use szchat_fake::{FakeConfig, FakeServer};
 
@@ -20,17 +19,6 @@ use common::{message_json, run, stderr, szchat_command};
 
 const SECRET: &str = "html-export-secret";
 const USER: u64 = 7;
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
-    let mut out = Vec::new();
-    DynamicImage::ImageRgb8(image)
-        .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
-        .unwrap();
-    out
-}
 
 /// Files by name, and a message for each, after two plain ones.
 fn files() -> Vec<(String, Vec<u8>)> {

@@ -8,7 +8,10 @@
 //! The archived JSON lacks only the attachment link (its `file_url` is
 //! `null`), so a jsonl export from the archive does too: the link dies 20 s
 //! after its answer, and an export keeps the file name in the other formats.
-//! The history is read from the archive whole before it is written. When
+//! What html embeds and `--save-attachments` saves comes through a fresh
+//! single-message link per attachment, asked for once the history is read;
+//! offline, html lists each attachment by name. The history is read from
+//! the archive whole before it is written. When
 //! the server's answers do not add up for the archive (rather than a request
 //! failing), the export fetches and writes the history as without the
 //! archive, and its own summary says what came.
@@ -20,6 +23,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 
+use super::attachments::{self, Shown};
 use super::figures;
 use super::{ExportConfig, ExportError, Format, Header, Summary, Target, Transcript};
 use crate::api::error::ApiError;
@@ -28,7 +32,7 @@ use crate::archive::task::{AccountSpec, StoreRequest, StoreTask};
 use crate::export::output::Sink;
 use crate::message_filter::MessageFilter;
 use crate::metrics;
-use crate::model::Message;
+use crate::model::{Message, MessageId};
 use crate::sync::{self, SyncConfig, SyncError};
 use crate::timefmt::LocalZone;
 use crate::visitor::Visitor;
@@ -49,17 +53,23 @@ pub async fn run(
     place: ArchivePlace,
     note: &(dyn Fn(String) + Sync),
 ) -> Result<Summary, ExportError> {
-    if config.needs_links() {
-        // The archive keeps no attachment link: fresh ones need the history
-        // from the network, with the links its answers carry.
-        return super::run(config).await;
-    }
     let started = Instant::now();
     // Before the first request: a directory or an unwritable place fails now.
     let target = Target::resolve(config.output.as_deref()).map_err(|error| ExportError::Write {
         path: config.output.clone(),
         error,
     })?;
+    if let Some(dir) = &config.save_attachments {
+        super::check_save_dir(dir)?;
+    }
+    // Opened before the sync, so a place that cannot be written (no such
+    // directory, no permission) fails before any request too.
+    let sink = Sink::open_aside(&target)
+        .await
+        .map_err(|error| ExportError::Write {
+            path: config.output.clone(),
+            error,
+        })?;
     let (mut store, moved_aside) = StoreTask::open(place.dir, Some(place.account)).await?;
     if let Some(moved) = moved_aside {
         note(moved.to_string());
@@ -75,6 +85,8 @@ pub async fn run(
             // export fetches the whole history as without it, and says
             // what it could and could not export.
             let _ = store.finish().await;
+            // Its own export opens the target again (a temporary file is removed).
+            drop(sink);
             note(format!(
                 "visitor {}: {reason}; exporting without the archive",
                 config.user_id
@@ -90,15 +102,20 @@ pub async fn run(
     let ((requests, visitor), messages) = read?;
     finished?;
     let (messages, left_out) = kept(messages, config.filter);
+    let fetched = fetch_attachments(&config, &messages).await?;
     let zone = LocalZone::Fixed(*config.zone.zoned(Utc::now()).offset());
     let header = header(config.user_id, visitor, &messages, &zone);
     let count = messages.len() as u64;
     let format = config.format;
-    // Opening a FIFO waits for its reader: off the runtime's threads.
-    let writing = target.clone();
+    let saved = config
+        .save_attachments
+        .clone()
+        .map(|dir| (fetched.saved.len(), dir));
+    // Writing to a FIFO may block on its reader: off the runtime's threads.
     let (replaced, written) = tokio::task::spawn_blocking(move || {
         let mut written = false;
-        let replaced = write(&writing, format, zone, &header, &messages, &mut written);
+        let shown = |id| fetched.shown.get(&id).cloned();
+        let replaced = write(sink, format, zone, &header, &messages, &shown, &mut written);
         (replaced, written)
     })
     .await
@@ -122,12 +139,31 @@ pub async fn run(
         missing: 0,
         elapsed: started.elapsed(),
         replaced,
-        saved: None,
+        saved,
         left_out: config
             .filter
             .is_active()
             .then_some((left_out, config.filter)),
     })
+}
+
+/// What html and `--save-attachments` need of `messages`' attachments,
+/// each through a fresh single-message link (the archive keeps none);
+/// nothing for the other exports.
+async fn fetch_attachments(
+    config: &ExportConfig,
+    messages: &[Message],
+) -> Result<attachments::Fetched, ExportError> {
+    let wanted: Vec<_> = messages.iter().filter_map(attachments::named).collect();
+    if !config.needs_links() || wanted.is_empty() {
+        return Ok(attachments::Fetched::default());
+    }
+    let progress = config.progress.then(super::progress_bar);
+    let fetched = super::fetch_attachments(config, &wanted, progress.as_ref()).await;
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    Ok(fetched?)
 }
 
 /// The messages `filter` keeps, and how many it left out.
@@ -204,25 +240,25 @@ pub fn header(
     }
 }
 
-/// Writes `messages` (oldest first) to `target` under the export's rules
-/// (`-` is standard output, a FIFO is written in place, a file is replaced
-/// only once complete and keeps its mode); the file replaced, if one was.
+/// Writes `messages` (oldest first) to `out`, opened under the export's
+/// rules (`-` is standard output, a FIFO is written in place, a file is
+/// replaced only once complete and keeps its mode), an html page's
+/// attachments as `shown` has them; the file replaced, if one was.
 pub fn write(
-    target: &Target,
+    mut out: Sink,
     format: Format,
     zone: LocalZone,
     header: &Header,
     messages: &[Message],
+    shown: &dyn Fn(MessageId) -> Option<Shown>,
     written: &mut bool,
 ) -> io::Result<Option<PathBuf>> {
     let mut transcript = Transcript::new(format, zone);
-    let mut out = Sink::open(target)?;
     transcript.begin(&mut out, header)?;
     *written = format != Format::Jsonl || !messages.is_empty();
     for message in messages {
         transcript.message(&mut out, message)?;
     }
-    // The archive keeps no attachment links: an html page names no file.
-    transcript.end(&mut out, &|_| None)?;
+    transcript.end(&mut out, shown)?;
     out.finish()
 }

@@ -7,15 +7,18 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::api::client::ApiClient;
+use crate::attachment;
 use crate::attachment::fetch::{self, AttachmentError, Body};
 use crate::attachment::filename::sanitize_file_name;
 use crate::attachment::save::{self, SaveRequest, Saved};
-use crate::model::MessageId;
+use crate::model::{Message, MessageId};
 
 use super::html::embed::{Embedded, NotEmbedded, embed};
 
 /// Images larger than this are listed, not embedded.
 pub const MAX_EMBEDDED_BYTES: u64 = 10 * 1024 * 1024;
+/// Why an attachment of a transcript written `--offline` is not shown.
+pub const OFFLINE: &str = "not fetched: exported offline";
 
 /// How an attachment appears in an html transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +58,30 @@ pub struct SaveError {
     pub id: MessageId,
     pub name: String,
     pub reason: String,
+}
+
+/// `message`'s id and the name of its attachment (from its link or the
+/// archive), when it has one: what [`fetch_all`] takes.
+pub fn named(message: &Message) -> Option<(MessageId, String)> {
+    Some((message.id, attachment::file_name_of(message)?))
+}
+
+/// How each of `messages`' attachments appears in an html transcript
+/// written offline: by name, with why it is not shown, as nothing can be
+/// fetched.
+pub fn offline(messages: &[Message]) -> HashMap<MessageId, Shown> {
+    let listed = |(id, name)| {
+        let note = Some(OFFLINE.to_owned());
+        (
+            id,
+            Shown::Listed {
+                name,
+                size: None,
+                note,
+            },
+        )
+    };
+    messages.iter().filter_map(named).map(listed).collect()
 }
 
 /// Fetches the attachment of each of `messages` (id and the name its old

@@ -171,6 +171,16 @@ impl Sink {
         }
     }
 
+    /// [`Sink::open`] on a blocking thread: opening a FIFO waits for its
+    /// reader, which must not hold up the runtime's threads.
+    pub async fn open_aside(target: &Target) -> io::Result<Sink> {
+        let opening = target.clone();
+        tokio::task::spawn_blocking(move || Sink::open(&opening))
+            .await
+            .map_err(io::Error::other)
+            .and_then(|opened| opened)
+    }
+
     /// Completes the output; says which file was replaced, if one was.
     pub fn finish(self) -> io::Result<Option<PathBuf>> {
         match self {
