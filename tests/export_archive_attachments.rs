@@ -2,14 +2,15 @@
 //! runs them: the messages come from the archive (brought up to date with
 //! one request when nothing changed), and each attachment costs one request
 //! to its message for a fresh link and one for the file. Offline, html
-//! names the attachments and makes no request.
+//! names the attachments and makes no request. Markdown and text from the
+//! archive open with the whole header.
 
 mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use szchat::testing::png;
 use szchat_fake::{FakeConfig, FakeServer, RecordedRequest, synthetic_messages};
 
@@ -24,6 +25,10 @@ async fn server() -> FakeServer {
         ("shot.png".to_owned(), png(40, 30)),
         ("invoice.pdf".to_owned(), b"%PDF-1.4 invoice".to_vec()),
     ];
+    config.profile = json!({"id": USER, "name": "Ada Lovelace", "email": "ada@example.com",
+        "reference": "REF-9", "created_at": "2018-02-01T00:00:00.000Z",
+        "updated_at": "2018-02-01T00:00:00.000Z", "online_at": "2018-02-09T18:00:00.000Z",
+        "last_url": null, "user_attributes": []});
     config.messages[5]["file_url"] = Value::from("files/shot.png");
     config.messages[39]["file_url"] = Value::from("files/invoice.pdf");
     FakeServer::start(config).await.unwrap()
@@ -173,4 +178,48 @@ async fn offline_html_names_the_attachments_and_asks_for_nothing() {
         "szchat: --save-attachments needs the network: attachment links are fetched fresh\n"
     );
     assert_eq!(server.requests().len(), before, "still no request");
+}
+
+/// Markdown and text from the archive open with the header: name, e-mail,
+/// id and reference, the period in the one UTC offset of the transcript,
+/// the figures; attachments are named by file name, never linked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markdown_and_text_start_with_the_header_and_name_attachments() {
+    let server = server().await;
+    let home = synced(&server).await;
+    for (format, prefix) in [("md", "- "), ("txt", "")] {
+        let mut command = szchat(home.path(), &server, &["--export", format, "42"]);
+        // A zone given as POSIX rules, so no time-zone database is needed.
+        command.env("TZ", "IST-5:30");
+        let output = common::run(command).await;
+        ok(&output);
+        let written = String::from_utf8(output.stdout).unwrap();
+        let lines: Vec<&str> = written.lines().collect();
+        let title = if format == "md" {
+            "# Conversation with Ada Lovelace"
+        } else {
+            "Conversation with Ada Lovelace"
+        };
+        assert_eq!(lines[0], title, "{written}");
+        let at = if format == "md" { r"\@" } else { "@" };
+        let header = lines[1..].join("\n");
+        for expected in [
+            format!("{prefix}Visitor: Ada Lovelace · ada{at}example.com · id 42 · reference REF-9"),
+            format!(
+                "{prefix}Period: Mon 5 Jan 2026 14:30 – Mon 5 Jan 2026 16:29, all times in UTC+05:30"
+            ),
+            format!("{prefix}Messages: 120 (60 from the visitor, 60 from operators)"),
+        ] {
+            assert!(
+                header.contains(&expected),
+                "{format}: {expected}\n{written}"
+            );
+        }
+        for name in ["shot.png", "invoice.pdf"] {
+            assert!(written.contains(&format!("📎 {name}")), "{format}: {name}");
+        }
+        for link in ["/files/", "expires=", "token=", "]("] {
+            assert!(!written.contains(link), "{format} holds {link:?}");
+        }
+    }
 }

@@ -185,29 +185,45 @@ async fn a_dash_is_standard_output_not_a_file_named_dash() {
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
 
+/// `-o DIR`, or a place no file can be written (its directory missing, a
+/// file where a directory should be), is one line and exit 1 before any
+/// request: in every format, from the archive and without it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_directory_fails_before_any_request() {
+async fn a_directory_or_an_unwritable_target_fails_before_any_request() {
     let server = FakeServer::start(fake(12)).await.unwrap();
     let base = server.base_url();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_str().unwrap();
-    let output = run(szchat(&[
-        "--base-url",
-        &base,
-        "--export",
-        "jsonl",
-        "-o",
-        path,
-        "31",
-    ]))
-    .await;
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert_eq!(
-        stderr(&output),
-        format!("szchat: cannot write {path}: it is a directory\n")
-    );
-    assert_eq!(server.request_count(), 0);
-    assert!(entries(dir.path()).is_empty());
+    std::fs::write(dir.path().join("plain"), b"a file").unwrap();
+    let targets = [
+        (dir.path().to_owned(), "it is a directory".to_owned()),
+        (
+            dir.path().join("missing").join("t.out"),
+            "No such file or directory (os error 2)".to_owned(),
+        ),
+        (
+            dir.path().join("plain").join("t.out"),
+            "Not a directory (os error 20)".to_owned(),
+        ),
+    ];
+    for format in ["jsonl", "md", "txt", "html"] {
+        for archive in [None, Some("--no-archive")] {
+            for (target, reason) in &targets {
+                let path = target.to_str().unwrap();
+                let mut args = vec!["--base-url", &base, "--export", format, "-o", path, "31"];
+                args.extend(archive);
+                let output = run(szchat(&args)).await;
+                let case = format!("{format} {archive:?} {path}");
+                assert_eq!(output.status.code(), Some(1), "{case}: {}", stderr(&output));
+                assert_eq!(
+                    stderr(&output),
+                    format!("szchat: cannot write {path}: {reason}\n"),
+                    "{case}"
+                );
+                assert_eq!(server.request_count(), 0, "{case}");
+            }
+        }
+    }
+    assert_eq!(entries(dir.path()), ["plain"]);
 }
 
 /// A server of 500 messages that answers every offset from 100 on with the

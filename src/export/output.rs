@@ -155,10 +155,13 @@ impl Sink {
                     Some(dir) if !dir.as_os_str().is_empty() => dir,
                     _ => Path::new("."),
                 };
+                // A missing directory says so in the system's words.
+                std::fs::metadata(dir)?;
                 // New files are the operator's alone (tempfile makes them 600).
                 let file = tempfile::Builder::new()
                     .prefix(".szchat-export-")
-                    .tempfile_in(dir)?;
+                    .tempfile_in(dir)
+                    .map_err(without_temporary_name)?;
                 if let Some(mode) = existing_mode {
                     set_mode(file.as_file(), *mode)?;
                 }
@@ -197,6 +200,16 @@ impl Sink {
                 Ok(replaces.then_some(path))
             }
         }
+    }
+}
+
+/// tempfile's error names its own random file; the operator named the
+/// target, which the message around this one gives: the cause alone
+/// ("permission denied").
+fn without_temporary_name(error: io::Error) -> io::Error {
+    match error.get_ref() {
+        Some(_) => io::Error::from(error.kind()),
+        None => error,
     }
 }
 
