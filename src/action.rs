@@ -85,6 +85,9 @@ pub enum PickerAction {
     Escape,
     /// Switches between "Find a visitor:" and "Search all messages:".
     SwitchPrompt,
+    /// Only the visitors waiting for an answer, longest wait first; again,
+    /// everyone. A letter once something is typed.
+    OnlyWaiting,
     /// Asks again for the page that failed.
     Retry,
     /// Shows the keys; any key closes them.

@@ -274,11 +274,16 @@ pub const PICKER_KEY_MAP: &[PickerRow] = &[
         what: "find a visitor / search all messages (the archive's)",
     },
     PickerRow {
+        bindings: &[(Key(K::Char('w')), P::OnlyWaiting)],
+        what: "only visitors waiting for an answer, longest first (filter empty; w then a letter: a filter)",
+    },
+    PickerRow {
         bindings: &[(Ctrl('r'), P::Retry)],
         what: "retry a failed load",
     },
     PickerRow {
-        // Not a character: every character is typed into the filter.
+        // Not a character: characters are typed into the filter (`w` too,
+        // once something is typed).
         bindings: &[(Key(K::F(1)), P::Help)],
         what: "these keys (any key closes them)",
     },

@@ -162,6 +162,7 @@ impl Screens {
                         picker
                             .state
                             .enable_message_search(zone.unwrap_or(LocalZone::System));
+                        picker.state.enable_waiting();
                         if runner.offline {
                             picker.state.go_offline();
                         }

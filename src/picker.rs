@@ -32,9 +32,11 @@ mod archived;
 mod filter;
 mod messages;
 mod row;
+mod waiting;
 use filter::{Query, search_key};
 pub use messages::{HIT_LIMIT, HitRow, Hits, Landing, Prompt};
 pub use row::{Cell, RowText};
+pub use waiting::waiting_words;
 
 /// Most visitors the picker holds; the list stops loading there and says so,
 /// so a huge account cannot exhaust memory.
@@ -142,6 +144,8 @@ pub struct PickerState {
     /// Which prompt is shown: the filter, or the search of all messages.
     prompt: Prompt,
     messages: messages::MessageSearch,
+    /// Who waits for an answer, from the archive's figures.
+    waiting: waiting::Waiting,
     dirty: bool,
 }
 
@@ -173,6 +177,7 @@ impl PickerState {
             offline: false,
             prompt: Prompt::Visitors,
             messages: messages::MessageSearch::default(),
+            waiting: waiting::Waiting::default(),
             dirty: true,
         }
     }
@@ -188,12 +193,15 @@ impl PickerState {
     /// The first request. Started again, the picker forgets the visitors it
     /// loaded, and answers still in flight from before never land.
     pub fn start(&mut self) -> Vec<PickerEffect> {
+        let mut effects: Vec<PickerEffect> = self.ask_who_waits().into_iter().collect();
         if self.offline {
-            return self.start_offline();
+            effects.extend(self.start_offline());
+            return effects;
         }
         self.visitors.clear();
         self.refilter();
-        self.reload()
+        effects.extend(self.reload());
+        effects
     }
 
     /// Asks for the list again from its start, keeping the visitors shown
@@ -222,10 +230,13 @@ impl PickerState {
     }
 
     /// The list is on screen again: asking goes on where it stopped.
+    /// Who is waiting is asked again: the conversation left may have changed it.
     pub fn show(&mut self) -> Vec<PickerEffect> {
         self.visible = true;
         self.dirty = true;
-        self.fill()
+        let mut effects: Vec<PickerEffect> = self.ask_who_waits().into_iter().collect();
+        effects.extend(self.fill());
+        effects
     }
 
     /// The server said slow down (HTTP 429): fewer pages at once for a while.
@@ -236,6 +247,7 @@ impl PickerState {
     /// Takes one reader action.
     pub fn update(&mut self, action: PickerAction) -> Vec<PickerEffect> {
         self.dirty = true;
+        let action = self.read_w(action);
         if self.help {
             match action {
                 PickerAction::Quit | PickerAction::Suspend | PickerAction::Redraw => {}
@@ -254,6 +266,7 @@ impl PickerState {
         match action {
             PickerAction::Help => self.help = true,
             PickerAction::SwitchPrompt => return self.switch_prompt(),
+            PickerAction::OnlyWaiting => self.toggle_only_waiting(),
             PickerAction::Next => self.move_by(1),
             PickerAction::Previous => self.move_by(-1),
             PickerAction::PageDown => self.move_by(PAGE_ROWS as isize),
@@ -610,9 +623,13 @@ impl PickerState {
     /// visitor while it is shown; otherwise the first row is selected.
     fn refilter(&mut self) {
         let query = Query::new(&self.query);
-        self.matches = (0..self.visitors.len())
+        let mut matches = (0..self.visitors.len())
             .filter(|&i| query.matches(&self.visitors[i].key))
             .collect();
+        if self.waiting.only {
+            self.waiting_first(&mut matches);
+        }
+        self.matches = matches;
         let keep = self.moved && self.selected_row().is_some();
         if !keep {
             self.moved = false;

@@ -8,8 +8,10 @@ use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use szchat::api::ApiError;
 use szchat::api::wire::parse_users_page;
+use szchat::archive::store::VisitorFigures;
 use szchat::concurrency::Concurrency;
 use szchat::fetch::UsersRequest;
+use szchat::metrics::Figures;
 use szchat::paging::PageSize;
 use szchat::picker::{ListLoad, PickerAction, PickerEffect, PickerState};
 use szchat::testing::{serve_user_pages, user_requests};
@@ -404,6 +406,63 @@ fn the_picker_with_a_filter() {
     type_text(&mut picker, "kestrel");
     picker.update(PickerAction::Next);
     insta::assert_snapshot!(screen(&picker, 110, 14));
+}
+
+/// The archive's figures: `waiting` wait since each time, everyone else answered.
+fn waiting_figures(waiting: &[(u64, Option<DateTime<Utc>>)]) -> Vec<VisitorFigures> {
+    waiting
+        .iter()
+        .map(|&(id, since)| VisitorFigures {
+            visitor_id: id,
+            name: None,
+            email: None,
+            figures: Figures {
+                unanswered: 1,
+                awaiting_since: since,
+                ..Figures::default()
+            },
+        })
+        .collect()
+}
+
+#[test]
+fn the_picker_marks_who_is_waiting_in_yellow_and_counts_them() {
+    let mut picker = loaded(&demo_profiles(), 50);
+    picker.enable_waiting();
+    let twelve_min_ago = now() - chrono::TimeDelta::minutes(12);
+    picker.figures(Ok(waiting_figures(&[
+        (4821, Some(twelve_min_ago)),
+        (1187, None),
+    ])));
+    let mut terminal = Terminal::new(TestBackend::new(130, 14)).unwrap();
+    terminal
+        .draw(|frame| szchat::ui::picker::draw(frame, &picker, now(), Colors::On))
+        .unwrap();
+    let backend = terminal.backend();
+    insta::assert_snapshot!(backend);
+    let buffer = backend.buffer();
+    let hana_row = (0..14)
+        .find(|&y| common_row(buffer, y).contains("Hana Whitfield"))
+        .unwrap();
+    let row = common_row(buffer, hana_row);
+    let at = row.find("waiting 12 min").expect("Hana waits 12 min");
+    let x = u16::try_from(row[..at].chars().count()).unwrap();
+    assert_eq!(buffer[(x, hana_row)].fg, ratatui::style::Color::Yellow);
+    let footer = common_row(buffer, 13);
+    assert!(footer.contains("10 visitors · 2 waiting"), "{footer}");
+
+    picker.update(PickerAction::OnlyWaiting);
+    assert_eq!(
+        names(&picker),
+        ["Hana Whitfield", "Marguerite Fontaine-Dubois"]
+    );
+}
+
+/// Row `y` of `buffer` as text.
+fn common_row(buffer: &ratatui::buffer::Buffer, y: u16) -> String {
+    (0..buffer.area.width)
+        .map(|x| buffer[(x, y)].symbol())
+        .collect()
 }
 
 #[test]

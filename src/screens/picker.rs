@@ -110,6 +110,10 @@ impl Screen for PickerScreen {
                 Vec::new()
             }
             Input::Stored(StoreEvent::Searched { seq, result }) => self.state.searched(seq, result),
+            Input::Stored(StoreEvent::Figures(result)) => {
+                self.state.figures(result);
+                Vec::new()
+            }
             // Its other answers (to writes) need nothing.
             Input::Mouse(_) | Input::Stored(_) => Vec::new(),
         }

@@ -8,7 +8,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, TableState, Widget, Wrap};
+use ratatui::widgets::{Cell as TableCell, Paragraph, Row, Table, TableState, Widget, Wrap};
 use unicode_segmentation::UnicodeSegmentation;
 
 mod hits;
@@ -19,6 +19,7 @@ use crate::cli::docs::picker_key_rows;
 use crate::numbers::grouped;
 use crate::picker::{
     Cell, Hits, ListLoad, MAX_VISITORS, PickerState, Prompt, RowText, is_online, last_seen,
+    waiting_words,
 };
 use crate::sanitize::sanitize_line;
 use crate::wrap::{ELLIPSIS, display_width, truncate};
@@ -38,17 +39,22 @@ const PROMPT: &str = "Find a visitor: ";
 const MESSAGES_PROMPT: &str = "Search all messages: ";
 /// Key hints on the status line, the longest that fits: the last, the one
 /// that leads to the others, stays wherever nothing else fits.
-const HINTS: [&str; 3] = [
+const HINTS: &[&str] = &[
+    "↑↓ move · Enter open · Tab messages · w waiting · Esc clear/quit · F1 help",
     "↑↓ move · Enter open · Tab messages · Esc clear/quit · F1 help",
     "↑↓ move · Enter open · Esc clear/quit · F1 help",
     HELP_HINT,
 ];
 /// Key hints on the status line of the message search.
-const MESSAGES_HINTS: [&str; 3] = [
+const MESSAGES_HINTS: &[&str] = &[
     "↑↓ move · Enter open · Tab visitors · Esc clear/leave · F1 help",
     "Enter open · Tab visitors · F1 help",
     HELP_HINT,
 ];
+/// The hint while only the waiting visitors are shown.
+const ONLY_WAITING_HINT: &str = "w shows everyone";
+/// The colour of "waiting": someone is owed an answer (as in the figures panel).
+const WAITING: Color = Color::Yellow;
 /// The hint kept where the others do not fit.
 const HELP_HINT: &str = "F1 help";
 
@@ -108,41 +114,56 @@ impl Widget for VisitorList<'_> {
                 .render(area, buf);
             return;
         }
-        let rows: Vec<(&RowText, String, bool)> = picker
+        let rows: Vec<Shown> = picker
             .shown_rows()
-            .map(|(visitor, row)| {
-                let seen = last_seen(visitor.online_at, self.now);
-                (row, seen, is_online(visitor.online_at, self.now))
+            .map(|(visitor, row)| Shown {
+                row,
+                seen: last_seen(visitor.online_at, self.now),
+                online: is_online(visitor.online_at, self.now),
+                waiting: picker
+                    .waiting_since(visitor.id)
+                    .map(|since| waiting_words(since, self.now)),
             })
             .collect();
         let widest = |cell: fn(&RowText) -> &Cell| {
             rows.iter()
-                .map(|(row, ..)| cell(row).width)
+                .map(|shown| cell(shown.row).width)
                 .max()
                 .unwrap_or(0)
         };
-        let seen_width = rows.iter().map(|(_, seen, _)| display_width(seen)).max();
+        let widest_text = |text: for<'r> fn(&'r Shown<'_>) -> &'r str| {
+            rows.iter()
+                .map(|shown| display_width(text(shown)))
+                .max()
+                .unwrap_or(0)
+        };
         let layout = Columns::fit(
             usize::from(area.width),
             Wants {
                 name: widest(|r| &r.name),
                 email: widest(|r| &r.email),
                 id: widest(|r| &r.id),
-                seen: seen_width.unwrap_or(0),
+                seen: widest_text(|shown| &shown.seen),
+                waiting: widest_text(|shown| shown.waiting.as_deref().unwrap_or_default()),
                 page: widest(|r| &r.page),
             },
         );
-        let table_rows = rows.iter().map(|(row, seen, online)| {
-            let mut cells = vec![truncate(&row.name.text, layout.name)];
+        let table_rows = rows.iter().map(|shown| {
+            let row = shown.row;
+            let mut cells = vec![TableCell::new(truncate(&row.name.text, layout.name))];
             if layout.email > 0 {
-                cells.push(truncate(&row.email.text, layout.email));
+                cells.push(TableCell::new(truncate(&row.email.text, layout.email)));
             }
-            cells.push(row.id.text.clone());
-            cells.push(seen.clone());
+            cells.push(TableCell::new(row.id.text.clone()));
+            cells.push(TableCell::new(shown.seen.clone()));
+            if layout.waiting > 0 {
+                let waiting = shown.waiting.clone().unwrap_or_default();
+                cells.push(TableCell::new(waiting).style(Style::new().fg(WAITING)));
+            }
             if layout.page > 0 {
-                cells.push(cut_page(row, layout.page));
+                cells.push(TableCell::new(cut_page(row, layout.page)));
             }
-            let style = if *online {
+            let style = if shown.online {
                 Style::new().fg(Color::Green)
             } else {
                 Style::new()
@@ -158,6 +179,16 @@ impl Widget for VisitorList<'_> {
     }
 }
 
+/// A shown row: its text, and what it says at the time of drawing.
+struct Shown<'a> {
+    row: &'a RowText,
+    /// "5 min ago".
+    seen: String,
+    online: bool,
+    /// "waiting 12 min", when the archive says the visitor waits.
+    waiting: Option<String>,
+}
+
 /// How wide each column's text is at most, over the rows shown.
 #[derive(Clone, Copy, Debug)]
 struct Wants {
@@ -165,6 +196,7 @@ struct Wants {
     email: usize,
     id: usize,
     seen: usize,
+    waiting: usize,
     page: usize,
 }
 
@@ -175,12 +207,14 @@ struct Columns {
     email: usize,
     id: usize,
     seen: usize,
+    waiting: usize,
     page: usize,
 }
 
 impl Columns {
-    /// Widths by what the columns hold, in `width` columns: the id and
-    /// "last seen" whole (an id cut short reads as another id); the name,
+    /// Widths by what the columns hold, in `width` columns: the id, "last
+    /// seen" and "waiting" whole (an id cut short reads as another id;
+    /// "waiting" is left out when nobody shown waits); the name,
     /// the e-mail and the last page share the rest, none wider than it
     /// needs, so what one leaves goes to the others, and where all need
     /// more, each gets the same. The e-mail is left out below
@@ -197,8 +231,9 @@ impl Columns {
         } else {
             0
         };
-        let columns = 3 + usize::from(email > 0) + usize::from(page > 0);
-        let fixed = MARK_WIDTH + SPACING * (columns - 1) + wants.id + wants.seen;
+        let columns =
+            3 + usize::from(email > 0) + usize::from(wants.waiting > 0) + usize::from(page > 0);
+        let fixed = MARK_WIDTH + SPACING * (columns - 1) + wants.id + wants.seen + wants.waiting;
         let [name, email, page] = share(
             width.saturating_sub(fixed),
             [wants.name.max(1), email, page],
@@ -208,6 +243,7 @@ impl Columns {
             email,
             id: wants.id,
             seen: wants.seen,
+            waiting: wants.waiting,
             page,
         }
     }
@@ -219,6 +255,9 @@ impl Columns {
             out.push(length(self.email));
         }
         out.extend([length(self.id), length(self.seen)]);
+        if self.waiting > 0 {
+            out.push(length(self.waiting));
+        }
         if self.page > 0 {
             out.push(length(self.page));
         }
@@ -318,6 +357,13 @@ fn empty_words(picker: &PickerState) -> String {
         }
         ListLoad::Loading if loaded == 0 => "loading visitors…".to_owned(),
         _ if loaded == 0 => "no visitors".to_owned(),
+        _ if picker.only_waiting() && picker.query().is_empty() => {
+            format!("nobody is waiting for an answer · {ONLY_WAITING_HINT}")
+        }
+        _ if picker.only_waiting() => format!(
+            "no waiting visitor matches “{}”",
+            sanitize_line(picker.query())
+        ),
         _ => format!("no visitor matches “{}”", sanitize_line(picker.query())),
     }
 }
@@ -336,12 +382,23 @@ impl Widget for StatusLine<'_> {
         if let Some(notice) = picker.notice() {
             parts.push(sanitize_line(notice));
         }
+        let waiting = picker.waiting_count();
         let count = match picker.hits() {
             Hits::Found(found) if picker.prompt() == Prompt::Messages => hit_count(found.len()),
+            _ if picker.only_waiting() && waiting == 0 => {
+                format!("nobody waiting · {ONLY_WAITING_HINT}")
+            }
+            _ if picker.only_waiting() && picker.query().is_empty() => {
+                format!("{waiting} waiting, longest first · {ONLY_WAITING_HINT}")
+            }
+            _ if picker.only_waiting() => format!("{shown} of {waiting} waiting"),
             _ if picker.query().is_empty() => format!("{loaded} visitors"),
             _ => format!("{shown} of {loaded} visitors"),
         };
         parts.push(count);
+        if waiting > 0 && !picker.only_waiting() && picker.prompt() == Prompt::Visitors {
+            parts.push(format!("{waiting} waiting"));
+        }
         if picker.is_offline() {
             parts.push("offline · from the archive".to_owned());
         }
@@ -377,12 +434,16 @@ impl Widget for StatusLine<'_> {
         }
         let said = parts.join(" · ");
         let all_hints = match picker.prompt() {
+            // `w` is a letter once something is typed; while only the
+            // waiting are shown, the count says how `w` returns.
+            Prompt::Visitors if picker.only_waiting() || !picker.query().is_empty() => &HINTS[1..],
             Prompt::Visitors => HINTS,
             Prompt::Messages => MESSAGES_HINTS,
         };
         let room = usize::from(area.width).saturating_sub(display_width(&said) + 3);
         let hints = all_hints
-            .into_iter()
+            .iter()
+            .copied()
             .find(|hints| display_width(hints) <= room)
             .unwrap_or(HELP_HINT);
         Paragraph::new(format!("{said} · {hints}"))
@@ -411,6 +472,7 @@ mod tests {
             email,
             id: 20,
             seen: 10,
+            waiting: 0,
             page,
         }
     }
