@@ -4,7 +4,6 @@
 //! them, and `w` shows only them, the longest wait first; `w` again shows
 //! everyone. An answered visitor shows nothing.
 
-#[allow(dead_code)]
 mod common;
 #[path = "e2e/served.rs"]
 mod served;
