@@ -40,6 +40,13 @@ fn f_filters_to_attachments_and_f_or_esc_returns() {
     assert!(bar(&screen).contains("only attachments · "), "{screen:?}");
     let has_file = |s: &Screen| selected_block(s).iter().any(|row| row.contains("📎"));
     assert!(has_file(&screen), "the selection carries a file:{screen:?}");
+    // Once the older attachments have arrived (the filter loads pages
+    // until the screen is full), k goes to the one before.
+    let screen = tmux.wait_for("the screen filled", |s| !bar(s).contains("loading"));
+    let before = selected_block(&screen);
+    tmux.send_keys(&["k"]);
+    let screen = tmux.wait_for("the attachment before", |s| selected_block(s) != before);
+    assert!(has_file(&screen), "the selection carries a file:{screen:?}");
     // Every message again: the bar no longer names a filter.
     tmux.send_keys(&["F", "e", "Escape"]);
     tmux.wait_for("no filter", |s| {

@@ -422,3 +422,14 @@ fn the_filter_and_the_exports_take_the_same_messages() {
             .all(|m| matches!(m.sender, Sender::Operator { .. }) && !m.auto_invitation)
     );
 }
+
+#[test]
+fn k_after_the_menu_closes_goes_to_the_kept_message_before() {
+    let history = history(MESSAGES);
+    let mut state = loaded(&history);
+    choose(&mut state, 'a');
+    let newest_file = state.selected();
+    assert_eq!(newest_file, Some(117));
+    press(&mut state, KeyCode::Char('k'));
+    assert_eq!(state.selected(), Some(111));
+}
