@@ -228,9 +228,7 @@ impl Screens {
             if let Some(landing) = picker.state.take_landing()
                 && landing.visitor == user_id
             {
-                conversation
-                    .state
-                    .land_on(landing.message, landing.highlight);
+                conversation.state.land_on(landing.message, &landing.query);
             }
         }
         self.active = Active::Conversation(Box::new(conversation));

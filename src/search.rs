@@ -20,6 +20,7 @@ use memchr::memmem::Finder;
 use crate::attachment;
 use crate::model::{Message, MessageId, SortKey};
 use crate::sanitize::sanitize_text;
+use crate::search_query::{self, Marks, TextCheck};
 use crate::text::message_block;
 
 /// Between the searchable fields of a message: no query holds it (the prompt
@@ -30,11 +31,27 @@ const FIELD_BREAK: char = '\n';
 #[derive(Clone, Debug)]
 pub struct Query {
     text: String,
-    /// The text as it is looked for: folded unless the search is case-sensitive.
-    needle: String,
-    /// Looks for `needle`, set up once per query.
-    finder: Finder<'static>,
-    case_sensitive: bool,
+    kind: Kind,
+}
+
+/// How a query looks for its text.
+#[derive(Clone, Debug)]
+enum Kind {
+    /// `/`: the text typed, one piece, smart case.
+    Typed {
+        /// The text as it is looked for: folded unless the search is case-sensitive.
+        needle: String,
+        /// Looks for `needle`, set up once per query (boxed: it is large).
+        finder: Box<Finder<'static>>,
+        case_sensitive: bool,
+    },
+    /// The words of a search across visitors (issue 16), as that search
+    /// finds them: each wanted one present and no excluded one, case and
+    /// diacritics folded ([`crate::fold`]); its filters are not applied.
+    Words {
+        checks: Vec<TextCheck>,
+        marks: Marks,
+    },
 }
 
 impl Query {
@@ -51,9 +68,29 @@ impl Query {
         };
         Some(Query {
             text: text.to_owned(),
-            finder: Finder::new(needle.as_bytes()).into_owned(),
-            needle,
-            case_sensitive,
+            kind: Kind::Typed {
+                finder: Box::new(Finder::new(needle.as_bytes()).into_owned()),
+                needle,
+                case_sensitive,
+            },
+        })
+    }
+
+    /// The words of `typed`, a query of the search across visitors, looked
+    /// for as that search looks; `None` when it cannot be read or wants no
+    /// text (filters alone).
+    pub fn of_message_search(typed: &str) -> Option<Query> {
+        let parsed = search_query::parse(typed).ok()?;
+        let marks = parsed.marks();
+        if marks.is_empty() {
+            return None;
+        }
+        Some(Query {
+            text: typed.trim().to_owned(),
+            kind: Kind::Words {
+                checks: parsed.text_checks(),
+                marks,
+            },
         })
     }
 
@@ -64,28 +101,54 @@ impl Query {
 
     /// True when the query holds a capital letter, so case counts.
     pub fn case_sensitive(&self) -> bool {
-        self.case_sensitive
+        matches!(
+            self.kind,
+            Kind::Typed {
+                case_sensitive: true,
+                ..
+            }
+        )
     }
 
     /// True if a message whose searchable text is `shown`, `folded` when
     /// folded, matches.
     pub fn matches(&self, shown: &str, folded: &str) -> bool {
-        let haystack = if self.case_sensitive { shown } else { folded };
-        self.finder.find(haystack.as_bytes()).is_some()
+        match &self.kind {
+            Kind::Typed {
+                finder,
+                case_sensitive,
+                ..
+            } => {
+                let haystack = if *case_sensitive { shown } else { folded };
+                finder.find(haystack.as_bytes()).is_some()
+            }
+            Kind::Words { checks, .. } => {
+                let folded = [crate::fold::fold(shown)];
+                checks.iter().all(|check| check.holds(&folded))
+            }
+        }
     }
 
     /// Byte ranges of `text` the query matches, in order, not overlapping;
     /// each range covers whole characters of `text`.
     pub fn find_in(&self, text: &str) -> Vec<Range<usize>> {
-        if self.case_sensitive {
+        let (needle, case_sensitive) = match &self.kind {
+            Kind::Words { marks, .. } => return marks.find_in(text),
+            Kind::Typed {
+                needle,
+                case_sensitive,
+                ..
+            } => (needle, *case_sensitive),
+        };
+        if case_sensitive {
             return text
-                .match_indices(&self.needle)
+                .match_indices(needle.as_str())
                 .map(|(at, found)| at..at + found.len())
                 .collect();
         }
         let (folded, origin) = fold_with_origin(text);
         folded
-            .match_indices(&self.needle)
+            .match_indices(needle.as_str())
             .filter_map(|(at, found)| {
                 let start = origin.get(at)?.start;
                 let end = origin.get(at + found.len() - 1)?.end;
@@ -354,5 +417,25 @@ mod tests {
         // Ten edits of message 1 left over 400 bytes behind without compaction.
         assert!(index.text_bytes() < 400, "forgotten text is dropped");
         assert!(index.matches(&Query::new("edited 9").unwrap(), 1));
+    }
+
+    #[test]
+    fn a_message_search_query_finds_every_word_folded_and_no_excluded_one() {
+        let query = Query::of_message_search(r#"invoice "the cafe" -paid from:visitor"#).unwrap();
+        assert_eq!(query.text(), r#"invoice "the cafe" -paid from:visitor"#);
+        let text = "Ana\nYour INVOICE for the Café";
+        assert!(query.matches(text, &fold(text)));
+        let paid = "Ana\nInvoice paid at the cafe";
+        assert!(!query.matches(paid, &fold(paid)), "an excluded word");
+        let one = "Ana\nthe invoice";
+        assert!(!query.matches(one, &fold(one)), "every word must be there");
+        let marked: Vec<&str> = query
+            .find_in("INVOICE for the Café")
+            .into_iter()
+            .map(|range| &"INVOICE for the Café"[range])
+            .collect();
+        assert_eq!(marked, ["INVOICE", "the Café"]);
+        assert!(Query::of_message_search("from:visitor").is_none());
+        assert!(Query::of_message_search("\"open").is_none());
     }
 }

@@ -17,7 +17,7 @@ use crate::command_setup::{fail, open_account};
 use crate::config::Settings;
 use crate::numbers::grouped;
 use crate::sanitize::sanitize_line;
-use crate::search_query::{self, Term};
+use crate::search_query::{self, Marks};
 use crate::snippet;
 
 /// Characters of context shown before and after the match.
@@ -64,19 +64,12 @@ pub async fn run(dir: PathBuf, settings: &Settings, request: &SearchRequest<'_>)
         Some(Err(error)) => return fail(EXIT_FAILURE, &error.to_string()),
         None => return fail(EXIT_FAILURE, "the archive's store has stopped"),
     };
-    let words: Vec<String> = query
-        .terms
-        .iter()
-        .filter_map(|term| match term {
-            Term::Text { text, .. } => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
+    let marks = query.marks();
     let terminal = std::io::stdout().is_terminal() && !request.json;
-    let marks = if terminal { BOLD } else { BRACKETS };
+    let open_close = if terminal { BOLD } else { BRACKETS };
     let mut out = std::io::stdout().lock();
     for hit in &hits {
-        let snippet = snippet(hit, &words, marks);
+        let snippet = snippet(hit, &marks, open_close);
         let line = if request.json {
             json!({
                 "visitor_id": hit.visitor_id,
@@ -128,10 +121,10 @@ fn text_line(hit: &Hit, snippet: &str) -> String {
     format!("{when} · {name} ({}) · {side} · {snippet}", hit.visitor_id)
 }
 
-/// The sanitised body (or attachment name) around the first word found,
-/// the match marked; the start of the body when no word is found in it.
-fn snippet(hit: &Hit, words: &[String], (open, close): (&str, &str)) -> String {
-    snippet::snippet(&hit.snippet_source(), words, BEFORE, AFTER).marked_with(open, close)
+/// The sanitised body (or attachment name) around the first match, every
+/// match in it marked; the start of the body when nothing is found in it.
+fn snippet(hit: &Hit, marks: &Marks, (open, close): (&str, &str)) -> String {
+    snippet::snippet(&hit.snippet_source(), marks, BEFORE, AFTER).marked_with(open, close)
 }
 
 /// What the archive does not cover, when it matters.

@@ -16,7 +16,7 @@
 
 use chrono::NaiveDate;
 
-use crate::fold::{fold, has_at_word_start};
+use crate::fold::{fold, fold_with_origin, has_at_word_start, word_start_matches};
 
 /// Longer queries are refused at once, so none can take long to run.
 pub const MAX_QUERY_CHARS: usize = 1_000;
@@ -60,15 +60,67 @@ pub struct Query {
 }
 
 impl Query {
-    /// The text that must appear, term by term: what a snippet marks.
-    pub fn words(&self) -> Vec<String> {
+    /// The text checks of the query, wanted and excluded, in its order.
+    pub fn text_checks(&self) -> Vec<TextCheck> {
         self.terms
             .iter()
             .filter_map(|term| match term {
-                Term::Text { text, .. } => Some(text.clone()),
+                Term::Text { text, prefix } => Some(TextCheck::new(text, *prefix, true)),
+                Term::Exclude(text) => Some(TextCheck::new(text, false, false)),
                 _ => None,
             })
             .collect()
+    }
+
+    /// What a hit of this query marks: every word, prefix and phrase that
+    /// must appear, never an excluded one.
+    pub fn marks(&self) -> Marks {
+        Marks(
+            self.text_checks()
+                .into_iter()
+                .filter(|check| check.wanted)
+                .collect(),
+        )
+    }
+}
+
+/// The text a query wants, to be marked where the search finds it: case
+/// and diacritics folded, prefixes and short words where a word begins.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Marks(Vec<TextCheck>);
+
+impl Marks {
+    /// True when there is nothing to mark (a query of filters alone).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Byte ranges of `text` to mark, in order, none overlapping or
+    /// touching another; each covers whole characters of `text`.
+    pub fn find_in(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        if self.0.is_empty() {
+            return Vec::new();
+        }
+        let (folded, origin) = fold_with_origin(text);
+        let mut found: Vec<std::ops::Range<usize>> = self
+            .0
+            .iter()
+            .flat_map(|check| check.found_at(&folded))
+            .filter_map(|at| {
+                let start = origin.get(at.start)?.start;
+                let end = origin.get(at.end.checked_sub(1)?)?.end;
+                Some(start..end)
+            })
+            .collect();
+        found.sort_unstable_by_key(|range| (range.start, range.end));
+        let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(found.len());
+        for range in found {
+            match merged.last_mut() {
+                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                _ => merged.push(range),
+            }
+        }
+        merged
     }
 }
 
@@ -261,6 +313,28 @@ impl TextCheck {
         }
     }
 
+    /// Where in `folded` (text folded) the check's text is found at its
+    /// place, as byte ranges of `folded`.
+    fn found_at<'a>(
+        &'a self,
+        folded: &'a str,
+    ) -> Box<dyn Iterator<Item = std::ops::Range<usize>> + 'a> {
+        let len = self.folded.len();
+        if len == 0 {
+            return Box::new(std::iter::empty());
+        }
+        match self.place {
+            Place::Inside => Box::new(
+                folded
+                    .match_indices(self.folded.as_str())
+                    .map(move |(at, _)| at..at + len),
+            ),
+            Place::WordStart => {
+                Box::new(word_start_matches(folded, &self.folded).map(move |at| at..at + len))
+            }
+        }
+    }
+
     /// Whether the check holds for a message whose fields, folded, are `fields`.
     pub fn holds(&self, fields: &[String]) -> bool {
         let found = fields.iter().any(|field| match self.place {
@@ -302,18 +376,15 @@ impl Condition {
 pub fn condition(query: &Query) -> Condition {
     let mut filters: Vec<&str> = Vec::new();
     let mut params = Vec::new();
-    let mut trigram_queries: Vec<String> = Vec::new();
-    let mut checks = Vec::new();
+    let checks = query.text_checks();
+    let trigram_queries: Vec<String> = checks
+        .iter()
+        .filter(|check| check.wanted && check.folded.chars().count() >= TRIGRAM)
+        .map(|check| trigrams(&check.folded))
+        .collect();
     for term in &query.terms {
         match term {
-            Term::Text { text, prefix } => {
-                let check = TextCheck::new(text, *prefix, true);
-                if check.folded.chars().count() >= TRIGRAM {
-                    trigram_queries.push(trigrams(&check.folded));
-                }
-                checks.push(check);
-            }
-            Term::Exclude(text) => checks.push(TextCheck::new(text, false, false)),
+            Term::Text { .. } | Term::Exclude(_) => {}
             Term::From(Side::Visitor) => filters.push("m.sender_type = 'user'"),
             Term::From(Side::Operator) => filters.push("m.sender_type = 'operator'"),
             Term::After(day) => {
@@ -539,5 +610,36 @@ mod tests {
             confirms("from:visitor", &message),
             "filters are SQL's to check"
         );
+    }
+
+    fn marked(query: &str, text: &str) -> Vec<String> {
+        parse(query)
+            .unwrap()
+            .marks()
+            .find_in(text)
+            .into_iter()
+            .map(|range| text[range].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn every_wanted_word_prefix_and_phrase_is_marked_as_the_search_finds_it() {
+        assert_eq!(
+            marked(
+                r#"invoice 44* "the café" -paid"#,
+                "Invoice 4411: THE CAFE, the Café, paid; reinvoice 1044"
+            ),
+            ["Invoice", "44", "THE CAFE", "the Café", "invoice"],
+            "folded, a prefix where a word begins, the excluded word never"
+        );
+        // Short text marks where a word begins, long text inside words too.
+        assert_eq!(marked("ab", "tab about"), ["ab"]);
+        assert_eq!(marked("nvoic", "invoice"), ["nvoic"]);
+        // Overlapping marks are one: no mark inside another.
+        assert_eq!(marked("invoice voice", "invoices"), ["invoice"]);
+        assert_eq!(marked("東京", "明日東京に行きます"), ["東京"]);
+        assert_eq!(marked("strasse", "Straße 4"), ["Straße"]);
+        assert!(marked("from:visitor has:attachment", "anything").is_empty());
+        assert!(parse("-spam").unwrap().marks().is_empty());
     }
 }

@@ -1,96 +1,119 @@
 //! The piece of a message a search hit shows: the text around the first
-//! match, the match found as the search found it (case and diacritics
-//! folded, see [`crate::fold`]) and cut at grapheme boundaries only, so no
-//! accent is torn from its letter and no emoji is split.
+//! match, with every match in it marked as the search found it (case and
+//! diacritics folded, see [`crate::search_query::Marks`]) and cut at
+//! grapheme boundaries only, so no accent is torn from its letter and no
+//! emoji is split.
 
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::fold::{fold, fold_with_origin, word_start_matches};
+use crate::search_query::Marks;
 
-/// Text around a match; `marked` is the match's byte range in `text`.
+/// Text around a match; `marked` holds the matches' byte ranges in `text`,
+/// in order, none overlapping.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snippet {
     pub text: String,
-    pub marked: Option<Range<usize>>,
+    pub marked: Vec<Range<usize>>,
 }
 
 impl Snippet {
-    /// The snippet with the match between `open` and `close`.
+    /// The snippet with each match between `open` and `close`.
     pub fn marked_with(&self, open: &str, close: &str) -> String {
-        match &self.marked {
-            Some(range) => format!(
-                "{}{open}{}{close}{}",
-                &self.text[..range.start],
-                &self.text[range.clone()],
-                &self.text[range.end..]
-            ),
-            None => self.text.clone(),
+        let mut out = String::with_capacity(self.text.len());
+        let mut at = 0;
+        for range in &self.marked {
+            out.push_str(&self.text[at..range.start]);
+            out.push_str(open);
+            out.push_str(&self.text[range.clone()]);
+            out.push_str(close);
+            at = range.end;
         }
+        out.push_str(&self.text[at..]);
+        out
+    }
+
+    /// The snippet in pieces, each with whether it is a match, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = (&str, bool)> {
+        let mut cuts = vec![(0, false)];
+        for range in &self.marked {
+            cuts.push((range.start, true));
+            cuts.push((range.end, false));
+        }
+        cuts.push((self.text.len(), false));
+        (0..cuts.len() - 1)
+            .map(move |i| (&self.text[cuts[i].0..cuts[i + 1].0], cuts[i].1))
+            .filter(|(piece, _)| !piece.is_empty())
     }
 }
 
-/// `before` graphemes of context before the first of `words` found in
-/// `text` (where a word begins, when it is found there), `after` after it;
-/// the start of `text` when none is found. "…" says text was left out.
-pub fn snippet(text: &str, words: &[String], before: usize, after: usize) -> Snippet {
+/// `before` graphemes of context before the first match of `marks` in
+/// `text`, `after` after it, and the matches within that marked; the start
+/// of `text` when nothing is found. "…" says text was left out.
+pub fn snippet(text: &str, marks: &Marks, before: usize, after: usize) -> Snippet {
     let graphemes: Vec<(usize, &str)> = text.grapheme_indices(true).collect();
-    let Some(found) = first_match(text, words) else {
-        let cut = graphemes
-            .get(before + after)
-            .map_or(text.len(), |(at, _)| *at);
+    let start_at = |index: usize| graphemes.get(index).map_or(text.len(), |(at, _)| *at);
+    // Each match widened to the graphemes it touches, whole: as grapheme indices.
+    let found: Vec<Range<usize>> = marks
+        .find_in(text)
+        .into_iter()
+        .map(|range| {
+            let first = graphemes
+                .iter()
+                .rposition(|(at, _)| *at <= range.start)
+                .unwrap_or(0);
+            let last = graphemes
+                .iter()
+                .position(|(at, g)| at + g.len() >= range.end)
+                .unwrap_or(graphemes.len().saturating_sub(1));
+            first..last + 1
+        })
+        .collect();
+    let Some(first) = found.first() else {
+        let cut = start_at(before + after);
         let more = if cut < text.len() { "…" } else { "" };
         return Snippet {
             text: format!("{}{more}", &text[..cut]),
-            marked: None,
+            marked: Vec::new(),
         };
     };
-    // The graphemes the match touches, whole.
-    let first = graphemes
-        .iter()
-        .rposition(|(at, _)| *at <= found.start)
-        .unwrap_or(0);
-    let last = graphemes
-        .iter()
-        .position(|(at, g)| at + g.len() >= found.end)
-        .unwrap_or(graphemes.len().saturating_sub(1));
-    let start_at = |index: usize| graphemes.get(index).map_or(text.len(), |(at, _)| *at);
-    let mark = start_at(first)..start_at(last + 1);
-    let from = start_at(first.saturating_sub(before));
-    let to = start_at(last + 1 + after);
-    let lead = if from > 0 { "…" } else { "" };
-    let tail = if to < text.len() { "…" } else { "" };
-    let offset = lead.len() + mark.start - from;
-    Snippet {
-        text: format!("{lead}{}{tail}", &text[from..to]),
-        marked: Some(offset..offset + mark.len()),
-    }
-}
-
-/// The byte range in `text` of the first word found, folded.
-fn first_match(text: &str, words: &[String]) -> Option<Range<usize>> {
-    let (folded, origin) = fold_with_origin(text);
-    words.iter().find_map(|word| {
-        let needle = fold(word);
-        if needle.is_empty() {
-            return None;
+    let from = first.start.saturating_sub(before);
+    let mut to = first.end + after;
+    let mut kept: Vec<Range<usize>> = Vec::new();
+    for mark in &found {
+        if mark.start >= to {
+            break;
         }
-        let at = word_start_matches(&folded, &needle)
-            .next()
-            .or_else(|| folded.find(&needle))?;
-        let start = origin.get(at)?.start;
-        let end = origin.get(at + needle.len() - 1)?.end;
-        Some(start..end)
-    })
+        // A match the context reaches is shown whole.
+        to = to.max(mark.end);
+        match kept.last_mut() {
+            // Widened to whole graphemes, two matches may meet.
+            Some(last) if mark.start <= last.end => last.end = last.end.max(mark.end),
+            _ => kept.push(mark.clone()),
+        }
+    }
+    let (from_at, to_at) = (start_at(from), start_at(to));
+    let lead = if from_at > 0 { "…" } else { "" };
+    let tail = if to_at < text.len() { "…" } else { "" };
+    let shift = |at: usize| lead.len() + start_at(at) - from_at;
+    Snippet {
+        text: format!("{lead}{}{tail}", &text[from_at..to_at]),
+        marked: kept
+            .iter()
+            .map(|mark| shift(mark.start)..shift(mark.end))
+            .collect(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search_query::parse;
 
-    fn marked(text: &str, word: &str, before: usize, after: usize) -> String {
-        snippet(text, &[word.to_owned()], before, after).marked_with("[", "]")
+    fn marked(text: &str, query: &str, before: usize, after: usize) -> String {
+        let marks = parse(query).unwrap().marks();
+        snippet(text, &marks, before, after).marked_with("[", "]")
     }
 
     #[test]
@@ -112,9 +135,31 @@ mod tests {
     }
 
     #[test]
-    fn a_word_start_is_preferred_and_cuts_keep_graphemes_whole() {
+    fn every_word_of_the_query_is_marked_and_no_excluded_one() {
         assert_eq!(
-            marked("reinvoice, invoice 4411", "inv", 30, 60),
+            marked(
+                "Where is my invoice 4411? The Café order, not paid",
+                r#"4411 invoice "the cafe" -paid"#,
+                30,
+                60
+            ),
+            "Where is my [invoice] [4411]? [The Café] order, not paid"
+        );
+        assert_eq!(
+            marked("refund the refund, REFUNDED", "refund*", 30, 60),
+            "[refund] the [refund], [REFUND]ED"
+        );
+        // The context runs from the first match; one it reaches shows whole.
+        assert_eq!(
+            marked("aaaa invoice bbbb 4411 cccc", "4411 invoice", 2, 8),
+            "…a [invoice] bbbb [4411]…"
+        );
+    }
+
+    #[test]
+    fn a_word_start_is_kept_and_cuts_keep_graphemes_whole() {
+        assert_eq!(
+            marked("reinvoice, invoice 4411", "inv*", 30, 60),
             "reinvoice, [inv]oice 4411"
         );
         assert_eq!(

@@ -8,6 +8,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
 use serde_json::json;
 
 use szchat::action::Action;
@@ -262,12 +263,12 @@ fn tab_switches_the_prompt_and_hits_are_listed_as_the_query_is_typed() {
     assert_eq!(
         rows(&picker),
         [
-            "佐藤 健二 · operator · Your [invoice] 4411 is attached␛[2J",
-            "Hana Whitfield · operator · [INVOICE] 4411 paid, thanks",
-            "Hana Whitfield · operator · [invoice] 4411 was sent again",
-            "Hana Whitfield · operator · Where is my [invoice] 4411? The Café order",
+            "佐藤 健二 · operator · Your [invoice] [4411] is attached␛[2J",
+            "Hana Whitfield · operator · [INVOICE] [4411] paid, thanks",
+            "Hana Whitfield · operator · [invoice] [4411] was sent again",
+            "Hana Whitfield · operator · Where is my [invoice] [4411]? The Café order",
         ],
-        "newest first, case folded, the visitor's text sanitized"
+        "newest first, case folded, every word marked, the visitor's text sanitized"
     );
     picker.update(PickerAction::Next);
     picker.update(PickerAction::Next);
@@ -378,7 +379,10 @@ fn enter_opens_the_hits_visitor_at_its_message() {
         (HANA, FAR_BACK),
         "{landing:?}"
     );
-    assert_eq!(landing.highlight.as_deref(), Some("café"));
+    assert_eq!(
+        landing.query, "cafe",
+        "the query, for the conversation to highlight"
+    );
     // The hits wait for the way back as they were.
     assert_eq!(rows(&picker).len(), 1);
     assert_eq!(picker.prompt(), Prompt::Messages);
@@ -389,7 +393,7 @@ fn the_conversation_lands_on_a_message_far_back_with_the_match_highlighted() {
     let archive = Archive::planted();
     let mut state = AppState::new(HANA, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
     state.use_archive();
-    state.land_on(FAR_BACK, Some("invoice".to_owned()));
+    state.land_on(FAR_BACK, "4411 invoice -nothing");
     let effects = state.start();
     archive.serve(&mut state, effects);
 
@@ -403,6 +407,17 @@ fn the_conversation_lands_on_a_message_far_back_with_the_match_highlighted() {
     assert!(state.is_search_match(FAR_BACK));
     assert_eq!(state.search_status().as_deref(), Some("match 3/3"));
 
+    // Every word of the query is highlighted there, folded as the search folds.
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|frame| szchat::ui::draw(frame, &state))
+        .unwrap();
+    let drawn = underlined(terminal.backend());
+    assert!(
+        drawn.iter().any(|line| line.ends_with("invoice 4411")),
+        "{drawn:?}"
+    );
+
     // `N` goes on through this conversation, to the newer matches.
     let _ = state.update(Action::NewerMatch);
     assert_eq!(state.selected(), Some(200));
@@ -410,6 +425,31 @@ fn the_conversation_lands_on_a_message_far_back_with_the_match_highlighted() {
     assert_eq!(state.selected(), Some(290));
     let _ = state.update(Action::OlderMatch);
     assert_eq!(state.selected(), Some(200));
+}
+
+/// The underlined cells (the match style, colours or not) row by row:
+/// each row's runs joined by a space.
+fn underlined(backend: &TestBackend) -> Vec<String> {
+    let buffer = backend.buffer();
+    let area = buffer.area;
+    (area.top()..area.bottom())
+        .map(|y| {
+            let mut runs: Vec<String> = Vec::new();
+            let mut in_run = false;
+            for x in area.left()..area.right() {
+                let cell = &buffer[(x, y)];
+                let marked = cell.modifier.contains(Modifier::UNDERLINED);
+                match (marked, in_run) {
+                    (true, true) => runs.last_mut().unwrap().push_str(cell.symbol()),
+                    (true, false) => runs.push(cell.symbol().to_owned()),
+                    _ => {}
+                }
+                in_run = marked;
+            }
+            runs.join(" ")
+        })
+        .filter(|line| !line.is_empty())
+        .collect()
 }
 
 fn screen(picker: &PickerState, width: u16, height: u16) -> TestBackend {
@@ -428,7 +468,18 @@ fn the_hits_screen() {
     let archive = Archive::planted();
     let mut picker = searched_for(&archive, "invoice 4411");
     picker.update(PickerAction::Next);
-    insta::assert_snapshot!(screen(&picker, 110, 9));
+    let drawn = screen(&picker, 110, 9);
+    insta::assert_snapshot!(drawn);
+    assert_eq!(
+        underlined(&drawn),
+        [
+            "invoice 4411",
+            "INVOICE 4411",
+            "invoice 4411",
+            "invoice 4411"
+        ],
+        "both words marked in each hit"
+    );
 }
 
 #[test]

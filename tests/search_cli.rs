@@ -167,6 +167,15 @@ async fn short_words_prefixes_and_folded_letters() {
     );
     assert!(found("oi").is_empty(), "so does a short word");
     assert_eq!(found("vo"), ["Ét [vo]ilà, the Øre invoice"]);
+    // Every word of the query is marked, an excluded one never.
+    assert_eq!(
+        found("invoice et -trial"),
+        ["[Ét] voilà, the Øre [invoice]"]
+    );
+    assert_eq!(
+        found("\"not a\" tri* -voila"),
+        ["a retrial, [not a] [tri]al"]
+    );
 }
 
 /// The output says which visitors the archive lacks.

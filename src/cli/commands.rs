@@ -16,7 +16,9 @@ pub enum Command {
     /// words (all must appear), word*, "exact phrase", -word, from:visitor,
     /// from:operator, after:YYYY-MM-DD, before:YYYY-MM-DD, has:attachment,
     /// visitor:ID. Case and diacritics are folded (strasse finds Straße); words
-    /// of one or two characters and word* match where a word begins.
+    /// of one or two characters and word* match where a word begins. Each
+    /// hit's snippet marks every word, prefix and phrase of the query, bold
+    /// on a terminal, in [ ] otherwise.
     /// Exit 0 when something matched, 1 when nothing, 2 for a bad query.
     Search {
         /// The query; several words are one query (give flags before it: -word excludes).

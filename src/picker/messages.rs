@@ -16,7 +16,7 @@ use crate::archive::search::{Coverage, Hit};
 use crate::archive::task::StoreRequest;
 use crate::model::MessageId;
 use crate::sanitize::sanitize_line;
-use crate::search_query::{self, Condition};
+use crate::search_query::{self, Condition, Marks};
 use crate::snippet::{self, Snippet};
 use crate::timefmt::LocalZone;
 use crate::visitor::VisitorId;
@@ -55,7 +55,7 @@ pub struct HitRow {
 }
 
 impl HitRow {
-    fn of(hit: &Hit, words: &[String], zone: LocalZone) -> Self {
+    fn of(hit: &Hit, marks: &Marks, zone: LocalZone) -> Self {
         let name = hit
             .visitor_name
             .as_deref()
@@ -82,16 +82,8 @@ impl HitRow {
             visitor: Cell::new(&name),
             when,
             sender,
-            snippet: snippet::snippet(&hit.snippet_source(), words, BEFORE, AFTER),
+            snippet: snippet::snippet(&hit.snippet_source(), marks, BEFORE, AFTER),
         }
-    }
-
-    /// The text the match covers, for the conversation's own search to
-    /// highlight as `/` would; lower case, since this search ignores case.
-    fn matched(&self) -> Option<String> {
-        let range = self.snippet.marked.clone()?;
-        let text = self.snippet.text.get(range)?.to_lowercase();
-        (!text.trim().is_empty()).then_some(text)
     }
 }
 
@@ -116,8 +108,9 @@ pub enum Hits {
 pub struct Landing {
     pub visitor: VisitorId,
     pub message: MessageId,
-    /// What the conversation highlights and `n`/`N` go through.
-    pub highlight: Option<String>,
+    /// The query as typed, for the conversation to highlight its words
+    /// and for `n`/`N` to go through the messages it finds there.
+    pub query: String,
 }
 
 /// The search across visitors: the query, its hits, what is in flight.
@@ -309,11 +302,11 @@ impl MessageSearch {
                 if self.query.trim().is_empty() {
                     return;
                 }
-                let words = search_query::parse(&self.query)
-                    .map(|query| query.words())
+                let marks = search_query::parse(&self.query)
+                    .map(|query| query.marks())
                     .unwrap_or_default();
                 let zone = self.zone.unwrap_or(LocalZone::System);
-                let rows: Vec<HitRow> = hits.iter().map(|h| HitRow::of(h, &words, zone)).collect();
+                let rows: Vec<HitRow> = hits.iter().map(|h| HitRow::of(h, &marks, zone)).collect();
                 self.selected = self.selected.min(rows.len().saturating_sub(1));
                 self.hits = Hits::Found(rows);
             }
@@ -350,7 +343,7 @@ impl MessageSearch {
         self.landing = Some(Landing {
             visitor: hit.visitor_id,
             message: hit.message_id,
-            highlight: hit.matched(),
+            query: self.query.clone(),
         });
         vec![PickerEffect::OpenVisitor(hit.visitor_id)]
     }

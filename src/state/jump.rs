@@ -58,8 +58,8 @@ pub(super) enum Step {
 #[derive(Debug, Default)]
 pub(super) struct Jump {
     pending: Option<Target>,
-    /// What to search for from the message found (a hit of the search
-    /// across visitors highlights its match there).
+    /// The query of the search across visitors whose hit this is: its
+    /// words are highlighted from the message found, as `/` would.
     then_search: Option<String>,
 }
 
@@ -284,10 +284,12 @@ pub(super) fn stops_search(action: Action) -> bool {
 /// Jumps, as the app state drives them.
 impl AppState {
     /// Opens at message `id` (a hit of the search across visitors), once
-    /// it is loaded, with `highlight` searched for from there as `/` would.
-    pub fn land_on(&mut self, id: MessageId, highlight: Option<String>) {
+    /// it is loaded, with the words of that search's `query` (as typed)
+    /// highlighted from there as `/` would: `n` and `N` go through the
+    /// messages they are found in.
+    pub fn land_on(&mut self, id: MessageId, query: &str) {
         self.jump.start(Target::Id(id));
-        self.jump.then_search = highlight;
+        self.jump.then_search = Some(query.to_owned());
     }
 
     /// The jump prompt's answer: looks for the date or id typed.

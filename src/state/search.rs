@@ -368,10 +368,11 @@ impl AppState {
         self.advance_search();
     }
 
-    /// Highlights `text` through the whole transcript as `/` would, the
-    /// selection staying where it is: `n` and `N` go on from there.
-    pub(super) fn search_from_selection(&mut self, text: &str) {
-        let Some(query) = Query::new(text) else {
+    /// Highlights the words of `typed`, a query of the search across
+    /// visitors, through the whole transcript as `/` would, the selection
+    /// staying where it is: `n` and `N` go on from there.
+    pub(super) fn search_from_selection(&mut self, typed: &str) {
+        let Some(query) = Query::of_message_search(typed) else {
             return;
         };
         self.history.read_on();

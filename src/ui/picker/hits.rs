@@ -1,6 +1,6 @@
 //! The hits of the visitor list's message search: a line saying what the
 //! archive lacks, when it lacks visitors, then one row a hit (visitor, date,
-//! sender, the snippet with its match marked), or a sentence in their place.
+//! sender, the snippet with its matches marked), or a sentence in their place.
 //! Every text here was sanitized when the answer arrived.
 
 use ratatui::buffer::Buffer;
@@ -129,25 +129,23 @@ fn hit_line(hit: &HitRow, chosen: bool, visitor_width: usize, width: usize) -> L
     Line::from(spans)
 }
 
-/// The snippet cut to `room` columns, its match in the match style.
+/// The snippet cut to `room` columns, its matches in the match style.
 fn snippet_spans(hit: &HitRow, room: usize) -> Vec<Span<'static>> {
-    let snippet = &hit.snippet;
-    let Some(marked) = snippet.marked.clone() else {
-        return vec![Span::raw(truncate(&snippet.text, room))];
-    };
-    let parts = [
-        (&snippet.text[..marked.start], Style::new()),
-        (&snippet.text[marked.clone()], MATCH_STYLE),
-        (&snippet.text[marked.end..], Style::new()),
-    ];
     let mut left = room;
     let mut spans = Vec::new();
-    for (text, style) in parts {
+    for (text, matched) in hit.snippet.pieces() {
         if left == 0 {
             break;
         }
         let cut = truncate(text, left);
-        left = left.saturating_sub(display_width(&cut));
+        // Cut short, it ends in "…": nothing may follow.
+        let whole = cut.len() == text.len();
+        left = if whole {
+            left.saturating_sub(display_width(&cut))
+        } else {
+            0
+        };
+        let style = if matched { MATCH_STYLE } else { Style::new() };
         spans.push(Span::styled(cut, style));
     }
     spans
