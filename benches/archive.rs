@@ -184,7 +184,7 @@ async fn sync_once(server: &FakeServer, dir: &std::path::Path) -> (sync::Summary
         user_ids: Vec::new(),
         page_size: PageSize::MAX,
         concurrency: Concurrency::DEFAULT,
-        progress: false,
+        progress: sync::Progress::Quiet,
     };
     let summary = sync::run(config, store, std::future::pending())
         .await

@@ -34,9 +34,10 @@ use crate::effect::{Exit, Failure, Input};
 use crate::fetch::{FetchEvent, FetchRequest};
 use crate::navigation::{Active, Answer, Screens, with_active};
 use crate::picker::PickerState;
-use crate::runner::{next_stored, now};
+use crate::runner::{next_stored, next_synced, now};
 use crate::screens::{Channel, ConversationScreen, Screen};
 use crate::state::AppState;
+use crate::sync::background::{SyncEvent, SyncSource};
 use crate::ui::color::Colors;
 use crate::ui::hyperlink::{self, Hyperlinks};
 
@@ -70,6 +71,8 @@ enum Arrival {
     Answer(Answer),
     /// The store's answer for the active screen, or `None` when it ended.
     Stored(Option<StoreEvent>),
+    /// News of the sync in the background, for the visitor list.
+    Synced(SyncEvent),
 }
 
 impl<D: Desktop> App<D> {
@@ -119,6 +122,19 @@ impl<D: Desktop> App<D> {
     pub fn with_store(mut self, store: StoreTask) -> Self {
         self.runner.store = Some(store);
         self
+    }
+
+    /// The same app, `s` in its message search syncing from `source`.
+    #[must_use]
+    pub fn with_sync(mut self, source: SyncSource) -> Self {
+        self.runner.sync_source = Some(source);
+        self
+    }
+
+    /// Stops the sync in the background, if one runs, once what it fetched
+    /// is written.
+    pub async fn stop_sync(&mut self) {
+        self.runner.stop_sync().await;
     }
 
     /// The store task, taken out of the app (to be finished once the loop ends).
@@ -287,6 +303,7 @@ impl<D: Desktop> App<D> {
                 },
                 answer = self.screens.next_answer() => Some(Arrival::Answer(answer)),
                 stored = next_stored(&mut self.runner.store) => Some(Arrival::Stored(stored)),
+                synced = next_synced(&mut self.runner.syncing) => Some(Arrival::Synced(synced)),
                 Some(number) = signals.next() => Some(Arrival::Input(Input::Signal(number))),
                 // The runner holds a sender itself, so this channel never closes.
                 Some(failure) = self.runner.late_failures.recv() => {
@@ -349,6 +366,7 @@ impl<D: Desktop> App<D> {
                 Arrival::Answer(answer) => self.screens.answered(answer, &mut self.runner),
                 Arrival::Stored(Some(event)) => self.handle_any(Input::Stored(event)),
                 Arrival::Stored(None) => self.handle_any(Input::Failed(Failure::NoStore)),
+                Arrival::Synced(event) => self.screens.synced(event, &mut self.runner),
             }
             self.drain_input(events).await?;
         }
@@ -404,6 +422,7 @@ pub async fn run(
     config: AppConfig,
     store: Option<StoreTask>,
     offline: bool,
+    sync_source: Option<SyncSource>,
     mut signals: impl Stream<Item = i32> + Unpin,
 ) -> io::Result<Exit> {
     let mut app = App::build(config, terminal.size()?, SystemDesktop::from_env());
@@ -413,10 +432,12 @@ pub async fn run(
     }
     app.runner.store = store;
     app.runner.offline = offline;
+    app.runner.sync_source = sync_source.filter(|_| !offline);
     app.start();
     let mut events = EventStream::new();
     app.run_until_app(terminal, &mut events, &mut signals, |_| false)
         .await?;
+    app.runner.stop_sync().await;
     if let Some(store) = app.take_store()
         && let Err(error) = store.finish().await
     {

@@ -11,6 +11,7 @@ use crossterm::event::{Event, KeyEvent, MouseEvent};
 use crate::archive::task::{StoreEvent, StoreRequest};
 use crate::fetch::{FetchEvent, FetchRequest};
 use crate::open::CheckedUrl;
+use crate::sync::background::SyncEvent;
 use crate::visitor::VisitorId;
 
 /// Something that happened, for a screen to take in.
@@ -27,6 +28,8 @@ pub enum Input<E = FetchEvent> {
     Fetched(E),
     /// An answer from the store task (the local archive), when the app has one.
     Stored(StoreEvent),
+    /// News of the sync in the background (for the visitor list).
+    Synced(SyncEvent),
     /// An effect could not be carried out.
     Failed(Failure),
     /// A signal that ends the process arrived (its number).
@@ -74,6 +77,7 @@ impl<E> Input<E> {
             Input::Mouse(mouse) => Input::Mouse(mouse),
             Input::Resize { width, height } => Input::Resize { width, height },
             Input::Stored(event) => Input::Stored(event),
+            Input::Synced(event) => Input::Synced(event),
             Input::Failed(failure) => Input::Failed(failure),
             Input::Signal(number) => Input::Signal(number),
             Input::InputClosed => Input::InputClosed,
@@ -92,6 +96,7 @@ impl Input<Infallible> {
             Input::Resize { width, height } => Input::Resize { width, height },
             Input::Fetched(never) => match never {},
             Input::Stored(event) => Input::Stored(event),
+            Input::Synced(event) => Input::Synced(event),
             Input::Failed(failure) => Input::Failed(failure),
             Input::Signal(number) => Input::Signal(number),
             Input::InputClosed => Input::InputClosed,
@@ -134,6 +139,9 @@ pub enum Effect<R = FetchRequest> {
     /// Give the terminal back to the shell and stop until `fg`, then take it
     /// again and paint the whole screen.
     Suspend,
+    /// Sync, in the background, the visitors the archive lacks; its news
+    /// comes back as [`Input::Synced`].
+    SyncLacking,
     /// Open this visitor's conversation.
     OpenVisitor(VisitorId),
     /// Go back to the visitor list, with this notice shown there.

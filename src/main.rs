@@ -2,6 +2,7 @@
 //! and turns the outcome into a one-line reason and an exit code.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -14,7 +15,7 @@ use szchat::api::error::ApiError;
 use szchat::app::{self, AppConfig};
 use szchat::archive::ArchiveError;
 use szchat::archive::dir::data_dir;
-use szchat::archive::task::{AccountSpec, StoreTask};
+use szchat::archive::task::{AccountSpec, ArchivePlace, StoreTask};
 use szchat::cli::{Cli, EXIT_FAILURE, EXIT_USAGE, docs};
 use szchat::config::{self, Origin, Settings};
 use szchat::export::{self, ExportConfig};
@@ -24,6 +25,7 @@ use szchat::secret::Secret;
 use szchat::signals;
 use szchat::state::{ConversationSettings, DEFAULT_POLL_INTERVAL, Exit};
 use szchat::subcommand;
+use szchat::sync::background::SyncSource;
 use szchat::terminal::{self, TerminalSession};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
@@ -245,14 +247,31 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     };
     // The demo's archive lives as long as `_demo_archive`: removed at exit.
     let offline = offline_store.is_some();
-    let (store, _demo_archive) = match offline_store {
-        Some(store) => (Some(store), None),
+    let (store, sync_source, _demo_archive) = match offline_store {
+        Some(store) => (Some(store), None, None),
         None => match open_archive(&settings, cli.demo, account) {
-            Ok(found) => found,
+            Ok((Some((store, place)), demo)) => {
+                // `s` in the message search syncs into this archive.
+                let source = SyncSource {
+                    client: config.client.clone(),
+                    place,
+                    concurrency: settings.concurrency,
+                };
+                (Some(store), Some(source), demo)
+            }
+            Ok((None, demo)) => (None, None, demo),
             Err(reason) => return fail(EXIT_FAILURE, &reason),
         },
     };
-    let outcome = app::run(session.terminal(), config, store, offline, signals).await;
+    let outcome = app::run(
+        session.terminal(),
+        config,
+        store,
+        offline,
+        sync_source,
+        signals,
+    )
+    .await;
     drop(session);
     tracing::info!(?outcome, "finished");
     match outcome {
@@ -263,32 +282,38 @@ async fn run(cli: Cli, matches: clap::ArgMatches) -> ExitCode {
     }
 }
 
-/// The store task for the TUI, when the archive is on: the account's
-/// archive in the data directory, or for `--demo` one of its own in a
-/// temporary directory (returned, so it is removed when dropped). A store
-/// that cannot open says so on the status bar; without a data directory
-/// the TUI runs without an archive.
+/// The TUI's store task, and the archive it opens (where `s` syncs into).
+type OpenedArchive = (StoreTask, ArchivePlace);
+
+/// The store task for the TUI and where its archive is, when the archive
+/// is on: the account's archive in the data directory, or for `--demo` one
+/// of its own in a temporary directory (returned, so it is removed when
+/// dropped). A store that cannot open says so on the status bar; without a
+/// data directory the TUI runs without an archive.
 fn open_archive(
     settings: &Settings,
     demo: bool,
     account: AccountSpec,
-) -> Result<(Option<StoreTask>, Option<tempfile::TempDir>), String> {
+) -> Result<(Option<OpenedArchive>, Option<tempfile::TempDir>), String> {
     if !settings.archive {
         return Ok((None, None));
     }
+    let opened = |dir: PathBuf| {
+        let store = StoreTask::spawn(dir.clone(), Some(account.clone()));
+        (store, ArchivePlace { dir, account })
+    };
     if demo {
         let temp = tempfile::Builder::new()
             .prefix("szchat-demo-")
             .tempdir()
             .map_err(|error| format!("cannot make the demo's archive: {error}"))?;
-        let store = StoreTask::spawn(temp.path().join("szchat"), Some(account));
-        return Ok((Some(store), Some(temp)));
+        return Ok((Some(opened(temp.path().join("szchat"))), Some(temp)));
     }
     let Some(dir) = data_dir(|name| std::env::var_os(name)) else {
         tracing::warn!("no data directory: browsing without the archive");
         return Ok((None, None));
     };
-    Ok((Some(StoreTask::spawn(dir, Some(account))), None))
+    Ok((Some(opened(dir)), None))
 }
 
 /// `--export`: the whole history to a file or standard output, no terminal.
@@ -343,7 +368,7 @@ async fn export(config: ExportConfig, archive: Option<ExportArchive>) -> ExitCod
 /// The archive an export syncs into and reads from; the demo's lives in a
 /// temporary directory removed with it.
 struct ExportArchive {
-    place: export::archived::ArchivePlace,
+    place: ArchivePlace,
     _demo_dir: Option<tempfile::TempDir>,
 }
 
@@ -379,7 +404,7 @@ fn export_archive(
         (dir, None)
     };
     Ok(Some(ExportArchive {
-        place: export::archived::ArchivePlace { dir, account },
+        place: ArchivePlace { dir, account },
         _demo_dir: demo_dir,
     }))
 }

@@ -19,6 +19,7 @@ use crate::fetch::{FetchEvent, UsersEvent};
 use crate::runner::{Runner, Switch};
 use crate::screens::{AppConfig, ConversationScreen, PickerScreen, Screen, fetched};
 use crate::state::AppState;
+use crate::sync::background::SyncEvent;
 use crate::timefmt::LocalZone;
 use crate::visitor::VisitorId;
 
@@ -198,6 +199,15 @@ impl Screens {
                 .as_mut()
                 .and_then(|screen| runner.step(screen, fetched(answer))),
         };
+        self.switch(switch, runner);
+    }
+
+    /// News of the sync in the background, for the visitor list, shown or not.
+    pub fn synced<D: Desktop>(&mut self, event: SyncEvent, runner: &mut Runner<D>) {
+        let switch = self
+            .picker
+            .as_mut()
+            .and_then(|picker| runner.step(picker, Input::Synced(event)));
         self.switch(switch, runner);
     }
 

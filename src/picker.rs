@@ -34,7 +34,7 @@ mod messages;
 mod row;
 mod waiting;
 use filter::{Query, search_key};
-pub use messages::{HIT_LIMIT, HitRow, Hits, Landing, Prompt};
+pub use messages::{Focus, HIT_LIMIT, HitRow, Hits, Landing, Prompt, SyncProgress};
 pub use row::{Cell, RowText};
 pub use waiting::waiting_words;
 
@@ -236,6 +236,7 @@ impl PickerState {
         self.dirty = true;
         let mut effects: Vec<PickerEffect> = self.ask_who_waits().into_iter().collect();
         effects.extend(self.fill());
+        effects.extend(self.resume_messages());
         effects
     }
 

@@ -1,6 +1,7 @@
 //! The effect runner: carries out what screens ask for. Fetch requests go
 //! to the asking screen's own fetch task, store requests to the store task
-//! (when the archive is on), links and text to the [`Desktop`]; a change of
+//! (when the archive is on), links and text to the [`Desktop`], a sync of
+//! the visitors the archive lacks to a task in the background; a change of
 //! screen is handed back to the loop. An effect that fails goes back to the
 //! screen that asked, which may ask for more.
 
@@ -10,6 +11,7 @@ use crate::archive::task::{StoreEvent, StoreTask};
 use crate::desktop::{Desktop, LateFailures};
 use crate::effect::{Effect, Exit, Failure, Input};
 use crate::screens::{EventOf, Screen};
+use crate::sync::background::{BackgroundSync, SyncEvent, SyncSource};
 use crate::visitor::VisitorId;
 
 /// A change of screen a screen asked for, made once its effects are carried out.
@@ -32,6 +34,11 @@ pub struct Runner<D> {
     pub(crate) store: Option<StoreTask>,
     /// `--offline`: the screens read the archive and fetch nothing.
     pub(crate) offline: bool,
+    /// What a sync of the visitors the archive lacks needs, when the
+    /// archive is on and szchat online.
+    pub(crate) sync_source: Option<SyncSource>,
+    /// The sync under way in the background, if any.
+    pub(crate) syncing: Option<BackgroundSync>,
     /// Why the app ends, when a screen's effect said so.
     pub(crate) exit: Option<Exit>,
     /// Set by Ctrl-L and after a suspension: the next draw starts from a
@@ -49,6 +56,8 @@ impl<D: Desktop> Runner<D> {
             late_failures,
             store: None,
             offline: false,
+            sync_source: None,
+            syncing: None,
             exit: None,
             clear_screen: false,
         }
@@ -105,6 +114,13 @@ impl<D: Desktop> Runner<D> {
         next_stored(&mut self.store).await
     }
 
+    /// Stops the sync under way, if any, once what it fetched is written.
+    pub async fn stop_sync(&mut self) {
+        if let Some(sync) = self.syncing.take() {
+            sync.stop().await;
+        }
+    }
+
     fn carry_out_one<S: Screen>(
         &mut self,
         screen: &S,
@@ -133,6 +149,12 @@ impl<D: Desktop> Runner<D> {
                 self.clear_screen = true;
                 suspended.map_err(|error| Failure::Suspend(error.to_string()))?;
             }
+            Effect::SyncLacking => match &self.sync_source {
+                // One at a time: the screen asks only when none runs.
+                Some(_) if self.syncing.is_some() => {}
+                Some(source) => self.syncing = Some(source.start()),
+                None => return Err(Failure::NoStore),
+            },
             Effect::OpenVisitor(user_id) => return Ok(Some(Switch::Open(user_id))),
             Effect::BackToList(notice) => return Ok(Some(Switch::BackToList(notice))),
             Effect::Quit => {
@@ -162,4 +184,16 @@ pub(crate) async fn next_stored(store: &mut Option<StoreTask>) -> Option<StoreEv
 /// The time, from tokio's clock: tests that pause it control what fades when.
 pub(crate) fn now() -> std::time::Instant {
     tokio::time::Instant::now().into_std()
+}
+
+/// The background sync's next news; forever pending while none runs. A
+/// sync that ended and said all is dropped.
+pub(crate) async fn next_synced(syncing: &mut Option<BackgroundSync>) -> SyncEvent {
+    if let Some(sync) = syncing {
+        if let Some(event) = sync.next().await {
+            return event;
+        }
+        *syncing = None;
+    }
+    std::future::pending().await
 }

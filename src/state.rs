@@ -267,7 +267,8 @@ impl AppState {
                 self.exit.get_or_insert(Exit::Quit);
                 Vec::new()
             }
-            Input::Tick => Vec::new(),
+            // The visitor list's sync is no conversation's business.
+            Input::Tick | Input::Synced(_) => Vec::new(),
         }
     }
 

@@ -22,7 +22,7 @@ use crate::paging::PageSize;
 use crate::report_cli::{self, ReportFormat};
 use crate::search_cli;
 use crate::signals;
-use crate::sync::{self, SYNC_PAGE_SIZE, SyncConfig, SyncError};
+use crate::sync::{self, Progress, SYNC_PAGE_SIZE, SyncConfig, SyncError};
 use crate::timefmt::LocalZone;
 
 /// Said when the archive is turned off and a command needs it.
@@ -112,7 +112,7 @@ pub(crate) async fn sync(dir: PathBuf, context: &CommandContext<'_>, user_ids: &
         user_ids: user_ids.to_vec(),
         page_size: context.page_size.unwrap_or(SYNC_PAGE_SIZE),
         concurrency: context.settings.concurrency,
-        progress: std::io::stderr().is_terminal(),
+        progress: Progress::line_if(std::io::stderr().is_terminal()),
     };
     let mut signal = None;
     let interrupt = async {

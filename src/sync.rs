@@ -8,6 +8,7 @@
 //! and a visitor's sync state only once all of it is: a sync stopped at any
 //! moment (Ctrl-C, kill -9) loses nothing, and the next carries on.
 
+pub mod background;
 pub mod plan;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -51,8 +52,39 @@ pub struct SyncConfig {
     pub user_ids: Vec<VisitorId>,
     pub page_size: PageSize,
     pub concurrency: Concurrency,
-    /// Draw a progress line on standard error (when it is a terminal).
-    pub progress: bool,
+    /// Where the sync tells how far it has come.
+    pub progress: Progress,
+}
+
+/// Where a sync tells how far it has come.
+#[derive(Debug)]
+pub enum Progress {
+    /// Nowhere.
+    Quiet,
+    /// A progress line on standard error (for a terminal).
+    Line,
+    /// Each change of the tally, sent (the TUI's sync in the background).
+    Told(mpsc::UnboundedSender<Tally>),
+}
+
+impl Progress {
+    /// A progress line when `terminal`, else none.
+    pub fn line_if(terminal: bool) -> Self {
+        if terminal {
+            Progress::Line
+        } else {
+            Progress::Quiet
+        }
+    }
+}
+
+/// How far a sync has come: visitors done (synced or failed) of those it
+/// knows so far, and the new messages archived.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub done: u64,
+    pub visitors: u64,
+    pub new_messages: u64,
 }
 
 /// What a sync did, as its one-line summary says.
@@ -152,10 +184,14 @@ pub async fn bring_up_to_date(
 ) -> Result<Summary, SyncError> {
     let started = Instant::now();
     let mut sync = Sync::new(&config);
-    let progress = config.progress.then(progress_bar);
+    let mut progress = match config.progress {
+        Progress::Quiet => Shown::Nowhere,
+        Progress::Line => Shown::Line(progress_bar()),
+        Progress::Told(to) => Shown::Told(to, Tally::default()),
+    };
     tokio::pin!(interrupt);
-    let outcome = sync.drive(store, &progress, &mut interrupt).await;
-    if let Some(bar) = &progress {
+    let outcome = sync.drive(store, &mut progress, &mut interrupt).await;
+    if let Shown::Line(bar) = &progress {
         bar.finish_and_clear();
     }
     if sync.synced > 0 {
@@ -258,6 +294,14 @@ impl Sync {
         }
     }
 
+    fn tally(&self) -> Tally {
+        Tally {
+            done: self.synced + self.failed.len() as u64,
+            visitors: self.total_visitors,
+            new_messages: self.new_messages,
+        }
+    }
+
     fn is_done(&self) -> bool {
         self.list.is_none()
             && self.waiting.is_empty()
@@ -269,7 +313,7 @@ impl Sync {
     async fn drive(
         &mut self,
         store: &mut StoreTask,
-        progress: &Option<ProgressBar>,
+        progress: &mut Shown,
         interrupt: &mut std::pin::Pin<&mut impl Future<Output = ()>>,
     ) -> Result<(), SyncError> {
         loop {
@@ -283,9 +327,7 @@ impl Sync {
             if self.paused_until.is_none() {
                 self.send_requests()?;
             }
-            if let Some(bar) = progress {
-                show(bar, self);
-            }
+            progress.show(self);
             if self.is_done() {
                 return Ok(());
             }
@@ -504,6 +546,31 @@ impl Sync {
     }
 }
 
+/// Where the progress goes, as the sync runs.
+enum Shown {
+    Nowhere,
+    Line(ProgressBar),
+    /// The channel, and the tally it was last told.
+    Told(mpsc::UnboundedSender<Tally>, Tally),
+}
+
+impl Shown {
+    fn show(&mut self, sync: &Sync) {
+        match self {
+            Shown::Nowhere => {}
+            Shown::Line(bar) => show(bar, sync),
+            Shown::Told(to, told) => {
+                let tally = sync.tally();
+                if tally != *told {
+                    *told = tally;
+                    // Nobody listening any more is no reason to stop.
+                    let _ = to.send(tally);
+                }
+            }
+        }
+    }
+}
+
 /// The progress line: visitors done of all, messages, rate, time left.
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(
@@ -517,8 +584,9 @@ fn progress_bar() -> ProgressBar {
 }
 
 fn show(bar: &ProgressBar, sync: &Sync) {
-    bar.set_length(sync.total_visitors);
-    bar.set_position(sync.synced + sync.failed.len() as u64);
+    let tally = sync.tally();
+    bar.set_length(tally.visitors);
+    bar.set_position(tally.done);
     let seconds = bar.elapsed().as_secs_f64();
     let rate = if seconds > 0.0 {
         format!("{:.0} messages/s", sync.new_messages as f64 / seconds)

@@ -42,7 +42,7 @@ async fn sync_once(
         user_ids: ids.to_vec(),
         page_size: PageSize::new(page).unwrap(),
         concurrency: Concurrency::new(4).unwrap(),
-        progress: false,
+        progress: sync::Progress::Quiet,
     };
     sync::run(config, store, std::future::pending())
         .await

@@ -192,6 +192,28 @@ impl Store {
         })
     }
 
+    /// The visitors known but never synced (those [`Coverage`] counts),
+    /// the most recently seen first, as the list shows them.
+    pub fn never_synced(&self) -> Result<Vec<VisitorId>, ArchiveError> {
+        let account = self.account()?;
+        let failed = |error: rusqlite::Error| ArchiveError::read(self.path(), &error);
+        let mut select = self
+            .conn
+            .prepare(
+                "SELECT v.id FROM visitors v WHERE v.account = ?1 AND NOT EXISTS
+                    (SELECT 1 FROM sync_state s WHERE s.account = ?1 AND s.visitor = v.id)
+                 ORDER BY v.online_at IS NULL, v.online_at DESC, v.id",
+            )
+            .map_err(failed)?;
+        let ids = select
+            .query_map(params![account], |row| row.get::<_, i64>(0))
+            .map_err(failed)?
+            .map(|id| id.map(from_sql_id))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed)?;
+        Ok(ids)
+    }
+
     /// Visitors synced, and visitors known but never synced.
     pub fn coverage(&self) -> Result<Coverage, ArchiveError> {
         let account = self.account()?;

@@ -39,6 +39,14 @@ pub struct AccountSpec {
     pub secret: Secret,
 }
 
+/// Which archive to bring up to date and read: the data directory and the
+/// account in it.
+#[derive(Debug, Clone)]
+pub struct ArchivePlace {
+    pub dir: PathBuf,
+    pub account: AccountSpec,
+}
+
 /// A request to the store task.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreRequest {
@@ -66,6 +74,8 @@ pub enum StoreRequest {
         limit: u32,
         seq: u64,
     },
+    /// The visitors the list returned whose history was never synced.
+    NeverSynced,
     /// SQLite's full check of the file.
     IntegrityCheck,
     /// Answered once every write sent before it is on disk, or has failed.
@@ -105,6 +115,7 @@ pub enum StoreEvent {
         seq: u64,
         result: Result<(Vec<Hit>, Coverage), ArchiveError>,
     },
+    NeverSynced(Result<Vec<VisitorId>, ArchiveError>),
     Integrity(Result<String, ArchiveError>),
     /// The writes before the flush: `unwritten` of them are still failing.
     Flushed {
@@ -219,6 +230,18 @@ impl StoreTask {
         Err(ArchiveError::Stopped)
     }
 
+    /// The visitors the list returned whose history was never synced
+    /// (after every write sent before). Events other than the answer are dropped.
+    pub async fn never_synced(&mut self) -> Result<Vec<VisitorId>, ArchiveError> {
+        self.send(StoreRequest::NeverSynced);
+        while let Some(event) = self.events.recv().await {
+            if let StoreEvent::NeverSynced(result) = event {
+                return result;
+            }
+        }
+        Err(ArchiveError::Stopped)
+    }
+
     /// Waits for every write to reach the disk, then ends the thread.
     /// Returns the writes still failing.
     pub async fn finish(mut self) -> Result<(), ArchiveError> {
@@ -318,6 +341,7 @@ fn run(
                     .search(&condition, limit)
                     .and_then(|hits| Ok((hits, store.coverage()?))),
             }),
+            StoreRequest::NeverSynced => send(StoreEvent::NeverSynced(store.never_synced())),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(store.integrity_check())),
         }
     }
@@ -371,6 +395,7 @@ fn refuse_all(
                 seq,
                 result: Err(error.clone()),
             }),
+            StoreRequest::NeverSynced => send(StoreEvent::NeverSynced(Err(error.clone()))),
             StoreRequest::IntegrityCheck => send(StoreEvent::Integrity(Err(error.clone()))),
         }
     }

@@ -32,10 +32,18 @@ pub fn picker_key_rows() -> Vec<(String, String)> {
     crate::keymap::PICKER_KEY_MAP
         .iter()
         .map(|row| (row.keys(), row.what.to_owned()))
-        .chain(std::iter::once((
-            "other keys".to_owned(),
-            "typed into the filter (name, e-mail, reference, id)".to_owned(),
-        )))
+        .chain([
+            (
+                "s".to_owned(),
+                "in the message search, after ↓ moved the keys to the hits: sync the visitors \
+                 the archive lacks, in the background, then search again"
+                    .to_owned(),
+            ),
+            (
+                "other keys".to_owned(),
+                "typed into the filter or the query (in the hits: back to the query)".to_owned(),
+            ),
+        ])
         .collect()
 }
 

@@ -28,7 +28,8 @@ use super::figures;
 use super::{ExportConfig, ExportError, Format, Header, Summary, Target, Transcript};
 use crate::api::error::ApiError;
 use crate::archive::store::Write;
-use crate::archive::task::{AccountSpec, StoreRequest, StoreTask};
+pub use crate::archive::task::ArchivePlace;
+use crate::archive::task::{StoreRequest, StoreTask};
 use crate::export::output::Sink;
 use crate::message_filter::MessageFilter;
 use crate::metrics;
@@ -36,14 +37,6 @@ use crate::model::{Message, MessageId};
 use crate::sync::{self, SyncConfig, SyncError};
 use crate::timefmt::LocalZone;
 use crate::visitor::Visitor;
-
-/// Which archive to bring up to date and read: the data directory and the
-/// account in it.
-#[derive(Debug, Clone)]
-pub struct ArchivePlace {
-    pub dir: PathBuf,
-    pub account: AccountSpec,
-}
 
 /// Syncs `config.user_id` into the archive at `place`, then exports it from
 /// there. `note` is told what is worth a line on standard error (a damaged
@@ -199,7 +192,7 @@ async fn fetch_into(
         user_ids: vec![config.user_id],
         page_size: config.page_size,
         concurrency: config.concurrency,
-        progress: config.progress,
+        progress: sync::Progress::line_if(config.progress),
     };
     let summary = sync::bring_up_to_date(sync, store, future::pending())
         .await

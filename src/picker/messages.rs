@@ -2,6 +2,12 @@
 //! query language of [`crate::search_query`] over every archived visitor,
 //! hits listed as the query is typed, and the hit `Enter` opens.
 //!
+//! Keys go to the query while it has the focus, and to the hits once `↓`
+//! (or `↑`, PgUp, PgDn) moved there: then `s` syncs the visitors the
+//! archive lacks, in the background, and any other character goes back
+//! to the query. When that sync ends the query is asked again, so the
+//! hits it brings appear.
+//!
 //! Queries run in the store's task, never here. One is in flight at a
 //! time, tagged with a sequence number: an answer to a query the reader has
 //! typed past is dropped, and only the latest query typed meanwhile is sent
@@ -18,6 +24,7 @@ use crate::model::MessageId;
 use crate::sanitize::sanitize_line;
 use crate::search_query::{self, Condition, Marks};
 use crate::snippet::{self, Snippet};
+use crate::sync::background::SyncEvent;
 use crate::timefmt::LocalZone;
 use crate::visitor::VisitorId;
 
@@ -29,6 +36,9 @@ const AFTER: usize = 80;
 /// Longest query kept, in characters: the query language's own bound.
 const MAX_CHARS: usize = search_query::MAX_QUERY_CHARS;
 
+/// Why `s` cannot sync when the app has no archive to sync into.
+const CANNOT_SYNC: &str = "the archive cannot be synced from here: szchat sync does it";
+
 /// Which prompt the visitor list shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Prompt {
@@ -37,6 +47,25 @@ pub enum Prompt {
     Visitors,
     /// "Search all messages:", the search across every archived visitor.
     Messages,
+}
+
+/// Where the message search's keys go.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    /// Typed into the query.
+    #[default]
+    Query,
+    /// The hits (`↓` moved there): `s` syncs, other characters type.
+    Hits,
+}
+
+/// The sync of the visitors the archive lacks, while it runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncProgress {
+    /// Visitors synced (or failed) so far.
+    pub done: u64,
+    /// Visitors to sync, once the archive said.
+    pub visitors: Option<u64>,
 }
 
 /// One hit, as its row shows it: made once, as the answer arrives.
@@ -131,6 +160,12 @@ pub(super) struct MessageSearch {
     coverage: Option<Coverage>,
     /// The hit `Enter` opened, for the conversation to land on.
     landing: Option<Landing>,
+    focus: Focus,
+    /// The sync `s` started, while it runs.
+    syncing: Option<SyncProgress>,
+    /// The query is to be asked again once the list is on screen (the
+    /// archive changed, or an answer went to the conversation opened).
+    ask_again: bool,
 }
 
 impl PickerState {
@@ -138,6 +173,21 @@ impl PickerState {
     pub fn enable_message_search(&mut self, zone: LocalZone) {
         self.messages.available = true;
         self.messages.zone = Some(zone);
+    }
+
+    /// Where the message search's keys go.
+    pub fn message_focus(&self) -> Focus {
+        self.messages.focus
+    }
+
+    /// Whether `s` can sync the visitors the archive lacks: online.
+    pub fn can_sync(&self) -> bool {
+        !self.offline
+    }
+
+    /// The sync `s` started, while it runs.
+    pub fn sync_progress(&self) -> Option<SyncProgress> {
+        self.messages.syncing
     }
 
     /// Which prompt is shown.
@@ -209,7 +259,15 @@ impl PickerState {
         action: super::PickerAction,
     ) -> Option<Vec<PickerEffect>> {
         use super::PickerAction as A;
+        if action == A::Type('s') && self.messages.focus == Focus::Hits {
+            return Some(self.sync_lacking());
+        }
         let search = &mut self.messages;
+        search.focus = match action {
+            A::Next | A::Previous | A::PageDown | A::PageUp => Focus::Hits,
+            A::Open | A::Help | A::Redraw | A::Suspend | A::Quit => search.focus,
+            _ => Focus::Query,
+        };
         let effects = match action {
             A::Next => search.move_by(1),
             A::Previous => search.move_by(-1),
@@ -232,6 +290,72 @@ impl PickerState {
             _ => return None,
         };
         Some(effects)
+    }
+
+    /// `s` in the hits: the sync of the visitors the archive lacks starts
+    /// in the background, or a notice says why it cannot.
+    fn sync_lacking(&mut self) -> Vec<PickerEffect> {
+        let why_not = if self.messages.syncing.is_some() {
+            Some("a sync is under way already".to_owned())
+        } else if self.offline {
+            Some("offline: s syncs when szchat runs online".to_owned())
+        } else if self.visitors_not_archived() == Some(0) {
+            Some("nothing to sync: the archive has every listed visitor".to_owned())
+        } else {
+            None
+        };
+        if let Some(why_not) = why_not {
+            self.set_notice(why_not);
+            return Vec::new();
+        }
+        self.notice = None;
+        self.messages.syncing = Some(SyncProgress::default());
+        vec![PickerEffect::SyncLacking]
+    }
+
+    /// News of the sync `s` started: progress, then its summary as a
+    /// notice, and the query asked again so the new hits appear.
+    pub fn synced(&mut self, event: SyncEvent) -> Vec<PickerEffect> {
+        self.dirty = true;
+        let progress = self.messages.syncing.get_or_insert_default();
+        match event {
+            SyncEvent::Started { visitors } => progress.visitors = Some(visitors),
+            SyncEvent::Progress(tally) => {
+                progress.done = tally.done;
+                progress.visitors = Some(tally.visitors);
+            }
+            SyncEvent::Done(outcome) => {
+                self.messages.syncing = None;
+                let said = match outcome {
+                    Ok(summary) if summary.synced == 0 && summary.failed.is_empty() => {
+                        "nothing to sync: the archive has every listed visitor".to_owned()
+                    }
+                    Ok(summary) => summary.to_string(),
+                    Err(reason) => format!("the sync stopped: {reason}"),
+                };
+                self.set_notice(said);
+                self.messages.ask_again = true;
+                if self.visible {
+                    return self.messages.resume();
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// The sync could not be started: the app has no archive to sync into.
+    pub fn sync_refused(&mut self) {
+        if self.messages.syncing.take().is_some() {
+            self.set_notice(CANNOT_SYNC.to_owned());
+        }
+    }
+
+    /// The list is back on screen: what the message search owes is asked.
+    pub(super) fn resume_messages(&mut self) -> Vec<PickerEffect> {
+        if !self.messages.available {
+            return Vec::new();
+        }
+        self.messages.resume()
     }
 
     /// The store's answer to query `seq`: shown if it is the latest, else
@@ -258,6 +382,18 @@ impl PickerState {
 }
 
 impl MessageSearch {
+    /// Asks the query again if it is owed: the archive changed, or the
+    /// answer in flight went to a conversation opened meanwhile.
+    fn resume(&mut self) -> Vec<PickerEffect> {
+        let lost = self.in_flight.take().is_some();
+        let owed = std::mem::take(&mut self.owed) || std::mem::take(&mut self.ask_again);
+        if !(lost || owed) {
+            return Vec::new();
+        }
+        self.seq = self.seq.wrapping_add(1);
+        self.send()
+    }
+
     /// The query changed: a new number, and a request if none is in flight.
     fn queried(&mut self) -> Vec<PickerEffect> {
         self.seq = self.seq.wrapping_add(1);

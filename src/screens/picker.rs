@@ -114,6 +114,7 @@ impl Screen for PickerScreen {
                 self.state.figures(result);
                 Vec::new()
             }
+            Input::Synced(event) => self.state.synced(event),
             // Its other answers (to writes) need nothing.
             Input::Mouse(_) | Input::Stored(_) => Vec::new(),
         }
@@ -127,8 +128,12 @@ impl Screen for PickerScreen {
                     .set_notice(format!("could not suspend: {reason}"));
                 Vec::new()
             }
-            // The picker opens no link, copies nothing and asks no store.
-            Failure::Open(_) | Failure::Copy(_) | Failure::NoStore => Vec::new(),
+            Failure::NoStore => {
+                self.state.sync_refused();
+                Vec::new()
+            }
+            // The picker opens no link and copies nothing.
+            Failure::Open(_) | Failure::Copy(_) => Vec::new(),
         }
     }
 

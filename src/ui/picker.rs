@@ -18,7 +18,7 @@ use super::text_box::TextBox;
 use crate::cli::docs::picker_key_rows;
 use crate::numbers::grouped;
 use crate::picker::{
-    Cell, Hits, ListLoad, MAX_VISITORS, PickerState, Prompt, RowText, is_online, last_seen,
+    Cell, Focus, Hits, ListLoad, MAX_VISITORS, PickerState, Prompt, RowText, is_online, last_seen,
     waiting_words,
 };
 use crate::sanitize::sanitize_line;
@@ -51,6 +51,12 @@ const MESSAGES_HINTS: &[&str] = &[
     "Enter open · Tab visitors · F1 help",
     HELP_HINT,
 ];
+/// Key hints once `↓` moved the message search's keys to the hits.
+const HITS_HINTS: &[&str] = &[
+    "↑↓ move · Enter open · s sync · type to search · Esc clear/leave · F1 help",
+    "Enter open · s sync · F1 help",
+    HELP_HINT,
+];
 /// The hint while only the waiting visitors are shown.
 const ONLY_WAITING_HINT: &str = "w shows everyone";
 /// The colour of "waiting": someone is owed an answer (as in the figures panel).
@@ -81,7 +87,10 @@ pub fn draw(frame: &mut Frame, picker: &PickerState, now: DateTime<Utc>, colors:
             u16::try_from(display_width(prompt) + display_width(&typed)).unwrap_or(u16::MAX),
         )
         .min(filter.right().saturating_sub(1));
-    frame.set_cursor_position((cursor_x, filter.y));
+    // The cursor stays in the prompt while keys type there.
+    if picker.prompt() == Prompt::Visitors || picker.message_focus() == Focus::Query {
+        frame.set_cursor_position((cursor_x, filter.y));
+    }
     if picker.help_shown() {
         // The rows are left out, not drawn under the box: a wide character
         // cut by the box's edge would hide its border.
@@ -438,6 +447,7 @@ impl Widget for StatusLine<'_> {
             // waiting are shown, the count says how `w` returns.
             Prompt::Visitors if picker.only_waiting() || !picker.query().is_empty() => &HINTS[1..],
             Prompt::Visitors => HINTS,
+            Prompt::Messages if picker.message_focus() == Focus::Hits => HITS_HINTS,
             Prompt::Messages => MESSAGES_HINTS,
         };
         let room = usize::from(area.width).saturating_sub(display_width(&said) + 3);

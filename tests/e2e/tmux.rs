@@ -313,6 +313,18 @@ impl Tmux {
         }
     }
 
+    /// The visible screen with its colours and attributes, as the escape
+    /// sequences tmux writes for them (`capture-pane -e`), one string per row.
+    // Only the crates that look at styles use it.
+    #[allow(dead_code)]
+    pub fn styled_screen(&self) -> Vec<String> {
+        let output = self.tmux(&["capture-pane", "-p", "-e", "-t", "e2e"]);
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// A tmux format evaluated for the pane, e.g. `#{pane_title}`.
     pub fn display(&self, format: &str) -> String {
         let output = self.tmux(&["display-message", "-p", "-t", "e2e", format]);

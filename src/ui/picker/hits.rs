@@ -1,5 +1,6 @@
 //! The hits of the visitor list's message search: a line saying what the
-//! archive lacks, when it lacks visitors, then one row a hit (visitor, date,
+//! archive lacks, when it lacks visitors (or how far the sync of them has
+//! come), then one row a hit (visitor, date,
 //! sender, the snippet with its matches marked), or a sentence in their place.
 //! Every text here was sanitized when the answer arrived.
 
@@ -11,7 +12,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{MARK, MARK_WIDTH, SPACING};
 use crate::numbers::grouped;
-use crate::picker::{HitRow, Hits, PickerState};
+use crate::picker::{Focus, HitRow, Hits, PickerState, SyncProgress};
 use crate::sanitize::sanitize_line;
 use crate::ui::matches::MATCH_STYLE;
 use crate::wrap::{display_width, truncate};
@@ -31,14 +32,14 @@ pub(super) struct HitList<'a> {
 impl Widget for HitList<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let picker = self.picker;
-        let lacking = picker.visitors_not_archived().filter(|&n| n > 0);
+        let said = archive_words(picker);
         let [note, rows] = Layout::vertical([
-            Constraint::Length(u16::from(lacking.is_some())),
+            Constraint::Length(u16::from(said.is_some())),
             Constraint::Min(0),
         ])
         .areas(area);
-        if let Some(count) = lacking {
-            Paragraph::new(lacking_words(count))
+        if let Some(said) = said {
+            Paragraph::new(said)
                 .style(Style::new().fg(Color::Yellow))
                 .render(note, buf);
         }
@@ -70,13 +71,40 @@ impl Widget for HitList<'_> {
     }
 }
 
-/// "3 visitors not in the archive — szchat sync archives them".
-pub(super) fn lacking_words(count: u64) -> String {
+/// The line above the hits: how the sync `s` started is going, or how
+/// many visitors the archive lacks and how to sync them; none when it
+/// lacks nobody.
+fn archive_words(picker: &PickerState) -> Option<String> {
+    if let Some(progress) = picker.sync_progress() {
+        return Some(syncing_words(progress));
+    }
+    let count = picker.visitors_not_archived().filter(|&n| n > 0)?;
+    let how = match (picker.can_sync(), picker.message_focus()) {
+        (true, Focus::Hits) => "s syncs them",
+        (true, Focus::Query) => "↓ then s syncs them",
+        (false, _) if picker.is_offline() => "s syncs them when szchat runs online",
+        (false, _) => "szchat sync archives them",
+    };
+    Some(lacking_words(count, how))
+}
+
+/// "3 visitors not in the archive — s syncs them".
+fn lacking_words(count: u64, how: &str) -> String {
     let visitors = if count == 1 { "visitor" } else { "visitors" };
-    format!(
-        "{} {visitors} not in the archive — szchat sync archives them",
-        grouped(count)
-    )
+    format!("{} {visitors} not in the archive — {how}", grouped(count))
+}
+
+/// "syncing 3 of 12 visitors…".
+fn syncing_words(progress: SyncProgress) -> String {
+    match progress.visitors {
+        None => "syncing the visitors the archive lacks…".to_owned(),
+        Some(1) => format!("syncing {} of 1 visitor…", progress.done),
+        Some(visitors) => format!(
+            "syncing {} of {} visitors…",
+            grouped(progress.done),
+            grouped(visitors)
+        ),
+    }
 }
 
 /// The rows that fit, scrolled so the selected one is shown.
@@ -156,14 +184,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_lacking_line_says_how_many() {
+    fn the_lacking_line_says_how_many_and_the_sync_how_far() {
         assert_eq!(
-            lacking_words(3),
-            "3 visitors not in the archive — szchat sync archives them"
+            lacking_words(3, "s syncs them"),
+            "3 visitors not in the archive — s syncs them"
         );
         assert_eq!(
-            lacking_words(1),
+            lacking_words(1, "szchat sync archives them"),
             "1 visitor not in the archive — szchat sync archives them"
+        );
+        let progress = |done, visitors| SyncProgress { done, visitors };
+        assert_eq!(
+            syncing_words(progress(3, Some(1_200))),
+            "syncing 3 of 1,200 visitors…"
+        );
+        assert_eq!(
+            syncing_words(progress(0, Some(1))),
+            "syncing 0 of 1 visitor…"
+        );
+        assert_eq!(
+            syncing_words(progress(0, None)),
+            "syncing the visitors the archive lacks…"
         );
     }
 }
