@@ -389,6 +389,21 @@ fn enter_opens_the_hits_visitor_at_its_message() {
 }
 
 #[test]
+fn an_answer_that_went_to_the_conversation_opened_is_asked_again_on_the_way_back() {
+    let archive = Archive::planted();
+    let mut picker = searched_for(&archive, "invoice");
+    // Typed, then a conversation opens before the answer: it lands there.
+    let lost = type_text(&mut picker, " 4411");
+    assert_eq!(searches(&lost).len(), 1, "one in flight, the rest owed");
+    picker.hide();
+    let again = picker.show();
+    assert_eq!(searches(&again).len(), 1, "asked again: {again:?}");
+    archive.answer(&mut picker, again);
+    assert_eq!(picker.message_query(), "invoice 4411");
+    assert_eq!(rows(&picker).len(), 4, "the hits of the query as typed");
+}
+
+#[test]
 fn the_conversation_lands_on_a_message_far_back_with_the_match_highlighted() {
     let archive = Archive::planted();
     let mut state = AppState::new(HANA, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
