@@ -179,3 +179,69 @@ fn offline_without_a_user_id_lists_the_archived_visitors_with_no_request() {
         "offline makes no request"
     );
 }
+
+/// Opens the visitor with the archive in `data` and waits for the check
+/// for new messages to say something other than "checking…".
+fn open_until_checked(server: &Server, data: &ScratchDir, name: &str) -> Option<Tmux> {
+    let launch = server
+        .launch(SECRET, USER)
+        .env("XDG_DATA_HOME", data.path().to_string_lossy());
+    let tmux = Tmux::start(name, WIDTH, HEIGHT, &launch)?;
+    tmux.wait_for("the check for new messages", |s| {
+        let bar = bar(s);
+        bar.contains("fewer messages") || bar.contains("differs") || bar.contains("up to date")
+    });
+    Some(tmux)
+}
+
+#[test]
+fn messages_the_server_no_longer_has_are_said_and_r_reads_the_visitor_again() {
+    let server = Server::start(FakeConfig::new(SECRET, USER, synthetic_messages(MESSAGES)));
+    let data = ScratchDir::new("archive-reread");
+    if read_to_the_beginning(&server, &data, "archive-reread-first").is_none() {
+        return;
+    }
+    // An operator deletes five messages in the console.
+    let ids: Vec<u64> = server
+        .fake()
+        .messages()
+        .iter()
+        .filter_map(|m| m["id"].as_u64())
+        .collect();
+    for id in &ids[100..105] {
+        assert!(server.fake().delete_message(*id));
+    }
+    let left = MESSAGES - 5;
+    let tmux = open_until_checked(&server, &data, "archive-reread-said").unwrap();
+    assert!(
+        bar(&tmux.screen()).contains("the server now counts 5 fewer messages"),
+        "{:?}",
+        tmux.screen()
+    );
+    // Cut to fit the bar; `!` shows it whole, with what to do.
+    tmux.send_keys(&["!"]);
+    tmux.wait_for("the whole error", |s| {
+        s.contains("R reads this visitor again") && s.contains("5 fewer messages than the archive")
+    });
+    // Apart: Esc and R at once read as Alt-R.
+    tmux.send_keys(&["Escape"]);
+    tmux.wait_for("the error closed", |s| !s.contains("the last error"));
+    tmux.send_keys(&["R"]);
+    tmux.wait_for("the visitor read again", |s| {
+        bar(s).contains(&format!(" of {left}")) && !s.contains("fewer messages")
+    });
+    tmux.send_keys(&["g"]);
+    tmux.wait_for("the oldest message", |s| {
+        bar(s).contains(&format!(" 1 of {left}"))
+    });
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+
+    // The archive now holds what the server has: the next open is up to date.
+    let tmux = open_until_checked(&server, &data, "archive-reread-again").unwrap();
+    let screen = tmux.screen();
+    assert!(bar(&screen).contains("up to date"), "{screen:?}");
+    assert!(bar(&screen).contains(&format!(" of {left}")), "{screen:?}");
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_for_exit().status, 0);
+}
