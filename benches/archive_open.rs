@@ -6,22 +6,21 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use szchat::api::wire::parse_page;
-use szchat::archive::account::Account;
 use szchat::archive::dir::DataDir;
-use szchat::archive::store::{Placed, Store, SyncState, Write};
+use szchat::archive::store::Store;
 use szchat::archive::task::StoreEvent;
 use szchat::fetch::FetchRequest;
-use szchat::paging::{PageSize, ServerOrder};
-use szchat::secret::Secret;
+use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Input};
 use szchat::timefmt::LocalZone;
 use szchat::ui::color::Colors;
 use szchat_fake::synthetic_messages;
+
+#[path = "common/synced.rs"]
+mod synced;
 
 const MESSAGES: usize = 5_000;
 const VISITOR: u64 = 1;
@@ -29,7 +28,12 @@ const RUNS: usize = 10;
 
 fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = archive(&DataDir::prepare(dir.path().join("szchat")).expect("a data directory"));
+    let messages: Vec<String> = synthetic_messages(MESSAGES)
+        .iter()
+        .map(serde_json::Value::to_string)
+        .collect();
+    let data = DataDir::prepare(dir.path().join("szchat")).expect("a data directory");
+    let store = synced::archive(&data, VISITOR, &messages);
     let runs: Vec<(Duration, Duration)> = (0..RUNS).map(|_| open(&store)).collect();
     let mut times: Vec<Duration> = runs.iter().map(|run| run.0).collect();
     let mut reads: Vec<Duration> = runs.iter().map(|run| run.1).collect();
@@ -49,48 +53,6 @@ fn main() {
     );
 }
 
-/// An archive holding the whole history of one visitor, synced.
-fn archive(dir: &DataDir) -> Store {
-    let (mut store, _) = Store::open(dir).expect("the archive opens");
-    let secret = Secret::new("bench-secret").expect("a secret");
-    let account = Account::new(dir, "http://127.0.0.1:1", &secret).expect("an account");
-    store.use_account(&account).expect("the account");
-    let body = serde_json::json!({
-        "limit": MESSAGES, "offset": 0, "total": MESSAGES,
-        "messages": synthetic_messages(MESSAGES),
-    });
-    let messages = parse_page(body.to_string().as_bytes(), 0, MESSAGES as u64)
-        .expect("a page")
-        .messages;
-    let newest_id = messages.last().map(|m| m.id);
-    let placed = (0u64..)
-        .zip(messages)
-        .map(|(position, message)| Placed {
-            position: Some(position),
-            message,
-        })
-        .collect();
-    let state = SyncState {
-        total: MESSAGES as u64,
-        order: ServerOrder::OldestFirst,
-        newest_id,
-        synced_at: Utc::now(),
-    };
-    store
-        .apply(&[
-            Write::Messages {
-                visitor: VISITOR,
-                messages: placed,
-            },
-            Write::SyncState {
-                visitor: VISITOR,
-                state,
-            },
-        ])
-        .expect("the history is archived");
-    store
-}
-
 /// One open, timed from the first read to the first frame drawn; and the
 /// part of it the store's reads took.
 fn open(store: &Store) -> (Duration, Duration) {
@@ -100,7 +62,7 @@ fn open(store: &Store) -> (Duration, Duration) {
     state.use_archive();
     let mut asked = state.start();
     let read = Instant::now();
-    let messages = store.messages(VISITOR);
+    let messages = store.messages_to_browse(VISITOR);
     let holdings = store.holdings(VISITOR);
     let reading = read.elapsed();
     asked.extend(state.handle(Input::Stored(StoreEvent::Messages {

@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Bound, RangeBounds};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::message_filter::MessageFilter;
@@ -98,6 +99,23 @@ impl Conversation {
         self.by_key.insert(key, message);
         self.version = NEXT_VERSION.fetch_add(1, Ordering::Relaxed);
         previous.is_none()
+    }
+
+    /// Message `id` lets go of its JSON if it is `json` (the very copy the
+    /// archive was given, not a later message's): the archive holds it.
+    /// Nothing shown changes, so the version stays.
+    pub fn forget_json(&mut self, id: MessageId, json: &Arc<str>) {
+        let Some(key) = self.key_of.get(&id) else {
+            return;
+        };
+        if let Some(message) = self.by_key.get_mut(key)
+            && message
+                .raw_json
+                .as_ref()
+                .is_some_and(|own| Arc::ptr_eq(own, json))
+        {
+            message.raw_json = None;
+        }
     }
 
     /// The filter the view goes through.

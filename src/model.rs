@@ -153,7 +153,10 @@ pub struct Message {
     pub unreadable: Option<Unreadable>,
     /// The message object exactly as the server sent it: untrusted, sanitize
     /// before display. Shared, as messages are cloned while text is not.
-    pub raw_json: Arc<str>,
+    /// `None` once the archive holds it: a conversation then reads it from
+    /// there (`StoreRequest::Json`) rather than keep every message's JSON
+    /// in memory.
+    pub raw_json: Option<Arc<str>>,
 }
 
 impl Message {
@@ -173,7 +176,7 @@ impl Message {
             read_by_operator: None,
             unreadable: None,
             sender_id: None,
-            raw_json,
+            raw_json: Some(raw_json),
         }
     }
 

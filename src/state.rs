@@ -347,7 +347,7 @@ impl AppState {
             Action::CopyText if detail_on_top => effects.extend(self.copy_json()),
             Action::CopyText if profile_on_top => effects.extend(self.copy_profile_value()),
             Action::CopyText => effects.extend(self.copy_text()),
-            Action::ShowDetail => self.show_detail(),
+            Action::ShowDetail => effects.extend(self.show_detail()),
             Action::Retry => effects.extend(self.retry()),
             Action::Reread => self.reread(),
             Action::ToggleFollow => effects.extend(self.toggle_follow()),

@@ -283,7 +283,11 @@ async fn single_message_request_parses_seed_sample() {
 
     assert_eq!(message.id, 1234);
     assert_eq!(message.sender_id, Some(1));
-    assert_eq!(&*message.raw_json, SEED_MESSAGE, "the object as received");
+    assert_eq!(
+        message.raw_json.as_deref(),
+        Some(SEED_MESSAGE),
+        "the object as received"
+    );
     assert_eq!(message.body, "test chat message");
     assert_eq!(message.sender.display_name(), "David Smith");
     assert_eq!(

@@ -83,7 +83,7 @@ fn assert_exact(server: &FakeServer, store: &Store, user: u64) {
         .messages(user)
         .unwrap()
         .iter()
-        .map(|m| serde_json::from_str(&m.raw_json).unwrap())
+        .map(|m| serde_json::from_str(m.raw_json.as_deref().unwrap()).unwrap())
         .collect();
     assert_eq!(
         archived.len(),
@@ -319,6 +319,10 @@ async fn offline_export_reads_the_archive_and_makes_no_request() {
         })
         .collect();
     assert_eq!(lines, served, "the jsonl lacks only the link");
+    // Read from the archive, each line is the server's bytes (compact JSON,
+    // as the fake server sends it), the link's value alone blanked.
+    let exact: String = served.iter().map(|m| format!("{m}\n")).collect();
+    assert_eq!(stdout(&output), exact, "byte for byte");
 
     let out = home.root.path().join("t.md");
     let output = run(home

@@ -79,7 +79,7 @@ fn assert_exact(server: &FakeServer, store: &Store, user: u64) {
         .messages(user)
         .unwrap()
         .iter()
-        .map(|m| serde_json::from_str(&m.raw_json).unwrap())
+        .map(|m| serde_json::from_str(m.raw_json.as_deref().unwrap()).unwrap())
         .collect();
     assert_eq!(archived.len(), served.len(), "every message once");
     assert_eq!(archived, served);

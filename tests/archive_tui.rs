@@ -5,6 +5,10 @@
 //! said. The state is driven here as the loop would drive it, with a real
 //! store on a temporary directory and a history served from memory.
 
+use std::sync::Arc;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use serde_json::json;
 
 use szchat::action::Action;
@@ -14,8 +18,9 @@ use szchat::archive::task::{StoreEvent, StoreRequest};
 use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::model::Message;
 use szchat::paging::PageSize;
-use szchat::state::{AppState, Effect, Input};
+use szchat::state::{AppState, Effect, Input, Overlay};
 use szchat::testing::{page_of, temporary_store};
+use szchat::text::detail::Json;
 use szchat::timefmt::LocalZone;
 
 const VISITOR: u64 = 42;
@@ -112,7 +117,12 @@ impl World {
             }
             StoreRequest::Messages { visitor } => Some(StoreEvent::Messages {
                 visitor,
-                result: self.store.messages(visitor),
+                result: self.store.messages_to_browse(visitor),
+            }),
+            StoreRequest::Json { visitor, id } => Some(StoreEvent::Json {
+                visitor,
+                id,
+                result: self.store.json(visitor, id).map(|json| json.map(Arc::from)),
             }),
             StoreRequest::Holdings { visitor } => Some(StoreEvent::Holdings {
                 visitor,
@@ -219,6 +229,110 @@ fn growth_between_two_opens_is_said_oldest_first() {
 #[test]
 fn growth_between_two_opens_is_said_newest_first() {
     growth_between_two_opens_is_said(true);
+}
+
+/// What the detail overlay on top has of its message's JSON.
+fn detail_json(state: &AppState) -> Option<String> {
+    let Some(Overlay::Detail(detail)) = state.overlays().top() else {
+        panic!("no detail shown");
+    };
+    let message = state.conversation().get(detail.id()).unwrap();
+    match detail.json(message) {
+        Json::Text(json) => Some(json.to_owned()),
+        Json::Reading => None,
+        Json::Unavailable(reason) => panic!("unavailable: {reason}"),
+    }
+}
+
+fn screen(state: &AppState) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|frame| szchat::ui::draw(frame, state))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_conversation_keeps_no_json_and_i_reads_it_exactly_from_the_archive() {
+    let mut world = World::new(true);
+    let (paged, _, _) = world.open_and_read_all();
+    assert!(
+        paged.conversation().iter().all(|m| m.raw_json.is_none()),
+        "what the network brought is archived, its JSON let go"
+    );
+
+    let mut state = world.open();
+    let effects = state.start();
+    world.serve(&mut state, effects);
+    assert_eq!(state.conversation().len(), 120);
+    assert!(state.conversation().iter().all(|m| m.raw_json.is_none()));
+    state.update(Action::SelectPrevious);
+    let id = state.selected().unwrap();
+    let effects = state.update(Action::ShowDetail);
+    assert!(
+        effects.contains(&Effect::Store(StoreRequest::Json {
+            visitor: VISITOR,
+            id
+        })),
+        "{effects:?}"
+    );
+    assert_eq!(detail_json(&state), None);
+    assert!(screen(&state).contains("reading…"));
+
+    world.serve(&mut state, effects);
+    let sent = world.history[usize::try_from(id - 1).unwrap()]
+        .raw_json
+        .clone();
+    assert_eq!(
+        detail_json(&state).as_deref(),
+        sent.as_deref(),
+        "as received"
+    );
+    assert!(!screen(&state).contains("reading…"));
+    assert_eq!(
+        state.update(Action::CopyText),
+        vec![Effect::Copy(szchat::text::detail::json_text(
+            sent.as_deref().unwrap()
+        ))]
+    );
+}
+
+#[test]
+fn the_detail_says_why_when_the_archive_cannot_give_the_json() {
+    let mut world = World::new(false);
+    world.open_and_read_all();
+    let mut state = world.open();
+    let effects = state.start();
+    world.serve(&mut state, effects);
+    let effects = state.update(Action::ShowDetail);
+    assert!(!effects.is_empty());
+    state.handle(Input::Stored(StoreEvent::Json {
+        visitor: VISITOR,
+        id: state.selected().unwrap(),
+        result: Ok(None),
+    }));
+    assert!(
+        screen(&state).contains("cannot be shown: the archive no longer holds this message"),
+        "{}",
+        screen(&state)
+    );
+    // The store gone while reading: said, not "reading…" for ever.
+    state.update(Action::ShowDetail);
+    state.update(Action::ShowDetail);
+    state.handle(Input::Failed(szchat::state::Failure::NoStore));
+    assert!(
+        screen(&state).contains("stopped answering"),
+        "{}",
+        screen(&state)
+    );
 }
 
 #[test]

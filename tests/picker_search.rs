@@ -180,7 +180,7 @@ impl Archive {
             let event = match effect {
                 Effect::Store(StoreRequest::Messages { visitor }) => StoreEvent::Messages {
                     visitor,
-                    result: self.store.messages(visitor),
+                    result: self.store.messages_to_browse(visitor),
                 },
                 Effect::Store(StoreRequest::Holdings { visitor }) => StoreEvent::Holdings {
                     visitor,

@@ -66,7 +66,7 @@ pub fn parse_page(
                 let mut placeholder =
                     Message::placeholder(id.unwrap_or_else(|| placeholder_id(offset)), unreadable);
                 // The detail view shows what the server sent, mended only to be text.
-                placeholder.raw_json = String::from_utf8_lossy(raw).into();
+                placeholder.raw_json = Some(String::from_utf8_lossy(raw).into());
                 placeholder
             })
         })
@@ -189,7 +189,7 @@ impl MessageDto {
             read_by_user: fields.read_by_user,
             read_by_operator: fields.read_by_operator,
             unreadable: None,
-            raw_json: self.raw.get().into(),
+            raw_json: Some(self.raw.get().into()),
         }
     }
 }

@@ -34,12 +34,15 @@ pub(super) const INSERT_VISITOR: &str =
         last_url = excluded.last_url, attributes = excluded.attributes,
         archived_at = excluded.archived_at";
 
+/// A message that holds no JSON (a conversation's copy, whose JSON the
+/// archive has) keeps the archived JSON.
 pub(super) const INSERT_MESSAGE: &str =
     "INSERT INTO messages (account, visitor, id, position, created_at,
         sender_type, sender_id, sender_name, sender_email, sender_forename, sender_surname, body,
         has_attachment, attachment_name, auto_invitation, read_by_user, read_by_operator,
         unreadable, raw_json, created_ns)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+        coalesce(?19, ''), ?20)
     ON CONFLICT (account, visitor, id) DO UPDATE SET
         position = coalesce(excluded.position, position), created_at = excluded.created_at,
         created_ns = excluded.created_ns,
@@ -49,7 +52,7 @@ pub(super) const INSERT_MESSAGE: &str =
         body = excluded.body, has_attachment = excluded.has_attachment,
         attachment_name = excluded.attachment_name, auto_invitation = excluded.auto_invitation,
         read_by_user = excluded.read_by_user, read_by_operator = excluded.read_by_operator,
-        unreadable = excluded.unreadable, raw_json = excluded.raw_json";
+        unreadable = excluded.unreadable, raw_json = coalesce(?19, raw_json)";
 
 pub(super) const UPSERT_SYNC_STATE: &str =
     "INSERT INTO sync_state (account, visitor, total, server_order,
@@ -101,24 +104,48 @@ pub(super) fn insert_message(
         message.read_by_user,
         message.read_by_operator,
         message.unreadable.as_ref().map(|u| u.reason.as_str()),
-        without_file_url(&message.raw_json),
+        message.raw_json.as_deref().map(without_file_url),
         message.created_at.and_then(|at| at.timestamp_nanos_opt()),
     ])
 }
 
-/// The columns [`read_message`] reads, in its order.
-pub(super) const SELECT_MESSAGES: &str = "SELECT id, created_ns, created_at, sender_type,
-        sender_id, sender_name, sender_email, sender_forename, sender_surname, body,
-        has_attachment, attachment_name, auto_invitation, read_by_user, read_by_operator,
-        unreadable, raw_json
-    FROM messages WHERE account = ?1 AND visitor = ?2";
+/// The columns [`read_message`] reads, in its order, the JSON last as
+/// `$json` says.
+macro_rules! select_messages {
+    ($json:literal) => {
+        concat!(
+            "SELECT id, created_ns, created_at, sender_type,
+                sender_id, sender_name, sender_email, sender_forename, sender_surname, body,
+                has_attachment, attachment_name, auto_invitation, read_by_user,
+                read_by_operator, unreadable, ",
+            $json,
+            " FROM messages WHERE account = ?1 AND visitor = ?2"
+        )
+    };
+}
+
+/// A visitor's messages with their JSON.
+pub(super) const SELECT_MESSAGES: &str = select_messages!("raw_json");
+
+/// A visitor's messages with the JSON only of those [`read_message`] must
+/// read it for (see there): a conversation reads the rest's JSON one
+/// message at a time, when the reader asks for it.
+pub(super) const SELECT_MESSAGES_TO_BROWSE: &str = select_messages!(
+    "CASE WHEN unreadable IS NOT NULL OR sender_type = ''
+        OR (created_ns IS NULL AND created_at IS NOT NULL) THEN raw_json END"
+);
+
+/// One message's JSON.
+pub(super) const SELECT_JSON: &str =
+    "SELECT raw_json FROM messages WHERE account = ?1 AND visitor = ?2 AND id = ?3";
 
 /// One row of [`SELECT_MESSAGES`] as the message it was written from,
 /// built from its columns: parsing the JSON again took most of an open's
 /// time. Only what the columns cannot tell apart is read from the JSON: a
 /// time beyond the nanosecond range (year 2262), a row archived before
 /// migration 6, or an empty sender type (no type and `""` are stored alike).
-pub(super) fn read_message(row: &Row<'_>) -> rusqlite::Result<Message> {
+/// The message keeps its JSON when `keep_json` says so.
+pub(super) fn read_message(row: &Row<'_>, keep_json: bool) -> rusqlite::Result<Message> {
     let id = from_sql_id(row.get(0)?);
     let created_ns: Option<i64> = row.get(1)?;
     let created_text: Option<String> = row.get(2)?;
@@ -126,16 +153,21 @@ pub(super) fn read_message(row: &Row<'_>) -> rusqlite::Result<Message> {
     let has_attachment: bool = row.get(10)?;
     let attachment_name: Option<String> = row.get(11)?;
     let unreadable: Option<String> = row.get(15)?;
-    let raw: String = row.get(16)?;
+    // Selected whenever the row is one of these (see SELECT_MESSAGES_TO_BROWSE).
+    let raw: Option<String> = row.get(16)?;
     let ambiguous = kind.is_empty() || (created_ns.is_none() && created_text.is_some());
     if unreadable.is_some() || ambiguous {
-        return Ok(parsed_message(
+        let mut message = parsed_message(
             id,
-            &raw,
+            raw.as_deref().unwrap_or_default(),
             unreadable,
             has_attachment,
             attachment_name,
-        ));
+        );
+        if !keep_json {
+            message.raw_json = None;
+        }
+        return Ok(message);
     }
     let sender = match kind.as_str() {
         "user" => Sender::Visitor {
@@ -161,7 +193,7 @@ pub(super) fn read_message(row: &Row<'_>) -> rusqlite::Result<Message> {
         read_by_user: row.get(13)?,
         read_by_operator: row.get(14)?,
         unreadable: None,
-        raw_json: Arc::from(raw),
+        raw_json: raw.filter(|_| keep_json).map(Arc::from),
     })
 }
 
@@ -193,7 +225,7 @@ fn parsed_message(
                     placement: None,
                 },
             );
-            placeholder.raw_json = Arc::from(raw);
+            placeholder.raw_json = Some(Arc::from(raw));
             placeholder
         }
     }

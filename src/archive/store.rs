@@ -17,9 +17,9 @@ use super::account::Account;
 use super::dir::{DataDir, ensure_private_file};
 pub use super::rows::Placed;
 use super::rows::{
-    INSERT_MESSAGE, INSERT_VISITOR, SELECT_MESSAGES, UPSERT_SYNC_STATE, attributes_json,
-    from_sql_count, from_sql_id, insert_message, order_from_name, order_name, parse_time,
-    read_message, sql_count, sql_id, time,
+    INSERT_MESSAGE, INSERT_VISITOR, SELECT_JSON, SELECT_MESSAGES, SELECT_MESSAGES_TO_BROWSE,
+    UPSERT_SYNC_STATE, attributes_json, from_sql_count, from_sql_id, insert_message,
+    order_from_name, order_name, parse_time, read_message, sql_count, sql_id, time,
 };
 use super::schema::{self, MigrateError};
 use crate::model::{Message, MessageId};
@@ -373,17 +373,50 @@ impl Store {
 
     /// `visitor`'s archived messages, oldest first, each read back from its
     /// columns (which lack only the attachment link: the file name kept
-    /// says there was one).
+    /// says there was one), with its JSON: what an export writes.
     pub fn messages(&self, visitor: VisitorId) -> Result<Vec<Message>, ArchiveError> {
+        self.read_messages(visitor, SELECT_MESSAGES, true)
+    }
+
+    /// The same without their JSON, which a conversation reads one message
+    /// at a time ([`Self::json`]) instead of holding it all in memory.
+    pub fn messages_to_browse(&self, visitor: VisitorId) -> Result<Vec<Message>, ArchiveError> {
+        self.read_messages(visitor, SELECT_MESSAGES_TO_BROWSE, false)
+    }
+
+    fn read_messages(
+        &self,
+        visitor: VisitorId,
+        select: &str,
+        keep_json: bool,
+    ) -> Result<Vec<Message>, ArchiveError> {
         let account = self.account()?;
         let failed = |error: rusqlite::Error| ArchiveError::read(&self.path, &error);
-        let mut select = self.conn.prepare_cached(SELECT_MESSAGES).map_err(failed)?;
+        let mut select = self.conn.prepare_cached(select).map_err(failed)?;
         let mut messages = select
-            .query_map(params![account, sql_id(visitor)], read_message)
+            .query_map(params![account, sql_id(visitor)], |row| {
+                read_message(row, keep_json)
+            })
             .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
             .map_err(failed)?;
         messages.sort_by_key(Message::sort_key);
         Ok(messages)
+    }
+
+    /// Message `id` of `visitor` as archived: its JSON as received, with
+    /// `file_url` blanked; `None` when the archive does not hold it.
+    pub fn json(&self, visitor: VisitorId, id: MessageId) -> Result<Option<String>, ArchiveError> {
+        let account = self.account()?;
+        self.conn
+            .prepare_cached(SELECT_JSON)
+            .and_then(|mut select| {
+                select
+                    .query_row(params![account, sql_id(visitor), sql_id(id)], |row| {
+                        row.get(0)
+                    })
+                    .optional()
+            })
+            .map_err(|error| ArchiveError::read(&self.path, &error))
     }
 
     /// Removes everything of `visitor` (messages, profile, sync state) so no

@@ -7,8 +7,18 @@
 //! transaction. A write that fails (a full disk, a read-only directory) is
 //! said once as [`StoreEvent::WriteFailed`] and kept: it is tried again with
 //! the next write, and on [`StoreRequest::Flush`].
+//!
+//! A conversation keeps no message's JSON once it asked for it to be
+//! written: [`StoreRequest::Json`] reads it back, from the writes still
+//! waiting if it is not on disk yet, so what arrived is shown whatever
+//! became of its write. An archive that could not be opened keeps the JSON
+//! of what it is asked to write for the same reason (the memory a
+//! conversation without an archive holds).
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use tokio::sync::mpsc;
@@ -16,11 +26,12 @@ use tokio::sync::mpsc;
 use super::ArchiveError;
 use super::account::Account;
 use super::dir::DataDir;
+use super::raw::without_file_url;
 use super::search::{Coverage, Hit};
 use super::store::{
-    ArchivedVisitor, Forgotten, Holdings, MovedAside, Stats, Store, VisitorFigures, Write,
+    ArchivedVisitor, Forgotten, Holdings, MovedAside, Placed, Stats, Store, VisitorFigures, Write,
 };
-use crate::model::Message;
+use crate::model::{Message, MessageId};
 use crate::search_query::Condition;
 use crate::secret::Secret;
 use crate::visitor::{Visitor, VisitorId};
@@ -54,8 +65,13 @@ pub enum StoreRequest {
     Write(Write),
     /// What the archive holds of a visitor's history.
     Holdings { visitor: VisitorId },
-    /// A visitor's archived messages, oldest first.
+    /// A visitor's archived messages, oldest first, without their JSON
+    /// (but for placeholders): what a conversation shows.
     Messages { visitor: VisitorId },
+    /// The same with every message's JSON: what an export writes.
+    MessagesWithJson { visitor: VisitorId },
+    /// One message's JSON, as archived (its `file_url` blanked).
+    Json { visitor: VisitorId, id: MessageId },
     /// A visitor's archived profile.
     Visitor { visitor: VisitorId },
     /// Every visitor the archive holds messages of, newest activity first.
@@ -99,6 +115,12 @@ pub enum StoreEvent {
     Messages {
         visitor: VisitorId,
         result: Result<Vec<Message>, ArchiveError>,
+    },
+    /// `None` when the archive does not hold the message.
+    Json {
+        visitor: VisitorId,
+        id: MessageId,
+        result: Result<Option<Arc<str>>, ArchiveError>,
     },
     Visitor {
         visitor: VisitorId,
@@ -192,10 +214,10 @@ impl StoreTask {
         Err(ArchiveError::Stopped)
     }
 
-    /// `visitor`'s archived messages, oldest first (after every write sent
-    /// before). Events other than the answer are dropped.
+    /// `visitor`'s archived messages with their JSON, oldest first (after
+    /// every write sent before). Events other than the answer are dropped.
     pub async fn messages_of(&mut self, visitor: VisitorId) -> Result<Vec<Message>, ArchiveError> {
-        self.send(StoreRequest::Messages { visitor });
+        self.send(StoreRequest::MessagesWithJson { visitor });
         while let Some(event) = self.events.recv().await {
             if let StoreEvent::Messages { result, .. } = event {
                 return result;
@@ -313,7 +335,20 @@ fn run(
             }),
             StoreRequest::Messages { visitor } => send(StoreEvent::Messages {
                 visitor,
+                result: store.messages_to_browse(visitor),
+            }),
+            StoreRequest::MessagesWithJson { visitor } => send(StoreEvent::Messages {
+                visitor,
                 result: store.messages(visitor),
+            }),
+            StoreRequest::Json { visitor, id } => send(StoreEvent::Json {
+                visitor,
+                id,
+                // A write still waiting is newer than what is on disk.
+                result: match writer.json(visitor, id) {
+                    Some(json) => Ok(Some(json)),
+                    None => store.json(visitor, id).map(|json| json.map(Arc::from)),
+                },
             }),
             StoreRequest::Forget { visitor } => {
                 writer.write(&mut store, &send);
@@ -368,17 +403,37 @@ fn refuse_all(
     error: &ArchiveError,
     send: &impl Fn(StoreEvent),
 ) {
+    // The JSON of the messages it was asked to write, for `i`.
+    let mut unwritten: HashMap<(VisitorId, MessageId), Arc<str>> = HashMap::new();
     while let Some(request) = inbox.blocking_recv() {
         match request {
-            StoreRequest::Write(_) => {}
+            StoreRequest::Write(write) => {
+                if let Some((visitor, messages)) = messages_written(&write) {
+                    for placed in messages {
+                        if let Some(json) = &placed.message.raw_json {
+                            unwritten.insert((visitor, placed.message.id), as_archived(json));
+                        }
+                    }
+                }
+            }
             StoreRequest::Flush => send(StoreEvent::Flushed { unwritten: 1 }),
             StoreRequest::Holdings { visitor } => send(StoreEvent::Holdings {
                 visitor,
                 result: Err(error.clone()),
             }),
-            StoreRequest::Messages { visitor } => send(StoreEvent::Messages {
+            StoreRequest::Messages { visitor } | StoreRequest::MessagesWithJson { visitor } => {
+                send(StoreEvent::Messages {
+                    visitor,
+                    result: Err(error.clone()),
+                });
+            }
+            StoreRequest::Json { visitor, id } => send(StoreEvent::Json {
                 visitor,
-                result: Err(error.clone()),
+                id,
+                result: unwritten
+                    .get(&(visitor, id))
+                    .map(|json| Some(json.clone()))
+                    .ok_or_else(|| error.clone()),
             }),
             StoreRequest::Forget { visitor } => send(StoreEvent::Forgotten {
                 visitor,
@@ -401,6 +456,26 @@ fn refuse_all(
     }
 }
 
+/// `json` as the archive keeps it (its `file_url` blanked), shared when
+/// that changes nothing.
+fn as_archived(json: &Arc<str>) -> Arc<str> {
+    match without_file_url(json) {
+        Cow::Borrowed(_) => json.clone(),
+        Cow::Owned(blanked) => Arc::from(blanked),
+    }
+}
+
+/// The visitor and the messages `write` archives, if it archives any.
+fn messages_written(write: &Write) -> Option<(VisitorId, &[Placed])> {
+    match write {
+        Write::Messages { visitor, messages }
+        | Write::ReplaceMessages {
+            visitor, messages, ..
+        } => Some((*visitor, messages)),
+        Write::Visitors(_) | Write::SyncState { .. } | Write::AccountSynced(_) => None,
+    }
+}
+
 /// Writes waiting for the disk, and whether the last try failed.
 #[derive(Default)]
 struct Writer {
@@ -415,6 +490,18 @@ impl Writer {
 
     fn queued(&self) -> usize {
         self.queue.len()
+    }
+
+    /// Message `id`'s JSON as the newest waiting write would archive it.
+    fn json(&self, visitor: VisitorId, id: MessageId) -> Option<Arc<str>> {
+        self.queue
+            .iter()
+            .rev()
+            .filter_map(messages_written)
+            .filter(|(of, _)| *of == visitor)
+            .find_map(|(_, messages)| messages.iter().rev().find(|p| p.message.id == id))
+            .and_then(|placed| placed.message.raw_json.as_ref())
+            .map(as_archived)
     }
 
     fn write(&mut self, store: &mut Store, send: &impl Fn(StoreEvent)) {
@@ -435,5 +522,39 @@ impl Writer {
                 self.failing = true;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{message, placed};
+
+    #[test]
+    fn a_write_still_waiting_answers_for_its_messages_json_as_archived() {
+        let linked = r#"{"id":2,"file_url":"https://cdn.test/a.pdf?sig=1"}"#;
+        let mut writer = Writer::default();
+        writer.queue(Write::Messages {
+            visitor: 42,
+            messages: placed(vec![
+                message(1).raw_json(r#"{"id":1}"#).build(),
+                message(2).raw_json(linked).build(),
+            ]),
+        });
+        writer.queue(Write::Messages {
+            visitor: 42,
+            messages: placed(vec![message(1).raw_json(r#"{"id":1,"v":2}"#).build()]),
+        });
+        assert_eq!(
+            writer.json(42, 1).as_deref(),
+            Some(r#"{"id":1,"v":2}"#),
+            "the newest"
+        );
+        assert_eq!(
+            writer.json(42, 2).as_deref(),
+            Some(r#"{"id":2,"file_url":null}"#)
+        );
+        assert_eq!(writer.json(42, 3), None);
+        assert_eq!(writer.json(43, 1), None, "another visitor's");
     }
 }

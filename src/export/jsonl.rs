@@ -7,9 +7,17 @@ use crate::text::json_layout::chars_marking_strings;
 
 /// Writes the server's own JSON for `message` on one line. Whitespace
 /// between tokens (a pretty-printing server's newlines) is dropped; the
-/// tokens themselves, strings included, go out byte for byte.
+/// tokens themselves, strings included, go out byte for byte. An export
+/// reads every message with its JSON (from the network, or the archive's
+/// `MessagesWithJson`); one without is an error, never a line left out.
 pub fn write_message(out: &mut impl Write, message: &Message) -> io::Result<()> {
-    out.write_all(one_line(&message.raw_json).as_bytes())?;
+    let Some(json) = message.raw_json.as_deref() else {
+        return Err(io::Error::other(format!(
+            "message {} was read without its JSON",
+            message.id
+        )));
+    };
+    out.write_all(one_line(json).as_bytes())?;
     out.write_all(b"\n")
 }
 

@@ -152,6 +152,7 @@ impl AppState {
     /// The store could not be reached: browsing goes on from the network
     /// (offline, there is nothing more to show).
     pub(super) fn archive_gone(&mut self) -> Vec<Effect> {
+        self.json_unreadable();
         if self.archive.offline {
             self.archive.waiting = false;
             return Vec::new();
@@ -192,6 +193,11 @@ impl AppState {
                 Ok(_) => {}
                 Err(error) => self.archive_notice(&format!("the archive cannot be read: {error}")),
             },
+            StoreEvent::Json {
+                visitor,
+                id,
+                result,
+            } if visitor == self.user_id => self.json_read(id, &result),
             StoreEvent::Holdings { visitor, result } if visitor == self.user_id => {
                 if !std::mem::take(&mut self.archive.waiting) {
                     return Vec::new();
@@ -282,8 +288,8 @@ impl AppState {
             Ok(page) => {
                 let placed = check.accept(request, page);
                 let messages: Vec<Message> = placed.iter().map(|p| p.message.clone()).collect();
-                effects.extend(self.write_messages(placed));
                 self.show(messages);
+                effects.extend(self.write_messages(placed));
             }
             Err(error) => check.failed(request, error.to_string()),
         }
@@ -335,13 +341,27 @@ impl AppState {
         Effect::Store(StoreRequest::Write(write))
     }
 
-    fn write_messages(&self, messages: Vec<Placed>) -> Option<Effect> {
-        (self.archive.on && !messages.is_empty()).then(|| {
-            self.write(Write::Messages {
-                visitor: self.user_id,
-                messages,
-            })
-        })
+    /// Writes `messages` (shown already) to the archive; the
+    /// conversation lets go of their JSON, which the store keeps until it
+    /// is on disk.
+    fn write_messages(&mut self, messages: Vec<Placed>) -> Option<Effect> {
+        if !self.archive.on || messages.is_empty() {
+            return None;
+        }
+        self.forget_json(&messages);
+        Some(self.write(Write::Messages {
+            visitor: self.user_id,
+            messages,
+        }))
+    }
+
+    /// The conversation's copies of `written` let go of their JSON.
+    fn forget_json(&mut self, written: &[Placed]) {
+        for placed in written {
+            if let Some(json) = &placed.message.raw_json {
+                self.conversation.forget_json(placed.message.id, json);
+            }
+        }
     }
 
     /// `R`: reads this visitor again from scratch. The conversation is
@@ -404,6 +424,7 @@ impl AppState {
             return Vec::new();
         };
         let messages = self.archive.rereading.take().unwrap_or_default();
+        self.forget_json(&messages);
         self.set_status(Status::info(format!(
             "read again: the archive now holds the server's {} messages",
             grouped(total)

@@ -1,10 +1,18 @@
-//! The detail overlay's state: which message it shows and how far it is
-//! scrolled. How many lines there are depends on the width, which the view
-//! knows; the state is told the number ([`Detail::fit`]) and keeps the
-//! scroll within it, so a key past the end is not a key to undo.
+//! The detail overlay's state: which message it shows, how far it is
+//! scrolled, and where its JSON is. How many lines there are depends on the
+//! width, which the view knows; the state is told the number
+//! ([`Detail::fit`]) and keeps the scroll within it, so a key past the end
+//! is not a key to undo.
+//!
+//! A message the archive holds keeps no JSON in memory: the detail asks the
+//! store for it and shows "reading…" until it comes.
+
+use std::sync::Arc;
 
 use crate::action::Action;
-use crate::model::MessageId;
+use crate::archive::ArchiveError;
+use crate::model::{Message, MessageId};
+use crate::text::detail::Json;
 
 /// The detail overlay of one message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,22 +23,68 @@ pub struct Detail {
     max_scroll: usize,
     /// Lines the overlay shows at once.
     rows: usize,
+    /// The JSON read for a message that holds none.
+    read: ReadJson,
+}
+
+/// The JSON of a message that holds none, as far as it was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ReadJson {
+    /// Asked of the store, not answered yet.
+    Reading,
+    Done(Arc<str>),
+    /// Why it cannot be shown.
+    Unavailable(String),
 }
 
 impl Detail {
-    /// The detail of message `id`, scrolled to its top.
+    /// The detail of message `id`, scrolled to its top. Its JSON, when the
+    /// message holds none, is being read.
     pub(super) fn new(id: MessageId) -> Self {
         Self {
             id,
             scroll: 0,
             max_scroll: 0,
             rows: 1,
+            read: ReadJson::Reading,
         }
     }
 
     /// The message shown.
     pub fn id(&self) -> MessageId {
         self.id
+    }
+
+    /// The JSON of `message` (the one shown) as the detail has it: its
+    /// own, or what was read for it.
+    pub fn json<'a>(&'a self, message: &'a Message) -> Json<'a> {
+        match (&message.raw_json, &self.read) {
+            (Some(json), _) => Json::Text(json),
+            (None, ReadJson::Done(json)) => Json::Text(json),
+            (None, ReadJson::Reading) => Json::Reading,
+            (None, ReadJson::Unavailable(reason)) => Json::Unavailable(reason),
+        }
+    }
+
+    /// True while its JSON is being read.
+    pub(super) fn reading(&self) -> bool {
+        self.read == ReadJson::Reading
+    }
+
+    /// The store's answer for the message's JSON.
+    pub(super) fn json_read(&mut self, result: Result<Option<Arc<str>>, ArchiveError>) {
+        self.read = match result {
+            Ok(Some(json)) => ReadJson::Done(json),
+            Ok(None) => {
+                ReadJson::Unavailable("the archive no longer holds this message".to_owned())
+            }
+            Err(error) => ReadJson::Unavailable(format!("the archive cannot be read: {error}")),
+        };
+    }
+
+    /// Its JSON cannot be read, for `reason`.
+    pub(super) fn json_unavailable(&mut self, reason: &str) {
+        self.read = ReadJson::Unavailable(reason.to_owned());
     }
 
     /// The first line shown.

@@ -8,7 +8,8 @@ use crate::fetch::{FetchRequest, LinkPurpose};
 use crate::model::{Message, MessageId};
 use crate::open::check_url;
 use crate::sanitize::sanitize_text;
-use crate::text::{detail, profile};
+use crate::text::detail::{self, Json};
+use crate::text::profile;
 
 /// The link being fetched, if any.
 #[derive(Debug, Default)]
@@ -128,16 +129,28 @@ impl AppState {
     /// `c` in the details: the JSON of the message they show, as they show it.
     pub(super) fn copy_json(&mut self) -> Option<Effect> {
         let shown = match self.overlays.top() {
-            Some(Overlay::Detail(detail)) => Some(detail.id()),
+            Some(Overlay::Detail(detail)) => {
+                self.conversation.get(detail.id()).map(|m| (detail, m))
+            }
             _ => None,
         };
-        let Some(message) = shown.and_then(|id| self.conversation.get(id)) else {
+        let Some((shown, message)) = shown else {
             self.set_status(Status::info("no message selected"));
             return None;
         };
-        let json = detail::json_text(message);
-        self.set_status(Status::info("message JSON sent to the terminal clipboard"));
-        Some(Effect::Copy(json))
+        let (status, copied) = match shown.json(message) {
+            Json::Text(raw) => (
+                "message JSON sent to the terminal clipboard".to_owned(),
+                Some(detail::json_text(raw)),
+            ),
+            Json::Reading => (
+                "the JSON is still being read from the archive".to_owned(),
+                None,
+            ),
+            Json::Unavailable(reason) => (format!("no JSON to copy: {reason}"), None),
+        };
+        self.set_status(Status::info(status));
+        copied.map(Effect::Copy)
     }
 
     /// `c` in the profile panel: the marked field's value, as shown.

@@ -4,6 +4,7 @@
 //! takes text (a prompt) sees each key before the key map does.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -13,6 +14,8 @@ use super::filter::{FilterMenu, MenuKey};
 use super::prompt::{Edit, Prompt};
 use super::{AppState, Effect, Scroll, Status};
 use crate::action::Action;
+use crate::archive::ArchiveError;
+use crate::archive::task::StoreRequest;
 use crate::conversation::Conversation;
 use crate::geometry::ScreenLayout;
 use crate::model::MessageId;
@@ -63,6 +66,10 @@ pub enum Overlay {
     /// a box over it that scrolls.
     Figures { scroll: Scroll, beside: bool },
 }
+
+/// Why a message's JSON cannot be shown once the archive that holds it
+/// stopped answering.
+const ARCHIVE_GONE: &str = "the archive that holds it stopped answering";
 
 /// What the top overlay did with a key, before the key map saw it.
 #[derive(Debug, PartialEq, Eq)]
@@ -143,7 +150,8 @@ impl Overlay {
             Overlay::Detail(detail) => {
                 let content = detail::content_area(area);
                 let lines = room.conversation.get(detail.id()).map_or(0, |message| {
-                    detail::detail_lines(message, room.zone, content.width).len()
+                    detail::detail_lines(message, detail.json(message), room.zone, content.width)
+                        .len()
                 });
                 detail.fit(lines, usize::from(content.height));
             }
@@ -461,11 +469,59 @@ impl AppState {
         effects
     }
 
-    /// Opens the selected message's details.
-    pub(super) fn show_detail(&mut self) {
-        match self.viewport.selected() {
-            Some(id) => self.open_overlay(Overlay::Detail(Detail::new(id))),
-            None => self.set_status(Status::info("no message selected")),
+    /// Opens the selected message's details; the JSON of a message that
+    /// holds none is asked of the store.
+    pub(super) fn show_detail(&mut self) -> Option<Effect> {
+        let Some(id) = self.viewport.selected() else {
+            self.set_status(Status::info("no message selected"));
+            return None;
+        };
+        let mut detail = Detail::new(id);
+        let held = self
+            .conversation
+            .get(id)
+            .is_none_or(|message| message.raw_json.is_some());
+        let read = if held {
+            None
+        } else if self.archive.is_on() {
+            Some(Effect::Store(StoreRequest::Json {
+                visitor: self.user_id,
+                id,
+            }))
+        } else {
+            detail.json_unavailable(ARCHIVE_GONE);
+            None
+        };
+        self.open_overlay(Overlay::Detail(detail));
+        read
+    }
+
+    /// The store's answer for message `id`'s JSON, to the details showing it.
+    pub(super) fn json_read(
+        &mut self,
+        id: MessageId,
+        result: &Result<Option<Arc<str>>, ArchiveError>,
+    ) {
+        for overlay in self.overlays.iter_mut() {
+            if let Overlay::Detail(detail) = overlay
+                && detail.id() == id
+            {
+                detail.json_read(result.clone());
+            }
         }
+        self.dirty = true;
+        self.fit_overlays();
+    }
+
+    /// The store stopped: details still reading say they cannot show the JSON.
+    pub(super) fn json_unreadable(&mut self) {
+        for overlay in self.overlays.iter_mut() {
+            if let Overlay::Detail(detail) = overlay
+                && detail.reading()
+            {
+                detail.json_unavailable(ARCHIVE_GONE);
+            }
+        }
+        self.fit_overlays();
     }
 }

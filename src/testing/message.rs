@@ -155,7 +155,7 @@ impl MessageBuilder {
 
     /// The object as the server sent it.
     pub fn raw_json(mut self, raw: impl Into<Arc<str>>) -> Self {
-        self.0.raw_json = raw.into();
+        self.0.raw_json = Some(raw.into());
         self
     }
 

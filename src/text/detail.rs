@@ -40,10 +40,24 @@ pub fn content_area(area: Rect) -> Rect {
     frame().inner(area)
 }
 
-/// The message's JSON as the detail shows it (and `c` there copies it):
+/// A message's JSON as the detail has it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Json<'a> {
+    /// As received (untrusted).
+    Text(&'a str),
+    /// Being read from the archive.
+    Reading,
+    /// It cannot be shown, for this reason.
+    Unavailable(&'a str),
+}
+
+/// Said under the JSON's heading while it is read from the archive.
+pub const READING: &str = "reading…";
+
+/// A message's JSON as the detail shows it (and `c` there copies it):
 /// as received, indented, sanitized.
-pub fn json_text(message: &Message) -> String {
-    sanitize_text(&pretty_json(&message.raw_json))
+pub fn json_text(raw: &str) -> String {
+    sanitize_text(&pretty_json(raw))
 }
 
 /// `raw` with one member or element a line, indented by depth: only the
@@ -94,9 +108,14 @@ fn pretty_json(raw: &str) -> String {
     out
 }
 
-/// The overlay's content for `message` at `width` columns, every line
-/// sanitized and no wider than `width`.
-pub fn detail_lines(message: &Message, zone: LocalZone, width: u16) -> Vec<Line<'static>> {
+/// The overlay's content for `message`, its JSON as `json` says, at
+/// `width` columns, every line sanitized and no wider than `width`.
+pub fn detail_lines(
+    message: &Message,
+    json: Json<'_>,
+    zone: LocalZone,
+    width: u16,
+) -> Vec<Line<'static>> {
     let width = usize::from(width).max(1);
     let mut lines = Vec::new();
     for (label, value) in fields(message, zone) {
@@ -107,12 +126,14 @@ pub fn detail_lines(message: &Message, zone: LocalZone, width: u16) -> Vec<Line<
         "JSON as received",
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
     ));
+    let text = match json {
+        Json::Text(raw) => json_text(raw),
+        Json::Reading => READING.to_owned(),
+        Json::Unavailable(reason) => format!("cannot be shown: {}", sanitize_line(reason)),
+    };
     // A line too long is cut at the width rather than between words:
     // every character as sent.
-    for row in json_text(message)
-        .split('\n')
-        .flat_map(|line| cut(line, width))
-    {
+    for row in text.split('\n').flat_map(|line| cut(line, width)) {
         lines.push(Line::raw(row));
     }
     lines

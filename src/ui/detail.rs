@@ -49,7 +49,7 @@ impl Widget for DetailOverlay<'_> {
         let inner = content_area(area);
         let zone = *self.state.viewport().layout().zone();
         let lines = match self.state.conversation().get(self.detail.id()) {
-            Some(message) => detail_lines(message, zone, inner.width),
+            Some(message) => detail_lines(message, self.detail.json(message), zone, inner.width),
             None => vec![Line::raw("this message is not loaded")],
         };
         let rows = usize::from(inner.height);
