@@ -19,8 +19,8 @@ use crate::sanitize::sanitize_line;
 /// Relative links are resolved against this only to find their path; it is never requested.
 const RELATIVE_BASE: &str = "http://relative.invalid/";
 
-/// Said when a link has no text worth showing at all.
-const UNNAMED: &str = "attachment";
+/// Said (and saved under) when a name has no text worth showing at all.
+pub(crate) const UNNAMED: &str = "attachment";
 
 /// An attachment's name for display: the last segment of its link's path,
 /// percent-decoded (invalid UTF-8 becomes '�') and sanitized for the terminal.
@@ -28,14 +28,9 @@ const UNNAMED: &str = "attachment";
 /// sanitized, so the reader still sees where it points.
 pub(crate) fn display_name(link: &str) -> String {
     let link = link.trim();
-    if let Some(name) = file_name(link) {
-        return name;
-    }
-    let whole = sanitize_line(link);
-    match whole.trim() {
-        "" => UNNAMED.to_owned(),
-        shown => shown.to_owned(),
-    }
+    file_name(link)
+        .or_else(|| clean_name(link))
+        .unwrap_or_else(|| UNNAMED.to_owned())
 }
 
 /// An attachment's file name alone (as [`display_name`]), never the link:
@@ -67,11 +62,7 @@ pub(crate) fn file_name_of(message: &Message) -> Option<String> {
 
 /// A kept name, sanitized again (the archive file may have been edited).
 fn kept_name(kept: &str) -> String {
-    let name = sanitize_line(kept);
-    match name.trim() {
-        "" => UNNAMED.to_owned(),
-        shown => shown.to_owned(),
-    }
+    clean_name(kept).unwrap_or_else(|| UNNAMED.to_owned())
 }
 
 /// The decoded, sanitized last path segment; None when it is empty.
@@ -80,8 +71,15 @@ fn file_name(link: &str) -> Option<String> {
         .or_else(|_| Url::parse(RELATIVE_BASE).and_then(|base| base.join(link)))
         .ok()?;
     let segment = url.path_segments()?.next_back()?;
-    let decoded = percent_decode_str(segment).decode_utf8_lossy();
-    let name = sanitize_line(&decoded);
+    clean_name(&percent_decode_str(segment).decode_utf8_lossy())
+}
+
+/// A visitor-chosen name as one safe line (no control, bidi or invisible
+/// character: [`sanitize_line`]) without the spaces around it; `None`
+/// when nothing is left. Every name of an attachment, shown or saved,
+/// passes through here.
+pub(crate) fn clean_name(raw: &str) -> Option<String> {
+    let name = sanitize_line(raw);
     let name = name.trim();
     (!name.is_empty()).then(|| name.to_owned())
 }

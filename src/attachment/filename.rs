@@ -2,10 +2,8 @@
 //! last segment says (visitor-chosen), made into one harmless name in the
 //! directory it is saved to.
 
-use crate::sanitize::sanitize_line;
+use super::{UNNAMED, clean_name};
 
-/// Used when nothing of the name is left.
-const FALLBACK: &str = "attachment";
 /// Most file systems allow 255 bytes in a name; room is kept for " (999)".
 const MAX_NAME_BYTES: usize = 240;
 
@@ -14,19 +12,15 @@ const MAX_NAME_BYTES: usize = 240;
 /// invisible characters, at most [`MAX_NAME_BYTES`] bytes keeping the
 /// extension, and never empty.
 pub fn sanitize_file_name(name: &str) -> String {
-    let line = sanitize_line(name);
-    let cleaned: String = line
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
-    let trimmed = cleaned.trim().trim_start_matches(['.', ' ']).trim_end();
+    // The name as shown (no control or invisible character), then no separator.
+    let Some(line) = clean_name(name) else {
+        return UNNAMED.to_owned();
+    };
+    let cleaned = line.replace(['/', '\\'], "_");
+    let trimmed = cleaned.trim_start_matches(['.', ' ']).trim_end();
     let shortened = shorten(trimmed);
     if shortened.is_empty() {
-        FALLBACK.to_owned()
+        UNNAMED.to_owned()
     } else {
         shortened
     }
@@ -84,10 +78,10 @@ mod tests {
             ("/etc/passwd", "_etc_passwd"),
             ("..\\boot.ini", "_boot.ini"),
             (".bashrc", "bashrc"),
-            ("...", FALLBACK),
-            ("..", FALLBACK),
-            ("", FALLBACK),
-            ("   ", FALLBACK),
+            ("...", UNNAMED),
+            ("..", UNNAMED),
+            ("", UNNAMED),
+            ("   ", UNNAMED),
             ("My Report.pdf", "My Report.pdf"),
             ("résumé — final.pdf", "résumé — final.pdf"),
         ] {
