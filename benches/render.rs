@@ -106,32 +106,44 @@ fn select_previous_and_draw_with_a_huge_visitor_profile(bencher: Bencher) {
     });
 }
 
-/// Scrolling a row up and down and redrawing, as the wheel does: the
-/// baseline for [`scroll_and_draw_with_previews`].
+/// The conversation both scroll benchmarks draw: 10,000 messages, a
+/// picture on every 5th.
+const SCROLLED: u64 = 10_000;
+/// How far a scroll benchmark scrolls before it turns back: three screens,
+/// so pictures come on screen, are cut by both edges and leave it.
+const SWEEP: u64 = 3 * HEIGHT as u64;
+
+/// Scrolling through the conversation a row a frame, as the wheel does,
+/// with its pictures named only (`--images never`): the baseline for
+/// [`scroll_and_draw_with_previews`], which scrolls the same messages the
+/// same way.
 #[divan::bench]
 fn scroll_and_draw(bencher: Bencher) {
-    let state = loaded_state(10_000);
-    scroll_bench(bencher, state);
+    scroll_bench(bencher, with_pictures(None));
 }
 
-/// The same with a picture every 5th message, its preview on screen in
-/// half blocks (cut at the screen's edges as it scrolls): once drawn at its
-/// size a picture is kept, so a frame costs about what it costs without.
+/// The same with every picture's preview on screen in half blocks (cut at
+/// the screen's edges as it scrolls): once drawn at its size a picture is
+/// kept, so a frame should cost about what it costs without.
 #[divan::bench]
 fn scroll_and_draw_with_previews(bencher: Bencher) {
+    scroll_bench(bencher, with_pictures(Some(Graphics::HalfBlocks)));
+}
+
+/// [`SCROLLED`] messages, every 5th with a picture, at the newest; with
+/// `images`, every picture previewed already.
+fn with_pictures(images: Option<Graphics>) -> AppState {
+    let previews = images.is_some();
     let settings = ConversationSettings {
-        images: Some(Graphics::HalfBlocks),
+        images,
         ..ConversationSettings::new(PageSize::MAX, LocalZone::utc())
     };
-    let history: Vec<Message> = (1..=10_000)
+    let has_picture = |id: u64| id.is_multiple_of(5);
+    let history: Vec<Message> = (1..=SCROLLED)
         .map(|id| {
-            let message = common::message(id);
-            if id.is_multiple_of(5) {
-                let link = format!("https://files.example/{id}.png");
-                MessageBuilder::like(message).file_url(Some(link)).build()
-            } else {
-                message
-            }
+            let link = format!("https://files.example/{id}.png");
+            let builder = MessageBuilder::like(common::message(id));
+            builder.file_url(has_picture(id).then_some(link)).build()
         })
         .collect();
     let mut state = AppState::from_settings(1, &settings, WIDTH, HEIGHT);
@@ -139,30 +151,46 @@ fn scroll_and_draw_with_previews(bencher: Bencher) {
     effects.extend(state.update(Action::Oldest));
     szchat::testing::serve_all(&mut state, effects, &history, true);
     state.update(Action::Newest);
-    let picture = Arc::new(szchat::testing::preview(320, 180));
-    // The pictures near the newest, where the bench scrolls.
-    for id in (9_800..=10_000).filter(|id| id % 5 == 0) {
-        state.apply(FetchEvent::Previewed {
-            id,
-            result: Ok(picture.clone()),
-        });
+    if previews {
+        let picture = Arc::new(szchat::testing::preview(320, 180));
+        for id in (1..=SCROLLED).filter(|id| has_picture(*id)) {
+            state.apply(FetchEvent::Previewed {
+                id,
+                result: Ok(picture.clone()),
+            });
+        }
+        let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
+        let cells = terminal.backend().buffer().content();
+        // The test picture is one colour: its half blocks are its background.
+        let red = ratatui::style::Color::Rgb(200, 30, 30);
+        assert!(
+            cells.iter().filter(|cell| cell.bg == red).count() > 100,
+            "the previews are on screen, in half blocks"
+        );
     }
-    scroll_bench(bencher, state);
+    state
 }
 
+/// A row up and a frame, [`SWEEP`] times, then as many down, and again;
+/// one sweep first, so both benchmarks time the same steady scrolling.
 fn scroll_bench(bencher: Bencher, mut state: AppState) {
-    state.update(Action::ScrollUp(10));
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
-    let mut up = false;
-    bencher.bench_local(|| {
-        up = !up;
+    let mut step = 0;
+    let mut frame = move |state: &mut AppState| {
+        let up = step % (2 * SWEEP) < SWEEP;
+        step += 1;
         state.update(if up {
             Action::ScrollUp(1)
         } else {
             Action::ScrollDown(1)
         });
-        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
-    });
+        terminal.draw(|frame| ui::draw(frame, state)).unwrap();
+    };
+    for _ in 0..2 * SWEEP {
+        frame(&mut state);
+    }
+    bencher.bench_local(|| frame(&mut state));
 }
 
 /// Opening the `m` panel (one pass over every message for the figures and
