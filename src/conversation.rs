@@ -3,7 +3,9 @@
 //!
 //! Every lookup the view needs per frame (neighbours of a message, the first
 //! and last one) is a map lookup, so drawing costs the same for ten messages
-//! or a hundred thousand.
+//! or a hundred thousand. The order is a set of keys and the messages sit
+//! boxed in a map by id: a tree's spare slots then cost a key, not a
+//! message (a tree of messages held 700 bytes a message, this about 420).
 //!
 //! A filter (the `F` menu) makes a view of the kept messages: the neighbours,
 //! ends, counts and ranks go through it, while `len`, `get`, `iter` and the
@@ -11,7 +13,7 @@
 //! and the archive work underneath). The kept keys are a second index, kept
 //! in step on insert, so the view costs the same as the whole.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,8 +24,10 @@ use crate::model::{Message, MessageId, SortKey};
 /// All messages loaded so far, in display order.
 #[derive(Debug, Default, Clone)]
 pub struct Conversation {
-    by_key: BTreeMap<SortKey, Message>,
-    key_of: HashMap<MessageId, SortKey>,
+    /// Every loaded message's key, in display order.
+    order: BTreeSet<SortKey>,
+    /// Every loaded message by id; its key is its [`Message::sort_key`].
+    messages: HashMap<MessageId, Box<Message>>,
     filter: MessageFilter,
     /// The keys of the messages `filter` keeps, while it is active.
     kept: BTreeSet<SortKey>,
@@ -48,27 +52,32 @@ impl Conversation {
 
     /// How many messages are loaded.
     pub fn len(&self) -> usize {
-        self.by_key.len()
+        self.messages.len()
     }
 
     /// True when nothing is loaded.
     pub fn is_empty(&self) -> bool {
-        self.by_key.is_empty()
+        self.messages.is_empty()
     }
 
     /// True if a message with this id is loaded.
     pub fn contains(&self, id: MessageId) -> bool {
-        self.key_of.contains_key(&id)
+        self.messages.contains_key(&id)
     }
 
     /// The message with this id.
     pub fn get(&self, id: MessageId) -> Option<&Message> {
-        self.key_of.get(&id).and_then(|key| self.by_key.get(key))
+        self.messages.get(&id).map(|message| &**message)
     }
 
     /// The sort key of a loaded message.
     pub fn key(&self, id: MessageId) -> Option<SortKey> {
-        self.key_of.get(&id).copied()
+        self.get(id).map(Message::sort_key)
+    }
+
+    /// The message whose key is `key`.
+    fn at(&self, key: &SortKey) -> Option<&Message> {
+        self.get(key.message_id())
     }
 
     /// Adds a message, or replaces the one with the same id (which may move it,
@@ -84,10 +93,11 @@ impl Conversation {
             return false;
         }
         let key = message.sort_key();
-        let previous = self.key_of.insert(message.id, key);
+        let previous = self.key(message.id);
         if let Some(old_key) = previous.filter(|old| *old != key) {
-            self.by_key.remove(&old_key);
+            self.order.remove(&old_key);
         }
+        self.order.insert(key);
         if self.filter.is_active() {
             if let Some(old_key) = previous {
                 self.kept.remove(&old_key);
@@ -96,7 +106,12 @@ impl Conversation {
                 self.kept.insert(key);
             }
         }
-        self.by_key.insert(key, message);
+        match self.messages.get_mut(&message.id) {
+            Some(old) => **old = message,
+            None => {
+                self.messages.insert(message.id, Box::new(message));
+            }
+        }
         self.version = NEXT_VERSION.fetch_add(1, Ordering::Relaxed);
         previous.is_none()
     }
@@ -105,10 +120,7 @@ impl Conversation {
     /// archive was given, not a later message's): the archive holds it.
     /// Nothing shown changes, so the version stays.
     pub fn forget_json(&mut self, id: MessageId, json: &Arc<str>) {
-        let Some(key) = self.key_of.get(&id) else {
-            return;
-        };
-        if let Some(message) = self.by_key.get_mut(key)
+        if let Some(message) = self.messages.get_mut(&id)
             && message
                 .raw_json
                 .as_ref()
@@ -127,10 +139,9 @@ impl Conversation {
     pub fn set_filter(&mut self, filter: MessageFilter) {
         self.filter = filter;
         self.kept = if filter.is_active() {
-            self.by_key
-                .iter()
-                .filter(|(_, message)| filter.keeps(message))
-                .map(|(key, _)| *key)
+            self.iter()
+                .filter(|message| filter.keeps(message))
+                .map(Message::sort_key)
                 .collect()
         } else {
             BTreeSet::new()
@@ -140,6 +151,11 @@ impl Conversation {
     /// True if message `id` is loaded and the filter keeps it.
     pub fn shows(&self, id: MessageId) -> bool {
         self.key(id).is_some_and(|key| self.shows_key(key))
+    }
+
+    /// The key of message `id` if it is loaded and the filter keeps it.
+    pub fn shown_key(&self, id: MessageId) -> Option<SortKey> {
+        self.key(id).filter(|key| self.shows_key(*key))
     }
 
     fn shows_key(&self, key: SortKey) -> bool {
@@ -161,29 +177,25 @@ impl Conversation {
         range: R,
     ) -> Box<dyn DoubleEndedIterator<Item = &Message> + '_> {
         if self.filter.is_active() {
-            Box::new(
-                self.kept
-                    .range(range)
-                    .filter_map(|key| self.by_key.get(key)),
-            )
+            Box::new(self.kept.range(range).filter_map(|key| self.at(key)))
         } else {
-            Box::new(self.by_key.range(range).map(|(_, m)| m))
+            Box::new(self.order.range(range).filter_map(|key| self.at(key)))
         }
     }
 
     /// The oldest loaded message, whatever the filter.
     pub fn oldest(&self) -> Option<&Message> {
-        self.by_key.values().next()
+        self.order.first().and_then(|key| self.at(key))
     }
 
     /// The newest loaded message, whatever the filter.
     pub fn newest(&self) -> Option<&Message> {
-        self.by_key.values().next_back()
+        self.order.last().and_then(|key| self.at(key))
     }
 
     /// True if any loaded message, shown or not, comes before `key`.
     pub fn any_before(&self, key: SortKey) -> bool {
-        self.by_key.range(..key).next().is_some()
+        self.order.range(..key).next().is_some()
     }
 
     /// The oldest shown message.
@@ -212,7 +224,10 @@ impl Conversation {
     /// over every message, whatever the filter.
     pub fn previous_loaded(&self, id: MessageId) -> Option<&Message> {
         let key = self.key(id)?;
-        self.by_key.range(..key).next_back().map(|(_, m)| m)
+        self.order
+            .range(..key)
+            .next_back()
+            .and_then(|key| self.at(key))
     }
 
     /// The first shown message whose sort key is `key` or later.
@@ -273,7 +288,7 @@ impl Conversation {
 
     /// All messages, shown or not, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Message> {
-        self.by_key.values()
+        self.order.iter().filter_map(|key| self.at(key))
     }
 }
 

@@ -25,6 +25,11 @@ pub struct SortKey {
 }
 
 impl SortKey {
+    /// The id of the message (or placeholder) this is the key of.
+    pub fn message_id(&self) -> MessageId {
+        self.own
+    }
+
     /// The first key at `time`: every message sent at `time` or later sorts
     /// from here on.
     pub fn at(time: DateTime<Utc>) -> Self {
@@ -149,8 +154,9 @@ pub struct Message {
     pub read_by_user: Option<bool>,
     pub read_by_operator: Option<bool>,
     /// Set when the server's entry could not be read: the message is then only
-    /// a placeholder saying so, and its other fields are empty.
-    pub unreadable: Option<Unreadable>,
+    /// a placeholder saying so, and its other fields are empty. Boxed, as
+    /// few messages are placeholders: a pointer a message, not the reason.
+    pub unreadable: Option<Box<Unreadable>>,
     /// The message object exactly as the server sent it: untrusted, sanitize
     /// before display. Shared, as messages are cloned while text is not.
     /// `None` once the archive holds it: a conversation then reads it from
@@ -189,7 +195,7 @@ impl Message {
     /// A placeholder for an entry of the server's list that could not be read.
     pub fn placeholder(id: MessageId, unreadable: Unreadable) -> Self {
         let mut message = Self::blank(id, Arc::from(""));
-        message.unreadable = Some(unreadable);
+        message.unreadable = Some(Box::new(unreadable));
         message
     }
 

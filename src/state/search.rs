@@ -164,12 +164,13 @@ impl Search {
 
     /// Searches the loaded messages for `query`, and looks for the first
     /// match at or older than `from` (the selection).
-    /// Only messages `shows` keeps count as matches (the `F` filter).
+    /// Only messages `shows` keeps count as matches (the `F` filter); it
+    /// gives their keys.
     pub(super) fn start(
         &mut self,
         query: Query,
         from: Option<SortKey>,
-        shows: impl Fn(MessageId) -> bool,
+        shows: impl Fn(MessageId) -> Option<SortKey>,
     ) {
         let matches = self.shown_matches(&query, shows);
         self.active = Some(Active {
@@ -182,16 +183,25 @@ impl Search {
         });
     }
 
-    fn shown_matches(&self, query: &Query, shows: impl Fn(MessageId) -> bool) -> Matches {
+    fn shown_matches(
+        &self,
+        query: &Query,
+        shows: impl Fn(MessageId) -> Option<SortKey>,
+    ) -> Matches {
         let mut matches = Matches::default();
-        let mut found = self.index.matching(query);
-        found.retain(|(_, id)| shows(*id));
+        let found = self
+            .index
+            .matching(query)
+            .into_iter()
+            .filter_map(|id| shows(id).map(|key| (key, id)))
+            .collect();
         matches.merge(found);
         matches
     }
 
-    /// The filter changed: the matches are those `shows` keeps now.
-    pub(super) fn refilter(&mut self, shows: impl Fn(MessageId) -> bool) {
+    /// The filter changed: the matches are those `shows` keeps now (it
+    /// gives their keys).
+    pub(super) fn refilter(&mut self, shows: impl Fn(MessageId) -> Option<SortKey>) {
         if let Some(active) = &self.active {
             let matches = self.shown_matches(&active.query, shows);
             if let Some(active) = &mut self.active {
@@ -364,7 +374,8 @@ impl AppState {
         self.history.read_on();
         let from = self.selected().and_then(|id| self.conversation.key(id));
         let conversation = &self.conversation;
-        self.search.start(query, from, |id| conversation.shows(id));
+        self.search
+            .start(query, from, |id| conversation.shown_key(id));
         self.advance_search();
     }
 
@@ -378,7 +389,8 @@ impl AppState {
         self.history.read_on();
         let from = self.selected().and_then(|id| self.conversation.key(id));
         let conversation = &self.conversation;
-        self.search.start(query, from, |id| conversation.shows(id));
+        self.search
+            .start(query, from, |id| conversation.shown_key(id));
         self.search.stop_seeking();
         self.advance_search();
     }
