@@ -188,21 +188,46 @@ pub fn sessions<'a>(
     messages: impl IntoIterator<Item = &'a Message>,
     gap: TimeDelta,
 ) -> Vec<Session> {
-    let mut out: Vec<Session> = Vec::new();
-    for at in in_order(messages).into_iter().filter_map(|m| m.created_at) {
-        match out.last_mut() {
-            Some(session) if !starts_session(session.end, at, gap) => {
-                session.end = at;
-                session.messages += 1;
-            }
-            _ => out.push(Session {
-                start: at,
-                end: at,
-                messages: 1,
-            }),
-        }
+    let mut out = Vec::new();
+    for message in in_order(messages) {
+        add_to_sessions(&mut out, message.created_at, gap);
     }
     out
+}
+
+/// [`figures`] and [`sessions`] of `messages` in one pass, as the `m`
+/// panel shows them: on a long history the walk over the messages is the
+/// cost, so it is made once.
+pub fn figures_and_sessions<'a>(
+    messages: impl IntoIterator<Item = &'a Message>,
+    gap: TimeDelta,
+) -> (Figures, Vec<Session>) {
+    let mut tally = Tally::new();
+    let mut sessions = Vec::new();
+    for message in in_order(messages) {
+        tally.add(Role::of(message), message.created_at);
+        add_to_sessions(&mut sessions, message.created_at, gap);
+    }
+    (tally.finish(), sessions)
+}
+
+/// Counts a message at `at` (the next in conversation order) into the
+/// sessions so far; an undated one into none.
+fn add_to_sessions(sessions: &mut Vec<Session>, at: Option<DateTime<Utc>>, gap: TimeDelta) {
+    let Some(at) = at else {
+        return;
+    };
+    match sessions.last_mut() {
+        Some(session) if !starts_session(session.end, at, gap) => {
+            session.end = at;
+            session.messages += 1;
+        }
+        _ => sessions.push(Session {
+            start: at,
+            end: at,
+            messages: 1,
+        }),
+    }
 }
 
 #[cfg(test)]

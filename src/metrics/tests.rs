@@ -201,4 +201,12 @@ fn a_session_ends_after_the_gap_without_a_message() {
     let one = sessions(&history, TimeDelta::hours(1));
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].messages, 5);
+
+    // The panel's one pass finds the same, in any order.
+    let mut shuffled = history.to_vec();
+    shuffled.reverse();
+    assert_eq!(
+        figures_and_sessions(&shuffled, DEFAULT_SESSION_GAP),
+        (figures(&history), found)
+    );
 }

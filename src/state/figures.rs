@@ -23,9 +23,10 @@ pub struct ConversationFigures {
 impl ConversationFigures {
     /// The figures of all of `conversation`'s messages, sessions split by `gap`.
     pub fn of(conversation: &Conversation, gap: TimeDelta) -> Self {
+        let (figures, sessions) = metrics::figures_and_sessions(conversation.iter(), gap);
         Self {
-            figures: metrics::figures(conversation.iter()),
-            sessions: metrics::sessions(conversation.iter(), gap),
+            figures,
+            sessions,
             gap,
         }
     }
