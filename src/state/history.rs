@@ -410,11 +410,7 @@ impl AppState {
             }
             self.conversation.insert(message);
         }
-        let conversation = &self.conversation;
-        self.search.arrived(
-            ids.iter().filter_map(|id| conversation.get(*id)),
-            conversation.filter(),
-        );
+        self.search.arrived(ids, &self.conversation);
         self.viewport.page_arrived(&self.conversation, first_before);
     }
 

@@ -4,8 +4,8 @@
 //! is searched as it arrives, so matches appear as they are found.
 
 use super::{AppState, LoadState, Status};
-use crate::message_filter::MessageFilter;
-use crate::model::{Message, MessageId, SortKey};
+use crate::conversation::Conversation;
+use crate::model::{MessageId, SortKey};
 use crate::numbers::grouped;
 use crate::search::{Query, SearchIndex};
 
@@ -126,11 +126,17 @@ impl Matches {
     }
 }
 
-/// The search, if any, and the searchable text of every loaded message.
+/// The search, if any, and the searchable text of the loaded messages.
+/// Messages are indexed when a search first needs them, not as they
+/// arrive: opening a long history draws its first frame without paying
+/// for a search the reader may never make.
 #[derive(Debug, Default)]
 pub(super) struct Search {
     active: Option<Active>,
     index: SearchIndex,
+    /// Loaded messages not indexed yet (an id may repeat: indexing again
+    /// replaces).
+    unindexed: Vec<MessageId>,
 }
 
 /// What looking for the match to go to came to.
@@ -164,15 +170,19 @@ impl Search {
 
     /// Searches the loaded messages for `query`, and looks for the first
     /// match at or older than `from` (the selection).
-    /// Only messages `shows` keeps count as matches (the `F` filter); it
-    /// gives their keys.
+    /// Only messages the conversation shows count as matches (the `F` filter).
     pub(super) fn start(
         &mut self,
         query: Query,
         from: Option<SortKey>,
-        shows: impl Fn(MessageId) -> Option<SortKey>,
+        conversation: &Conversation,
     ) {
-        let matches = self.shown_matches(&query, shows);
+        for id in std::mem::take(&mut self.unindexed) {
+            if let Some(message) = conversation.get(id) {
+                self.index.insert(message);
+            }
+        }
+        let matches = self.shown_matches(&query, |id| conversation.shown_key(id));
         self.active = Some(Active {
             query,
             matches,
@@ -230,27 +240,23 @@ impl Search {
         }
     }
 
-    /// Indexes messages that just arrived, and searches them. Indexing as
-    /// pages arrive spreads its cost over loading, so no query pays for it.
-    /// Only what `filter` keeps is a match.
-    pub(super) fn arrived<'a>(
-        &mut self,
-        messages: impl Iterator<Item = &'a Message>,
-        filter: MessageFilter,
-    ) {
+    /// Messages `ids` just arrived in `conversation`: while a search is
+    /// on, indexed and searched (only what the filter keeps is a match);
+    /// otherwise left for the next search to index.
+    pub(super) fn arrived(&mut self, ids: Vec<MessageId>, conversation: &Conversation) {
+        let Some(active) = &mut self.active else {
+            self.unindexed.extend(ids);
+            return;
+        };
+        let filter = conversation.filter();
         let mut found = Vec::new();
-        for message in messages {
+        for message in ids.iter().filter_map(|id| conversation.get(*id)) {
             self.index.insert(message);
-            if let Some(active) = &self.active
-                && filter.keeps(message)
-                && self.index.matches(&active.query, message.id)
-            {
+            if filter.keeps(message) && self.index.matches(&active.query, message.id) {
                 found.push((message.sort_key(), message.id));
             }
         }
-        if let Some(active) = &mut self.active {
-            active.matches.merge(found);
-        }
+        active.matches.merge(found);
     }
 
     /// The match the reader waits for, if it is loaded by now. When the
@@ -374,8 +380,7 @@ impl AppState {
         self.history.read_on();
         let from = self.selected().and_then(|id| self.conversation.key(id));
         let conversation = &self.conversation;
-        self.search
-            .start(query, from, |id| conversation.shown_key(id));
+        self.search.start(query, from, conversation);
         self.advance_search();
     }
 
@@ -389,8 +394,7 @@ impl AppState {
         self.history.read_on();
         let from = self.selected().and_then(|id| self.conversation.key(id));
         let conversation = &self.conversation;
-        self.search
-            .start(query, from, |id| conversation.shown_key(id));
+        self.search.start(query, from, conversation);
         self.search.stop_seeking();
         self.advance_search();
     }
