@@ -416,6 +416,8 @@ impl AppState {
     pub fn apply(&mut self, event: FetchEvent) -> Vec<Effect> {
         self.dirty = true;
         self.viewport.keep_place();
+        // What a look for new messages brought, for the archive.
+        let mut followed = Vec::new();
         match event {
             FetchEvent::Page { request, result } if self.archive.sent(request) => {
                 return self.check_answered(request, result);
@@ -488,12 +490,15 @@ impl AppState {
                     None => return Vec::new(),
                     Some(Polled::Arrived { fresh, next, fewer }) => {
                         self.notices.settle(StatusTopic::Follow);
+                        let archived = fresh.clone();
                         self.show_arrivals(fresh);
+                        followed.extend(self.archive_followed(&archived));
                         if let Some(fewer) = fewer {
                             self.say_the_list_shrank(fewer);
                         }
                         if let Some(next) = next {
-                            return vec![Effect::Fetch(FetchRequest::Poll(next))];
+                            followed.push(Effect::Fetch(FetchRequest::Poll(next)));
+                            return followed;
                         }
                     }
                     Some(Polled::Failed { reason, retry_in }) => {
@@ -542,7 +547,8 @@ impl AppState {
                 ));
             }
         }
-        let mut effects = self.archive_arrivals();
+        let mut effects = followed;
+        effects.extend(self.archive_arrivals());
         effects.extend(self.request_more());
         effects
     }

@@ -78,6 +78,16 @@ impl World {
     /// Carries out `effects` and all they lead to, as the loop would:
     /// the store's answers and the server's pages go back to the state.
     fn serve(&mut self, state: &mut AppState, effects: Vec<Effect>) {
+        self.serve_keeping_polls(state, effects);
+    }
+
+    /// [`World::serve`], giving back the looks for new messages asked for.
+    fn serve_keeping_polls(
+        &mut self,
+        state: &mut AppState,
+        effects: Vec<Effect>,
+    ) -> Vec<szchat::fetch::PollRequest> {
+        let mut polls = Vec::new();
         let mut queue: std::collections::VecDeque<Effect> = effects.into();
         while let Some(effect) = queue.pop_front() {
             let more = match effect {
@@ -103,10 +113,15 @@ impl World {
                     };
                     state.apply(FetchEvent::Page { request, result })
                 }
+                Effect::Fetch(FetchRequest::Poll(poll)) => {
+                    polls.push(poll);
+                    Vec::new()
+                }
                 _ => Vec::new(),
             };
             queue.extend(more);
         }
+        polls
     }
 
     fn store_answer(&mut self, request: StoreRequest) -> Option<StoreEvent> {
@@ -541,4 +556,49 @@ fn a_reading_again_that_fails_half_way_leaves_the_archive_as_it_was() {
     let effects = state.update(Action::Retry);
     world.serve(&mut state, effects);
     assert_eq!(archived_ids(&world), (1..=130).collect::<Vec<u64>>());
+}
+
+#[test]
+fn messages_that_arrive_while_following_are_archived() {
+    let mut world = World::new(false);
+    let settings = szchat::state::ConversationSettings {
+        follow: true,
+        ..szchat::state::ConversationSettings::new(PageSize::DEFAULT, LocalZone::utc())
+    };
+    let mut state = AppState::from_settings(VISITOR, &settings, 80, 24);
+    state.use_archive();
+    let effects = state.start();
+    world.serve(&mut state, effects);
+    // The loop's tick: the first look goes out once the newest are shown.
+    let effects = state.handle_at(Input::Tick, std::time::Instant::now());
+    let polls = world.serve_keeping_polls(&mut state, effects);
+    let poll = *polls.first().expect("a look for new messages");
+    // Three new messages, as a live chat adds them.
+    world.history = history(123);
+    let page = page_of(
+        &world.history,
+        poll.page.offset,
+        poll.page.limit.get(),
+        false,
+    );
+    let effects = state.apply(FetchEvent::Polled {
+        request: poll,
+        result: Ok(page),
+        checked_at: chrono::Utc::now(),
+    });
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Store(StoreRequest::Write(
+                szchat::archive::store::Write::Messages { .. }
+            ))
+        )),
+        "the arrivals go to the archive"
+    );
+    world.serve(&mut state, effects);
+    assert_eq!(state.selected(), Some(123));
+    let archived = archived_ids(&world);
+    for id in 121..=123 {
+        assert!(archived.contains(&id), "#{id} is archived: {archived:?}");
+    }
 }

@@ -355,6 +355,20 @@ impl AppState {
         }))
     }
 
+    /// Messages a look for new ones brought (shown already), to the
+    /// archive. Their places on the server are not known here; the next
+    /// check finds the total grown and reads the pages that place them.
+    pub(super) fn archive_followed(&mut self, fresh: &[Message]) -> Option<Effect> {
+        let placed = fresh
+            .iter()
+            .map(|message| Placed {
+                position: None,
+                message: message.clone(),
+            })
+            .collect();
+        self.write_messages(placed)
+    }
+
     /// The conversation's copies of `written` let go of their JSON.
     fn forget_json(&mut self, written: &[Placed]) {
         for placed in written {
