@@ -11,6 +11,11 @@ use icu_normalizer::DecomposingNormalizerBorrowed;
 /// A letter keeps its accents only where taking them away would change what
 /// it is (kana with dakuten, Hangul syllables stay whole).
 pub fn fold(text: &str) -> String {
+    // Most of what is written is ASCII, where folding is lower-casing: the
+    // archive folds every field it indexes, so this path is the common one.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let nfd = DecomposingNormalizerBorrowed::new_nfd();
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -20,9 +20,11 @@ pub(super) fn add_functions(conn: &Connection) -> rusqlite::Result<()> {
     })
 }
 
-fn text(ctx: &Context<'_>, index: usize) -> Option<String> {
+/// Argument `index` as text, borrowed where it is valid UTF-8 (it always
+/// is from szchat's own writes).
+fn text<'a>(ctx: &'a Context<'_>, index: usize) -> Option<std::borrow::Cow<'a, str>> {
     match ctx.get_raw(index) {
-        ValueRef::Text(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+        ValueRef::Text(bytes) => Some(String::from_utf8_lossy(bytes)),
         _ => None,
     }
 }
