@@ -492,7 +492,7 @@ impl AppState {
                         self.notices.settle(StatusTopic::Follow);
                         let archived = fresh.clone();
                         self.show_arrivals(fresh);
-                        followed.extend(self.archive_followed(&archived));
+                        followed.extend(self.archive_followed(archived));
                         if let Some(fewer) = fewer {
                             self.say_the_list_shrank(fewer);
                         }

@@ -358,12 +358,12 @@ impl AppState {
     /// Messages a look for new ones brought (shown already), to the
     /// archive. Their places on the server are not known here; the next
     /// check finds the total grown and reads the pages that place them.
-    pub(super) fn archive_followed(&mut self, fresh: &[Message]) -> Option<Effect> {
+    pub(super) fn archive_followed(&mut self, fresh: Vec<Message>) -> Option<Effect> {
         let placed = fresh
-            .iter()
+            .into_iter()
             .map(|message| Placed {
                 position: None,
-                message: message.clone(),
+                message,
             })
             .collect();
         self.write_messages(placed)
