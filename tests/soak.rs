@@ -5,10 +5,10 @@
 //! lost or doubled, and no request the app sends is attempted more often than
 //! the shipped retry policy allows. Prints its figures.
 //!
-//! Ignored by default (it takes tens of seconds). Run it with
+//! Ignored by default (about two minutes, mostly waiting out `Retry-After`). Run it with
 //!
 //! ```sh
-//! cargo test --release --test soak -- --ignored --nocapture
+//! cargo test --test soak -- --ignored --nocapture
 //! ```
 //!
 //! `SOAK_SEED=N` picks another chaos seed (the default is fixed, so a run is
@@ -282,7 +282,7 @@ async fn soak(order: ServeOrder, concurrency: u8, seed: u64, messages: usize) ->
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a soak of tens of seconds: cargo test --release --test soak -- --ignored --nocapture"]
+#[ignore = "a soak of two minutes: cargo test --test soak -- --ignored --nocapture"]
 async fn chaos_soak_loads_everything_in_order() {
     let seed = env_or("SOAK_SEED", DEFAULT_SEED);
     let messages = env_or("SOAK_MESSAGES", MESSAGES);
