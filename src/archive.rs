@@ -4,7 +4,8 @@
 //!
 //! [`dir`] finds and guards the directory (0700, files 0600), [`account`]
 //! tells accounts apart without writing their secret, [`schema`] migrates
-//! the file, [`store`] reads and writes it, and [`task`] runs a store on a
+//! the file, [`store`] reads and writes it (and [`search_index`] keeps its
+//! search index in step), and [`task`] runs a store on a
 //! thread of its own so a UI loop never waits on the disk. [`raw`] takes the
 //! short-lived attachment link out of a message's JSON before it is written.
 
@@ -15,6 +16,7 @@ pub mod raw;
 mod rows;
 pub mod schema;
 pub mod search;
+mod search_index;
 pub mod store;
 pub mod task;
 

@@ -22,6 +22,7 @@ use super::rows::{
     order_from_name, order_name, parse_time, read_message, sql_count, sql_id, time,
 };
 use super::schema::{self, MigrateError};
+use super::search_index;
 use crate::model::{Message, MessageId};
 use crate::paging::ServerOrder;
 use crate::visitor::{Visitor, VisitorId};
@@ -200,6 +201,7 @@ impl Store {
             }),
             MigrateError::Sqlite(error) => opening(&path, &error),
         })?;
+        catch_up_if_behind(&mut conn).map_err(|error| opening(&path, &error))?;
         dir.tighten_companions()?;
         Ok(Store {
             conn,
@@ -313,6 +315,7 @@ impl Store {
                 }
             }
         }
+        search_index::catch_up(&tx).map_err(failed)?;
         tx.commit().map_err(failed)
     }
 
@@ -450,6 +453,7 @@ impl Store {
                 params![account, id],
             )
             .map_err(failed)?;
+        search_index::catch_up(&tx).map_err(failed)?;
         tx.commit().map_err(failed)?;
         // Merges the index's segments, dropping the deleted entries, so
         // secure delete can zero their pages.
@@ -592,6 +596,18 @@ fn opening(path: &Path, error: &rusqlite::Error) -> Opening {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Opening::Damaged,
         _ => Opening::Failed(ArchiveError::open(path, error)),
     }
+}
+
+/// Indexes rows that another program wrote without the index (szchat's
+/// own writes leave none), so a search finds them. Only reads when none wait,
+/// so a read-only archive still opens.
+fn catch_up_if_behind(conn: &mut Connection) -> rusqlite::Result<()> {
+    if !search_index::anything_pending(conn)? {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    search_index::catch_up(&tx)?;
+    tx.commit()
 }
 
 /// WAL (readers never wait for the writer and a crash loses at most the
