@@ -1,6 +1,8 @@
 //! Writing 100,000 messages to the archive through the store task, in
 //! batches of one page (99) each as a sync sends them: messages per second,
-//! best and median of five runs, each into a fresh archive. Then `szchat
+//! best and median of five runs, each into a fresh archive; once with the
+//! fake server's numbered messages and once with sentences as long as a
+//! support chat's. Then `szchat
 //! sync`'s work on a 1,000-visitor account served by the fake server: the
 //! requests (counted by the server) and time of a sync where nothing
 //! changed, and of one where 10 visitors grew.
@@ -39,9 +41,39 @@ fn main() {
     runtime.block_on(sync_bench());
 }
 
+/// What the written messages say.
+#[derive(Clone, Copy, Debug)]
+enum Bodies {
+    /// "Message 1", "Message 2", …: the fake server's synthetic history.
+    Numbered,
+    /// Sentences of 20 to 70 characters as a support chat has them, each
+    /// with its number: about three times the text to index.
+    Sentences,
+}
+
+/// Lines of a support chat, for [`Bodies::Sentences`].
+const SENTENCES: &[&str] = &[
+    "Hello, I cannot log in since this morning.",
+    "Sorry to hear that! Which email address do you use?",
+    "It is the one on the invoice, billing@example.com",
+    "Thanks. I have sent you a link to reset the password.",
+    "Got it, that worked. One more question about invoice 4411.",
+    "Sure, what would you like to know?",
+    "Will the discount we talked about show on it?",
+    "It will, from the next billing cycle.",
+    "Perfect, thank you so much for your help!",
+    "You are welcome. Have a nice day 👋",
+];
+
 /// The messages as the client reads them, page by page.
-fn pages() -> Vec<Vec<Message>> {
-    synthetic_messages(MESSAGES)
+fn pages(bodies: Bodies) -> Vec<Vec<Message>> {
+    let mut messages = synthetic_messages(MESSAGES);
+    if let Bodies::Sentences = bodies {
+        for (n, message) in messages.iter_mut().enumerate() {
+            message["body"] = format!("{} ({n})", SENTENCES[n % SENTENCES.len()]).into();
+        }
+    }
+    messages
         .chunks(PAGE)
         .map(|chunk| {
             let body = serde_json::json!({
@@ -55,7 +87,13 @@ fn pages() -> Vec<Vec<Message>> {
 }
 
 async fn bench() {
-    let pages = pages();
+    for bodies in [Bodies::Numbered, Bodies::Sentences] {
+        bench_writes(bodies).await;
+    }
+}
+
+async fn bench_writes(bodies: Bodies) {
+    let pages = pages(bodies);
     let mut times = Vec::new();
     let mut cpu = Vec::new();
     for _ in 0..RUNS {
@@ -68,7 +106,13 @@ async fn bench() {
     times.sort();
     cpu.sort();
     let rate = |time: Duration| MESSAGES as f64 / time.as_secs_f64();
-    println!("archive: write {MESSAGES} messages in pages of {PAGE} through the store task");
+    let said = match bodies {
+        Bodies::Numbered => "numbered (\"Message 1\")",
+        Bodies::Sentences => "sentences of 20 to 70 characters",
+    };
+    println!(
+        "archive: write {MESSAGES} messages, {said}, in pages of {PAGE} through the store task"
+    );
     println!(
         "  best   {:>6.0} ms  {:>9.0} messages/s",
         times[0].as_secs_f64() * 1000.0,

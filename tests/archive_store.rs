@@ -541,3 +541,55 @@ fn replacing_a_visitors_messages_is_all_or_nothing() {
     assert_eq!(holdings.placed_ids[0], (0, 2));
     assert_eq!(holdings.state.map(|s| s.newest_id), Some(Some(51)));
 }
+
+/// What the archive's search finds for `query`, as (visitor, message) ids.
+fn found(store: &Store, query: &str) -> Vec<(u64, u64)> {
+    let condition = szchat::search_query::condition(&szchat::search_query::parse(query).unwrap());
+    store
+        .search(&condition, 50)
+        .unwrap()
+        .into_iter()
+        .map(|hit| (hit.visitor_id, hit.message_id))
+        .collect()
+}
+
+/// A page that holds a message twice (the server's mistake), and one that
+/// brings an archived message again with other words: each is kept once,
+/// as it came last, and the search finds it by those words only.
+#[test]
+fn a_message_written_twice_is_kept_and_found_once_as_it_came_last() {
+    let base = tempfile::tempdir().unwrap();
+    let mut store = open(&base.path().join("szchat"), "secret-a");
+    let page = messages(&[
+        message_json(1, "first draft", None),
+        message_json(2, "the invoice 4411", None),
+        message_json(1, "first final", None),
+    ]);
+    store
+        .apply(&[Write::Messages {
+            visitor: 42,
+            messages: placed(page),
+        }])
+        .unwrap();
+    let again = messages(&[message_json(2, "the receipt 5522", None)]);
+    store
+        .apply(&[Write::Messages {
+            visitor: 42,
+            messages: placed(again),
+        }])
+        .unwrap();
+    let bodies: Vec<String> = store
+        .messages(42)
+        .unwrap()
+        .into_iter()
+        .map(|message| message.body)
+        .collect();
+    assert_eq!(bodies, ["first final", "the receipt 5522"]);
+    assert_eq!(found(&store, "final"), [(42, 1)]);
+    assert!(
+        found(&store, "draft").is_empty(),
+        "the first copy left no entry"
+    );
+    assert_eq!(found(&store, "5522"), [(42, 2)]);
+    assert!(found(&store, "4411").is_empty(), "the old words are gone");
+}

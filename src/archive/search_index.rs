@@ -1,14 +1,21 @@
 //! Keeping the search index (`message_search`) in step with `messages`.
 //!
-//! Triggers on `messages` note each row inserted, changed or deleted in
-//! `search_pending` (see migration 7); [`catch_up`] then brings the index
-//! up to date in three statements, before the transaction that wrote the
-//! rows commits. Written this way, FTS5 holds a whole batch in memory and
+//! Each row of `messages` inserted, changed or deleted is noted in
+//! `search_pending` (an insert by the store, with [`NOTE_INSERTED`]; a
+//! change or a delete by a trigger, see migrations 7 and 8); [`catch_up`]
+//! then brings the index up to date in three statements, before the
+//! transaction that wrote the rows commits. Written this way, FTS5 holds a whole batch in memory and
 //! writes it as one segment at the commit, where an index written by the
 //! triggers themselves wrote a segment for every message (FTS5 writes its
 //! memory to disk at each statement's savepoint).
 
 use rusqlite::Connection;
+
+/// Notes the row just inserted (bound: its rowid). A row noted already
+/// keeps its note: one deleted before, whose rowid SQLite gave again,
+/// still has its old entry to remove.
+pub(super) const NOTE_INSERTED: &str =
+    "INSERT INTO search_pending (message, indexed) VALUES (?1, 0) ON CONFLICT (message) DO NOTHING";
 
 /// The index's entry of each noted row that still exists: its body,
 /// attachment name and sender's name, folded as queries fold
@@ -36,8 +43,8 @@ pub(super) fn catch_up(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Whether rows wait for the index: none should, as every write catches
-/// up before it commits; a row written by another program (the `sqlite3`
-/// shell) would.
+/// up before it commits; a row another program (the `sqlite3` shell)
+/// changed or deleted would.
 pub(super) fn anything_pending(conn: &Connection) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS (SELECT 1 FROM search_pending)", [], |row| {
         row.get(0)
@@ -74,7 +81,9 @@ mod tests {
         format!(
             "INSERT INTO messages (account, visitor, id, sender_type, sender_forename,
                 sender_surname, body, has_attachment, attachment_name, auto_invitation, raw_json)
-             VALUES (1, 7, {id}, 'operator', 'Zoë', 'Ångström', '{body}', 1, 'Facture-4411.pdf', 0, '{{}}');"
+             VALUES (1, 7, {id}, 'operator', 'Zoë', 'Ångström', '{body}', 1, 'Facture-4411.pdf', 0, '{{}}');
+             {};",
+            NOTE_INSERTED.replace("?1", "last_insert_rowid()")
         )
     }
 
@@ -164,15 +173,24 @@ mod tests {
         assert_eq!(entries, 1, "one entry for the one message left");
     }
 
-    /// Rows written by another program, which does not catch up, wait in
-    /// `search_pending` until szchat does.
+    /// Rows another program changed or deleted, without catching up, wait
+    /// in `search_pending` until szchat does.
     #[test]
-    fn rows_another_program_wrote_wait_for_the_next_catch_up() {
+    fn rows_another_program_changed_wait_for_the_next_catch_up() {
         let mut conn = archive();
-        conn.execute_batch(&insert(1, "from the shell")).unwrap();
+        write(
+            &mut conn,
+            &format!("{} {}", insert(1, "first"), insert(2, "second")),
+        );
+        conn.execute_batch(
+            "UPDATE messages SET body = 'from the shell' WHERE id = 1;
+             DELETE FROM messages WHERE id = 2;",
+        )
+        .unwrap();
         assert!(anything_pending(&conn).unwrap());
         assert_eq!(found(&conn, "shell"), 0);
         write(&mut conn, "");
         assert_eq!(found(&conn, "shell"), 1);
+        assert_eq!(found(&conn, "first") + found(&conn, "second"), 0);
     }
 }

@@ -17,9 +17,9 @@ use super::account::Account;
 use super::dir::{DataDir, ensure_private_file};
 pub use super::rows::Placed;
 use super::rows::{
-    INSERT_MESSAGE, INSERT_VISITOR, SELECT_JSON, SELECT_MESSAGES, SELECT_MESSAGES_TO_BROWSE,
-    UPSERT_SYNC_STATE, attributes_json, from_sql_count, from_sql_id, insert_message,
-    order_from_name, order_name, parse_time, read_message, sql_count, sql_id, time,
+    INSERT_VISITOR, SELECT_JSON, SELECT_MESSAGES, SELECT_MESSAGES_TO_BROWSE, UPSERT_SYNC_STATE,
+    attributes_json, from_sql_count, from_sql_id, order_from_name, order_name, parse_time,
+    read_message, sql_count, sql_id, time, write_messages,
 };
 use super::schema::{self, MigrateError};
 use super::search_index;
@@ -282,10 +282,7 @@ impl Store {
                     }
                 }
                 Write::Messages { visitor, messages } => {
-                    let mut insert = tx.prepare_cached(INSERT_MESSAGE).map_err(failed)?;
-                    for placed in messages {
-                        insert_message(&mut insert, account, *visitor, placed).map_err(failed)?;
-                    }
+                    write_messages(&tx, account, *visitor, messages).map_err(failed)?;
                 }
                 Write::ReplaceMessages {
                     visitor,
@@ -297,10 +294,7 @@ impl Store {
                         params![account, sql_id(*visitor)],
                     )
                     .map_err(failed)?;
-                    let mut insert = tx.prepare_cached(INSERT_MESSAGE).map_err(failed)?;
-                    for placed in messages {
-                        insert_message(&mut insert, account, *visitor, placed).map_err(failed)?;
-                    }
+                    write_messages(&tx, account, *visitor, messages).map_err(failed)?;
                     upsert_sync_state(&tx, account, *visitor, state).map_err(failed)?;
                 }
                 Write::SyncState { visitor, state } => {
