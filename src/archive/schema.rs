@@ -331,9 +331,44 @@ mod tests {
                     )
                     .unwrap();
             }
+            if from == 7 {
+                // Noted by version 7's insert trigger, not indexed yet.
+                conn_at(&path)
+                    .execute(
+                        "INSERT INTO messages (account, visitor, id, sender_type, body,
+                            has_attachment, auto_invitation, raw_json)
+                         VALUES (1, 7, 4, 'user', 'receipt 5522', 0, 0, '{}')",
+                        [],
+                    )
+                    .unwrap();
+            }
             let mut conn = Connection::open(&path).unwrap();
             add_functions(&conn).unwrap();
             migrate(&mut conn).unwrap();
+            if from == 7 {
+                let tx = conn.transaction().unwrap();
+                search_index::catch_up(&tx).unwrap();
+                tx.commit().unwrap();
+                let indexed: i64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM message_search WHERE message_search MATCH '\"552\"'",
+                        [],
+                        |row| row.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(indexed, 1, "a row noted at version 7 is indexed after");
+                let triggers: i64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'messages'",
+                        [],
+                        |row| row.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(
+                    triggers, 2,
+                    "changes and deletes are noted; inserts by the store"
+                );
+            }
             if from == 6 {
                 let indexed = |conn: &Connection| -> i64 {
                     conn.query_row(
