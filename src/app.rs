@@ -30,11 +30,12 @@ use ratatui::{DefaultTerminal, Terminal};
 use tokio::sync::mpsc;
 
 use crate::archive::task::{StoreEvent, StoreTask};
+use crate::clock;
 use crate::effect::{Exit, Failure, Input};
 use crate::fetch::{FetchEvent, FetchRequest};
 use crate::navigation::{Active, Answer, Screens, with_active};
 use crate::picker::PickerState;
-use crate::runner::{next_stored, next_synced, now};
+use crate::runner::{next_stored, next_synced};
 use crate::screens::{Channel, ConversationScreen, Screen};
 use crate::state::AppState;
 use crate::sync::background::{SyncEvent, SyncSource};
@@ -277,7 +278,7 @@ impl<D: Desktop> App<D> {
         loop {
             // A timer only while the screen waits for the time: otherwise
             // nothing wakes the loop but input.
-            let at = now();
+            let at = clock::instant();
             let deadline =
                 with_active!(&self.screens, screen => screen.next_deadline(at)).flatten();
             // A frame put off during a burst is drawn once the burst pauses.
@@ -376,7 +377,7 @@ impl<D: Desktop> App<D> {
     /// [`MIN_FRAME_INTERVAL`]. Otherwise the frame is owed, and drawn when
     /// that time is up (see `next_input`).
     fn frame_due(&mut self) -> bool {
-        let at = now();
+        let at = clock::instant();
         if self
             .last_frame
             .is_some_and(|last| at.saturating_duration_since(last) < MIN_FRAME_INTERVAL)

@@ -11,6 +11,7 @@ pub mod archive;
 pub mod attachment;
 pub mod cli;
 pub(crate) mod clipboard;
+pub mod clock;
 pub mod command_setup;
 pub mod concurrency;
 pub mod config;

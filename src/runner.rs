@@ -8,6 +8,7 @@
 use tokio::sync::mpsc;
 
 use crate::archive::task::{StoreEvent, StoreTask};
+use crate::clock::Now;
 use crate::desktop::{Desktop, LateFailures};
 use crate::effect::{Effect, Exit, Failure, Input};
 use crate::screens::{EventOf, Screen};
@@ -70,13 +71,14 @@ impl<D: Desktop> Runner<D> {
         self
     }
 
-    /// Gives `input` to `screen` and carries out what it asks.
+    /// Gives `input` to `screen`, with the time it came, and carries out
+    /// what it asks.
     pub fn step<S: Screen>(
         &mut self,
         screen: &mut S,
         input: Input<EventOf<S::Request>>,
     ) -> Option<Switch> {
-        let effects = screen.handle(input, now());
+        let effects = screen.handle(input, Now::read());
         self.carry_out(screen, effects)
     }
 
@@ -179,11 +181,6 @@ pub(crate) async fn next_stored(store: &mut Option<StoreTask>) -> Option<StoreEv
         *store = None;
     }
     event
-}
-
-/// The time, from tokio's clock: tests that pause it control what fades when.
-pub(crate) fn now() -> std::time::Instant {
-    tokio::time::Instant::now().into_std()
 }
 
 /// The background sync's next news; forever pending while none runs. A

@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::api::client::ApiClient;
+use crate::clock::Now;
 use crate::effect::{Effect, Exit, Failure, Input};
 use crate::fetch::{self, Request};
 use crate::ui::color::Colors;
@@ -42,11 +43,11 @@ pub trait Screen {
     /// The first requests: called once the screen is shown the first time.
     fn start(&mut self) -> Vec<Effect<Self::Request>>;
 
-    /// Takes one input that came at `now`.
+    /// Takes one input that came at `now`, as the loop read its clocks.
     fn handle(
         &mut self,
         input: Input<EventOf<Self::Request>>,
-        now: Instant,
+        now: Now,
     ) -> Vec<Effect<Self::Request>>;
 
     /// An effect this screen asked for could not be carried out.

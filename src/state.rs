@@ -37,8 +37,11 @@ mod visitor;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use chrono::{DateTime, Utc};
+
 use crate::action::Action;
 use crate::api::error::ApiError;
+use crate::clock::Now;
 use crate::conversation::Conversation;
 use crate::fetch::{FetchEvent, FetchRequest, LinkPurpose};
 use crate::geometry::ScreenLayout;
@@ -94,6 +97,8 @@ pub struct AppState {
     archive: archive::Archive,
     /// The time that came with the latest input, when the loop gives it.
     now: Option<Instant>,
+    /// The wall time that came with it: what is written to the archive is dated by it.
+    wall: Option<DateTime<Utc>>,
     /// Where diagnostics go, to tell the reader of an error.
     log_file: Option<PathBuf>,
     /// The whole screen's width and height, for the panel beside the conversation.
@@ -176,6 +181,7 @@ impl AppState {
             notices: Notices::default(),
             archive: archive::Archive::default(),
             now: None,
+            wall: None,
             log_file: settings.log_file.clone(),
             screen,
             exit: None,
@@ -205,11 +211,14 @@ impl AppState {
 
     // ----- what changes it -----
 
-    /// Takes one input that came at `now`: the loop's way in. The time lets
-    /// passing notices fade; nothing here reads a clock.
-    pub fn handle_at(&mut self, input: Input, now: Instant) -> Vec<Effect> {
-        self.now = Some(now);
-        if self.notices.expire(now) {
+    /// Takes one input that came at `now`: the loop's way in. The instant
+    /// lets passing notices fade and looks for new messages fall due; the
+    /// wall time dates the sync states written to the archive. Nothing here
+    /// reads a clock.
+    pub fn handle_at(&mut self, input: Input, now: Now) -> Vec<Effect> {
+        self.now = Some(now.instant);
+        self.wall = Some(now.wall);
+        if self.notices.expire(now.instant) {
             self.dirty = true;
         }
         let mut effects = self.handle(input);
@@ -556,6 +565,13 @@ impl AppState {
     fn set_status(&mut self, status: Status) {
         self.notices.post(status, self.now);
         self.dirty = true;
+    }
+
+    /// The wall time of the latest input given by [`Self::handle_at`], the
+    /// epoch before any.
+    fn wall_time(&self) -> DateTime<Utc> {
+        // Only tests write the epoch: the loop's fetch answers all come with a time.
+        self.wall.unwrap_or_default()
     }
 
     /// The time zone messages are shown in.

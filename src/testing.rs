@@ -1,11 +1,13 @@
 //! Fixtures for tests and benchmarks: builders for messages, visitors and
-//! pages, a helper that answers every request a state asks for, and a
-//! writer that keeps what was written.
+//! pages, a helper that answers every request a state asks for, the
+//! loop's time with a fixed wall clock, and a writer that keeps what was
+//! written.
 //!
 //! Compiled for the crate's own tests and, through the `testing` feature,
 //! for the integration tests and benchmarks; never in the shipped program.
 
 mod archive;
+mod clock;
 mod message;
 mod picture;
 mod serve;
@@ -13,6 +15,7 @@ mod visitor;
 mod written;
 
 pub use archive::{placed, temporary_store};
+pub use clock::now;
 pub use message::{MessageBuilder, message, messages, minute, seed_operator, seed_visitor, timed};
 pub use picture::{bomb_png, png, preview};
 pub use serve::{

@@ -19,7 +19,7 @@ use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::model::Message;
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Input, Overlay};
-use szchat::testing::{page_of, temporary_store};
+use szchat::testing::{self, page_of, temporary_store};
 use szchat::text::detail::Json;
 use szchat::timefmt::LocalZone;
 
@@ -408,7 +408,7 @@ fn offline_the_archive_is_all_there_is_and_nothing_is_fetched() {
     // g, G, r, o and y go through the state as the loop gives keys.
     for key in ['g', 'G', 'r', 'o', 'y', '/'] {
         let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(key));
-        let effects = state.handle_at(Input::Key(key), std::time::Instant::now());
+        let effects = state.handle_at(Input::Key(key), testing::now(std::time::Instant::now()));
         assert!(
             !effects.iter().any(|e| matches!(e, Effect::Fetch(_))),
             "{effects:?}"
@@ -570,7 +570,7 @@ fn messages_that_arrive_while_following_are_archived() {
     let effects = state.start();
     world.serve(&mut state, effects);
     // The loop's tick: the first look goes out once the newest are shown.
-    let effects = state.handle_at(Input::Tick, std::time::Instant::now());
+    let effects = state.handle_at(Input::Tick, testing::now(std::time::Instant::now()));
     let polls = world.serve_keeping_polls(&mut state, effects);
     let poll = *polls.first().expect("a look for new messages");
     // Three new messages, as a live chat adds them.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use common::{Driver, client};
 use szchat::action::Action;
 use szchat::state::{AppState, ConversationSettings};
+use szchat::testing;
 use szchat_fake::{FakeConfig, FakeServer, LiveChat, ServeOrder, synthetic_messages};
 
 const SECRET: &str = "test-secret";
@@ -189,7 +190,7 @@ fn arrivals_count_in_the_position_of_a_conversation_not_loaded_to_its_start() {
                 request,
                 result: Ok(page),
             }),
-            start,
+            testing::now(start),
         )
     });
     // Only the newest pages are loaded; the first look goes out at once.
@@ -214,7 +215,7 @@ fn arrivals_count_in_the_position_of_a_conversation_not_loaded_to_its_start() {
             result: Ok(page),
             checked_at: chrono::Utc::now(),
         }),
-        start,
+        testing::now(start),
     );
     assert_eq!(state.selected(), Some(123));
     assert_eq!(
@@ -244,7 +245,7 @@ fn answer_poll(
             result: Ok(page),
             checked_at: chrono::Utc::now(),
         }),
-        at,
+        testing::now(at),
     )
 }
 
@@ -291,7 +292,7 @@ fn a_history_that_shrinks_while_following_still_shows_every_new_message() {
                 request,
                 result: Ok(page),
             }),
-            now,
+            testing::now(now),
         );
         first_look = first_look.or(poll_in(&effects));
         effects
@@ -320,7 +321,7 @@ fn a_history_that_shrinks_while_following_still_shows_every_new_message() {
             history.push(all[usize::try_from(arrival).unwrap()].clone());
         }
         now += every;
-        poll = poll_in(&state.handle_at(Input::Tick, now));
+        poll = poll_in(&state.handle_at(Input::Tick, testing::now(now)));
     }
     assert!(
         said.iter()

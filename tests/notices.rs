@@ -14,6 +14,7 @@ use szchat::fetch::{FetchEvent, LinkPurpose};
 use szchat::model::Message;
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Failure, Input, NOTICE_LIFETIME, Overlay, StatusKind};
+use szchat::testing;
 use szchat::timefmt::LocalZone;
 
 /// 120 messages from an oldest-first server, the newest page loaded.
@@ -40,7 +41,7 @@ fn newest_page_of(history: Vec<Message>) -> (AppState, Vec<Message>) {
 
 /// Presses the key bound to `action` at `now`.
 fn press(state: &mut AppState, action: Action, now: Instant) -> Vec<Effect> {
-    state.handle_at(input_for(action), now)
+    state.handle_at(input_for(action), testing::now(now))
 }
 
 fn info(state: &AppState) -> Option<String> {
@@ -63,12 +64,12 @@ fn a_notice_fades_after_a_few_seconds_and_not_before() {
 
     state.handle_at(
         Input::Tick,
-        start + NOTICE_LIFETIME - Duration::from_millis(1),
+        testing::now(start + NOTICE_LIFETIME - Duration::from_millis(1)),
     );
     assert_eq!(info(&state).as_deref(), Some("nothing to retry"));
     assert!(!state.take_dirty(), "nothing changed, nothing to draw");
 
-    state.handle_at(Input::Tick, start + NOTICE_LIFETIME);
+    state.handle_at(Input::Tick, testing::now(start + NOTICE_LIFETIME));
     assert_eq!(info(&state), None);
     assert!(state.take_dirty(), "the bar is drawn without it");
     assert_eq!(state.next_deadline(), None, "and the timer is off again");
@@ -96,7 +97,7 @@ fn a_notice_fades_at_the_next_key_even_one_that_came_from_the_network() {
             purpose: LinkPurpose::Open,
             result: Ok(Box::new(history[119].clone())),
         }),
-        start,
+        testing::now(start),
     );
     assert_eq!(
         info(&state).as_deref(),
@@ -119,7 +120,7 @@ fn an_error_stays_through_keys_and_time_until_settled_or_dismissed() {
                 request,
                 result: Err(ApiError::Status { status: 503 }),
             }),
-            start,
+            testing::now(start),
         );
     };
     fail(&mut state);
@@ -128,7 +129,7 @@ fn an_error_stays_through_keys_and_time_until_settled_or_dismissed() {
     for action in [Action::SelectPrevious, Action::SelectNext, Action::Newest] {
         press(&mut state, action, start);
     }
-    state.handle_at(Input::Tick, start + Duration::from_secs(3600));
+    state.handle_at(Input::Tick, testing::now(start + Duration::from_secs(3600)));
     assert!(error(&state).is_some(), "still there an hour later");
 
     // Esc dismisses it.
@@ -161,7 +162,10 @@ fn bang_shows_the_last_error_in_full_and_scrolls_it() {
     assert!(state.overlays().iter().next().is_none());
 
     let long = "x".repeat(2_000);
-    state.handle_at(Input::Failed(Failure::Open(long.clone())), start);
+    state.handle_at(
+        Input::Failed(Failure::Open(long.clone())),
+        testing::now(start),
+    );
     press(&mut state, Action::ShowError, start);
     let Some(Overlay::Error { text, scroll }) = state.overlays().iter().last() else {
         panic!("no error box: {:?}", state.overlays());
@@ -203,7 +207,7 @@ fn ctrl_z_asks_to_suspend_even_over_the_help_and_a_failure_says_why() {
     assert!(state.help_visible(), "the help is there after fg");
     state.handle_at(
         Input::Failed(Failure::Suspend("job control needs a Unix shell".into())),
-        start,
+        testing::now(start),
     );
     let status = state.notices().error().unwrap();
     assert_eq!(status.kind, StatusKind::Error);

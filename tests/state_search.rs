@@ -13,7 +13,7 @@ use common::{message, page_requests, serve_all};
 use szchat::model::{Message, Sender};
 use szchat::paging::PageSize;
 use szchat::state::{AppState, Effect, Input, NOTICE_LIFETIME, Overlay};
-use szchat::testing::{answer_first_request, serve_until_shown};
+use szchat::testing::{self, answer_first_request, serve_until_shown};
 use szchat::timefmt::LocalZone;
 
 const WIDTH: u16 = 60;
@@ -205,11 +205,14 @@ fn a_search_that_found_nothing_fades_like_any_notice() {
     let mut state = opened(&history);
     let start = Instant::now();
     for code in "/refund".chars().map(KeyCode::Char).chain([KeyCode::Enter]) {
-        state.handle_at(Input::Key(KeyEvent::new(code, KeyModifiers::NONE)), start);
+        state.handle_at(
+            Input::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            testing::now(start),
+        );
     }
     assert_eq!(notice(&state), "no match for “refund”");
     assert_eq!(state.next_deadline(), Some(start + NOTICE_LIFETIME));
-    state.handle_at(Input::Tick, start + NOTICE_LIFETIME);
+    state.handle_at(Input::Tick, testing::now(start + NOTICE_LIFETIME));
     assert_eq!(notice(&state), "");
     assert!(state.search_status().is_none(), "the bar is clear");
 }

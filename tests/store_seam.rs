@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use common::RecordingDesktop;
 use szchat::app::Runner;
 use szchat::archive::task::{StoreEvent, StoreRequest, StoreTask};
+use szchat::clock::Now;
 use szchat::effect::{Effect, Exit, Failure, Input};
 use szchat::fetch::{UsersEvent, UsersRequest};
 use szchat::screens::{Channel, Screen};
@@ -47,7 +48,7 @@ impl Screen for Probe {
         vec![Effect::Store(StoreRequest::Stats)]
     }
 
-    fn handle(&mut self, input: Input<UsersEvent>, _now: Instant) -> Vec<Effect<UsersRequest>> {
+    fn handle(&mut self, input: Input<UsersEvent>, _now: Now) -> Vec<Effect<UsersRequest>> {
         if let Input::Stored(event) = input {
             self.stored.push(event);
         }

@@ -7,6 +7,7 @@ use ratatui::Frame;
 
 use super::{Channel, Screen};
 use crate::action::Action;
+use crate::clock::Now;
 use crate::effect::{Effect, Exit, Failure, Input};
 use crate::fetch::FetchRequest;
 use crate::state::AppState;
@@ -63,7 +64,7 @@ impl Screen for ConversationScreen {
         self.state.start()
     }
 
-    fn handle(&mut self, input: Input, now: Instant) -> Vec<Effect> {
+    fn handle(&mut self, input: Input, now: Now) -> Vec<Effect> {
         if self.list && is_back_to_list(&self.state, &input) {
             return vec![Effect::BackToList(None)];
         }

@@ -9,6 +9,7 @@ use ratatui::Frame;
 use super::{Channel, Screen};
 use crate::archive::store::Write;
 use crate::archive::task::{StoreEvent, StoreRequest};
+use crate::clock::Now;
 use crate::effect::{Exit, Failure, Input};
 use crate::fetch::{UsersEvent, UsersRequest};
 use crate::picker::{PickerAction, PickerEffect, PickerState};
@@ -51,7 +52,7 @@ impl Screen for PickerScreen {
         self.state.start()
     }
 
-    fn handle(&mut self, input: Input<UsersEvent>, _now: Instant) -> Vec<PickerEffect> {
+    fn handle(&mut self, input: Input<UsersEvent>, _now: Now) -> Vec<PickerEffect> {
         let ending = input.ending();
         match input {
             Input::Key(key) => PickerAction::from_key(key)
@@ -147,6 +148,9 @@ impl Screen for PickerScreen {
     }
 
     fn draw(&self, frame: &mut Frame, colors: Colors) {
+        // Drawing is the shell's: the list may come back on screen with no
+        // input of its own (from a conversation), and "last seen" must be
+        // counted to the time of drawing then too.
         ui::picker::draw(frame, &self.state, Utc::now(), colors);
     }
 

@@ -9,8 +9,6 @@
 //! steady total is kept as the visitor's sync state, so the next open is
 //! instant.
 
-use chrono::Utc;
-
 use super::{AppState, Effect, Status, StatusKind, StatusTopic};
 use crate::api::error::ApiError;
 use crate::archive::store::{Holdings, Placed, SyncState, Write};
@@ -320,7 +318,7 @@ impl AppState {
                 }
                 effects.push(self.write(Write::SyncState {
                     visitor: self.user_id,
-                    state: seen.at(Utc::now()),
+                    state: seen.at(self.wall_time()),
                 }));
             }
             Some(Outcome::Failed(reason)) => {
@@ -450,7 +448,7 @@ impl AppState {
                 total,
                 order: self.history.order(),
                 newest_id: self.conversation.newest().map(|m| m.id),
-                synced_at: Utc::now(),
+                synced_at: self.wall_time(),
             },
         })]
     }
@@ -480,7 +478,7 @@ impl AppState {
                     total,
                     order: self.history.order(),
                     newest_id,
-                    synced_at: Utc::now(),
+                    synced_at: self.wall_time(),
                 },
             }));
         }

@@ -431,7 +431,8 @@ impl AppState {
             figures: figures.as_deref().map(|figures| PanelText {
                 figures,
                 zone: self.viewport.zone(),
-                now: chrono::Utc::now(),
+                // What fitting counts, the panel's rows, does not depend on it.
+                now: self.wall_time(),
                 whole_history: self.reached_beginning(),
             }),
         };
