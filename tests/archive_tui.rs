@@ -6,6 +6,7 @@
 //! store on a temporary directory and a history served from memory.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -13,8 +14,9 @@ use serde_json::json;
 
 use szchat::action::Action;
 use szchat::api::wire::parse_page;
-use szchat::archive::store::Store;
+use szchat::archive::store::{Store, SyncState, Write};
 use szchat::archive::task::{StoreEvent, StoreRequest};
+use szchat::clock::Now;
 use szchat::fetch::{FetchEvent, FetchRequest};
 use szchat::model::Message;
 use szchat::paging::PageSize;
@@ -52,6 +54,11 @@ struct World {
     requests: usize,
     /// Requests answered before every further one fails.
     answers_left: Option<usize>,
+    /// The time the loop gives with every input; unset, the state is
+    /// driven by `handle` alone.
+    at: Option<Now>,
+    /// The sync states the conversation wrote, in order.
+    synced: Vec<SyncState>,
     _dir: tempfile::TempDir,
 }
 
@@ -64,6 +71,8 @@ impl World {
             newest_first,
             requests: 0,
             answers_left: None,
+            at: None,
+            synced: Vec::new(),
             _dir: dir,
         }
     }
@@ -92,7 +101,7 @@ impl World {
         while let Some(effect) = queue.pop_front() {
             let more = match effect {
                 Effect::Store(request) => match self.store_answer(request) {
-                    Some(event) => state.handle(Input::Stored(event)),
+                    Some(event) => self.give(state, Input::Stored(event)),
                     None => Vec::new(),
                 },
                 Effect::Fetch(FetchRequest::Page(request)) => {
@@ -111,7 +120,7 @@ impl World {
                             ))
                         }
                     };
-                    state.apply(FetchEvent::Page { request, result })
+                    self.give(state, Input::Fetched(FetchEvent::Page { request, result }))
                 }
                 Effect::Fetch(FetchRequest::Poll(poll)) => {
                     polls.push(poll);
@@ -124,9 +133,22 @@ impl World {
         polls
     }
 
+    /// Gives `input` to `state`, with the loop's time if [`World::at`] is set.
+    fn give(&self, state: &mut AppState, input: Input) -> Vec<Effect> {
+        match self.at {
+            Some(now) => state.handle_at(input, now),
+            None => state.handle(input),
+        }
+    }
+
     fn store_answer(&mut self, request: StoreRequest) -> Option<StoreEvent> {
         match request {
             StoreRequest::Write(write) => {
+                if let Write::SyncState { state, .. } | Write::ReplaceMessages { state, .. } =
+                    &write
+                {
+                    self.synced.push(*state);
+                }
                 self.store.apply(&[write]).unwrap();
                 None
             }
@@ -408,7 +430,7 @@ fn offline_the_archive_is_all_there_is_and_nothing_is_fetched() {
     // g, G, r, o and y go through the state as the loop gives keys.
     for key in ['g', 'G', 'r', 'o', 'y', '/'] {
         let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(key));
-        let effects = state.handle_at(Input::Key(key), testing::now(std::time::Instant::now()));
+        let effects = state.handle_at(Input::Key(key), testing::now(Instant::now()));
         assert!(
             !effects.iter().any(|e| matches!(e, Effect::Fetch(_))),
             "{effects:?}"
@@ -436,6 +458,41 @@ fn offline_a_visitor_never_archived_is_one_line_and_exit_1() {
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         "szchat: visitor 4821 is not in the archive (szchat sync 4821 fetches it)\n"
+    );
+}
+
+#[test]
+fn the_archive_dates_each_sync_by_the_time_of_the_input_that_completed_it() {
+    let mut world = World::new(false);
+    let first = testing::now(Instant::now());
+    world.at = Some(first);
+    world.open_and_read_all();
+    let dates = |world: &World| -> Vec<_> { world.synced.iter().map(|s| s.synced_at).collect() };
+    assert_eq!(
+        dates(&world),
+        [first.wall],
+        "the walk that reached the beginning"
+    );
+
+    // Two hours later the check finds three new messages.
+    world.history = history(123);
+    let later = Now {
+        instant: first.instant + Duration::from_secs(7200),
+        wall: first.wall + chrono::TimeDelta::hours(2),
+    };
+    world.at = Some(later);
+    let (_, said, _) = world.open_and_read_all();
+    assert_eq!(said, "3 new");
+    assert_eq!(dates(&world), [first.wall, later.wall], "the check");
+
+    // Offline, the reader is told when that was.
+    let mut state = world.open();
+    state.go_offline();
+    let effects = state.start();
+    world.serve(&mut state, effects);
+    assert_eq!(
+        state.offline_note(),
+        Some("offline · archived Mon 5 Jan 11:00")
     );
 }
 
@@ -570,7 +627,7 @@ fn messages_that_arrive_while_following_are_archived() {
     let effects = state.start();
     world.serve(&mut state, effects);
     // The loop's tick: the first look goes out once the newest are shown.
-    let effects = state.handle_at(Input::Tick, testing::now(std::time::Instant::now()));
+    let effects = state.handle_at(Input::Tick, testing::now(Instant::now()));
     let polls = world.serve_keeping_polls(&mut state, effects);
     let poll = *polls.first().expect("a look for new messages");
     // Three new messages, as a live chat adds them.
@@ -589,9 +646,7 @@ fn messages_that_arrive_while_following_are_archived() {
     assert!(
         effects.iter().any(|e| matches!(
             e,
-            Effect::Store(StoreRequest::Write(
-                szchat::archive::store::Write::Messages { .. }
-            ))
+            Effect::Store(StoreRequest::Write(Write::Messages { .. }))
         )),
         "the arrivals go to the archive"
     );
