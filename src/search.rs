@@ -45,12 +45,14 @@ enum Kind {
         finder: Box<Finder<'static>>,
         case_sensitive: bool,
     },
-    /// The words of a search across visitors (issue 16), as that search
-    /// finds them: each wanted one present and no excluded one, case and
-    /// diacritics folded ([`crate::fold`]); its filters are not applied.
+    /// A query of the search across visitors (issue 16), as that search
+    /// finds its hits: each wanted word present and no excluded one, case
+    /// and diacritics folded ([`crate::fold`]), and its filters (`from:`,
+    /// `after:`, `has:` …) holding for the message.
     Words {
         checks: Vec<TextCheck>,
         marks: Marks,
+        parsed: search_query::Query,
     },
 }
 
@@ -90,6 +92,7 @@ impl Query {
             kind: Kind::Words {
                 checks: parsed.text_checks(),
                 marks,
+                parsed,
             },
         })
     }
@@ -126,6 +129,15 @@ impl Query {
                 let folded = [crate::fold::fold(shown)];
                 checks.iter().all(|check| check.holds(&folded))
             }
+        }
+    }
+
+    /// True if `message`'s sender, time and attachment are as the query
+    /// asks: always for `/`, which asks only for text.
+    pub fn admits(&self, message: &Message) -> bool {
+        match &self.kind {
+            Kind::Typed { .. } => true,
+            Kind::Words { parsed, .. } => parsed.admits(message),
         }
     }
 

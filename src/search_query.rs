@@ -14,9 +14,10 @@
 //! shorter than three characters, and `word*`, match where a word begins
 //! (in Chinese, Japanese or Thai any character may begin one).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use crate::fold::{fold, fold_with_origin, has_at_word_start, word_start_matches};
+use crate::model::{Message, Sender};
 
 /// Longer queries are refused at once, so none can take long to run.
 pub const MAX_QUERY_CHARS: usize = 1_000;
@@ -70,6 +71,22 @@ impl Query {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Whether `message`'s sender, time and attachment hold every filter of
+    /// the query (`from:`, `after:`, `before:`, `has:`), as the archive's
+    /// search asks them of its rows: a message without a time is neither
+    /// after nor before a day. `visitor:` holds for any message: the
+    /// conversation asked about is that visitor's.
+    pub fn admits(&self, message: &Message) -> bool {
+        self.terms.iter().all(|term| match term {
+            Term::Text { .. } | Term::Exclude(_) | Term::Visitor(_) => true,
+            Term::From(Side::Visitor) => matches!(message.sender, Sender::Visitor { .. }),
+            Term::From(Side::Operator) => matches!(message.sender, Sender::Operator { .. }),
+            Term::After(day) => message.created_at.is_some_and(|at| at >= day_start(*day)),
+            Term::Before(day) => message.created_at.is_some_and(|at| at < day_start(*day)),
+            Term::HasAttachment => message.has_attachment(),
+        })
     }
 
     /// What a hit of this query marks: every word, prefix and phrase that
@@ -435,6 +452,11 @@ fn trigrams(folded: &str) -> String {
         .join(" AND ")
 }
 
+/// The day's first instant, UTC.
+fn day_start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::MIN).and_utc()
+}
+
 /// The day's first instant as the archive writes times.
 fn midnight(day: NaiveDate) -> String {
     format!("{}T00:00:00.000Z", day.format("%Y-%m-%d"))
@@ -443,6 +465,37 @@ fn midnight(day: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A query's filters, asked of messages in memory as the archive asks them of rows.
+    #[test]
+    fn filters_admit_messages_by_sender_time_and_attachment() {
+        use crate::testing::message;
+        let visitor = message(1).from_visitor().at("2026-11-02T08:00:00Z").build();
+        let operator = message(2)
+            .from_operator()
+            .at("2026-11-01T23:59:59Z")
+            .build();
+        let with_file = message(3)
+            .from_visitor()
+            .archived_attachment("a.pdf")
+            .build();
+        let admits = |query: &str, message: &Message| parse(query).unwrap().admits(message);
+        assert!(admits("invoice from:visitor", &visitor));
+        assert!(!admits("from:visitor", &operator));
+        assert!(admits("from:operator before:2026-11-02", &operator));
+        assert!(admits("after:2026-11-02", &visitor), "midnight UTC onwards");
+        assert!(!admits("after:2026-11-02", &operator));
+        assert!(!admits("before:2026-11-02", &visitor));
+        assert!(admits("has:attachment", &with_file) && !admits("has:attachment", &visitor));
+        assert!(
+            !admits("after:2026-01-01", &with_file),
+            "no time: not after any day"
+        );
+        assert!(
+            admits("visitor:99 -paid", &visitor),
+            "visitor: is the conversation's"
+        );
+    }
 
     fn text(t: &str) -> Term {
         Term::Text {

@@ -442,6 +442,27 @@ fn the_conversation_lands_on_a_message_far_back_with_the_match_highlighted() {
     assert_eq!(state.selected(), Some(200));
 }
 
+/// The query's filters hold in the conversation too: `n` and `N` go only
+/// to messages the search across visitors would list, here none from
+/// before 2 November.
+#[test]
+fn n_and_capital_n_keep_to_what_the_query_s_filters_let_through() {
+    let archive = Archive::planted();
+    let mut state = AppState::new(HANA, PageSize::DEFAULT, LocalZone::utc(), 80, 24);
+    state.use_archive();
+    state.land_on(200, "invoice 4411 after:2026-11-02");
+    let effects = state.start();
+    archive.serve(&mut state, effects);
+
+    assert_eq!(state.selected(), Some(200));
+    assert_eq!(state.search_status().as_deref(), Some("match 2/2"));
+    assert!(!state.is_search_match(FAR_BACK), "1 November: not a match");
+    let _ = state.update(Action::OlderMatch);
+    assert_eq!(state.selected(), Some(200), "no older match than this one");
+    let _ = state.update(Action::NewerMatch);
+    assert_eq!(state.selected(), Some(290));
+}
+
 /// The underlined cells (the match style, colours or not) row by row:
 /// each row's runs joined by a space.
 fn underlined(backend: &TestBackend) -> Vec<String> {

@@ -168,7 +168,7 @@ impl AppState {
         self.dirty = true;
         self.conversation.set_filter(filter);
         let conversation = &self.conversation;
-        self.search.refilter(|id| conversation.shown_key(id));
+        self.search.refilter(conversation);
         self.viewport.refilter(&self.conversation);
         self.request_more()
     }

@@ -286,7 +286,7 @@ impl AppState {
     /// Opens at message `id` (a hit of the search across visitors), once
     /// it is loaded, with the words of that search's `query` (as typed)
     /// highlighted from there as `/` would: `n` and `N` go through the
-    /// messages they are found in.
+    /// messages the query finds, its filters holding too.
     pub fn land_on(&mut self, id: MessageId, query: &str) {
         self.jump.start(Target::Id(id));
         self.jump.then_search = Some(query.to_owned());

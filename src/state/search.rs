@@ -182,7 +182,7 @@ impl Search {
                 self.index.insert(message);
             }
         }
-        let matches = self.shown_matches(&query, |id| conversation.shown_key(id));
+        let matches = self.shown_matches(&query, conversation);
         self.active = Some(Active {
             query,
             matches,
@@ -193,27 +193,25 @@ impl Search {
         });
     }
 
-    fn shown_matches(
-        &self,
-        query: &Query,
-        shows: impl Fn(MessageId) -> Option<SortKey>,
-    ) -> Matches {
+    /// The matches among the messages `conversation` shows: their text
+    /// matches, and so do their sender, time and attachment.
+    fn shown_matches(&self, query: &Query, conversation: &Conversation) -> Matches {
         let mut matches = Matches::default();
         let found = self
             .index
             .matching(query)
             .into_iter()
-            .filter_map(|id| shows(id).map(|key| (key, id)))
+            .filter(|id| conversation.get(*id).is_some_and(|m| query.admits(m)))
+            .filter_map(|id| conversation.shown_key(id).map(|key| (key, id)))
             .collect();
         matches.merge(found);
         matches
     }
 
-    /// The filter changed: the matches are those `shows` keeps now (it
-    /// gives their keys).
-    pub(super) fn refilter(&mut self, shows: impl Fn(MessageId) -> Option<SortKey>) {
+    /// The filter changed: the matches are those `conversation` shows now.
+    pub(super) fn refilter(&mut self, conversation: &Conversation) {
         if let Some(active) = &self.active {
-            let matches = self.shown_matches(&active.query, shows);
+            let matches = self.shown_matches(&active.query, conversation);
             if let Some(active) = &mut self.active {
                 active.matches = matches;
             }
@@ -252,7 +250,10 @@ impl Search {
         let mut found = Vec::new();
         for message in ids.iter().filter_map(|id| conversation.get(*id)) {
             self.index.insert(message);
-            if filter.keeps(message) && self.index.matches(&active.query, message.id) {
+            if filter.keeps(message)
+                && active.query.admits(message)
+                && self.index.matches(&active.query, message.id)
+            {
                 found.push((message.sort_key(), message.id));
             }
         }
