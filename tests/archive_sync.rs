@@ -301,3 +301,52 @@ async fn a_lying_server_stops_the_visitor_in_words_and_nothing_is_doubled() {
         );
     }
 }
+
+/// The demo's account, its live chat growing a message every few seconds
+/// while the sync runs: every visitor is synced, the one chatting too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_account_syncs_whole_while_a_chat_goes_on() {
+    let server = FakeServer::start(FakeConfig::demo()).await.unwrap();
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("szchat");
+    let summary = sync_once(&server, &dir, szchat_fake::DEMO_SECRET, &[], 99).await;
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    assert_eq!(summary.synced, 10);
+}
+
+/// A visitor who has written nothing yet (the list has them before their
+/// first message): synced in one request, in either order, and then one
+/// request again; once they write, the sync brings it.
+async fn an_empty_history_is_synced(order: ServeOrder) {
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("szchat");
+    let mut config = FakeConfig::new(SECRET, USER, Vec::new());
+    config.order = order;
+    let server = FakeServer::start(config).await.unwrap();
+    let first = sync_once(&server, &dir, SECRET, &[USER], 5).await;
+    assert!(first.failed.is_empty(), "{:?}", first.failed);
+    assert_eq!((first.synced, first.requests), (1, 1), "{first:?}");
+    let store = open(&server, &dir, SECRET);
+    assert_eq!(
+        store.holdings(USER).unwrap().state.map(|s| s.total),
+        Some(0)
+    );
+    assert!(store.never_synced().unwrap().is_empty());
+    drop(store);
+    let again = sync_once(&server, &dir, SECRET, &[USER], 5).await;
+    assert_eq!((again.synced, again.requests), (1, 1), "{again:?}");
+    server.append_messages(USER, synthetic_messages(7));
+    let grown = sync_once(&server, &dir, SECRET, &[USER], 5).await;
+    assert_eq!(grown.new_messages, 7, "{grown:?}");
+    assert_exact(&server, &open(&server, &dir, SECRET), USER);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_history_is_synced_oldest_first() {
+    an_empty_history_is_synced(ServeOrder::OldestFirst).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_history_is_synced_newest_first() {
+    an_empty_history_is_synced(ServeOrder::NewestFirst).await;
+}

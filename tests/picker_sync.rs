@@ -228,3 +228,27 @@ fn offline_s_says_it_syncs_when_szchat_runs_online() {
     assert_eq!(picker.message_query(), "x");
     assert_eq!(picker.message_focus(), Focus::Query);
 }
+
+/// A sync that could not bring every visitor says which one first, and why,
+/// as `szchat sync` does on stderr.
+#[test]
+fn a_failed_visitor_is_named_in_the_notice() {
+    use szchat::sync::Summary;
+    use szchat::sync::background::SyncEvent;
+    let mut picker = PickerState::new(szchat::paging::PageSize::DEFAULT);
+    picker.enable_message_search(szchat::timefmt::LocalZone::utc());
+    let summary = Summary {
+        synced: 9,
+        new_messages: 120,
+        requests: 30,
+        failed: vec![(9544, "the server refused (503)".to_owned())],
+        ..Summary::default()
+    };
+    let _ = picker.synced(SyncEvent::Done(Ok(summary)));
+    let notice = picker.notice().unwrap();
+    assert!(
+        notice.starts_with("synced 9 visitors: 120 new messages in 30 requests")
+            && notice.ends_with("; 1 failed (#9544: the server refused (503))"),
+        "{notice}"
+    );
+}

@@ -330,7 +330,11 @@ impl PickerState {
                     Ok(summary) if summary.synced == 0 && summary.failed.is_empty() => {
                         "nothing to sync: the archive has every listed visitor".to_owned()
                     }
-                    Ok(summary) => summary.to_string(),
+                    // The first visitor that failed, and why: `szchat sync` names each on stderr.
+                    Ok(summary) => match summary.failed.first() {
+                        Some((id, why)) => format!("{summary} (#{id}: {why})"),
+                        None => summary.to_string(),
+                    },
                     Err(reason) => format!("the sync stopped: {reason}"),
                 };
                 self.set_notice(said);

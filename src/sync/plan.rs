@@ -334,6 +334,10 @@ impl VisitorSync {
             }
             placed.push(Placed { position, message });
         }
+        if largest == 0 {
+            // An empty history has no newest page to see again.
+            self.newest_seen = true;
+        }
         if self.order == ServerOrder::Unordered {
             for (i, entry) in (0u64..).zip(&placed) {
                 self.placed_at
