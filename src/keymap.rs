@@ -301,6 +301,36 @@ pub const PICKER_KEY_MAP: &[PickerRow] = &[
     },
 ];
 
+/// The keys as (keys, what they do), straight from the key table, for
+/// `--help`, the manual page and the help overlays; the one place that
+/// knows its shape.
+pub fn key_rows() -> Vec<(String, String)> {
+    KEY_MAP
+        .iter()
+        .map(|row| (row.keys(), row.what.to_owned()))
+        .collect()
+}
+
+/// The visitor list's keys as (keys, what they do), from its key table.
+pub fn picker_key_rows() -> Vec<(String, String)> {
+    PICKER_KEY_MAP
+        .iter()
+        .map(|row| (row.keys(), row.what.to_owned()))
+        .chain([
+            (
+                "s".to_owned(),
+                "in the message search, after ↓ moved the keys to the hits: sync the visitors \
+                 the archive lacks, in the background, then search again"
+                    .to_owned(),
+            ),
+            (
+                "other keys".to_owned(),
+                "typed into the filter or the query (in the hits: back to the query)".to_owned(),
+            ),
+        ])
+        .collect()
+}
+
 /// The picker's action for a key press: a bound key, else a printable
 /// character (with or without Shift) for the filter.
 pub fn picker_action_for_key(key: KeyEvent) -> Option<PickerAction> {

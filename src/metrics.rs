@@ -195,6 +195,27 @@ pub fn sessions<'a>(
     out
 }
 
+/// One conversation's figures and sessions, as the `m` panel shows them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConversationFigures {
+    pub figures: Figures,
+    pub sessions: Vec<Session>,
+    /// The gap the sessions were split by.
+    pub gap: TimeDelta,
+}
+
+impl ConversationFigures {
+    /// The figures of `messages`, sessions split by `gap`.
+    pub fn of<'a>(messages: impl IntoIterator<Item = &'a Message>, gap: TimeDelta) -> Self {
+        let (figures, sessions) = figures_and_sessions(messages, gap);
+        Self {
+            figures,
+            sessions,
+            gap,
+        }
+    }
+}
+
 /// [`figures`] and [`sessions`] of `messages` in one pass, as the `m`
 /// panel shows them: on a long history the walk over the messages is the
 /// cost, so it is made once.

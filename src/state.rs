@@ -51,7 +51,6 @@ use crate::timefmt::LocalZone;
 
 pub use crate::visitor::VisitorInfo;
 pub use detail::Detail;
-pub use figures::ConversationFigures;
 pub use filter::{Choice as FilterChoice, FilterMenu};
 use follow::Polled;
 pub use follow::{DEFAULT_POLL_INTERVAL, Follow, MAX_POLL_DELAY};

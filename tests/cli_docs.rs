@@ -3,7 +3,7 @@
 
 use std::process::{Command, Output};
 
-use szchat::cli::docs::{key_rows, picker_key_rows};
+use szchat::keymap::{key_rows, picker_key_rows};
 
 fn szchat(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_szchat"))

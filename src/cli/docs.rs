@@ -11,41 +11,13 @@ use clap_mangen::roff::{Roff, bold, roman};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Cli, EXIT_FAILURE, EXIT_USAGE};
+use crate::keymap::{key_rows, picker_key_rows};
 use crate::secret::SECRET_VARIABLE;
 
 /// Columns between a term (a key, a variable) and what it means.
 const GAP: usize = 2;
 /// Indent of every entry under a heading, as clap indents flags.
 const INDENT: &str = "  ";
-
-/// The keys as (keys, what they do), straight from the key table; the one
-/// place that knows its shape.
-pub fn key_rows() -> Vec<(String, String)> {
-    crate::keymap::KEY_MAP
-        .iter()
-        .map(|row| (row.keys(), row.what.to_owned()))
-        .collect()
-}
-
-/// The visitor list's keys as (keys, what they do), from its key table.
-pub fn picker_key_rows() -> Vec<(String, String)> {
-    crate::keymap::PICKER_KEY_MAP
-        .iter()
-        .map(|row| (row.keys(), row.what.to_owned()))
-        .chain([
-            (
-                "s".to_owned(),
-                "in the message search, after ↓ moved the keys to the hits: sync the visitors \
-                 the archive lacks, in the background, then search again"
-                    .to_owned(),
-            ),
-            (
-                "other keys".to_owned(),
-                "typed into the filter or the query (in the hits: back to the query)".to_owned(),
-            ),
-        ])
-        .collect()
-}
 
 /// Exit statuses and when szchat ends with each.
 fn exit_rows() -> Vec<(String, String)> {

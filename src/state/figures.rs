@@ -9,28 +9,7 @@ use chrono::TimeDelta;
 
 use super::{AppState, Overlay, Overlays};
 use crate::conversation::Conversation;
-use crate::metrics::{self, Figures, Session};
-
-/// The figures and sessions of one version of the conversation.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ConversationFigures {
-    pub figures: Figures,
-    pub sessions: Vec<Session>,
-    /// The gap the sessions were split by.
-    pub gap: TimeDelta,
-}
-
-impl ConversationFigures {
-    /// The figures of all of `conversation`'s messages, sessions split by `gap`.
-    pub fn of(conversation: &Conversation, gap: TimeDelta) -> Self {
-        let (figures, sessions) = metrics::figures_and_sessions(conversation.iter(), gap);
-        Self {
-            figures,
-            sessions,
-            gap,
-        }
-    }
-}
+use crate::metrics::ConversationFigures;
 
 /// The last figures computed, and the conversation version they are of.
 #[derive(Debug, Default)]
@@ -51,7 +30,8 @@ impl FiguresCache {
             .as_ref()
             .is_some_and(|(of, figures)| *of == version && figures.gap == gap);
         if !fresh {
-            *self.0.borrow_mut() = Some((version, ConversationFigures::of(conversation, gap)));
+            *self.0.borrow_mut() =
+                Some((version, ConversationFigures::of(conversation.iter(), gap)));
         }
         Ref::map(self.0.borrow(), |cached| {
             &cached.as_ref().expect("filled above").1

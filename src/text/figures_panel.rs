@@ -11,10 +11,10 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use crate::metrics::ConversationFigures;
 use crate::metrics::Session;
 use crate::metrics::wording::{span, span_seconds};
 use crate::numbers::grouped;
-use crate::state::ConversationFigures;
 use crate::text::{profile, text_box};
 use crate::timefmt::LocalZone;
 use crate::wrap::truncate;

@@ -15,7 +15,7 @@ mod hits;
 
 use super::color::{self, Colors};
 use super::text_box::TextBox;
-use crate::cli::docs::picker_key_rows;
+use crate::keymap::picker_key_rows;
 use crate::numbers::grouped;
 use crate::picker::{
     Cell, Focus, Hits, ListLoad, MAX_VISITORS, PickerState, Prompt, RowText, is_online, last_seen,

@@ -9,7 +9,7 @@ fn figures_of(messages: &[(i64, bool)]) -> ConversationFigures {
     for (id, (at, visitor)) in messages.iter().enumerate() {
         conversation.insert(timed(id as u64 + 1, *at, *visitor, "text"));
     }
-    ConversationFigures::of(&conversation, TimeDelta::minutes(30))
+    ConversationFigures::of(conversation.iter(), TimeDelta::minutes(30))
 }
 
 fn text_of(figures: &ConversationFigures, now_minute: i64) -> PanelText<'_> {
