@@ -593,3 +593,41 @@ fn a_message_written_twice_is_kept_and_found_once_as_it_came_last() {
     assert_eq!(found(&store, "5522"), [(42, 2)]);
     assert!(found(&store, "4411").is_empty(), "the old words are gone");
 }
+
+/// Ids far apart in one page (a server whose ids do not follow its order):
+/// the one archived before is written over, the new one added.
+#[test]
+fn a_page_of_ids_far_apart_is_written_as_one_of_ids_close_together() {
+    let base = tempfile::tempdir().unwrap();
+    let mut store = open(&base.path().join("szchat"), "secret-a");
+    let write = |store: &mut Store, objects: &[Value]| {
+        store
+            .apply(&[Write::Messages {
+                visitor: 42,
+                messages: placed(messages(objects)),
+            }])
+            .unwrap();
+    };
+    write(
+        &mut store,
+        &[message_json(9_000_000, "the invoice 4411", None)],
+    );
+    write(
+        &mut store,
+        &[
+            message_json(10, "hello", None),
+            message_json(9_000_000, "the receipt 5522", None),
+            message_json(10, "hello again", None),
+        ],
+    );
+    let bodies: Vec<String> = store
+        .messages(42)
+        .unwrap()
+        .into_iter()
+        .map(|message| message.body)
+        .collect();
+    // In time order: 09:00 (9,000,000 % 60 minutes), then 09:10.
+    assert_eq!(bodies, ["the receipt 5522", "hello again"]);
+    assert_eq!(found(&store, "5522"), [(42, 9_000_000)]);
+    assert!(found(&store, "4411").is_empty());
+}

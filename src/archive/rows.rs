@@ -36,8 +36,6 @@ pub(super) const INSERT_VISITOR: &str =
         last_url = excluded.last_url, attributes = excluded.attributes,
         archived_at = excluded.archived_at";
 
-/// A message that holds no JSON (a conversation's copy, whose JSON the
-/// archive has) keeps the archived JSON.
 /// A message's row, its columns bound as [`insert_message`] binds them.
 macro_rules! insert_message_sql {
     ($($on_conflict:literal)?) => {
@@ -59,7 +57,8 @@ macro_rules! insert_message_sql {
 const INSERT_NEW_MESSAGE: &str = insert_message_sql!();
 
 /// A message the archive may hold: its row replaced, keeping a known
-/// position and the JSON when none came.
+/// position; a message that holds no JSON (a conversation's copy, whose
+/// JSON the archive has) keeps the archived JSON.
 const UPSERT_MESSAGE: &str = insert_message_sql!(
     "ON CONFLICT (account, visitor, id) DO UPDATE SET
         position = coalesce(excluded.position, position), created_at = excluded.created_at,
@@ -97,25 +96,49 @@ pub(super) fn write_messages(
     Ok(())
 }
 
-/// Which of `messages` the archive holds, by their stored ids: one read
-/// of the visitor's rows between the lowest and the highest id.
+/// A page whose ids lie closer together than this many to a message is
+/// looked up in one read of the range between its lowest and highest id;
+/// one with ids far apart, an id at a time (the range would hold other rows).
+const DENSE_IDS: i64 = 4;
+
+/// Which of `messages` the archive holds, by their stored ids.
 fn archived_ids(
     tx: &Connection,
     account: i64,
     visitor: VisitorId,
     messages: &[Placed],
 ) -> rusqlite::Result<HashSet<i64>> {
-    let ids = messages.iter().map(|placed| sql_id(placed.message.id));
-    let (Some(lowest), Some(highest)) = (ids.clone().min(), ids.max()) else {
+    let ids: Vec<i64> = messages
+        .iter()
+        .map(|placed| sql_id(placed.message.id))
+        .collect();
+    let (Some(&lowest), Some(&highest)) = (ids.iter().min(), ids.iter().max()) else {
         return Ok(HashSet::new());
     };
+    let dense = i64::try_from(ids.len())
+        .ok()
+        .and_then(|len| len.checked_mul(DENSE_IDS))
+        .is_some_and(|limit| highest.checked_sub(lowest).is_some_and(|span| span < limit));
+    if dense {
+        let mut select = tx.prepare_cached(
+            "SELECT id FROM messages WHERE account = ?1 AND visitor = ?2 AND id BETWEEN ?3 AND ?4",
+        )?;
+        let found = select
+            .query_map(params![account, sql_id(visitor), lowest, highest], |row| {
+                row.get(0)
+            })?;
+        return found.collect();
+    }
     let mut select = tx.prepare_cached(
-        "SELECT id FROM messages WHERE account = ?1 AND visitor = ?2 AND id BETWEEN ?3 AND ?4",
+        "SELECT EXISTS (SELECT 1 FROM messages WHERE account = ?1 AND visitor = ?2 AND id = ?3)",
     )?;
-    let found = select.query_map(params![account, sql_id(visitor), lowest, highest], |row| {
-        row.get(0)
-    })?;
-    found.collect()
+    let mut held = HashSet::new();
+    for id in ids {
+        if select.query_row(params![account, sql_id(visitor), id], |row| row.get(0))? {
+            held.insert(id);
+        }
+    }
+    Ok(held)
 }
 
 pub(super) const UPSERT_SYNC_STATE: &str =
