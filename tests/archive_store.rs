@@ -542,6 +542,16 @@ fn replacing_a_visitors_messages_is_all_or_nothing() {
     assert_eq!(holdings.state.map(|s| s.newest_id), Some(Some(51)));
 }
 
+/// The archived messages' bodies of `visitor`, in time order.
+fn bodies(store: &Store, visitor: u64) -> Vec<String> {
+    store
+        .messages(visitor)
+        .unwrap()
+        .into_iter()
+        .map(|message| message.body)
+        .collect()
+}
+
 /// What the archive's search finds for `query`, as (visitor, message) ids.
 fn found(store: &Store, query: &str) -> Vec<(u64, u64)> {
     let condition = szchat::search_query::condition(&szchat::search_query::parse(query).unwrap());
@@ -578,13 +588,7 @@ fn a_message_written_twice_is_kept_and_found_once_as_it_came_last() {
             messages: placed(again),
         }])
         .unwrap();
-    let bodies: Vec<String> = store
-        .messages(42)
-        .unwrap()
-        .into_iter()
-        .map(|message| message.body)
-        .collect();
-    assert_eq!(bodies, ["first final", "the receipt 5522"]);
+    assert_eq!(bodies(&store, 42), ["first final", "the receipt 5522"]);
     assert_eq!(found(&store, "final"), [(42, 1)]);
     assert!(
         found(&store, "draft").is_empty(),
@@ -620,14 +624,8 @@ fn a_page_of_ids_far_apart_is_written_as_one_of_ids_close_together() {
             message_json(10, "hello again", None),
         ],
     );
-    let bodies: Vec<String> = store
-        .messages(42)
-        .unwrap()
-        .into_iter()
-        .map(|message| message.body)
-        .collect();
     // In time order: 09:00 (9,000,000 % 60 minutes), then 09:10.
-    assert_eq!(bodies, ["the receipt 5522", "hello again"]);
+    assert_eq!(bodies(&store, 42), ["the receipt 5522", "hello again"]);
     assert_eq!(found(&store, "5522"), [(42, 9_000_000)]);
     assert!(found(&store, "4411").is_empty());
 }
