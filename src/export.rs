@@ -18,7 +18,7 @@ pub mod output;
 pub mod text;
 
 use std::fmt;
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -248,10 +248,6 @@ async fn write_history(
         error,
     };
     let mut sink = Sink::open_aside(target).await.map_err(write_error)?;
-    let api_error = |error| match error {
-        ApiError::NotFound => ExportError::VisitorNotFound(config.user_id),
-        error => ExportError::Api(error),
-    };
     // One offset for the whole transcript, said once in its header.
     let zone = LocalZone::Fixed(*config.zone.zoned(Utc::now()).offset());
     let mut transcript = Transcript::new(config.format, zone);
@@ -259,12 +255,24 @@ async fn write_history(
     let mut with_attachments: Vec<(MessageId, String)> = Vec::new();
     let collect = config.needs_links();
     let mut left_out = 0;
+    // Markdown and text open with the conversation's figures, known only
+    // once every page is in: their messages wait in a spool file (not in
+    // memory) and follow the header at the end.
+    let mut spool = match config.format {
+        Format::Markdown | Format::Text => Some(io::BufWriter::new(
+            tempfile::tempfile().map_err(write_error)?,
+        )),
+        Format::Html | Format::Jsonl => None,
+    };
+    let mut tally = metrics::UnorderedTally::default();
+    let mut header = None;
     if config.format != Format::Jsonl {
-        let header = Header::fetch(&config.client, config.user_id, &zone)
-            .await
-            .map_err(api_error)?;
-        transcript.begin(&mut sink, &header).map_err(write_error)?;
-        *written = true;
+        let fetched = Header::fetch(&config.client, config.user_id, &zone).await;
+        if spool.is_none() {
+            transcript.begin(&mut sink, &fetched).map_err(write_error)?;
+            *written = true;
+        }
+        header = Some(fetched);
     }
     let progress = config.progress.then(progress_bar);
     let fetched = engine::fetch_all(
@@ -275,16 +283,22 @@ async fn write_history(
             if let Some(bar) = &progress {
                 show(bar, done);
             }
-            *written |= !messages.is_empty();
+            *written |= spool.is_none() && !messages.is_empty();
             let kept = messages
                 .iter()
                 .filter(|message| config.filter.keeps(message));
+            if spool.is_some() {
+                // The figures of the messages exported, as from the archive.
+                kept.clone().for_each(|message| tally.add(message));
+            }
             left_out += (messages.len() - kept.clone().count()) as u64;
             if collect {
                 with_attachments.extend(kept.clone().filter_map(attachments::named));
             }
-            kept.into_iter()
-                .try_for_each(|message| transcript.message(&mut sink, message))
+            kept.into_iter().try_for_each(|message| match &mut spool {
+                Some(spool) => transcript.message(spool, message),
+                None => transcript.message(&mut sink, message),
+            })
         },
     )
     .await;
@@ -327,6 +341,15 @@ async fn write_history(
     };
     clear_progress();
     let fetched = fetched?;
+    if let (Some(spool), Some(mut header)) = (spool, header) {
+        let exported = tally.finish();
+        // The period of the messages exported, as from the archive.
+        header.period = exported.first_message_at.zip(exported.last_message_at);
+        header.figures = figures::header_figures(&exported, &zone);
+        transcript.begin(&mut sink, &header).map_err(write_error)?;
+        *written = true;
+        copy_spooled(spool, &mut sink).map_err(write_error)?;
+    }
     transcript
         .end(&mut sink, &|id| fetched.shown.get(&id).cloned())
         .map_err(write_error)?;
@@ -336,6 +359,14 @@ async fn write_history(
     summary.elapsed = started.elapsed();
     summary.replaced = sink.finish().map_err(write_error)?;
     Ok(summary)
+}
+
+/// Writes what `spool` holds, from its start, to `out`.
+fn copy_spooled(spool: io::BufWriter<std::fs::File>, out: &mut impl Write) -> io::Result<()> {
+    let mut file = spool.into_inner().map_err(io::IntoInnerError::into_error)?;
+    file.seek(io::SeekFrom::Start(0))?;
+    io::copy(&mut file, out)?;
+    Ok(())
 }
 
 /// The attachments of `messages` (id and name) as `config` wants them:
@@ -427,10 +458,12 @@ impl Transcript {
         out: &mut impl Write,
         shown: &dyn Fn(MessageId) -> Option<attachments::Shown>,
     ) -> io::Result<()> {
-        let Some((header, messages)) = self.held.take() else {
+        let Some((mut header, messages)) = self.held.take() else {
             return Ok(());
         };
-        let figures = figures::header_figures(&metrics::figures(&messages), &self.zone);
+        let exported = metrics::figures(&messages);
+        header.period = exported.first_message_at.zip(exported.last_message_at);
+        let figures = figures::header_figures(&exported, &self.zone);
         html::write_page(out, &header, &figures, &messages, shown, &self.zone)
     }
 

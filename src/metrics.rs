@@ -10,7 +10,7 @@ pub mod wording;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::model::{Message, Sender};
+use crate::model::{Message, Sender, SortKey};
 
 /// How long without a message starts a new session, unless configured.
 pub const DEFAULT_SESSION_GAP: TimeDelta = TimeDelta::minutes(30);
@@ -158,6 +158,29 @@ pub fn figures<'a>(messages: impl IntoIterator<Item = &'a Message>) -> Figures {
         tally.add(Role::of(message), message.created_at);
     }
     tally.finish()
+}
+
+/// The figures of messages given one at a time in any order, keeping of
+/// each only what the figures need (its place, role and time), not the
+/// message: for a transcript written as its pages arrive.
+#[derive(Clone, Debug, Default)]
+pub struct UnorderedTally(Vec<(SortKey, Role, Option<DateTime<Utc>>)>);
+
+impl UnorderedTally {
+    pub fn add(&mut self, message: &Message) {
+        self.0
+            .push((message.sort_key(), Role::of(message), message.created_at));
+    }
+
+    /// The figures of everything added, as [`figures`] gives them.
+    pub fn finish(mut self) -> Figures {
+        self.0.sort_by_key(|(key, ..)| *key);
+        let mut tally = Tally::new();
+        for (_, role, at) in self.0 {
+            tally.add(role, at);
+        }
+        tally.finish()
+    }
 }
 
 /// A stretch of the conversation without a pause of the session gap.

@@ -531,8 +531,17 @@ async fn without_a_profile_the_header_says_visitor_id_and_the_export_goes_on() {
         written.starts_with("Conversation with visitor 31\nVisitor: visitor 31 · id 31\nPeriod: "),
         "{written}"
     );
+    // The figures follow the period, then a blank line: the history was
+    // known whole before the header was written.
     assert!(
-        written.contains(", all times in UTC+00:00\n\n"),
+        written.contains(
+            ", all times in UTC+00:00\nMessages: 10 (5 from the visitor, 5 from operators)\n"
+        ),
         "{written}"
     );
+    let header: Vec<&str> = written
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .collect();
+    assert_eq!(header.last(), Some(&"Longest wait: 1 min"), "{written}");
 }

@@ -46,8 +46,12 @@ async fn server() -> FakeServer {
 }
 
 async fn export(server: &FakeServer, archive: bool, filter: &[&str]) -> Output {
+    export_as(server, "jsonl", archive, filter).await
+}
+
+async fn export_as(server: &FakeServer, format: &str, archive: bool, filter: &[&str]) -> Output {
     let user = USER.to_string();
-    let mut args = vec!["--export", "jsonl"];
+    let mut args = vec!["--export", format];
     if !archive {
         args.push("--no-archive");
     }
@@ -226,4 +230,38 @@ async fn pages_of_2_in_either_server_order_and_offline_leave_out_the_same() {
             assert_eq!(server.request_count(), before, "--offline asks nothing");
         }
     }
+}
+
+/// A text transcript's header gives the period and the figures of the
+/// messages exported, the same whether they stream from the server or come
+/// from the archive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_header_is_of_the_messages_exported_with_and_without_the_archive() {
+    let server = server().await;
+    let mut headers = Vec::new();
+    for archive in [false, true] {
+        let output = export_as(&server, "txt", archive, &["--only", "visitor"]).await;
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        let header: Vec<String> = text
+            .lines()
+            .take_while(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect();
+        headers.push(header);
+    }
+    let streamed = &headers[0];
+    assert_eq!(
+        streamed, &headers[1],
+        "from the server and from the archive"
+    );
+    assert_eq!(
+        streamed[2..],
+        [
+            "Period: Fri 9 Feb 2018 17:01 – Fri 9 Feb 2018 17:09, all times in UTC+00:00",
+            "Messages: 5 (5 from the visitor, 0 from operators)",
+            "Unanswered: 5 visitor messages since Fri 9 Feb 2018 17:01 UTC+00:00",
+        ],
+        "the visitor's messages 1 to 9 only"
+    );
 }

@@ -1,15 +1,13 @@
 //! What a markdown or text transcript opens with: who the visitor is (name,
 //! e-mail, id, from `GET /external/users/{id}`), the period from the first
-//! to the last message, the one UTC offset every time in it is given in,
-//! and the conversation's figures when the whole history is known first.
+//! to the last message exported, the one UTC offset every time in it is given in,
+//! and the conversation's figures, once the whole history is known.
 
 use std::io::{self, Write};
 
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::api::client::ApiClient;
-use crate::api::error::ApiError;
-use crate::paging::PageSize;
 use crate::sanitize::sanitize_line;
 use crate::timefmt::LocalZone;
 use crate::visitor::Visitor;
@@ -26,44 +24,29 @@ pub struct Header {
     pub user_id: u64,
     /// `None` when the profile could not be fetched: the header says "visitor ID".
     pub visitor: Option<Visitor>,
-    /// The first and the last message's times, as the export began.
+    /// The first and the last exported message's times.
     pub period: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// The offset every time in the transcript is shown in.
     pub offset: FixedOffset,
-    /// The conversation's figures, when the whole history is known before
-    /// the header is written (from the archive); empty otherwise.
+    /// The conversation's figures, once the whole history is known (from
+    /// the archive, or when every page has come); empty before.
     pub figures: Vec<Figure>,
 }
 
 impl Header {
     /// Asks the server for the visitor's profile (a failure only leaves the
-    /// name out) and for the two ends of the history (the oldest and newest
-    /// message, whichever order the server keeps). Times are given in
-    /// `zone`'s offset now, one offset for the whole transcript.
-    pub async fn fetch(
-        client: &ApiClient,
-        user_id: u64,
-        zone: &LocalZone,
-    ) -> Result<Header, ApiError> {
-        let quiet = |_| {};
-        let visitor = client.user(user_id, &quiet).await.ok();
-        let one = PageSize::new(1).expect("1 is a valid page size");
-        let first = client.messages_page(0, one, &quiet).await?;
-        let mut times: Vec<DateTime<Utc>> =
-            first.messages.iter().filter_map(|m| m.created_at).collect();
-        if first.total > 1 {
-            let last = client.messages_page(first.total - 1, one, &quiet).await?;
-            times.extend(last.messages.iter().filter_map(|m| m.created_at));
-        }
-        let period = times.iter().min().copied().zip(times.iter().max().copied());
-        Ok(Header {
+    /// name out). The period and the figures come with the messages, once
+    /// every page is in. Times are given in `zone`'s offset now, one offset
+    /// for the whole transcript.
+    pub async fn fetch(client: &ApiClient, user_id: u64, zone: &LocalZone) -> Header {
+        let visitor = client.user(user_id, &|_| {}).await.ok();
+        Header {
             user_id,
             visitor,
-            period,
+            period: None,
             offset: *zone.zoned(Utc::now()).offset(),
-            // Streamed from the server, the history is not known yet.
             figures: Vec::new(),
-        })
+        }
     }
 
     /// Name, e-mail, id, each sanitised (raw for a format to escape).
