@@ -14,7 +14,7 @@
 //! shorter than three characters, and `word*`, match where a word begins
 //! (in Chinese, Japanese or Thai any character may begin one).
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
 
 use crate::fold::{fold, fold_with_origin, has_at_word_start, word_start_matches};
 use crate::model::{Message, Sender};
@@ -459,7 +459,7 @@ fn day_start(day: NaiveDate) -> DateTime<Utc> {
 
 /// The day's first instant as the archive writes times.
 fn midnight(day: NaiveDate) -> String {
-    format!("{}T00:00:00.000Z", day.format("%Y-%m-%d"))
+    day_start(day).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]

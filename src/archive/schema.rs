@@ -280,6 +280,39 @@ mod tests {
         conn
     }
 
+    /// A visitor's message `id` saying `body`, written as an older szchat wrote it.
+    fn insert_message(conn: &Connection, id: i64, body: &str) {
+        conn.execute(
+            "INSERT INTO messages (account, visitor, id, sender_type, body,
+                has_attachment, auto_invitation, raw_json)
+             VALUES (1, 7, ?1, 'user', ?2, 0, 0, '{}')",
+            rusqlite::params![id, body],
+        )
+        .unwrap();
+    }
+
+    /// Runs `sql` and brings the index up to date, in one transaction, as the store writes.
+    fn catch_up_now(conn: &mut Connection, sql: &str) {
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(sql).unwrap();
+        search_index::catch_up(&tx).unwrap();
+        tx.commit().unwrap();
+    }
+
+    fn count(conn: &Connection, sql: &str) -> i64 {
+        conn.query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+
+    /// The rows whose index entry holds the trigram `trigram`.
+    fn indexed(conn: &Connection, trigram: &str) -> i64 {
+        count(
+            conn,
+            &format!(
+                "SELECT count(*) FROM message_search WHERE message_search MATCH '\"{trigram}\"'"
+            ),
+        )
+    }
+
     /// Each step, from a file left at the previous version: it migrates to
     /// the latest, the data the old version held is still there, and the
     /// file is whole.
@@ -322,68 +355,39 @@ mod tests {
             }
             if from == 6 {
                 // Indexed by the triggers of versions 2 to 6.
-                conn_at(&path)
-                    .execute(
-                        "INSERT INTO messages (account, visitor, id, sender_type, body,
-                            has_attachment, auto_invitation, raw_json)
-                         VALUES (1, 7, 3, 'user', 'invoice 4411', 0, 0, '{}')",
-                        [],
-                    )
-                    .unwrap();
+                insert_message(&conn_at(&path), 3, "invoice 4411");
             }
             if from == 7 {
                 // Noted by version 7's insert trigger, not indexed yet.
-                conn_at(&path)
-                    .execute(
-                        "INSERT INTO messages (account, visitor, id, sender_type, body,
-                            has_attachment, auto_invitation, raw_json)
-                         VALUES (1, 7, 4, 'user', 'receipt 5522', 0, 0, '{}')",
-                        [],
-                    )
-                    .unwrap();
+                insert_message(&conn_at(&path), 4, "receipt 5522");
             }
             let mut conn = Connection::open(&path).unwrap();
             add_functions(&conn).unwrap();
             migrate(&mut conn).unwrap();
             if from == 7 {
-                let tx = conn.transaction().unwrap();
-                search_index::catch_up(&tx).unwrap();
-                tx.commit().unwrap();
-                let indexed: i64 = conn
-                    .query_row(
-                        "SELECT count(*) FROM message_search WHERE message_search MATCH '\"552\"'",
-                        [],
-                        |row| row.get(0),
-                    )
-                    .unwrap();
-                assert_eq!(indexed, 1, "a row noted at version 7 is indexed after");
-                let triggers: i64 = conn
-                    .query_row(
-                        "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'messages'",
-                        [],
-                        |row| row.get(0),
-                    )
-                    .unwrap();
+                catch_up_now(&mut conn, "");
+                assert_eq!(
+                    indexed(&conn, "552"),
+                    1,
+                    "a row noted at version 7 is indexed after"
+                );
+                let triggers = count(
+                    &conn,
+                    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'messages'",
+                );
                 assert_eq!(
                     triggers, 2,
                     "changes and deletes are noted; inserts by the store"
                 );
             }
             if from == 6 {
-                let indexed = |conn: &Connection| -> i64 {
-                    conn.query_row(
-                        "SELECT count(*) FROM message_search WHERE message_search MATCH '\"441\"'",
-                        [],
-                        |row| row.get(0),
-                    )
-                    .unwrap()
-                };
-                assert_eq!(indexed(&conn), 1, "the entry of the older version stays");
-                let tx = conn.transaction().unwrap();
-                tx.execute("DELETE FROM messages WHERE id = 3", []).unwrap();
-                search_index::catch_up(&tx).unwrap();
-                tx.commit().unwrap();
-                assert_eq!(indexed(&conn), 0, "and goes with its message");
+                assert_eq!(
+                    indexed(&conn, "441"),
+                    1,
+                    "the entry of the older version stays"
+                );
+                catch_up_now(&mut conn, "DELETE FROM messages WHERE id = 3");
+                assert_eq!(indexed(&conn, "441"), 0, "and goes with its message");
             }
             assert_eq!(version(&conn).unwrap(), latest());
             if from == 5 {
